@@ -1,0 +1,64 @@
+"""Sample rushes made on the spot (no network): a behind-the-scenes clip with speech-like sound
+and its captions, shot "on a phone" (portrait, rotation metadata, variable frame rate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from coulisses.media.ffmpeg import Command, Runner
+
+DEMO_PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
+DURATION = 8
+
+CAPTIONS_EN = [
+    (0.3, 2.2, "Day one on set: we rig the lights before the talent arrives."),
+    (2.4, 4.6, "First take. The dolly squeaks, so we start again."),
+    (4.8, 7.6, "Behind the scenes is part of the story: vote for the next take!"),
+]
+
+
+@dataclass(frozen=True)
+class DemoRushes:
+    landscape: Path
+    captions: Path
+
+
+def rushes_commands(folder: Path) -> tuple[list[Command], DemoRushes]:
+    """Commands that make the sample rushes (run them with a ``Runner``)."""
+    video = folder / "bts-day1.mp4"
+    # A moving test pattern with a bouncing "subject", and a voice-like tone that pauses:
+    # amplitude-modulated harmonics between silences, at about -24 LUFS.
+    picture = (f"testsrc2=size=1920x1080:rate=30:duration={DURATION},"
+               "drawbox=x='760+300*sin(t*1.3)':y=340:w=400:h=400:color=0xE04E39@0.85:t=fill,"
+               "drawgrid=w=240:h=240:t=2:c=white@0.25")
+    voice = (f"aevalsrc='(0.5*sin(2*PI*180*t)+0.3*sin(2*PI*360*t)+0.15*sin(2*PI*540*t))"
+             "*(0.5+0.5*sin(2*PI*3*t))*gt(mod(t,2.4),0.3)*0.12':"
+             f"sample_rate=48000:duration={DURATION}:channel_layout=stereo")
+    make = Command(args=(
+        "-loglevel", "error", "-f", "lavfi", "-i", picture, "-f", "lavfi", "-i", voice,
+        "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-shortest",
+        "-movflags", "+faststart", str(video)), label="sample rushes")
+    captions = folder / "bts-day1.srt"
+    return [make], DemoRushes(landscape=video, captions=captions)
+
+
+def srt_text() -> str:
+    def clock(t: float) -> str:
+        ms = round(t * 1000)
+        return f"00:00:{ms // 1000:02d},{ms % 1000:03d}"
+
+    return "\n".join(f"{i}\n{clock(a)} --> {clock(b)}\n{line}\n"
+                     for i, (a, b, line) in enumerate(CAPTIONS_EN, 1))
+
+
+def make_rushes(folder: Path, runner: Runner) -> DemoRushes:
+    """Write the sample rushes into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    commands, rushes = rushes_commands(folder)
+    for command in commands:
+        runner.run(command)
+    rushes.captions.write_text(srt_text(), encoding="utf-8")
+    return rushes

@@ -1,0 +1,156 @@
+"""The one exception tree of coulisses.
+
+Every failure a user can meet is a leaf of ``CoulissesError``. Leaves carry the context a person
+needs to act (file, platform, rule, ffmpeg argv and stderr tail), an exit code for the CLI and an
+HTTP status for the web app. Surfaces turn them into one clear line; the core never returns
+``False`` or a status code for failure::
+
+    CoulissesError                      exit 1   HTTP 500
+    ├── UsageError                      exit 2   HTTP 400   bad option values, bad time codes
+    ├── InputError                      exit 3   HTTP 422
+    │   ├── UnsafeInputError                                URLs, playlists, protocols not allowed
+    │   ├── MediaError                                      cannot be read as video
+    │   │   ├── EmptyFileError                              zero-length file
+    │   │   ├── CorruptMediaError                           unreadable, truncated, not media
+    │   │   ├── NoVideoError                                audio-only, still images
+    │   │   └── AbsurdMediaError                            sizes or durations out of range
+    │   ├── CaptionError                                    unreadable SRT/VTT
+    │   └── SpecError                                       unknown platform, invalid spec data
+    │       └── DurationError                               span outside a platform's limits
+    ├── OutputError                     exit 4   HTTP 500
+    │   ├── UnsafeOutputError                               a path that would leave the out folder
+    │   ├── UnwritableOutputError                           folder missing or read-only
+    │   └── DiskFullError                                   no space left while writing
+    ├── FFmpegError                     exit 5   HTTP 500   ffmpeg failed: argv, code, stderr tail
+    └── QCFailedError                   exit 6   HTTP 422   an output does not meet its platform
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+class CoulissesError(Exception):
+    """Root of every error coulisses raises on purpose."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        """The message and hint on one line, as the CLI prints it."""
+        text = " ".join(self.message.split())
+        if self.hint:
+            text += f" ({' '.join(self.hint.split())})"
+        return text
+
+
+class UsageError(CoulissesError):
+    """An option value that cannot be understood."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class InputError(CoulissesError):
+    """A user-supplied file or value that coulisses cannot work with."""
+
+    exit_code = 3
+    http_status = 422
+
+    def __init__(self, message: str, *, path: Path | str | None = None, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
+class UnsafeInputError(InputError):
+    """A URL, playlist or protocol that user media may not use."""
+
+
+class MediaError(InputError):
+    """A file that cannot be used as a video source."""
+
+
+class EmptyFileError(MediaError):
+    """The file has zero bytes."""
+
+
+class CorruptMediaError(MediaError):
+    """The file is damaged, truncated, or not media at all."""
+
+
+class NoVideoError(MediaError):
+    """The file has no moving picture (audio only, or a still image)."""
+
+
+class AbsurdMediaError(MediaError):
+    """The file's size, frame size or duration is outside what coulisses accepts."""
+
+
+class CaptionError(InputError):
+    """A caption file that cannot be read."""
+
+
+class SpecError(InputError):
+    """An unknown platform, or platform data that does not validate."""
+
+    def __init__(self, message: str, *, platform: str | None = None, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.platform = platform
+
+
+class DurationError(SpecError):
+    """A span that does not fit a platform's duration limits."""
+
+
+class OutputError(CoulissesError):
+    """Coulisses cannot write where it was asked to."""
+
+    exit_code = 4
+    http_status = 500
+
+    def __init__(self, message: str, *, path: Path | str | None = None, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
+class UnsafeOutputError(OutputError):
+    """An output name that would resolve outside the chosen folder."""
+
+
+class UnwritableOutputError(OutputError):
+    """The output folder does not exist or cannot be written."""
+
+
+class DiskFullError(OutputError):
+    """The disk filled up while writing."""
+
+
+class FFmpegError(CoulissesError):
+    """ffmpeg exited with an error."""
+
+    exit_code = 5
+    http_status = 500
+
+    def __init__(self, message: str, *, argv: Sequence[str] = (), returncode: int | None = None,
+                 stderr_tail: str = "", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.argv = tuple(argv)
+        self.returncode = returncode
+        self.stderr_tail = stderr_tail
+
+
+class QCFailedError(CoulissesError):
+    """One or more outputs do not meet their platform's spec."""
+
+    exit_code = 6
+    http_status = 422
+
+    def __init__(self, message: str, *, reasons: Sequence[str] = (), hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.reasons = tuple(reasons)

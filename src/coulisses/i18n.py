@@ -1,0 +1,52 @@
+"""Interface text in English and French; ``text(lang, key, **values)`` picks and fills one."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "error": "error",
+        "measuring loudness": "measuring loudness",
+        "rendering": "rendering",
+        "checking": "checking",
+        "done": "done",
+        "pass": "PASS",
+        "fail": "FAIL",
+        "videos": "Videos",
+        "report": "QC report",
+        "contact_sheet": "Contact sheet",
+        "all_pass": "All {n} variants pass their platform checks.",
+        "some_fail": "{n} variant(s) fail their platform checks: see the report.",
+        "demo_intro": "coulisses demo: making sample rushes, then cutting them to {platforms}.",
+        "demo_rushes": "Sample rushes",
+        "interrupted": "interrupted: nothing unfinished was kept",
+        "check_pass": "{file} passes the {platform} checks.",
+        "check_fail": "{file} does not pass the {platform} checks:",
+    },
+    "fr": {
+        "error": "erreur",
+        "measuring loudness": "mesure du volume",
+        "rendering": "rendu",
+        "checking": "vérification",
+        "done": "terminé",
+        "pass": "OK",
+        "fail": "ÉCHEC",
+        "videos": "Vidéos",
+        "report": "Rapport de contrôle",
+        "contact_sheet": "Planche contact",
+        "all_pass": "Les {n} déclinaisons passent les contrôles de leur plateforme.",
+        "some_fail": "{n} déclinaison(s) ne passent pas les contrôles : voir le rapport.",
+        "demo_intro": "démo coulisses : création de rushes d'exemple, puis déclinaison pour "
+                      "{platforms}.",
+        "demo_rushes": "Rushes d'exemple",
+        "interrupted": "interrompu : rien d'inachevé n'a été gardé",
+        "check_pass": "{file} passe les contrôles {platform}.",
+        "check_fail": "{file} ne passe pas les contrôles {platform} :",
+    },
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The message ``key`` in ``lang`` (English when missing), filled with ``values``."""
+    table = MESSAGES.get(lang, MESSAGES["en"])
+    template = table.get(key) or MESSAGES["en"].get(key, key)
+    return template.format(**values)

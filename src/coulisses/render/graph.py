@@ -1,0 +1,179 @@
+"""``to_command(plan) -> Command``: one decode, one filter graph, N encoded outputs.
+
+The source is decoded once; a common chain normalises it (rotation by ffmpeg's autorotation,
+square pixels, HDR tone-mapping to SDR BT.709, constant frame rate when every variant shares
+one) and ``split`` feeds one branch per variant: crop (static or keyframed), scale, pad or blur,
+captions, pixel format. Audio is split the same way, each branch normalised to its target with
+the one loudness measurement.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from coulisses.media.ffmpeg import Command, quote_filter_value
+from coulisses.media.inputs import ffmpeg_input
+from coulisses.render.plan import CropPath, RenderPlan, Variant
+from coulisses.timecode import to_seconds_arg
+
+TONEMAP = ("zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
+           "tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p")
+_TAGS = {"hlg": "arib-std-b67", "pq": "smpte2084"}
+
+
+def _rate(r: Fraction) -> str:
+    return f"{r.numerator}/{r.denominator}"
+
+
+def common_chain(plan: RenderPlan) -> list[str]:
+    """Filters applied once to the decoded source, before the split."""
+    n = plan.normalise
+    chain: list[str] = []
+    if n.tonemap:
+        chain.append(f"setparams=color_primaries=bt2020:color_trc={_TAGS[n.tonemap]}"
+                     ":colorspace=bt2020nc:range=tv")
+        chain.append(TONEMAP)
+    if n.fix_sar:
+        chain.append(f"scale={n.display_width}:{n.display_height}")
+    chain.append("setsar=1")
+    rates = {v.frame_rate for v in plan.variants}
+    if len(rates) == 1:
+        chain.append(f"fps={_rate(rates.pop())}")
+    return chain
+
+
+def crop_filter(crop: CropPath) -> str:
+    """A crop of fixed size; its position follows the keyframes linearly in time."""
+    if crop.is_static:
+        k = crop.keyframes[0]
+        return f"crop={crop.width}:{crop.height}:{k.x}:{k.y}"
+    x = _piecewise(crop, "x")
+    y = _piecewise(crop, "y")
+    return f"crop={crop.width}:{crop.height}:x='{x}':y='{y}'"
+
+
+def _piecewise(crop: CropPath, axis: str) -> str:
+    ks = crop.keyframes
+    values = [k.x if axis == "x" else k.y for k in ks]
+    expr = str(values[-1])
+    for i in range(len(ks) - 2, -1, -1):
+        t0, t1 = float(ks[i].t), float(ks[i + 1].t)
+        v0, v1 = values[i], values[i + 1]
+        seg = str(v0) if t1 <= t0 or v0 == v1 else (
+            f"{v0}+({v1 - v0})*(t-{t0:.6f})/{t1 - t0:.6f}")
+        expr = f"if(lt(t\\,{t1:.6f})\\,{seg}\\,{expr})"
+    first = float(ks[0].t)
+    return f"if(lt(t\\,{first:.6f})\\,{values[0]}\\,{expr})" if first > 0 else expr
+
+
+def variant_chain(v: Variant, label_in: str, label_out: str, common_rate: bool) -> list[str]:
+    """Filter-graph statements for one variant's video branch."""
+    pre = [] if common_rate else [f"fps={_rate(v.frame_rate)}"]
+    if v.hold > 0:
+        pre.append(f"tpad=stop_mode=clone:stop_duration={to_seconds_arg(v.hold)}")
+    scale = f"scale={v.width}:{v.height}:flags=bicubic:out_color_matrix=bt709:out_range=tv"
+    tail = ["setsar=1"]
+    if v.captions_ass:
+        tail.append(f"ass=filename={quote_filter_value(v.captions_ass)}:fontsdir=fonts")
+    tail.append("format=yuv420p")
+    # ffmpeg 9 writes colour tags from the frames, not from -color_* options alone
+    tail.append("setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv")
+    if v.fit == "fill":
+        body = [*pre, crop_filter(v.crop), scale, *tail]
+        return [f"[{label_in}]{','.join(body)}[{label_out}]"]
+    fit_scale = (f"scale={v.width}:{v.height}:force_original_aspect_ratio=decrease:"
+                 "flags=bicubic:out_color_matrix=bt709:out_range=tv")
+    if v.fit == "pad":
+        body = [*pre, fit_scale, f"pad={v.width}:{v.height}:(ow-iw)/2:(oh-ih)/2:black", *tail]
+        return [f"[{label_in}]{','.join(body)}[{label_out}]"]
+    # blur: the picture fitted over a blurred, filled copy of itself
+    small_w, small_h = max(2, v.width // 8 // 2 * 2), max(2, v.height // 8 // 2 * 2)
+    bg, fg = f"{label_out}bg", f"{label_out}fg"
+    return [
+        f"[{label_in}]{','.join([*pre, 'split=2'])}[{bg}0][{fg}0]",
+        f"[{bg}0]scale={small_w}:{small_h}:force_original_aspect_ratio=increase,"
+        f"crop={small_w}:{small_h},boxblur=8:2,scale={v.width}:{v.height}[{bg}]",
+        f"[{fg}0]{fit_scale}[{fg}]",
+        f"[{bg}][{fg}]overlay=(W-w)/2:(H-h)/2,{','.join(tail)}[{label_out}]",
+    ]
+
+
+def audio_chain(plan: RenderPlan, v: Variant) -> str:
+    """The audio filters for one variant: loudness to its target, then its delivery format."""
+    t = v.loudness
+    parts: list[str] = []
+    m = plan.loudness
+    if m is not None and not m.is_silent:
+        parts.append(
+            f"loudnorm=I={t.integrated_lufs:g}:TP={t.true_peak_dbtp:g}:LRA={t.lra_lu:g}"
+            f":measured_I={m.input_i:.2f}:measured_TP={m.input_tp:.2f}"
+            f":measured_LRA={m.input_lra:.2f}:measured_thresh={m.input_thresh:.2f}"
+            ":offset=0:linear=true:print_format=none")
+    if v.hold > 0:
+        parts.append(f"apad=pad_dur={to_seconds_arg(v.hold)}")
+    layout = "stereo" if v.audio.channels == 2 else "mono"
+    parts.append(f"aresample={v.audio.sample_rate}")
+    parts.append(f"aformat=sample_fmts=fltp:channel_layouts={layout}")
+    return ",".join(parts)
+
+
+def filter_graph(plan: RenderPlan) -> str:
+    """The whole ``-filter_complex`` text."""
+    n = len(plan.variants)
+    statements = []
+    common = common_chain(plan)
+    shared_rate = any(c.startswith("fps=") for c in common)
+    split = f"split={n}" if n > 1 else "null"
+    outs = "".join(f"[s{i}]" for i in range(n))
+    statements.append(f"[0:v:0]{','.join([*common, split])}{outs}")
+    for i, v in enumerate(plan.variants):
+        statements.extend(variant_chain(v, f"s{i}", f"v{i}", shared_rate))
+    audio_in = f"[0:{plan.audio_stream}]" if plan.audio_stream is not None else "[1:a]"
+    chains = [audio_chain(plan, v) for v in plan.variants]
+    if len(set(chains)) == 1:  # every variant has the same target: normalise once, then split
+        aouts = "".join(f"[a{i}]" for i in range(n))
+        statements.append(f"{audio_in}{chains[0]},{'asplit=' + str(n) if n > 1 else 'anull'}"
+                          f"{aouts}")
+    else:
+        aouts = "".join(f"[as{i}]" for i in range(n))
+        statements.append(f"{audio_in}asplit={n}{aouts}")
+        statements.extend(f"[as{i}]{c}[a{i}]" for i, c in enumerate(chains))
+    return ";\n".join(statements)
+
+
+def output_args(plan: RenderPlan, v: Variant, index: int, target: Path) -> list[str]:
+    """Encoder and muxer options for one output."""
+    e = v.video
+    return [
+        "-map", f"[v{index}]", "-map", f"[a{index}]",
+        "-t", to_seconds_arg(v.duration),
+        "-c:v", "libx264", "-preset", e.preset, "-crf", str(e.crf),
+        "-maxrate", f"{e.maxrate_kbps}k", "-bufsize", f"{e.bufsize_kbps}k",
+        "-profile:v", e.profile, "-pix_fmt", "yuv420p",
+        "-g", str(e.gop), "-keyint_min", str(e.gop), "-sc_threshold", "0", "-bf", str(e.bframes),
+        "-x264-params", "open-gop=0",
+        "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
+        "-color_range", "tv",
+        "-c:a", "aac", "-b:a", f"{v.audio.bitrate_kbps}k", "-ar", str(v.audio.sample_rate),
+        "-ac", str(v.audio.channels),
+        "-movflags", "+faststart", "-use_editlist", "0", "-map_metadata", "-1",
+        "-metadata", "encoder=coulisses", "-f", "mp4", str(target),
+    ]
+
+
+def to_command(plan: RenderPlan, targets: list[Path], work_dir: Path | None = None) -> Command:
+    """The single ffmpeg command that renders every variant of the plan.
+
+    ``targets`` are the paths written (temporary names; the caller renames them when done).
+    """
+    args: list[str] = ["-loglevel", "error", "-ss", to_seconds_arg(plan.start),
+                       "-t", to_seconds_arg(plan.duration), *ffmpeg_input(plan.source)]
+    if plan.audio_stream is None:
+        args += ["-f", "lavfi", "-t", to_seconds_arg(plan.duration),
+                 "-i", "anullsrc=r=48000:cl=stereo"]
+    args += ["-filter_complex", filter_graph(plan), "-dn", "-sn"]
+    for i, (v, target) in enumerate(zip(plan.variants, targets, strict=True)):
+        args += output_args(plan, v, i, target)
+    return Command(args=tuple(args), expected_seconds=max(v.duration for v in plan.variants),
+                   cwd=work_dir, label="render")

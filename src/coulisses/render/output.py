@@ -1,0 +1,93 @@
+"""The output folder: checked before work starts, written atomically, never escaped.
+
+Work happens in a hidden folder inside the output folder (same file system), and finished
+files are moved into place with ``os.replace``: an interrupted run leaves nothing that looks
+finished.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from coulisses.errors import UnsafeOutputError, UnwritableOutputError
+
+WORK_PREFIX = ".coulisses-work-"
+_UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
+
+
+def safe_stem(name: str, fallback: str = "clip") -> str:
+    """A file-name stem that is safe on every file system and never looks like an option."""
+    text = unicodedata.normalize("NFC", name)
+    text = _UNSAFE.sub("_", text).strip("._-")
+    text = re.sub(r"_+", "_", text)[:80]
+    return text or fallback
+
+
+def safe_child(folder: Path, name: str) -> Path:
+    """``folder / name``, refusing names that would resolve outside ``folder``.
+
+    Raises:
+        UnsafeOutputError: an absolute name, ``..``, or a link out of the folder.
+    """
+    base = folder.resolve()
+    candidate = (base / name).resolve()
+    if Path(name).is_absolute() or (candidate != base and base not in candidate.parents):
+        raise UnsafeOutputError(f"{name}: output would be written outside {base}", path=name)
+    return candidate
+
+
+def prepare(folder: Path) -> Path:
+    """Create the output folder if needed and prove it can be written.
+
+    Raises:
+        UnwritableOutputError: it cannot be created or written.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UnwritableOutputError(f"{folder}: exists and is not a folder", path=folder) from None
+    except OSError as exc:
+        raise UnwritableOutputError(f"{folder}: cannot create the output folder "
+                                    f"({exc.strerror})", path=folder) from None
+    resolved = folder.resolve()
+    try:
+        with tempfile.NamedTemporaryFile(dir=resolved, prefix=".coulisses-probe-"):
+            pass
+    except OSError as exc:
+        raise UnwritableOutputError(f"{folder}: cannot write in the output folder "
+                                    f"({exc.strerror})", path=folder,
+                                    hint="choose another folder with --out") from None
+    return resolved
+
+
+def make_work_dir(folder: Path) -> Path:
+    """A fresh hidden work folder inside the output folder."""
+    return Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=folder))
+
+
+def remove_work_dir(work: Path) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def publish(temp: Path, final: Path) -> Path:
+    """Move a finished file into place atomically."""
+    os.replace(temp, final)
+    return final
+
+
+def write_text_atomic(target: Path, text: str) -> Path:
+    """Write a text file through a temporary name in the same folder."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

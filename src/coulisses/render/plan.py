@@ -1,0 +1,338 @@
+"""``build_plan(...) -> RenderPlan``: what to render, decided without touching any file.
+
+A plan holds one source span and N variants. Each variant has a ``CropPath``: a window of fixed
+size whose position is keyframed over time (one keyframe for a still crop; subject tracking adds
+more). ``render.graph`` turns a plan into one ffmpeg command with N outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+from coulisses.errors import DurationError, UsageError
+from coulisses.media.probe import Probe
+from coulisses.platforms.spec import PlatformSpec
+
+Fit = Literal["fill", "pad", "blur"]
+Preset = Literal["draft", "final"]
+STANDARD_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001),
+                  Fraction(30), Fraction(50), Fraction(60000, 1001), Fraction(60))
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle in display pixels of the normalised source (rotation and SAR applied)."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def cx(self) -> Fraction:
+        return Fraction(2 * self.x + self.w, 2)
+
+    @property
+    def cy(self) -> Fraction:
+        return Fraction(2 * self.y + self.h, 2)
+
+
+@dataclass(frozen=True)
+class CropKeyframe:
+    """Top-left corner of the crop window at time ``t`` (seconds from the start of the cut)."""
+
+    t: Fraction
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class CropPath:
+    """A crop window of constant size moving linearly between keyframes."""
+
+    width: int
+    height: int
+    keyframes: tuple[CropKeyframe, ...]
+
+    @property
+    def is_static(self) -> bool:
+        return len({(k.x, k.y) for k in self.keyframes}) <= 1
+
+    def position_at(self, t: Fraction) -> tuple[Fraction, Fraction]:
+        """Window position at ``t``, interpolated linearly, held outside the keyframes."""
+        ks = self.keyframes
+        if t <= ks[0].t:
+            return Fraction(ks[0].x), Fraction(ks[0].y)
+        for a, b in zip(ks, ks[1:], strict=False):
+            if t <= b.t:
+                u = (t - a.t) / (b.t - a.t) if b.t > a.t else Fraction(1)
+                return a.x + (b.x - a.x) * u, a.y + (b.y - a.y) * u
+        return Fraction(ks[-1].x), Fraction(ks[-1].y)
+
+
+@dataclass(frozen=True)
+class VideoEncode:
+    preset: str
+    crf: int
+    maxrate_kbps: int
+    bufsize_kbps: int
+    profile: str
+    gop: int  # frames
+    bframes: int
+
+
+@dataclass(frozen=True)
+class AudioEncode:
+    bitrate_kbps: int
+    sample_rate: int
+    channels: int
+
+
+@dataclass(frozen=True)
+class LoudnessTarget:
+    integrated_lufs: float
+    true_peak_dbtp: float
+    lra_lu: float
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One platform output of the cut."""
+
+    platform: str
+    width: int
+    height: int
+    frame_rate: Fraction
+    duration: Fraction
+    fit: Fit
+    crop: CropPath
+    video: VideoEncode
+    audio: AudioEncode
+    loudness: LoudnessTarget
+    output: Path  # final file name (relative to the output folder)
+    captions_ass: str | None = None  # ASS file name in the work folder, burned in when set
+    hold: Fraction = Fraction(0)  # seconds the last frame is held (with silence) to reach a minimum
+
+
+@dataclass(frozen=True)
+class Normalise:
+    """What the common chain does to the source before it is split."""
+
+    display_width: int
+    display_height: int
+    fix_sar: bool  # scale non-square pixels to square
+    tonemap: Literal["hlg", "pq"] | None
+    rotation: int  # applied by ffmpeg's autorotation; recorded for the report
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """EBU R128 measurement of the source span (loudnorm's first pass)."""
+
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+
+    @property
+    def is_silent(self) -> bool:
+        return self.input_i < -60
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    source: Path
+    start: Fraction
+    duration: Fraction
+    normalise: Normalise
+    audio_stream: int | None  # absolute stream index; None: add silence
+    loudness: Loudness | None
+    preset: Preset
+    variants: tuple[Variant, ...]
+
+
+@dataclass(frozen=True)
+class CutOptions:
+    start: Fraction | None = None
+    end: Fraction | None = None
+    crop: Rect | Literal["center"] | None = None
+    fit: Fit = "fill"
+    preset: Preset = "final"
+    trim: bool = False  # shorten a span that is too long for a platform instead of refusing
+    extend: bool = False  # hold the last frame of a span too short for a platform
+
+
+PRESETS: dict[str, dict[str, str | int]] = {
+    "final": {"x264": "medium", "crf": 20, "scale": 1},
+    "draft": {"x264": "ultrafast", "crf": 28, "scale": 2},
+}
+
+
+def resolve_span(probe: Probe, start: Fraction | None, end: Fraction | None) -> tuple[
+        Fraction, Fraction]:
+    """``(start, duration)`` of the requested span inside the source.
+
+    Raises:
+        UsageError: the span is empty or outside the source.
+    """
+    s = start or Fraction(0)
+    e = probe.duration if end is None else end
+    if s < 0 or s >= probe.duration:
+        raise UsageError(f"--start {float(s):.3f} s is outside the source "
+                         f"(0 to {float(probe.duration):.3f} s)")
+    if e <= s:
+        raise UsageError(f"--end {float(e):.3f} s must come after --start {float(s):.3f} s")
+    return s, min(e, probe.duration) - s
+
+
+def fit_duration(spec: PlatformSpec, duration: Fraction, trim: bool,
+                 extend: bool = False) -> tuple[Fraction, Fraction]:
+    """``(duration, hold)`` this platform gets, refusing rather than changing the span silently.
+
+    ``hold`` is how long the last frame is held to reach the platform's minimum (``extend``).
+
+    Raises:
+        DurationError: the span is too short and ``extend`` is off, or too long and ``trim`` is off.
+    """
+    limit = Fraction(spec.duration.max_seconds).limit_denominator(1000)
+    if duration > limit:
+        if not trim:
+            raise DurationError(
+                f"{spec.id}: the span lasts {float(duration):.2f} s but {spec.name} takes at most "
+                f"{float(limit):g} s", platform=spec.id,
+                hint=f"choose a shorter span with --start/--end, or pass --trim to keep the "
+                     f"first {float(limit):g} s")
+        return limit, Fraction(0)
+    minimum = Fraction(spec.duration.min_seconds).limit_denominator(1000)
+    if duration < minimum:
+        if extend:
+            return minimum, minimum - duration
+        raise DurationError(
+            f"{spec.id}: the span lasts {float(duration):.2f} s but {spec.name} needs at least "
+            f"{spec.duration.min_seconds:g} s", platform=spec.id,
+            hint="choose a longer span with --start/--end, or pass --extend to hold the last "
+                 "frame")
+    return duration, Fraction(0)
+
+
+def choose_rate(source_rate: Fraction, spec: PlatformSpec) -> Fraction:
+    """Keep the source's rate when the platform allows it, snapped to a standard rate."""
+    snapped = min(STANDARD_RATES, key=lambda r: abs(r - source_rate))
+    if abs(snapped - source_rate) > Fraction(1, 2):
+        snapped = source_rate
+    if spec.frame_rate.min <= snapped <= spec.frame_rate.max:
+        return snapped
+    if snapped > spec.frame_rate.max:
+        for divisor in (2, 3, 4):
+            if spec.frame_rate.min <= snapped / divisor <= spec.frame_rate.max:
+                return snapped / divisor
+    return Fraction(spec.frame_rate.default)
+
+
+def crop_window(src_w: int, src_h: int, canvas_w: int, canvas_h: int,
+                focus: Rect | None) -> CropPath:
+    """The largest window of the canvas's aspect inside the source, centred on ``focus``.
+
+    With no focus, the window is centred in the frame.
+    """
+    aspect = Fraction(canvas_w, canvas_h)
+    if Fraction(src_w, src_h) > aspect:
+        h = src_h
+        w = min(src_w, _even(h * aspect))
+    else:
+        w = src_w
+        h = min(src_h, _even(w / aspect))
+    cx = focus.cx if focus else Fraction(src_w, 2)
+    cy = focus.cy if focus else Fraction(src_h, 2)
+    x = _clamp(round(cx - Fraction(w, 2)), 0, src_w - w)
+    y = _clamp(round(cy - Fraction(h, 2)), 0, src_h - h)
+    return CropPath(width=w, height=h, keyframes=(CropKeyframe(Fraction(0), x, y),))
+
+
+def region_crop(src_w: int, src_h: int, region: Rect) -> Rect:
+    """Validate a user crop region against the source.
+
+    Raises:
+        UsageError: the region is empty or outside the frame.
+    """
+    if region.w <= 0 or region.h <= 0:
+        raise UsageError("--crop needs a positive width and height")
+    if region.x < 0 or region.y < 0 or region.x + region.w > src_w or region.y + region.h > src_h:
+        raise UsageError(f"--crop {region.x},{region.y},{region.w},{region.h} goes outside the "
+                         f"{src_w}x{src_h} picture")
+    return region
+
+
+def _even(v: Fraction | int) -> int:
+    n = int(v)
+    return max(2, n - n % 2)
+
+
+def _clamp(v: int, lo: int, hi: int) -> int:
+    return max(lo, min(hi, v))
+
+
+def build_plan(probe: Probe, specs: list[PlatformSpec], options: CutOptions,
+               loudness: Loudness | None, output_stem: str) -> RenderPlan:
+    """Decide every variant of a cut. Pure: reads nothing, writes nothing.
+
+    Raises:
+        NoVideoError: the source has no video.
+        UsageError: a bad span or crop.
+        DurationError: the span does not fit a platform.
+    """
+    video = probe.require_video()
+    start, span = resolve_span(probe, options.start, options.end)
+    src_w, src_h = video.display_width, video.display_height
+    focus: Rect | None = None
+    if isinstance(options.crop, Rect):
+        focus = region_crop(src_w, src_h, options.crop)
+    norm = Normalise(display_width=src_w, display_height=src_h,
+                     fix_sar=video.sample_aspect not in (0, 1),
+                     tonemap=None if video.transfer == "sdr" else video.transfer,
+                     rotation=video.rotation)
+    scale = int(PRESETS[options.preset]["scale"])
+    variants = []
+    for spec in specs:
+        duration, hold = fit_duration(spec, span, options.trim, options.extend)
+        width, height = spec.canvas.width // scale, spec.canvas.height // scale
+        width, height = width - width % 2, height - height % 2
+        rate = choose_rate(video.frame_rate, spec)
+        crop = crop_window(src_w, src_h, width, height, focus)
+        if options.fit != "fill":
+            crop = CropPath(src_w, src_h, (CropKeyframe(Fraction(0), 0, 0),))
+        variants.append(Variant(
+            platform=spec.id, width=width, height=height, frame_rate=rate, duration=duration,
+            fit=options.fit, crop=crop, video=_video_encode(spec, options.preset, rate, duration),
+            audio=AudioEncode(spec.audio.bitrate_kbps, spec.audio.sample_rate,
+                              spec.audio.channels),
+            loudness=LoudnessTarget(spec.loudness.integrated_lufs, spec.loudness.true_peak_dbtp,
+                                    spec.loudness.lra_lu),
+            output=Path(f"{output_stem}.{spec.id}.mp4"), hold=hold,
+        ))
+    main_audio = probe.main_audio
+    return RenderPlan(source=probe.path, start=start, duration=span, normalise=norm,
+                      audio_stream=main_audio.index if main_audio else None,
+                      loudness=loudness if main_audio else None, preset=options.preset,
+                      variants=tuple(variants))
+
+
+def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
+                  duration: Fraction) -> VideoEncode:
+    """Encoder settings: quality-targeted, capped so the file fits the platform's size limit."""
+    settings = PRESETS[preset]
+    size_cap_kbps = int(spec.file.max_bytes * 8 * 0.9 / 1000 / max(float(duration), 1.0))
+    maxrate = max(500, min(spec.video.max_kbps, size_cap_kbps - spec.audio.bitrate_kbps))
+    gop = max(1, round(rate * Fraction(spec.video.gop_seconds).limit_denominator(100)))
+    return VideoEncode(preset=str(settings["x264"]), crf=int(settings["crf"]),
+                       maxrate_kbps=maxrate, bufsize_kbps=maxrate * 2,
+                       profile=spec.video.profile, gop=gop, bframes=2)
+
+
+def with_captions(plan: RenderPlan, ass_names: dict[str, str]) -> RenderPlan:
+    """The same plan with caption files attached to the named platforms."""
+    variants = tuple(replace(v, captions_ass=ass_names.get(v.platform)) for v in plan.variants)
+    return replace(plan, variants=variants)

@@ -1,0 +1,102 @@
+"""Settings: packaged defaults < settings file < environment < command-line flags.
+
+``load_settings()`` builds a frozen ``Settings``; surfaces pass it down, nothing reads a global.
+Every field carries a description; ``docs/settings.md`` documents each (a test keeps them equal).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from coulisses.errors import UsageError
+
+ENV_PREFIX = "COULISSES_"
+
+
+def _default_settings_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "coulisses" / "settings.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting coulisses reads, with its default."""
+
+    out_dir: Path = field(default=Path("coulisses-out"), metadata={
+        "help": "folder where `cut` and `demo` write when --out is not given"})
+    preset: str = field(default="final", metadata={
+        "help": "render preset when --preset is not given: `final` or `draft`"})
+    platform_dirs: tuple[Path, ...] = field(default=(), metadata={
+        "help": "extra folders of platform spec YAML files, separated by `:`; "
+                "they add platforms or override built-in ones"})
+    lang: str = field(default="en", metadata={
+        "help": "language of the command-line interface: `en` or `fr`"})
+    ffmpeg: str = field(default="", metadata={
+        "help": "path of an ffmpeg binary to use instead of the one in the imageio-ffmpeg wheel"})
+    max_source_bytes: int = field(default=64 * 1024**3, metadata={
+        "help": "largest source file accepted, in bytes (default 64 GiB)"})
+
+    def describe(self) -> dict[str, str]:
+        return {f.name: str(f.metadata["help"]) for f in fields(self)}
+
+
+def _convert(name: str, raw: Any) -> Any:
+    kind = {f.name: f for f in fields(Settings)}[name]
+    default = kind.default
+    try:
+        if isinstance(default, Path):
+            return Path(str(raw)).expanduser()
+        if isinstance(default, tuple):
+            items = raw if isinstance(raw, list) else [p for p in str(raw).split(":") if p]
+            return tuple(Path(str(p)).expanduser() for p in items)
+        if isinstance(default, int):
+            return int(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"setting {name}: cannot read {raw!r} ({exc})") from None
+
+
+def load_settings(env: dict[str, str] | None = None, file: Path | None = None,
+                  **overrides: Any) -> Settings:
+    """Build settings from the layers; ``overrides`` are command-line flags (None = not given).
+
+    Raises:
+        UsageError: an unknown key or a value of the wrong kind.
+    """
+    environ = dict(os.environ if env is None else env)
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    path = file or Path(environ.get(ENV_PREFIX + "SETTINGS", "") or _default_settings_file())
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"{path}: cannot read settings file ({exc})") from None
+        for key, raw in data.items():
+            if key not in names:
+                raise UsageError(f"{path}: unknown setting {key!r}",
+                                 hint=f"known: {', '.join(sorted(names))}")
+            values[key] = _convert(key, raw)
+    for name in names:
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw:
+            values[name] = _convert(name, raw)
+    if "lang" not in values:
+        system = environ.get("LC_ALL") or environ.get("LC_MESSAGES") or environ.get("LANG", "")
+        if system.lower().startswith("fr"):
+            values["lang"] = "fr"
+    settings = replace(Settings(), **values)
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    unknown = set(flags) - names
+    if unknown:
+        raise UsageError(f"unknown setting {sorted(unknown)[0]!r}")
+    settings = replace(settings, **flags)
+    if settings.preset not in ("final", "draft"):
+        raise UsageError(f"preset {settings.preset!r} is not final or draft")
+    if settings.lang not in ("en", "fr"):
+        raise UsageError(f"lang {settings.lang!r} is not en or fr")
+    return settings
