@@ -195,3 +195,31 @@ def playlist_file(media_dir: Path, landscape_clip: Path) -> Path:
 def concat_file(media_dir: Path, landscape_clip: Path) -> Path:
     """An ffconcat script (concat.ffconcat) naming the landscape clip (must be refused)."""
     return media.make_concat_list(media_dir / "concat.ffconcat", [landscape_clip])
+
+
+# --- golden files ---------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/* from the current output instead of comparing")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """``golden(name, text)``: compare ``text`` with tests/golden/NAME (or rewrite it with
+    --regen-golden, so the diff shows in review)."""
+    regen = bool(request.config.getoption("--regen-golden"))
+
+    def compare(name: str, text: str) -> None:
+        path = REPO_ROOT / "tests" / "golden" / name
+        if regen or not path.exists():
+            if not regen:
+                pytest.fail(f"golden file {name} is missing: run pytest --regen-golden")
+            path.write_text(text, encoding="utf-8")
+            return
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs from its golden file; if the change is intended, run "
+            "pytest --regen-golden and review the diff")
+
+    return compare

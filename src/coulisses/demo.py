@@ -10,12 +10,13 @@ from pathlib import Path
 from coulisses.media.ffmpeg import Command, Runner
 
 DEMO_PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
-DURATION = 8
+DURATION = 12
 
 CAPTIONS_EN = [
-    (0.3, 2.2, "Day one on set: we rig the lights before the talent arrives."),
-    (2.4, 4.6, "First take. The dolly squeaks, so we start again."),
-    (4.8, 7.6, "Behind the scenes is part of the story: vote for the next take!"),
+    (0.3, 3.4, "Day one on set: we rig the lights."),
+    (3.6, 6.6, "First take. The dolly squeaks!"),
+    (6.8, 9.2, "So we start again."),
+    (9.4, 11.8, "Vote for the next take!"),
 ]
 
 

@@ -93,16 +93,18 @@ class SubprocessRunner:
                                         stdin=subprocess.DEVNULL, cwd=command.cwd)
             except OSError as exc:
                 raise FFmpegError(f"cannot start ffmpeg: {exc.strerror}", argv=argv) from exc
-            reader = threading.Thread(target=_read_progress, args=(proc, progress), daemon=True)
-            reader.start()
-            try:
-                code = proc.wait()
-            except BaseException:
-                proc.kill()
-                proc.wait()
-                raise
-            finally:
-                reader.join(timeout=5)
+            with proc:
+                reader = threading.Thread(target=_read_progress, args=(proc, progress),
+                                          daemon=True)
+                reader.start()
+                try:
+                    code = proc.wait()
+                except BaseException:
+                    proc.kill()
+                    proc.wait()
+                    raise
+                finally:
+                    reader.join(timeout=5)
             err.seek(0)
             stderr = err.read().decode("utf-8", "replace")
         if code != 0:

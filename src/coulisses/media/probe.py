@@ -6,6 +6,7 @@ decodes the first video frame: that reads the display rotation and proves the fi
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
@@ -128,7 +129,8 @@ class Probe:
         if self.video is not None:
             data["video"]["display_width"] = self.video.display_width
             data["video"]["display_height"] = self.video.display_height
-        return _jsonable(data)
+        result: dict[str, Any] = _jsonable(data)
+        return result
 
 
 def _jsonable(value: Any) -> Any:
@@ -248,7 +250,7 @@ def _first_frame(container: Any, stream: Any) -> tuple[int, bool]:
     try:
         for packet in container.demux(stream):
             for frame in packet.decode():
-                return int(round(getattr(frame, "rotation", 0) or 0)), True
+                return round(getattr(frame, "rotation", 0) or 0), True
     except (av.FFmpegError, ValueError, EOFError):
         return 0, False
     return 0, False
@@ -268,7 +270,7 @@ def _looks_vfr(container: Any, stream: Any) -> bool:
     except (av.FFmpegError, ValueError):
         return False
     pts.sort()
-    steps = {b - a for a, b in zip(pts, pts[1:], strict=False) if b > a}
+    steps = {b - a for a, b in itertools.pairwise(pts) if b > a}
     return bool(steps) and max(steps) - min(steps) > 1
 
 

@@ -83,27 +83,51 @@ def clip_to_span(cues: list[Cue], start: Fraction, duration: Fraction) -> list[C
     return out
 
 
-def wrap_words(text: str, width: int) -> list[str]:
-    """Greedy word wrap; a word longer than the line is split."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
+def balanced_lines(words: list[str], width: int, lines: int) -> list[str] | None:
+    """Break ``words`` into at most ``lines`` lines of at most ``width`` characters, as even
+    in length as possible; None when they do not fit."""
+    if lines == 1 or len(" ".join(words)) <= width:
+        text = " ".join(words)
+        return [text] if len(text) <= width else None
+    best: list[str] | None = None
+    best_score = -1
+    for i in range(1, len(words)):
+        head = " ".join(words[:i])
+        if len(head) > width:
+            break
+        rest = balanced_lines(words[i:], width, lines - 1)
+        if rest is None:
+            continue
+        candidate = [head, *rest]
+        score = min(len(x) for x in candidate)  # the shortest line as long as possible
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def split_words(words: list[str], width: int, lines: int) -> list[list[str]]:
+    """Share words among the fewest cues that each fit ``lines`` x ``width``, evenly."""
+    pieces: list[str] = []
+    for word in words:  # a word longer than a line is split, marked with a hyphen
         while len(word) > width:
-            if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[: width - 1] + "-")
+            pieces.append(word[: width - 1] + "-")
             word = word[width - 1:]
-        if not current:
-            current = word
-        elif len(current) + 1 + len(word) <= width:
-            current += " " + word
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
+        pieces.append(word)
+    total = len(" ".join(pieces))
+    count = max(1, -(-total // (width * lines)))
+    while True:
+        target = total / count
+        groups: list[list[str]] = [[]]
+        length = 0
+        for word in pieces:
+            if groups[-1] and length + len(word) / 2 > target * len(groups) \
+                    and len(groups) < count:
+                groups.append([])
+            groups[-1].append(word)
+            length += len(word) + 1
+        if all(balanced_lines(g, width, lines) is not None for g in groups):
+            return groups
+        count += 1
 
 
 def fit_cues(cues: list[Cue], spec: PlatformSpec) -> tuple[list[Cue], list[str]]:
@@ -112,14 +136,14 @@ def fit_cues(cues: list[Cue], spec: PlatformSpec) -> tuple[list[Cue], list[str]]
     out: list[Cue] = []
     warnings: list[str] = []
     for c in cues:
-        lines = wrap_words(" ".join(c.text.split()), rules.chars_per_line)
-        groups = [lines[i:i + rules.max_lines] for i in range(0, len(lines), rules.max_lines)]
+        groups = split_words(c.text.split(), rules.chars_per_line, rules.max_lines)
         total = sum(len(" ".join(g)) for g in groups) or 1
         t = c.start
         for i, g in enumerate(groups):
             share = Fraction(len(" ".join(g)), total)
             end = c.end if i == len(groups) - 1 else t + (c.end - c.start) * share
-            out.append(Cue(t, end, "\n".join(g)))
+            lines = balanced_lines(g, rules.chars_per_line, rules.max_lines) or [" ".join(g)]
+            out.append(Cue(t, end, "\n".join(lines)))
             t = end
     for c in out:
         seconds = float(c.end - c.start)

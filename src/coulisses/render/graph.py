@@ -20,6 +20,8 @@ from coulisses.timecode import to_seconds_arg
 TONEMAP = ("zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
            "tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p")
 _TAGS = {"hlg": "arib-std-b67", "pq": "smpte2084"}
+# AAC encoding raises inter-sample peaks by a few tenths of a dB: aim under the ceiling
+TP_MARGIN_DB = 0.5
 
 
 def _rate(r: Fraction) -> str:
@@ -106,11 +108,15 @@ def audio_chain(plan: RenderPlan, v: Variant) -> str:
     m = plan.loudness
     if m is not None and not m.is_silent:
         parts.append(
-            f"loudnorm=I={t.integrated_lufs:g}:TP={t.true_peak_dbtp:g}:LRA={t.lra_lu:g}"
-            f":measured_I={m.input_i:.2f}:measured_TP={m.input_tp:.2f}"
-            f":measured_LRA={m.input_lra:.2f}:measured_thresh={m.input_thresh:.2f}"
+            f"loudnorm=I={t.integrated_lufs:g}:TP={t.true_peak_dbtp - TP_MARGIN_DB:g}"
+            f":LRA={t.lra_lu:g}"
+            # loudnorm accepts measured I and threshold up to 0 LUFS only (clipped masters
+            # measure above): clamp to its ranges; QC measures the result on the output
+            f":measured_I={min(m.input_i, 0.0):.2f}:measured_TP={min(m.input_tp, 99.0):.2f}"
+            f":measured_LRA={min(m.input_lra, 99.0):.2f}"
+            f":measured_thresh={min(m.input_thresh, 0.0):.2f}"
             ":offset=0:linear=true:print_format=none")
-    if v.hold > 0:
+    if v.hold > 0:  # after loudnorm: padding before it skews its linear gain
         parts.append(f"apad=pad_dur={to_seconds_arg(v.hold)}")
     layout = "stereo" if v.audio.channels == 2 else "mono"
     parts.append(f"aresample={v.audio.sample_rate}")
@@ -152,7 +158,7 @@ def output_args(plan: RenderPlan, v: Variant, index: int, target: Path) -> list[
         "-maxrate", f"{e.maxrate_kbps}k", "-bufsize", f"{e.bufsize_kbps}k",
         "-profile:v", e.profile, "-pix_fmt", "yuv420p",
         "-g", str(e.gop), "-keyint_min", str(e.gop), "-sc_threshold", "0", "-bf", str(e.bframes),
-        "-x264-params", "open-gop=0",
+        "-x264-params", e.x264_params,
         "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
         "-color_range", "tv",
         "-c:a", "aac", "-b:a", f"{v.audio.bitrate_kbps}k", "-ar", str(v.audio.sample_rate),

@@ -54,7 +54,7 @@ class SheetRow:
 
 def contact_sheet(rows: list[SheetRow], target: Path, title: str) -> None:
     """Stack labelled strips into one PNG."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     strips = [Image.open(r.strip).convert("RGB") for r in rows]
     pad, label_h, title_h = 16, 44, 56

@@ -7,6 +7,7 @@ more). ``render.graph`` turns a plan into one ffmpeg command with N outputs.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -66,7 +67,7 @@ class CropPath:
         ks = self.keyframes
         if t <= ks[0].t:
             return Fraction(ks[0].x), Fraction(ks[0].y)
-        for a, b in zip(ks, ks[1:], strict=False):
+        for a, b in itertools.pairwise(ks):
             if t <= b.t:
                 u = (t - a.t) / (b.t - a.t) if b.t > a.t else Fraction(1)
                 return a.x + (b.x - a.x) * u, a.y + (b.y - a.y) * u
@@ -82,6 +83,7 @@ class VideoEncode:
     profile: str
     gop: int  # frames
     bframes: int
+    x264_params: str = "open-gop=0"
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,10 @@ class CutOptions:
 
 
 PRESETS: dict[str, dict[str, str | int]] = {
-    "final": {"x264": "medium", "crf": 20, "scale": 1},
-    "draft": {"x264": "ultrafast", "crf": 28, "scale": 2},
+    "final": {"x264": "medium", "crf": 20, "scale": 1, "params": "open-gop=0"},
+    # ultrafast alone drops CABAC and 8x8 transforms (Main profile): keep them for High
+    "draft": {"x264": "ultrafast", "crf": 28, "scale": 2,
+              "params": "open-gop=0:cabac=1:8x8dct=1"},
 }
 
 
@@ -329,7 +333,8 @@ def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
     gop = max(1, round(rate * Fraction(spec.video.gop_seconds).limit_denominator(100)))
     return VideoEncode(preset=str(settings["x264"]), crf=int(settings["crf"]),
                        maxrate_kbps=maxrate, bufsize_kbps=maxrate * 2,
-                       profile=spec.video.profile, gop=gop, bframes=2)
+                       profile=spec.video.profile, gop=gop, bframes=2,
+                       x264_params=str(settings["params"]))
 
 
 def with_captions(plan: RenderPlan, ass_names: dict[str, str]) -> RenderPlan:

@@ -98,10 +98,12 @@ def write_timeline(timeline: Any, target: Path, fmt: TimelineFormat) -> None:
     otio.adapters.write_to_file(timeline, str(target), adapter_name=ADAPTER[fmt])
 
 
-def read_timeline(path: Path) -> Any:
-    """Read a timeline back through OpenTimelineIO."""
+def read_timeline(path: Path, rate: float | None = None) -> Any:
+    """Read a timeline back through OpenTimelineIO (an EDL needs its frame ``rate``)."""
     import opentimelineio as otio
 
     suffix = path.suffix.lower()
     adapter = {".otio": "otio_json", ".edl": "cmx_3600", ".xml": "fcp_xml"}.get(suffix)
+    if adapter == "cmx_3600":
+        return otio.adapters.read_from_file(str(path), adapter_name=adapter, rate=rate or 24)
     return otio.adapters.read_from_file(str(path), adapter_name=adapter)

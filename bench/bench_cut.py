@@ -1,0 +1,467 @@
+"""Benchmark of ``coulisses.render.cut.cut``: one source, four canvases, against baselines.
+
+Every job runs in a fresh Python subprocess of this script (``--child``) so that its wall time,
+CPU time and peak memory are its own. Ratios are taken against baselines measured in the same
+run; the report is written to ``docs/benchmarks.md`` (``--quick``: ``bench/.work/``).
+
+    python bench/bench_cut.py [--seconds 60] [--quick] [--skip-moviepy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+DOC = ROOT / "docs" / "benchmarks.md"
+QUICK_DOC = WORK / "benchmarks-quick.md"
+PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
+JOBS = ("floor", "final", "separate", "draft", "moviepy")
+TARGETS = {  # ratio name -> (bound, "max" or "min")
+    "final total / separate": (0.6, "max"),
+    "final total / floor": (1.10, "max"),
+    "draft realtime": (2.0, "min"),
+    "final peak RSS MB": (1536.0, "max"),
+    "draft peak RSS MB": (1536.0, "max"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# the source
+
+
+def ffmpeg() -> str:
+    from coulisses.media.ffmpeg import ffmpeg_exe
+
+    return ffmpeg_exe()
+
+
+def make_source(seconds: int) -> Path:
+    """A 1920x1080 30 fps H.264 + stereo AAC clip with grain, made once and cached."""
+    path = WORK / f"source-{seconds}s.mp4"
+    if path.exists():
+        return path
+    WORK.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.mp4")
+    # moving test pattern with temporal grain: not trivially compressible
+    video = f"testsrc2=size=1920x1080:rate=30:duration={seconds},noise=alls=12:allf=t+u"
+    # two tones with a slow swell plus noise, one per channel
+    left = "0.25*sin(2*PI*440*t)*(0.6+0.4*sin(2*PI*0.5*t))+0.05*(2*random(0)-1)"
+    right = "0.25*sin(2*PI*660*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.05*(2*random(1)-1)"
+    audio = f"aevalsrc=exprs={left}|{right}:s=48000:d={seconds}"
+    argv = [ffmpeg(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+            "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio,
+            "-map", "0:v", "-map", "1:a", "-t", str(seconds),
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-g", "60",
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k",
+            "-movflags", "+faststart", str(tmp)]
+    print(f"generating the {seconds} s source (once) ...", flush=True)
+    subprocess.run(argv, check=True)
+    tmp.replace(path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# the jobs (run inside a child process)
+
+
+def _plan(src: Path, preset: str) -> Any:
+    """The plan ``cut`` renders, built the same way (probe, loudness measured once)."""
+    from coulisses.media.ffmpeg import SubprocessRunner
+    from coulisses.media.probe import probe
+    from coulisses.platforms.registry import Registry
+    from coulisses.render import loudness
+    from coulisses.render.plan import CutOptions, build_plan
+
+    info = probe(src)
+    specs = Registry.load().select(PLATFORMS)
+    opts = CutOptions(preset=preset)  # type: ignore[arg-type]
+    draft = build_plan(info, specs, opts, None, "bench")
+    assert info.main_audio is not None
+    measured = loudness.measure(SubprocessRunner(), info.path, draft.start, draft.duration,
+                                info.main_audio.index)
+    return build_plan(info, specs, opts, measured, "bench")
+
+
+def job_cut(src: Path, out: Path, preset: str) -> dict[str, float]:
+    from coulisses.render.cut import cut
+    from coulisses.render.plan import CutOptions
+
+    clock = time.perf_counter()
+    result = cut(src, PLATFORMS, out, options=CutOptions(preset=preset))  # type: ignore[arg-type]
+    wall = time.perf_counter() - clock
+    if not result.passed:
+        failed = [f"{v.platform}: {v.qc.reasons}" for v in result.variants if not v.qc.passed]
+        print(f"warning: QC failed: {failed}", file=sys.stderr)
+    return {"wall": wall, **{k: float(v) for k, v in result.seconds.items()}}
+
+
+def job_separate(src: Path, out: Path) -> dict[str, float]:
+    """One ffmpeg command per variant: same plan, same filters, same encoder settings."""
+    from coulisses.media.ffmpeg import SubprocessRunner
+    from coulisses.render import graph
+
+    plan = _plan(src, "final")
+    run = SubprocessRunner()
+    out.mkdir(parents=True)
+    parts: dict[str, float] = {}
+    clock = time.perf_counter()
+    for v in plan.variants:
+        one = dataclasses.replace(plan, variants=(v,))
+        start = time.perf_counter()
+        run.run(graph.to_command(one, [out / f"{v.platform}.mp4"], out))
+        parts[v.platform] = time.perf_counter() - start
+    return {"wall": time.perf_counter() - clock, **parts}
+
+
+def floor_command(plan: Any, out: Path) -> Any:
+    """One plain ffmpeg: split + scale to each canvas, the same encoder and muxer options."""
+    from coulisses.media.ffmpeg import Command
+    from coulisses.media.inputs import ffmpeg_input
+    from coulisses.render import graph
+
+    n = len(plan.variants)
+    labels = "".join(f"[s{i}]" for i in range(n))
+    chains = [f"[0:v:0]split={n}{labels}"]
+    chains += [f"[s{i}]scale={v.width}:{v.height}[v{i}]" for i, v in enumerate(plan.variants)]
+    args = [*ffmpeg_input(plan.source), "-filter_complex", ";".join(chains)]
+    for i, v in enumerate(plan.variants):
+        opts = graph.output_args(plan, v, i, out / f"{v.platform}.mp4")
+        opts[opts.index(f"[a{i}]")] = "0:a:0"  # the source's audio, no filter
+        args += opts
+    return Command(args=tuple(args), label="floor")
+
+
+def job_floor(src: Path, out: Path) -> dict[str, float]:
+    from coulisses.media.ffmpeg import SubprocessRunner
+
+    plan = _plan(src, "final")
+    out.mkdir(parents=True)
+    command = floor_command(plan, out)
+    clock = time.perf_counter()
+    SubprocessRunner().run(command)
+    return {"wall": time.perf_counter() - clock}
+
+
+def job_moviepy(src: Path, out: Path) -> dict[str, float]:
+    """The same job in MoviePy 2: crop to each aspect, resize, write H.264 + AAC."""
+    os.environ.setdefault("FFMPEG_BINARY", ffmpeg())
+    from moviepy import VideoFileClip
+
+    plan = _plan(src, "final")
+    out.mkdir(parents=True)
+    parts: dict[str, float] = {}
+    clock = time.perf_counter()
+    with VideoFileClip(str(src)) as clip:
+        for v in plan.variants:
+            start = time.perf_counter()
+            e = v.video
+            k = v.crop.keyframes[0]
+            part = clip.cropped(x1=k.x, y1=k.y, width=v.crop.width, height=v.crop.height)
+            part = part.resized((v.width, v.height))
+            part.write_videofile(
+                str(out / f"{v.platform}.mp4"), fps=float(v.frame_rate), codec="libx264",
+                preset=e.preset, audio_codec="aac", audio_bitrate=f"{v.audio.bitrate_kbps}k",
+                audio_fps=v.audio.sample_rate, threads=2, logger=None,
+                ffmpeg_params=["-crf", str(e.crf), "-maxrate", f"{e.maxrate_kbps}k",
+                               "-bufsize", f"{e.bufsize_kbps}k", "-profile:v", e.profile,
+                               "-g", str(e.gop), "-keyint_min", str(e.gop),
+                               "-sc_threshold", "0", "-bf", str(e.bframes),
+                               "-pix_fmt", "yuv420p", "-movflags", "+faststart"])
+            parts[v.platform] = time.perf_counter() - start
+    return {"wall": time.perf_counter() - clock, **parts}
+
+
+def child(job: str, src: Path, out: Path, result: Path) -> None:
+    if job == "final":
+        timings = job_cut(src, out, "final")
+    elif job == "draft":
+        timings = job_cut(src, out, "draft")
+    elif job == "separate":
+        timings = job_separate(src, out)
+    elif job == "floor":
+        timings = job_floor(src, out)
+    elif job == "moviepy":
+        timings = job_moviepy(src, out)
+    else:
+        raise SystemExit(f"unknown job {job}")
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.write_text(json.dumps({
+        "timings": timings,
+        "maxrss_self_mb": me.ru_maxrss / 1024, "maxrss_children_mb": kids.ru_maxrss / 1024,
+        "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+    }))
+
+
+# ---------------------------------------------------------------------------------------------
+# measuring (parent)
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of ``root`` and all its descendants right now, in MB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        p = frontier.pop()
+        kids = [c for c, pp in parents.items() if pp == p and c not in tree]
+        tree.update(kids)
+        frontier.extend(kids)
+    return sum(rss.get(p, 0) for p in tree) / 2**20
+
+
+def _busy_jiffies() -> int:
+    """Busy CPU jiffies of the whole machine since boot (all CPUs)."""
+    with open("/proc/stat") as fh:
+        values = [int(x) for x in fh.readline().split()[1:8]]
+    return sum(values) - values[3] - values[4]
+
+
+def measure(job: str, src: Path, seconds: int) -> dict[str, Any]:
+    out = WORK / f"out-{job}"
+    shutil.rmtree(out, ignore_errors=True)
+    result = WORK / f"result-{job}.json"
+    result.unlink(missing_ok=True)
+    log = WORK / f"log-{job}.txt"
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", job, "--src", str(src),
+            "--out", str(out), "--result", str(result)]
+    print(f"[{job}] running ...", flush=True)
+    busy0 = _busy_jiffies()
+    clock = time.perf_counter()
+    with log.open("w") as fh:
+        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        code = proc.wait()
+        done.set()
+        sampler.join()
+    process_wall = time.perf_counter() - clock
+    busy1 = _busy_jiffies()
+    if code != 0:
+        raise SystemExit(f"[{job}] failed (exit {code}); see {log}")
+    data = json.loads(result.read_text())
+    shutil.rmtree(out, ignore_errors=True)
+    # share of the machine's CPU used by the job vs everything else during the run
+    ticks = os.sysconf("SC_CLK_TCK")
+    ncpu = os.cpu_count() or 1
+    machine_busy = (busy1 - busy0) / ticks
+    data["process_wall"] = process_wall
+    data["peak_tree_mb"] = peak[0]
+    data["other_load"] = max(0.0, machine_busy - data["cpu_s"]) / process_wall / ncpu
+    wall = data["timings"]["wall"]
+    data["realtime"] = seconds / wall
+    print(f"[{job}] {wall:.1f} s wall, {data['cpu_s']:.1f} s CPU, "
+          f"{data['realtime']:.2f}x realtime, peak {peak[0]:.0f} MB, "
+          f"other load {data['other_load']:.0%}", flush=True)
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# the report
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as fh:
+        mem_kb = int(fh.readline().split()[1])
+    version = subprocess.run([ffmpeg(), "-version"], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[0]
+    import moviepy
+
+    return {"cpus": str(os.cpu_count()), "cpu": model, "ram": f"{mem_kb / 2**20:.1f} GiB",
+            "os": f"{platform.system()} {platform.release()}",
+            "python": platform.python_version(), "ffmpeg": version,
+            "moviepy": moviepy.__version__}
+
+
+def ratios(r: dict[str, dict[str, Any]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    final = r["final"]["timings"]
+    if "separate" in r:
+        sep = r["separate"]["timings"]["wall"]
+        out["final render / separate"] = final["render"] / sep
+        out["final total / separate"] = final["wall"] / sep
+        out["final CPU / separate CPU"] = r["final"]["cpu_s"] / r["separate"]["cpu_s"]
+    if "floor" in r:
+        flo = r["floor"]["timings"]["wall"]
+        out["final render / floor"] = final["render"] / flo
+        out["final total / floor"] = final["wall"] / flo
+        out["final CPU / floor CPU"] = r["final"]["cpu_s"] / r["floor"]["cpu_s"]
+    if "moviepy" in r:
+        out["final total / moviepy"] = final["wall"] / r["moviepy"]["timings"]["wall"]
+    out["final realtime"] = r["final"]["realtime"]
+    if "draft" in r:
+        out["draft realtime"] = r["draft"]["realtime"]
+        out["draft peak RSS MB"] = r["draft"]["peak_tree_mb"]
+    out["final peak RSS MB"] = r["final"]["peak_tree_mb"]
+    return out
+
+
+def verdict(name: str, value: float) -> tuple[str, str]:
+    if name not in TARGETS:
+        return "report", ""
+    bound, kind = TARGETS[name]
+    ok = value <= bound if kind == "max" else value >= bound
+    return (f"<= {bound:g}" if kind == "max" else f">= {bound:g}"), ("met" if ok else "NOT met")
+
+
+DESCRIPTIONS = {
+    "final": "coulisses `cut()`, preset `final` (x264 medium, crf 20): probe + loudness pass, "
+             "one ffmpeg render with 4 outputs, QC + covers + contact sheet",
+    "draft": "coulisses `cut()`, preset `draft` (x264 ultrafast, crf 28, half-size canvases)",
+    "separate": "4 ffmpeg runs, one per variant: the same plan, filters and encoder options "
+                "(`graph.to_command` on a one-variant plan); each decodes the source",
+    "floor": "1 ffmpeg run: `split` + `scale=W:H` per output, the same encoder/muxer options, "
+             "source audio re-encoded as is: no crop, loudness, colour tags or QC",
+    "moviepy": "MoviePy 2: `cropped` + `resized` + `write_videofile` per canvas, libx264 with "
+               "the same preset/crf/maxrate/GOP via `ffmpeg_params`, AAC, threads=2",
+}
+
+
+def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool, argv: list[str]) -> str:
+    m = machine()
+    rat = ratios(r)
+    lines = [
+        "# Benchmarks",
+        "",
+        "<!-- generated by bench/bench_cut.py: do not edit by hand, run the script again -->",
+        "",
+        "This file is written by `bench/bench_cut.py`; run it again to refresh the numbers.",
+        "",
+        "## `cut`: one source to four canvases in one ffmpeg pass",
+        "",
+        *(["**QUICK RUN (smoke test): not the reference numbers.**", ""] if quick else []),
+        f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"- command: `python bench/bench_cut.py {' '.join(argv)}`".rstrip() + "",
+        f"- machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}",
+        f"- python {m['python']}, moviepy {m['moviepy']}, {m['ffmpeg']} (imageio-ffmpeg wheel)",
+        f"- source: {seconds} s, 1920x1080, 30 fps, H.264 (testsrc2 + temporal grain) + "
+        "stereo AAC 48 kHz (two tones + noise), generated by the script",
+        f"- platforms: `{PLATFORMS}` (canvases 1080x1920, 1080x1350, 1080x1080, 1920x1080)",
+        "",
+        "### Measurements",
+        "",
+        "| job | wall s | x realtime | CPU s | peak RSS MB (tree) | max single process MB "
+        "| other load | what it does |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for job in JOBS:
+        if job not in r:
+            continue
+        d = r[job]
+        t = d["timings"]
+        wall = f"{t['wall']:.1f}"
+        if "render" in t:
+            wall += (f" (prepare {t['prepare']:.1f}, render {t['render']:.1f}, "
+                     f"check {t['check']:.1f})")
+        elif len(t) > 1:
+            wall += " (" + ", ".join(f"{k} {v:.1f}" for k, v in t.items() if k != "wall") + ")"
+        single = max(d["maxrss_self_mb"], d["maxrss_children_mb"])
+        lines.append(f"| {job} | {wall} | {d['realtime']:.2f} | {d['cpu_s']:.1f} | "
+                     f"{d['peak_tree_mb']:.0f} | {single:.0f} | {d['other_load']:.0%} | "
+                     f"{DESCRIPTIONS[job]} |")
+    lines += ["", "### Ratios and targets", "", "| measure | value | target | result |",
+              "|---|---:|---|---|"]
+    for name, value in rat.items():
+        target, result = verdict(name, value)
+        fmt = f"{value:.0f}" if name.endswith("MB") else f"{value:.3f}"
+        lines.append(f"| {name} | {fmt} | {target} | {result} |")
+    lines += [
+        "",
+        "### Notes",
+        "",
+        "- Each job runs in its own fresh Python process. *wall* is timed inside it around the "
+        "job only (imports excluded); for `final`/`draft` it is the whole `cut()` call, "
+        "*render* is the single ffmpeg pass alone (`CutResult.seconds`).",
+        "- *separate* and *floor* exclude the probe and the loudness measurement (done before "
+        "the clock starts), so `final total / ...` charges coulisses for work the baselines "
+        "do not do (probe, loudness pass, QC of every output, covers, contact sheet); "
+        "`final render / ...` compares the ffmpeg passes alone.",
+        "- *peak RSS (tree)* is the largest sum of resident memory of the job's process and "
+        "all its descendants, sampled every 0.1 s (the job's real footprint: Python and ffmpeg "
+        "run at the same time). *max single process* is `ru_maxrss` (self and children).",
+        "- *other load* is the share of the machine's CPUs busy with other processes during the "
+        "job (from `/proc/stat` minus the job's own CPU time). Above a few percent the wall "
+        "times are inflated by contention; the CPU-time ratios are less sensitive to it.",
+        "- *moviepy* reads frames through a pipe into NumPy, crops and resizes each frame with "
+        "PIL, and pipes them to one ffmpeg per output: it decodes the source four times.",
+        "- One run per job, no repetitions: on a shared 2-core machine expect a few percent of "
+        "noise between runs.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=60, help="source length (default 60)")
+    parser.add_argument("--quick", action="store_true",
+                        help="10 s source, report to bench/.work/benchmarks-quick.md")
+    parser.add_argument("--skip-moviepy", action="store_true", help="leave out the MoviePy job")
+    parser.add_argument("--jobs", help=f"comma-separated subset of {','.join(JOBS)}")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--src", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.src, args.out, args.result)
+        return
+    seconds = 10 if args.quick else args.seconds
+    jobs = [j for j in (args.jobs.split(",") if args.jobs else JOBS) if j in JOBS]
+    if args.skip_moviepy and "moviepy" in jobs:
+        jobs.remove("moviepy")
+    if "final" not in jobs:
+        raise SystemExit("the final job is the subject of every ratio: keep it in --jobs")
+    src = make_source(seconds)
+    results = {job: measure(job, src, seconds) for job in jobs}
+    partial = args.quick or seconds != 60 or set(jobs) != set(JOBS)
+    text = report(results, seconds, partial, sys.argv[1:])
+    target = QUICK_DOC if partial else DOC
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    print(f"written to {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""The render plan is pure: built here from hand-made probes, no media needed."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from coulisses.errors import DurationError, NoVideoError, UsageError
+from coulisses.media.probe import AudioStream, Probe, VideoStream
+from coulisses.platforms.registry import Registry
+from coulisses.render.plan import (
+    CropKeyframe,
+    CropPath,
+    CutOptions,
+    Rect,
+    build_plan,
+    choose_rate,
+    crop_window,
+)
+
+
+def make_probe(width: int = 1920, height: int = 1080, *, rate: Fraction = Fraction(30),
+               duration: Fraction = Fraction(20), rotation: int = 0,
+               sar: Fraction = Fraction(1), transfer: str = "sdr",
+               audio: bool = True, video: bool = True) -> Probe:
+    v = VideoStream(index=0, codec="h264", profile="High", coded_width=width,
+                    coded_height=height, sample_aspect=sar, rotation=rotation, frame_rate=rate,
+                    average_rate=rate, is_vfr=False, pix_fmt="yuv420p", bit_depth=8,
+                    transfer=transfer,  # type: ignore[arg-type]
+                    color_trc="bt709", color_primaries="bt709", frames=None)
+    a = (AudioStream(1, "aac", 2, "stereo", 48000, True),) if audio else ()
+    return Probe(path=Path("/media/rush.mov"), size_bytes=10**6, container="mov,mp4",
+                 duration=duration, bit_rate=None, video=v if video else None, audio=a)
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.load()
+
+
+def test_rotated_phone_clip_is_planned_in_display_orientation(registry: Registry) -> None:
+    plan = build_plan(make_probe(1920, 1080, rotation=90), registry.select("tiktok"),
+                      CutOptions(), None, "rush")
+    assert (plan.normalise.display_width, plan.normalise.display_height) == (1080, 1920)
+    (v,) = plan.variants
+    # a 9:16 source to a 9:16 canvas keeps the whole frame
+    assert (v.crop.width, v.crop.height, v.crop.keyframes[0].x) == (1080, 1920, 0)
+
+
+def test_anamorphic_source_is_squared_before_cropping(registry: Registry) -> None:
+    plan = build_plan(make_probe(1440, 1080, sar=Fraction(4, 3)), registry.select("youtube"),
+                      CutOptions(), None, "rush")
+    assert plan.normalise.fix_sar
+    assert (plan.normalise.display_width, plan.normalise.display_height) == (1920, 1080)
+    assert (plan.variants[0].crop.width, plan.variants[0].crop.height) == (1920, 1080)
+
+
+def test_one_plan_serves_every_canvas_with_centred_crops(registry: Registry) -> None:
+    plan = build_plan(make_probe(), registry.select("tiktok,instagram-feed,linkedin,youtube"),
+                      CutOptions(), None, "rush")
+    crops = {v.platform: (v.crop.width, v.crop.height, v.crop.keyframes[0].x)
+             for v in plan.variants}
+    assert crops == {"tiktok": (606, 1080, 657), "instagram-feed": (864, 1080, 528),
+                     "linkedin": (1080, 1080, 420), "youtube": (1920, 1080, 0)}
+    assert [v.output.name for v in plan.variants] == [
+        "rush.tiktok.mp4", "rush.instagram-feed.mp4", "rush.linkedin.mp4", "rush.youtube.mp4"]
+
+
+def test_crop_region_moves_the_window_and_stays_inside() -> None:
+    path = crop_window(1920, 1080, 1080, 1920, Rect(1700, 100, 200, 200))
+    assert path.keyframes[0].x == 1920 - path.width  # clamped to the right edge
+    centred = crop_window(1920, 1080, 1080, 1920, Rect(900, 400, 120, 120))
+    assert abs(centred.keyframes[0].x + centred.width / 2 - 960) <= 1
+
+
+def test_crop_outside_the_frame_is_refused(registry: Registry) -> None:
+    with pytest.raises(UsageError, match="outside"):
+        build_plan(make_probe(), registry.select("tiktok"),
+                   CutOptions(crop=Rect(1800, 0, 400, 400)), None, "rush")
+
+
+def test_a_75_s_span_to_a_60_s_platform_is_refused_unless_trimmed(registry: Registry) -> None:
+    probe = make_probe(duration=Fraction(90))
+    options = CutOptions(start=Fraction(5), end=Fraction(80))
+    with pytest.raises(DurationError, match="at most 60 s") as info:
+        build_plan(probe, registry.select("instagram-feed"), options, None, "rush")
+    assert "--trim" in (info.value.hint or "")
+    plan = build_plan(probe, registry.select("instagram-feed,youtube"),
+                      CutOptions(start=Fraction(5), end=Fraction(80), trim=True), None, "rush")
+    durations = {v.platform: v.duration for v in plan.variants}
+    assert durations == {"instagram-feed": Fraction(60), "youtube": Fraction(75)}
+
+
+def test_short_span_is_refused_unless_extended(registry: Registry) -> None:
+    probe = make_probe(duration=Fraction(298, 100))
+    with pytest.raises(DurationError, match="at least 3 s"):
+        build_plan(probe, registry.select("tiktok"), CutOptions(), None, "rush")
+    plan = build_plan(probe, registry.select("tiktok"), CutOptions(extend=True), None, "rush")
+    assert plan.variants[0].duration == 3
+    assert plan.variants[0].hold == Fraction(2, 100)
+
+
+def test_span_errors(registry: Registry) -> None:
+    probe = make_probe(duration=Fraction(20))
+    with pytest.raises(UsageError, match="outside"):
+        build_plan(probe, registry.select("youtube"), CutOptions(start=Fraction(30)), None, "r")
+    with pytest.raises(UsageError, match="after"):
+        build_plan(probe, registry.select("youtube"),
+                   CutOptions(start=Fraction(10), end=Fraction(5)), None, "r")
+
+
+def test_audio_only_probe_is_refused(registry: Registry) -> None:
+    with pytest.raises(NoVideoError, match="audio-only"):
+        build_plan(make_probe(video=False), registry.select("tiktok"), CutOptions(), None, "r")
+
+
+@pytest.mark.parametrize(("source", "platform", "expected"), [
+    (Fraction(30000, 1001), "tiktok", Fraction(30000, 1001)),  # NTSC kept exactly
+    (Fraction(2997, 100), "tiktok", Fraction(30000, 1001)),  # near-NTSC snapped
+    (Fraction(25), "youtube", Fraction(25)),
+    (Fraction(120), "tiktok", Fraction(60)),  # slow-motion capture halved
+    (Fraction(60), "linkedin", Fraction(30)),  # LinkedIn caps at 30
+    (Fraction(10), "tiktok", Fraction(30)),  # below the platform minimum: its default
+    (Fraction(10), "youtube", Fraction(10)),  # YouTube takes what was recorded
+])
+def test_frame_rate_choice(source: Fraction, platform: str, expected: Fraction,
+                           registry: Registry) -> None:
+    assert choose_rate(source, registry[platform]) == expected
+
+
+def test_hdr_sources_are_tone_mapped(registry: Registry) -> None:
+    plan = build_plan(make_probe(transfer="hlg"), registry.select("youtube"), CutOptions(),
+                      None, "r")
+    assert plan.normalise.tonemap == "hlg"
+
+
+def test_bitrate_is_capped_so_the_file_fits(registry: Registry) -> None:
+    spec = registry["linkedin"]
+    plan = build_plan(make_probe(duration=Fraction(600)), [spec], CutOptions(), None, "r")
+    v = plan.variants[0]
+    expected_bytes = (v.video.maxrate_kbps + v.audio.bitrate_kbps) * 1000 / 8 * 600
+    assert expected_bytes <= spec.file.max_bytes
+
+
+def test_crop_path_interpolates_linearly_and_holds_at_the_ends() -> None:
+    path = CropPath(100, 100, (CropKeyframe(Fraction(1), 0, 0), CropKeyframe(Fraction(3), 200, 50)))
+    assert path.position_at(Fraction(0)) == (0, 0)
+    assert path.position_at(Fraction(2)) == (100, 25)
+    assert path.position_at(Fraction(9)) == (200, 50)
+    assert not path.is_static
