@@ -37,8 +37,6 @@ class Settings:
         "help": "language of the command-line interface: `en` or `fr`"})
     ffmpeg: str = field(default="", metadata={
         "help": "path of an ffmpeg binary to use instead of the one in the imageio-ffmpeg wheel"})
-    max_source_bytes: int = field(default=64 * 1024**3, metadata={
-        "help": "largest source file accepted, in bytes (default 64 GiB)"})
 
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}
