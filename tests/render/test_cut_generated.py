@@ -173,3 +173,44 @@ def test_report_records_every_variant(landscape_clip: Path, tmp_path: Path) -> N
     assert result.contact_sheet.stat().st_size > 10_000
     for v in result.variants:
         assert v.cover.suffix == ".jpg" and v.cover.stat().st_size > 1000
+
+
+def test_a_second_run_resumes_and_a_new_platform_renders_alone(landscape_clip: Path,
+                                                                tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    class CountingRunner(SubprocessRunner):
+        def run(self, command: Command, progress=None) -> RunResult:  # type: ignore[no-untyped-def]
+            calls.append(command.label)
+            return super().run(command, progress)
+
+    first = cut(landscape_clip, "tiktok,youtube", tmp_path, options=DRAFT,
+                runner=CountingRunner())
+    assert calls.count("render") == 1 and calls.count("loudness") == 1
+    calls.clear()
+    again = cut(landscape_clip, "tiktok,youtube", tmp_path, options=DRAFT,
+                runner=CountingRunner())
+    assert calls == []  # nothing measured, rendered or checked again
+    assert again.resumed == ("tiktok", "youtube")
+    assert [v.qc.passed for v in again.variants] == [v.qc.passed for v in first.variants]
+    assert again.variants[0].video == first.variants[0].video
+    calls.clear()
+    more = cut(landscape_clip, "tiktok,youtube,linkedin", tmp_path, options=DRAFT,
+               runner=CountingRunner())
+    assert calls.count("render") == 1 and more.resumed == ("tiktok", "youtube")
+    report = json.loads(more.report.read_text())
+    assert [v["platform"] for v in report["variants"]] == ["tiktok", "youtube", "linkedin"]
+    assert report["resumed"] == ["tiktok", "youtube"]
+    # a changed option invalidates: another span renders again
+    calls.clear()
+    cut(landscape_clip, "youtube", tmp_path, options=CutOptions(preset="draft",
+                                                                 end=Fraction(5, 2)),
+        runner=CountingRunner())
+    assert calls.count("render") == 1
+
+
+def test_a_deleted_output_is_rendered_again(landscape_clip: Path, tmp_path: Path) -> None:
+    first = cut(landscape_clip, "tiktok", tmp_path, options=DRAFT)
+    first.variants[0].video.unlink()
+    again = cut(landscape_clip, "tiktok", tmp_path, options=DRAFT)
+    assert again.resumed == () and again.variants[0].video.is_file()

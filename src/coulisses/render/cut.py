@@ -12,7 +12,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from coulisses.platforms.registry import Registry
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import captions as cap
 from coulisses.render import graph, loudness, output, pictures, qc, timeline
+from coulisses.render.manifest import CACHE_DIR, Manifest, source_fingerprint, variant_key
 from coulisses.render.plan import CutOptions, Loudness, RenderPlan, build_plan, with_captions
 
 # (stage, done fraction 0..1) for progress bars
@@ -39,6 +40,32 @@ class VariantResult:
     sidecar: Path | None = None
     timelines: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
+    strip: Path | None = None  # frames for the contact sheet (in the hidden cache folder)
+    label: str = ""
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Paths relative to the output folder, for the manifest."""
+        folder = self.video.parent
+        return {
+            "platform": self.platform, "video": self.video.name, "cover": self.cover.name,
+            "sidecar": self.sidecar.name if self.sidecar else None,
+            "timelines": [t.name for t in self.timelines], "notes": list(self.notes),
+            "strip": str(self.strip.relative_to(folder)) if self.strip else None,
+            "label": self.label, "detail": self.detail,
+            "qc": self.qc.to_json() | {"path": self.video.name},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], folder: Path) -> VariantResult:
+        return cls(platform=data["platform"], video=folder / data["video"],
+                   cover=folder / data["cover"],
+                   qc=qc.QCResult.from_json(data["qc"] | {"path": str(folder / data["video"])}),
+                   sidecar=folder / data["sidecar"] if data.get("sidecar") else None,
+                   timelines=tuple(folder / t for t in data.get("timelines", [])),
+                   notes=tuple(data.get("notes", [])),
+                   strip=folder / data["strip"] if data.get("strip") else None,
+                   label=data.get("label", ""), detail=data.get("detail", ""))
 
 
 @dataclass(frozen=True)
@@ -50,6 +77,7 @@ class CutResult:
     variants: tuple[VariantResult, ...]
     plan: RenderPlan
     seconds: dict[str, float] = field(default_factory=dict)
+    resumed: tuple[str, ...] = ()  # platforms kept from an earlier run
 
     @property
     def passed(self) -> bool:
@@ -61,7 +89,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
         timeline_formats: list[timeline.TimelineFormat] | None = None,
         registry: Registry | None = None, runner: Runner | None = None,
         progress: ProgressFn | None = None) -> CutResult:
-    """Cut ``source`` to each platform.
+    """Cut ``source`` to each platform; variants already finished in ``out_dir`` are kept.
 
     Raises:
         InputError (and leaves): bad source, span, platform, crop or captions.
@@ -71,11 +99,13 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     opts = options or CutOptions()
     reg = registry or Registry.load()
     run = runner or SubprocessRunner()
+    formats = list(timeline_formats or [])
     report_progress = progress or (lambda stage, done: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
     specs = reg.select(platforms)
+    by_id = {s.id: s for s in specs}
     info = probe(source)
     stem = output.safe_stem(info.path.stem)
     draft_plan = build_plan(info, specs, opts, None, stem)  # validates span, crop, durations
@@ -84,52 +114,74 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     folder = output.prepare(out_dir)
     for v in draft_plan.variants:
         output.safe_child(folder, str(v.output))
+    store = Manifest.load(folder)
+    fingerprint = source_fingerprint(info.path)
 
     measured: Loudness | None = None
     if info.main_audio is not None:
-        report_progress("measuring loudness", 0.0)
-        measured = loudness.measure(run, info.path, draft_plan.start, draft_plan.duration,
-                                    info.main_audio.index)
+        lkey = Manifest.loudness_key(fingerprint, draft_plan.start, draft_plan.duration,
+                                     info.main_audio.index)
+        measured = store.loudness(lkey)
+        if measured is None:
+            report_progress("measuring loudness", 0.0)
+            measured = loudness.measure(run, info.path, draft_plan.start, draft_plan.duration,
+                                        info.main_audio.index)
+            store.set_loudness(lkey, measured)
     plan = build_plan(info, specs, opts, measured, stem)
+
+    fitted: dict[str, list[cap.Cue]] = {}
+    notes: dict[str, list[str]] = {}
+    for v in plan.variants:
+        fitted[v.platform], notes[v.platform] = cap.fit_cues(cues, by_id[v.platform])
+        if v.hold > 0:
+            notes[v.platform].append(f"extended by {float(v.hold):.3f} s (last frame held) to "
+                                     "reach the platform's minimum")
+        if v.duration < plan.duration:
+            notes[v.platform].append(f"trimmed to the first {float(v.duration):.3f} s (--trim)")
+    keys = {v.platform: variant_key(fingerprint, plan, v, fitted[v.platform], list(formats))
+            for v in plan.variants}
+    done: dict[str, VariantResult] = {}
+    for v in plan.variants:
+        record = store.finished(v.output.name, keys[v.platform])
+        if record is not None:
+            done[v.platform] = VariantResult.from_json(record, folder)
+    todo = replace(plan, variants=tuple(v for v in plan.variants if v.platform not in done))
     timings["prepare"] = time.perf_counter() - clock
 
-    work = output.make_work_dir(folder)
-    try:
-        return _render_and_publish(plan, specs, info, cues, folder, work, run,
-                                   timeline_formats or [], report_progress, timings)
-    finally:
-        output.remove_work_dir(work)
+    fresh: dict[str, VariantResult] = {}
+    if todo.variants:
+        work = output.make_work_dir(folder)
+        try:
+            for r in _render(todo, by_id, info, fitted, notes, folder, work, run, formats,
+                             report_progress, timings):
+                fresh[r.platform] = r
+                store.record(r.video.name, keys[r.platform], r.to_json())
+        finally:
+            output.remove_work_dir(work)
+    results = [done.get(v.platform) or fresh[v.platform] for v in plan.variants]
+    return _finish(plan, info, results, folder, store, report_progress, timings,
+                   resumed=sorted(done))
 
 
-def _render_and_publish(plan: RenderPlan, specs: list[PlatformSpec], info: Probe,
-                        cues: list[cap.Cue], folder: Path, work: Path, run: Runner,
-                        timeline_formats: list[timeline.TimelineFormat],
-                        report_progress: ProgressFn, timings: dict[str, float]) -> CutResult:
-    by_id = {s.id: s for s in specs}
-    fitted: dict[str, list[cap.Cue]] = {}
-    notes: dict[str, list[str]] = {v.platform: [] for v in plan.variants}
-    if cues:
+def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
+            fitted: dict[str, list[cap.Cue]], notes: dict[str, list[str]], folder: Path,
+            work: Path, run: Runner, timeline_formats: list[timeline.TimelineFormat],
+            report_progress: ProgressFn, timings: dict[str, float]) -> list[VariantResult]:
+    """Render the plan's variants in one pass, check them, and move them into place."""
+    if any(fitted.values()):
         fonts = cap.font_dir()
         if fonts is not None:
             (work / "fonts").mkdir()
             shutil.copy(fonts / "DejaVuSans-Bold.ttf", work / "fonts" / "DejaVuSans-Bold.ttf")
         names = {}
         for i, v in enumerate(plan.variants):
-            spec = by_id[v.platform]
-            fitted[v.platform], warnings = cap.fit_cues(cues, spec)
-            notes[v.platform].extend(warnings)
-            name = f"v{i}.ass"
-            (work / name).write_text(cap.to_ass(fitted[v.platform], spec, v.width, v.height),
-                                     encoding="utf-8")
-            names[v.platform] = name
+            if fitted[v.platform]:
+                name = f"v{i}.ass"
+                (work / name).write_text(
+                    cap.to_ass(fitted[v.platform], by_id[v.platform], v.width, v.height),
+                    encoding="utf-8")
+                names[v.platform] = name
         plan = with_captions(plan, names)
-    for v in plan.variants:
-        if v.hold > 0:
-            notes[v.platform].append(f"extended by {float(v.hold):.3f} s (last frame held) to "
-                                     f"reach the platform's minimum")
-        if v.duration < plan.duration:
-            notes[v.platform].append(f"trimmed to the first {float(v.duration):.3f} s "
-                                     f"(--trim)")
 
     temps = [work / f"v{i}.mp4" for i in range(len(plan.variants))]
     clock = time.perf_counter()
@@ -140,9 +192,10 @@ def _render_and_publish(plan: RenderPlan, specs: list[PlatformSpec], info: Probe
     timings["render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
+    cache = folder / CACHE_DIR
+    cache.mkdir(exist_ok=True)
     silent = plan.loudness is None or plan.loudness.is_silent
     results: list[VariantResult] = []
-    rows: list[pictures.SheetRow] = []
     for i, (v, temp) in enumerate(zip(plan.variants, temps, strict=True)):
         report_progress("checking", i / len(plan.variants))
         spec = by_id[v.platform]
@@ -150,15 +203,16 @@ def _render_and_publish(plan: RenderPlan, specs: list[PlatformSpec], info: Probe
                               draft=plan.preset == "draft", silent_source=silent)
         cover_tmp = work / f"v{i}.cover.{'jpg' if spec.cover.format == 'jpeg' else 'png'}"
         run.run(pictures.cover_command(temp, cover_tmp, spec, v.duration))
-        strip = work / f"v{i}.strip.png"
-        run.run(pictures.strip_command(temp, strip, v.duration))
+        strip_tmp = work / f"v{i}.strip.png"
+        run.run(pictures.strip_command(temp, strip_tmp, v.duration))
         final = output.safe_child(folder, str(v.output))
         cover = output.safe_child(folder, f"{v.output.stem}{cover_tmp.suffix}")
+        strip = output.publish(strip_tmp, cache / f"{v.output.stem}.strip.png")
         check = _relocate(check, final)
         output.publish(cover_tmp, cover)
         output.publish(temp, final)
         sidecar = None
-        if fitted.get(v.platform):
+        if fitted[v.platform]:
             srt = output.write_text_atomic(output.safe_child(folder, f"{v.output.stem}.srt"),
                                            cap.to_srt(fitted[v.platform]))
             vtt = output.write_text_atomic(output.safe_child(folder, f"{v.output.stem}.vtt"),
@@ -166,34 +220,45 @@ def _render_and_publish(plan: RenderPlan, specs: list[PlatformSpec], info: Probe
             sidecar = vtt if spec.captions.sidecar == "vtt" else srt
         written: list[Path] = []
         for fmt in timeline_formats:
-            tl = timeline.build_timeline(plan, v, fitted.get(v.platform, []), info.duration,
+            tl = timeline.build_timeline(plan, v, fitted[v.platform], info.duration,
                                          audio=plan.audio_stream is not None)
             target = output.safe_child(folder, f"{v.output.stem}{timeline.SUFFIX[fmt]}")
             tmp = work / f"v{i}{timeline.SUFFIX[fmt]}"
             timeline.write_timeline(tl, tmp, fmt)
             written.append(output.publish(tmp, target))
-        results.append(VariantResult(platform=v.platform, video=final, cover=cover, qc=check,
-                                     sidecar=sidecar, timelines=tuple(written),
-                                     notes=tuple(notes[v.platform])))
         detail = (f"{v.width}x{v.height}  {float(v.frame_rate):.3g} fps  "
                   f"{float(v.duration):.2f} s  {check.measured.get('lufs', 'n/a')} LUFS")
-        rows.append(pictures.SheetRow(spec.name, detail, check.passed, strip))
-    sheet_tmp = work / "contact-sheet.png"
+        results.append(VariantResult(platform=v.platform, video=final, cover=cover, qc=check,
+                                     sidecar=sidecar, timelines=tuple(written),
+                                     notes=tuple(notes[v.platform]), strip=strip,
+                                     label=spec.name, detail=detail))
+    timings["check"] = time.perf_counter() - clock
+    return results
+
+
+def _finish(plan: RenderPlan, info: Probe, results: list[VariantResult], folder: Path,
+            store: Manifest, report_progress: ProgressFn, timings: dict[str, float],
+            resumed: list[str]) -> CutResult:
+    """Contact sheet, report and manifest over every variant, fresh or resumed."""
+    rows = [pictures.SheetRow(r.label, r.detail, r.qc.passed, r.strip) for r in results
+            if r.strip is not None]
+    sheet = folder / "contact-sheet.png"
+    sheet_tmp = folder / CACHE_DIR / "contact-sheet.png.part"
     pictures.contact_sheet(rows, sheet_tmp, f"{info.path.name}: {len(rows)} variants "
                                             f"({plan.preset})")
-    sheet = output.publish(sheet_tmp, folder / "contact-sheet.png")
-    timings["check"] = time.perf_counter() - clock
+    output.publish(sheet_tmp, sheet)
     report = output.write_text_atomic(folder / "report.json", json.dumps(
-        _report(plan, info, results, sheet, timings), indent=2, ensure_ascii=False) + "\n")
+        _report(plan, info, results, sheet, timings, resumed), indent=2, ensure_ascii=False)
+        + "\n")
     summary = output.write_text_atomic(folder / "report.txt", _summary_text(results) + "\n")
+    store.save()
     report_progress("done", 1.0)
     return CutResult(out_dir=folder, report=report, summary=summary, contact_sheet=sheet,
-                     variants=tuple(results), plan=plan, seconds=timings)
+                     variants=tuple(results), plan=plan, seconds=timings,
+                     resumed=tuple(resumed))
 
 
 def _relocate(result: qc.QCResult, final: Path) -> qc.QCResult:
-    from dataclasses import replace
-
     return replace(result, path=str(final))
 
 
@@ -204,7 +269,7 @@ def _summary_text(results: list[VariantResult]) -> str:
 
 
 def _report(plan: RenderPlan, info: Probe, results: list[VariantResult], sheet: Path,
-            timings: dict[str, float]) -> dict[str, Any]:
+            timings: dict[str, float], resumed: list[str]) -> dict[str, Any]:
     def frac(x: Fraction) -> str:
         return f"{x.numerator}/{x.denominator}"
 
@@ -228,5 +293,6 @@ def _report(plan: RenderPlan, info: Probe, results: list[VariantResult], sheet: 
             "qc": r.qc.to_json() | {"path": r.video.name},
         } for r in results],
         "contact_sheet": sheet.name,
+        "resumed": resumed,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
     }

@@ -47,6 +47,13 @@ class QCResult:
         data["reasons"] = self.reasons
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QCResult:
+        return cls(platform=data["platform"], path=data["path"], passed=bool(data["passed"]),
+                   checks=tuple(Check(**c) for c in data["checks"]),
+                   warnings=tuple(data.get("warnings", [])),
+                   measured=dict(data.get("measured", {})))
+
 
 def moov_before_mdat(path: Path) -> bool:
     """True when the MP4 index comes before the media data (``+faststart``)."""
