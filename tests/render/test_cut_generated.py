@@ -214,3 +214,16 @@ def test_a_deleted_output_is_rendered_again(landscape_clip: Path, tmp_path: Path
     first.variants[0].video.unlink()
     again = cut(landscape_clip, "tiktok", tmp_path, options=DRAFT)
     assert again.resumed == () and again.variants[0].video.is_file()
+
+
+def test_a_still_picture_stream_is_not_mistaken_for_the_video(
+        landscape_clip: Path, image_file: Path, tmp_path: Path) -> None:
+    # Matroska with a one-frame PNG stream ahead of the real video (cover art, thumbnails)
+    with_art = tmp_path / "with-art.mkv"
+    media.ffmpeg("-i", image_file, "-i", landscape_clip, "-map", "0", "-map", "1",
+                 "-c", "copy", "-c:v:0", "png", with_art)
+    info = probe(with_art)
+    assert info.video is not None and info.video.index == 1 and info.video.codec == "h264"
+    result = cut(with_art, "youtube", tmp_path / "out", options=DRAFT)
+    _assert_passed(result)
+    assert result.plan.video_stream == 1

@@ -205,7 +205,9 @@ def _video(container: Any, path: Path) -> VideoStream | None:
                if not (s.disposition & av.stream.Disposition.attached_pic)]
     if not streams:
         return None
-    stream = streams[0]
+    # ffmpeg's own choice (av_find_best_stream): skips cover art and still-image streams
+    best = container.streams.best("video")
+    stream = best if best in streams else streams[0]
     cc = stream.codec_context
     width, height = int(cc.width or 0), int(cc.height or 0)
     if width <= 0 or height <= 0:

@@ -132,7 +132,7 @@ def filter_graph(plan: RenderPlan) -> str:
     shared_rate = any(c.startswith("fps=") for c in common)
     split = f"split={n}" if n > 1 else "null"
     outs = "".join(f"[s{i}]" for i in range(n))
-    statements.append(f"[0:v:0]{','.join([*common, split])}{outs}")
+    statements.append(f"[0:{plan.video_stream}]{','.join([*common, split])}{outs}")
     for i, v in enumerate(plan.variants):
         statements.extend(variant_chain(v, f"s{i}", f"v{i}", shared_rate))
     audio_in = f"[0:{plan.audio_stream}]" if plan.audio_stream is not None else "[1:a]"

@@ -59,7 +59,7 @@ def variant_key(source: str, plan: RenderPlan, variant: Variant, cues: list[Cue]
     data = {
         "coulisses": __version__, "source": source, "start": plan.start,
         "duration": plan.duration, "normalise": asdict(plan.normalise),
-        "audio_stream": plan.audio_stream,
+        "video_stream": plan.video_stream, "audio_stream": plan.audio_stream,
         "loudness": asdict(plan.loudness) if plan.loudness else None,
         "preset": plan.preset, "variant": asdict(variant) | {"captions_ass": None},
         "cues": [asdict(c) for c in cues], "timelines": sorted(timelines),

@@ -150,6 +150,7 @@ class RenderPlan:
     start: Fraction
     duration: Fraction
     normalise: Normalise
+    video_stream: int  # absolute stream index (attached cover pictures are skipped)
     audio_stream: int | None  # absolute stream index; None: add silence
     loudness: Loudness | None
     preset: Preset
@@ -319,6 +320,7 @@ def build_plan(probe: Probe, specs: list[PlatformSpec], options: CutOptions,
         ))
     main_audio = probe.main_audio
     return RenderPlan(source=probe.path, start=start, duration=span, normalise=norm,
+                      video_stream=video.index,
                       audio_stream=main_audio.index if main_audio else None,
                       loudness=loudness if main_audio else None, preset=options.preset,
                       variants=tuple(variants))
