@@ -44,10 +44,16 @@ class CoulissesError(Exception):
 
     def one_line(self) -> str:
         """The message and hint on one line, as the CLI prints it."""
-        text = " ".join(self.message.split())
+        text = _flat(self.message)
         if self.hint:
-            text += f" ({' '.join(self.hint.split())})"
+            text += f" ({_flat(self.hint)})"
         return text
+
+
+def _flat(text: str) -> str:
+    """One line, keeping the spacing of file names inside it."""
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace(
+        "\t", " ").strip()
 
 
 class UsageError(CoulissesError):

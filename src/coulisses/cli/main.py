@@ -19,11 +19,18 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register() -> None:
+    global _registered
+    if _registered:
+        return
     from coulisses.cli import cut, demo, media, platforms
 
     for module in (media, platforms, cut, demo):
         module.register(app)
+    _registered = True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         print("coulisses: interrupted: nothing unfinished was kept", file=sys.stderr)
         return 130
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
-        print(f"coulisses: error: {exc.format_message()}", file=sys.stderr)
+        message = exc.format_message().strip()
+        if not message:  # no arguments: the help was printed, nothing went wrong
+            return 0
+        print(f"coulisses: error: {message}", file=sys.stderr)
         return 2 if exc.exit_code == 1 else exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code

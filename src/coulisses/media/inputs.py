@@ -28,6 +28,8 @@ def check_source(raw: str | Path) -> Path:
         EmptyFileError: the file has zero bytes.
     """
     text = str(raw)
+    if not text.strip():
+        raise InputError("no file given", hint="name a video file")
     if _URL.match(text) and not Path(text).exists():
         raise UnsafeInputError(
             f"{text}: network addresses and protocols are not accepted as media",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -187,8 +188,9 @@ def probe(raw_path: str | Path) -> Probe:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc)
-    return text.split(":")[0].strip()[:120] if ":" in text else text[:120]
+    """ffmpeg's words for the failure, without errno numbers or the file name."""
+    text = getattr(exc, "strerror", None) or str(exc)
+    return re.sub(r"\[Errno -?\d+\]\s*", "", str(text)).split(":")[0].strip()[:120]
 
 
 def _codec_name(stream: Any) -> str:
@@ -225,6 +227,7 @@ def _video(container: Any, path: Path) -> VideoStream | None:
                                 "(damaged or truncated)", path=path)
     container.seek(0)
     is_vfr = _looks_vfr(container, stream)
+    _check_not_truncated(container, stream, path)
     frames = int(stream.frames) if stream.frames else None
     if frames == 1 or (stream.duration is None and container.duration is None):
         raise NoVideoError(f"{path.name}: is a still image, not a video", path=path)
@@ -256,6 +259,45 @@ def _first_frame(container: Any, stream: Any) -> tuple[int, bool]:
     except (av.FFmpegError, ValueError, EOFError):
         return 0, False
     return 0, False
+
+
+def _check_not_truncated(container: Any, stream: Any, path: Path) -> None:
+    """Demux the video packets of the last seconds: a file cut short (a copy or upload that
+    stopped) keeps a header promising more than its data holds.
+
+    Raises:
+        CorruptMediaError: the packets stop well before the stream's stated end.
+    """
+    import av
+
+    tb = Fraction(stream.time_base) if stream.time_base else None
+    if tb is None:
+        return
+    start = Fraction(stream.start_time or 0) * tb
+    if stream.duration:
+        end = start + Fraction(stream.duration) * tb
+    elif container.duration:
+        end = Fraction(int(container.duration), 1_000_000)
+    else:
+        return
+    tolerance = max(Fraction(1, 2), (end - start) / 50)
+    try:
+        container.seek(max(0, int((end - 3) * 1_000_000)))
+    except av.FFmpegError:
+        container.seek(0)
+    last = None
+    try:
+        for packet in container.demux(stream):
+            if packet.pts is not None:
+                stop = (Fraction(packet.pts) + Fraction(packet.duration or 0)) * tb
+                last = stop if last is None else max(last, stop)
+    except (av.FFmpegError, ValueError):
+        pass  # the demuxer hit the cut: judged by how far it got
+    if last is None or last < end - tolerance:
+        reached = 0.0 if last is None else float(last - start)
+        raise CorruptMediaError(
+            f"{path.name}: is truncated: it says {float(end - start):.2f} s but its data "
+            f"stops at {reached:.2f} s", path=path, hint="copy or export the file again")
 
 
 def _looks_vfr(container: Any, stream: Any) -> bool:

@@ -27,7 +27,8 @@ def load_file(path: Path) -> PlatformSpec:
     try:
         if path.stat().st_size > _MAX_SPEC_BYTES:
             raise SpecError(f"{path}: platform file is larger than 256 KiB")
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SpecError(f"{path}: cannot read platform file: {exc}") from exc
     try:

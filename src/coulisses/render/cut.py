@@ -112,8 +112,8 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     cues = cap.load_cues(captions) if captions is not None else []
     cues = cap.clip_to_span(cues, draft_plan.start, draft_plan.duration)
     folder = output.prepare(out_dir)
-    for v in draft_plan.variants:
-        output.safe_child(folder, str(v.output))
+    for name in _output_names(draft_plan, by_id, bool(cues), formats):
+        output.safe_child(folder, name)
     store = Manifest.load(folder)
     fingerprint = source_fingerprint(info.path)
 
@@ -148,26 +148,54 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     todo = replace(plan, variants=tuple(v for v in plan.variants if v.platform not in done))
     timings["prepare"] = time.perf_counter() - clock
 
-    fresh: dict[str, VariantResult] = {}
-    if todo.variants:
-        work = output.make_work_dir(folder)
-        try:
-            for r in _render(todo, by_id, info, fitted, notes, folder, work, run, formats,
-                             report_progress, timings):
-                fresh[r.platform] = r
-                store.record(r.video.name, keys[r.platform], r.to_json())
-        finally:
-            output.remove_work_dir(work)
-    results = [done.get(v.platform) or fresh[v.platform] for v in plan.variants]
-    return _finish(plan, info, results, folder, store, report_progress, timings,
-                   resumed=sorted(done))
+    work = output.make_work_dir(folder)
+    try:
+        fresh: dict[str, VariantResult] = {}
+        moves: list[tuple[Path, Path]] = []
+        if todo.variants:
+            rendered, moves = _render(todo, by_id, info, fitted, notes, folder, work, run,
+                                      formats, report_progress, timings)
+            fresh = {r.platform: r for r in rendered}
+        results = [done.get(v.platform) or fresh[v.platform] for v in plan.variants]
+        where = {final: temp for temp, final in moves}
+        moves += _write_reports(plan, info, results, folder, work, where, timings,
+                                sorted(done))
+        output.publish_all(moves)
+        for r in fresh.values():
+            store.record(r.video.name, keys[r.platform], r.to_json())
+        store.save()
+    except OSError as exc:
+        raise output.write_error(exc, folder) from exc
+    finally:
+        output.remove_work_dir(work)
+    report_progress("done", 1.0)
+    return CutResult(out_dir=folder, report=folder / "report.json",
+                     summary=folder / "report.txt", contact_sheet=folder / "contact-sheet.png",
+                     variants=tuple(results), plan=plan, seconds=timings,
+                     resumed=tuple(sorted(done)))
+
+
+def _output_names(plan: RenderPlan, by_id: dict[str, PlatformSpec], captions: bool,
+                  formats: list[timeline.TimelineFormat]) -> list[str]:
+    """Every file name a cut may write, checked before any work starts."""
+    names = ["report.json", "report.txt", "contact-sheet.png"]
+    for v in plan.variants:
+        stem = v.output.stem
+        cover = ".jpg" if by_id[v.platform].cover.format == "jpeg" else ".png"
+        names += [str(v.output), stem + cover, f"{CACHE_DIR}/{stem}.strip.png"]
+        if captions:
+            names += [stem + ".srt", stem + ".vtt"]
+        names += [stem + timeline.SUFFIX[f] for f in formats]
+    return names
 
 
 def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
             fitted: dict[str, list[cap.Cue]], notes: dict[str, list[str]], folder: Path,
             work: Path, run: Runner, timeline_formats: list[timeline.TimelineFormat],
-            report_progress: ProgressFn, timings: dict[str, float]) -> list[VariantResult]:
-    """Render the plan's variants in one pass, check them, and move them into place."""
+            report_progress: ProgressFn, timings: dict[str, float],
+            ) -> tuple[list[VariantResult], list[tuple[Path, Path]]]:
+    """Render the plan's variants in one pass and check them; everything is written in the
+    work folder and returned with the (temporary, final) moves that publish it."""
     if any(fitted.values()):
         fonts = cap.font_dir()
         if fonts is not None:
@@ -192,13 +220,13 @@ def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
     timings["render"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    cache = folder / CACHE_DIR
-    cache.mkdir(exist_ok=True)
     silent = plan.loudness is None or plan.loudness.is_silent
     results: list[VariantResult] = []
+    moves: list[tuple[Path, Path]] = []
     for i, (v, temp) in enumerate(zip(plan.variants, temps, strict=True)):
         report_progress("checking", i / len(plan.variants))
         spec = by_id[v.platform]
+        stem = v.output.stem
         check = qc.check_file(temp, spec, run, expected_duration=v.duration,
                               draft=plan.preset == "draft", silent_source=silent)
         cover_tmp = work / f"v{i}.cover.{'jpg' if spec.cover.format == 'jpeg' else 'png'}"
@@ -206,56 +234,55 @@ def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
         strip_tmp = work / f"v{i}.strip.png"
         run.run(pictures.strip_command(temp, strip_tmp, v.duration))
         final = output.safe_child(folder, str(v.output))
-        cover = output.safe_child(folder, f"{v.output.stem}{cover_tmp.suffix}")
-        strip = output.publish(strip_tmp, cache / f"{v.output.stem}.strip.png")
-        check = _relocate(check, final)
-        output.publish(cover_tmp, cover)
-        output.publish(temp, final)
+        cover = output.safe_child(folder, f"{stem}{cover_tmp.suffix}")
+        strip = output.safe_child(folder, f"{CACHE_DIR}/{stem}.strip.png")
+        moves += [(temp, final), (cover_tmp, cover), (strip_tmp, strip)]
         sidecar = None
         if fitted[v.platform]:
-            srt = output.write_text_atomic(output.safe_child(folder, f"{v.output.stem}.srt"),
-                                           cap.to_srt(fitted[v.platform]))
-            vtt = output.write_text_atomic(output.safe_child(folder, f"{v.output.stem}.vtt"),
-                                           cap.to_vtt(fitted[v.platform]))
-            sidecar = vtt if spec.captions.sidecar == "vtt" else srt
+            for suffix, text in ((".srt", cap.to_srt(fitted[v.platform])),
+                                 (".vtt", cap.to_vtt(fitted[v.platform]))):
+                tmp = work / f"v{i}{suffix}"
+                tmp.write_text(text, encoding="utf-8")
+                target = output.safe_child(folder, stem + suffix)
+                moves.append((tmp, target))
+                if suffix == "." + spec.captions.sidecar:
+                    sidecar = target
         written: list[Path] = []
         for fmt in timeline_formats:
             tl = timeline.build_timeline(plan, v, fitted[v.platform], info.duration,
                                          audio=plan.audio_stream is not None)
-            target = output.safe_child(folder, f"{v.output.stem}{timeline.SUFFIX[fmt]}")
             tmp = work / f"v{i}{timeline.SUFFIX[fmt]}"
             timeline.write_timeline(tl, tmp, fmt)
-            written.append(output.publish(tmp, target))
+            target = output.safe_child(folder, f"{stem}{timeline.SUFFIX[fmt]}")
+            moves.append((tmp, target))
+            written.append(target)
         detail = (f"{v.width}x{v.height}  {float(v.frame_rate):.3g} fps  "
                   f"{float(v.duration):.2f} s  {check.measured.get('lufs', 'n/a')} LUFS")
-        results.append(VariantResult(platform=v.platform, video=final, cover=cover, qc=check,
-                                     sidecar=sidecar, timelines=tuple(written),
-                                     notes=tuple(notes[v.platform]), strip=strip,
-                                     label=spec.name, detail=detail))
+        results.append(VariantResult(platform=v.platform, video=final, cover=cover,
+                                     qc=_relocate(check, final), sidecar=sidecar,
+                                     timelines=tuple(written), notes=tuple(notes[v.platform]),
+                                     strip=strip, label=spec.name, detail=detail))
     timings["check"] = time.perf_counter() - clock
-    return results
+    return results, moves
 
 
-def _finish(plan: RenderPlan, info: Probe, results: list[VariantResult], folder: Path,
-            store: Manifest, report_progress: ProgressFn, timings: dict[str, float],
-            resumed: list[str]) -> CutResult:
-    """Contact sheet, report and manifest over every variant, fresh or resumed."""
-    rows = [pictures.SheetRow(r.label, r.detail, r.qc.passed, r.strip) for r in results
-            if r.strip is not None]
-    sheet = folder / "contact-sheet.png"
-    sheet_tmp = folder / CACHE_DIR / "contact-sheet.png.part"
+def _write_reports(plan: RenderPlan, info: Probe, results: list[VariantResult], folder: Path,
+                   work: Path, where: dict[Path, Path], timings: dict[str, float],
+                   resumed: list[str]) -> list[tuple[Path, Path]]:
+    """Contact sheet and reports over every variant (fresh ones are still in ``work``)."""
+    rows = [pictures.SheetRow(r.label, r.detail, r.qc.passed, where.get(r.strip, r.strip))
+            for r in results if r.strip is not None]
+    sheet_tmp = work / "contact-sheet.png"
     pictures.contact_sheet(rows, sheet_tmp, f"{info.path.name}: {len(rows)} variants "
                                             f"({plan.preset})")
-    output.publish(sheet_tmp, sheet)
-    report = output.write_text_atomic(folder / "report.json", json.dumps(
-        _report(plan, info, results, sheet, timings, resumed), indent=2, ensure_ascii=False)
-        + "\n")
-    summary = output.write_text_atomic(folder / "report.txt", _summary_text(results) + "\n")
-    store.save()
-    report_progress("done", 1.0)
-    return CutResult(out_dir=folder, report=report, summary=summary, contact_sheet=sheet,
-                     variants=tuple(results), plan=plan, seconds=timings,
-                     resumed=tuple(resumed))
+    report_tmp = work / "report.json"
+    report = _report(plan, info, results, folder / "contact-sheet.png", timings, resumed)
+    report_tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+    summary_tmp = work / "report.txt"
+    summary_tmp.write_text(_summary_text(results) + "\n", encoding="utf-8")
+    return [(sheet_tmp, folder / "contact-sheet.png"), (report_tmp, folder / "report.json"),
+            (summary_tmp, folder / "report.txt")]
 
 
 def _relocate(result: qc.QCResult, final: Path) -> qc.QCResult:

@@ -22,6 +22,9 @@ TONEMAP = ("zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
 _TAGS = {"hlg": "arib-std-b67", "pq": "smpte2084"}
 # AAC encoding raises inter-sample peaks by a few tenths of a dB: aim under the ceiling
 TP_MARGIN_DB = 0.5
+# ffmpeg's AAC encoder primes each stream with 1024 samples; with no edit list they count
+# in the file's length, so each audio branch ends that much earlier to keep the planned one
+AAC_PRIMING = 1024
 
 
 def _rate(r: Fraction) -> str:
@@ -101,14 +104,13 @@ def variant_chain(v: Variant, label_in: str, label_out: str, common_rate: bool) 
     ]
 
 
-def audio_chain(plan: RenderPlan, v: Variant) -> str:
-    """The audio filters for one variant: loudness to its target, then its delivery format."""
+def audio_head(plan: RenderPlan, v: Variant) -> str:
+    """Loudness normalisation to the variant's target, with the one measurement."""
     t = v.loudness
-    parts: list[str] = []
     m = plan.loudness
-    if m is not None and not m.is_silent:
-        parts.append(
-            f"loudnorm=I={t.integrated_lufs:g}:TP={t.true_peak_dbtp - TP_MARGIN_DB:g}"
+    if m is None or m.is_silent:
+        return "anull"
+    return (f"loudnorm=I={t.integrated_lufs:g}:TP={t.true_peak_dbtp - TP_MARGIN_DB:g}"
             f":LRA={t.lra_lu:g}"
             # loudnorm accepts measured I and threshold up to 0 LUFS only (clipped masters
             # measure above): clamp to its ranges; QC measures the result on the output
@@ -116,11 +118,18 @@ def audio_chain(plan: RenderPlan, v: Variant) -> str:
             f":measured_LRA={min(m.input_lra, 99.0):.2f}"
             f":measured_thresh={min(m.input_thresh, 0.0):.2f}"
             ":offset=0:linear=true:print_format=none")
+
+
+def audio_tail(v: Variant) -> str:
+    """Padding for a held last frame, then the delivery format and exact length."""
+    parts = []
     if v.hold > 0:  # after loudnorm: padding before it skews its linear gain
         parts.append(f"apad=pad_dur={to_seconds_arg(v.hold)}")
     layout = "stereo" if v.audio.channels == 2 else "mono"
     parts.append(f"aresample={v.audio.sample_rate}")
     parts.append(f"aformat=sample_fmts=fltp:channel_layouts={layout}")
+    samples = round(v.duration * v.audio.sample_rate) - AAC_PRIMING
+    parts.append(f"atrim=end_sample={max(samples, 1)}")
     return ",".join(parts)
 
 
@@ -136,15 +145,15 @@ def filter_graph(plan: RenderPlan) -> str:
     for i, v in enumerate(plan.variants):
         statements.extend(variant_chain(v, f"s{i}", f"v{i}", shared_rate))
     audio_in = f"[0:{plan.audio_stream}]" if plan.audio_stream is not None else "[1:a]"
-    chains = [audio_chain(plan, v) for v in plan.variants]
-    if len(set(chains)) == 1:  # every variant has the same target: normalise once, then split
-        aouts = "".join(f"[a{i}]" for i in range(n))
-        statements.append(f"{audio_in}{chains[0]},{'asplit=' + str(n) if n > 1 else 'anull'}"
-                          f"{aouts}")
+    heads = [audio_head(plan, v) for v in plan.variants]
+    if len(set(heads)) == 1:  # one loudness target: normalise once, then split
+        split_audio = f"asplit={n}" if n > 1 else "anull"
+        statements.append(f"{audio_in}{heads[0]},{split_audio}"
+                          + "".join(f"[ah{i}]" for i in range(n)))
     else:
-        aouts = "".join(f"[as{i}]" for i in range(n))
-        statements.append(f"{audio_in}asplit={n}{aouts}")
-        statements.extend(f"[as{i}]{c}[a{i}]" for i, c in enumerate(chains))
+        statements.append(f"{audio_in}asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
+        statements.extend(f"[as{i}]{h}[ah{i}]" for i, h in enumerate(heads))
+    statements.extend(f"[ah{i}]{audio_tail(v)}[a{i}]" for i, v in enumerate(plan.variants))
     return ";\n".join(statements)
 
 
@@ -163,7 +172,10 @@ def output_args(plan: RenderPlan, v: Variant, index: int, target: Path) -> list[
         "-color_range", "tv",
         "-c:a", "aac", "-b:a", f"{v.audio.bitrate_kbps}k", "-ar", str(v.audio.sample_rate),
         "-ac", str(v.audio.channels),
-        "-movflags", "+faststart", "-use_editlist", "0", "-map_metadata", "-1",
+        # no edit lists (Meta, YouTube); negative CTS offsets keep B-frames from delaying
+        # the video start, so the file lasts exactly the planned duration
+        "-movflags", "+faststart+negative_cts_offsets", "-use_editlist", "0",
+        "-map_metadata", "-1",
         "-metadata", "encoder=coulisses", "-f", "mp4", str(target),
     ]
 

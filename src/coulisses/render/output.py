@@ -7,6 +7,7 @@ finished.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -14,7 +15,12 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from coulisses.errors import UnsafeOutputError, UnwritableOutputError
+from coulisses.errors import (
+    DiskFullError,
+    OutputError,
+    UnsafeOutputError,
+    UnwritableOutputError,
+)
 
 WORK_PREFIX = ".coulisses-work-"
 _UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
@@ -91,3 +97,29 @@ def write_text_atomic(target: Path, text: str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def publish_all(moves: list[tuple[Path, Path]]) -> None:
+    """Move every finished file into place; if one move fails, remove those already moved,
+    so a failed run leaves nothing of itself behind."""
+    done: list[Path] = []
+    try:
+        for temp, final in moves:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, final)
+            done.append(final)
+    except OSError:
+        for path in done:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def write_error(exc: OSError, folder: Path) -> OutputError:
+    """The error of the tree for a failed write in ``folder``."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError("the disk is full: nothing was kept", path=folder,
+                             hint="free some space and run again")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return UnwritableOutputError(f"{folder}: cannot write ({exc.strerror})", path=folder)
+    return OutputError(f"{folder}: cannot write {Path(exc.filename or '').name or 'a file'} "
+                       f"({exc.strerror})", path=folder)
