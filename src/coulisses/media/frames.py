@@ -1,0 +1,104 @@
+"""Decoded frames and audio for analysis, read with PyAV: sampled, small, in bounded memory.
+
+Frames arrive upright (display rotation applied) and scaled so their longer side is at most
+``max_side``; a 2-hour file streams through at constant memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coulisses.media.inputs import PROTOCOL_WHITELIST
+
+
+@dataclass(frozen=True)
+class Frame:
+    t: float  # seconds from the start of the file
+    rgb: np.ndarray  # H x W x 3 uint8, upright
+
+    @property
+    def gray(self) -> np.ndarray:
+        r, g, b = (self.rgb[..., i].astype(np.float32) for i in range(3))
+        luma: np.ndarray = 0.299 * r + 0.587 * g + 0.114 * b
+        return luma
+
+
+def sample_frames(path: Path, *, fps: float = 5.0, max_side: int = 640,
+                  start: float = 0.0, end: float | None = None) -> Iterator[Frame]:
+    """Frames at about ``fps`` per second, each the first decoded at or after its slot.
+
+    Raises:
+        av.FFmpegError: the file cannot be decoded (callers probe first).
+    """
+    import av
+
+    container: Any = av.open(str(path), options={"protocol_whitelist": PROTOCOL_WHITELIST})
+    with container:
+        stream: Any = container.streams.best("video")
+        if stream is None:
+            return
+        stream.thread_type = "AUTO"
+        sar = stream.sample_aspect_ratio
+        if start > 0:
+            container.seek(int(start * 1_000_000))
+        step = 1.0 / fps
+        next_slot = start
+        rotation = 0
+        frame: Any
+        for frame in container.decode(stream):
+            if frame.time is None:
+                continue
+            t = float(frame.time)
+            if end is not None and t > end:
+                break
+            if t + 1e-6 < next_slot:
+                continue
+            next_slot = max(next_slot + step, t + step * 0.5)
+            rotation = round(getattr(frame, "rotation", 0) or 0)
+            w, h = frame.width, frame.height
+            if sar and sar != 1:
+                w = round(w * Fraction(sar))
+            scale = min(1.0, max_side / max(w, h))
+            tw, th = max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2)
+            rgb = frame.to_ndarray(format="rgb24", width=tw, height=th)
+            yield Frame(t=t, rgb=_upright(rgb, rotation))
+
+
+def _upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
+    """Apply a display rotation (counter-clockwise degrees), as ffmpeg's autorotation does."""
+    turns = (rotation // 90) % 4
+    return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
+
+
+def read_audio(path: Path, *, rate: int = 16000, start: float = 0.0,
+               end: float | None = None) -> np.ndarray:
+    """The first decodable audio stream as mono float32 at ``rate`` Hz (empty if none)."""
+    import av
+
+    chunks: list[np.ndarray] = []
+    container: Any = av.open(str(path), options={"protocol_whitelist": PROTOCOL_WHITELIST})
+    with container:
+        streams = [s for s in container.streams.audio if s.codec_context is not None]
+        if not streams:
+            return np.zeros(0, dtype=np.float32)
+        stream = streams[0]
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+        if start > 0:
+            container.seek(int(start * 1_000_000))
+        for frame in container.decode(stream):
+            if frame.time is not None and end is not None and frame.time > end:
+                break
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1))
+    audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    if start > 0:
+        return audio
+    return audio.astype(np.float32, copy=False)
