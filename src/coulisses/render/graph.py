@@ -20,8 +20,9 @@ from coulisses.timecode import to_seconds_arg
 TONEMAP = ("zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
            "tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p")
 _TAGS = {"hlg": "arib-std-b67", "pq": "smpte2084"}
-# AAC encoding raises inter-sample peaks by a few tenths of a dB: aim under the ceiling
+# AAC encoding raises inter-sample peaks (more at lower bitrates): aim under the ceiling
 TP_MARGIN_DB = 0.5
+TP_MARGIN_LOW_BITRATE_DB = 1.0  # under 192 kb/s
 # ffmpeg's AAC encoder primes each stream with 1024 samples; with no edit list they count
 # in the file's length, so each audio branch ends that much earlier to keep the planned one
 AAC_PRIMING = 1024
@@ -105,25 +106,29 @@ def variant_chain(v: Variant, label_in: str, label_out: str, common_rate: bool) 
 
 
 def audio_head(plan: RenderPlan, v: Variant) -> str:
-    """Loudness normalisation to the variant's target, with the one measurement."""
+    """Loudness to the variant's target from the one measurement: a linear gain, then a
+    true-peak limiter (run at 192 kHz, so sample peaks are true peaks) only when the gain
+    would push peaks over the ceiling. Unlike loudnorm's dynamic fallback, this keeps the
+    mix's dynamics and lands on target on short clips too; QC measures the result."""
     t = v.loudness
     m = plan.loudness
     if m is None or m.is_silent:
         return "anull"
-    return (f"loudnorm=I={t.integrated_lufs:g}:TP={t.true_peak_dbtp - TP_MARGIN_DB:g}"
-            f":LRA={t.lra_lu:g}"
-            # loudnorm accepts measured I and threshold up to 0 LUFS only (clipped masters
-            # measure above): clamp to its ranges; QC measures the result on the output
-            f":measured_I={min(m.input_i, 0.0):.2f}:measured_TP={min(m.input_tp, 99.0):.2f}"
-            f":measured_LRA={min(m.input_lra, 99.0):.2f}"
-            f":measured_thresh={min(m.input_thresh, 0.0):.2f}"
-            ":offset=0:linear=true:print_format=none")
+    gain = t.integrated_lufs - m.input_i
+    margin = TP_MARGIN_DB if v.audio.bitrate_kbps >= 192 else TP_MARGIN_LOW_BITRATE_DB
+    ceiling = t.true_peak_dbtp - margin
+    chain = [f"volume={gain:.2f}dB"]
+    if m.input_tp + gain > ceiling:
+        chain += ["aresample=192000",
+                  f"alimiter=limit={10 ** (ceiling / 20):.4f}:attack=1:release=50"
+                  ":level=false:latency=true"]
+    return ",".join(chain)
 
 
 def audio_tail(v: Variant) -> str:
     """Padding for a held last frame, then the delivery format and exact length."""
     parts = []
-    if v.hold > 0:  # after loudnorm: padding before it skews its linear gain
+    if v.hold > 0:  # after the gain: the padding is silence
         parts.append(f"apad=pad_dur={to_seconds_arg(v.hold)}")
     layout = "stereo" if v.audio.channels == 2 else "mono"
     parts.append(f"aresample={v.audio.sample_rate}")
@@ -131,6 +136,10 @@ def audio_tail(v: Variant) -> str:
     samples = round(v.duration * v.audio.sample_rate) - AAC_PRIMING
     parts.append(f"atrim=end_sample={max(samples, 1)}")
     return ",".join(parts)
+
+
+def _split(kind: str, n: int) -> str:
+    return f"{kind}={n}" if n > 1 else ("null" if kind == "split" else "anull")
 
 
 def filter_graph(plan: RenderPlan) -> str:
@@ -145,14 +154,19 @@ def filter_graph(plan: RenderPlan) -> str:
     for i, v in enumerate(plan.variants):
         statements.extend(variant_chain(v, f"s{i}", f"v{i}", shared_rate))
     audio_in = f"[0:{plan.audio_stream}]" if plan.audio_stream is not None else "[1:a]"
+    # each distinct loudness chain runs once; its output is split among the variants using it
     heads = [audio_head(plan, v) for v in plan.variants]
-    if len(set(heads)) == 1:  # one loudness target: normalise once, then split
-        split_audio = f"asplit={n}" if n > 1 else "anull"
-        statements.append(f"{audio_in}{heads[0]},{split_audio}"
+    unique = list(dict.fromkeys(heads))
+    groups = [[i for i, h in enumerate(heads) if h == u] for u in unique]
+    if len(unique) == 1:
+        statements.append(f"{audio_in}{unique[0]},{_split('asplit', n)}"
                           + "".join(f"[ah{i}]" for i in range(n)))
     else:
-        statements.append(f"{audio_in}asplit={n}" + "".join(f"[as{i}]" for i in range(n)))
-        statements.extend(f"[as{i}]{h}[ah{i}]" for i, h in enumerate(heads))
+        statements.append(f"{audio_in}asplit={len(unique)}"
+                          + "".join(f"[au{j}]" for j in range(len(unique))))
+        for j, (head, members) in enumerate(zip(unique, groups, strict=True)):
+            statements.append(f"[au{j}]{head},{_split('asplit', len(members))}"
+                              + "".join(f"[ah{i}]" for i in members))
     statements.extend(f"[ah{i}]{audio_tail(v)}[a{i}]" for i, v in enumerate(plan.variants))
     return ";\n".join(statements)
 
