@@ -29,7 +29,7 @@ WORK = ROOT / "bench" / ".work"
 DOC = ROOT / "docs" / "benchmarks.md"
 QUICK_DOC = WORK / "benchmarks-quick.md"
 PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
-JOBS = ("floor", "final", "separate", "draft", "moviepy")
+JOBS = ("decode", "floor", "final", "separate", "draft", "separate-draft", "moviepy")
 TARGETS = {  # ratio name -> (bound, "max" or "min")
     "final total / separate": (0.6, "max"),
     "final total / floor": (1.10, "max"),
@@ -51,13 +51,15 @@ def ffmpeg() -> str:
 
 def make_source(seconds: int) -> Path:
     """A 1920x1080 30 fps H.264 + stereo AAC clip with grain, made once and cached."""
-    path = WORK / f"source-{seconds}s.mp4"
+    path = WORK / f"source-{seconds}s-v3.mp4"
     if path.exists():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.mp4")
-    # moving test pattern with temporal grain: not trivially compressible
-    video = f"testsrc2=size=1920x1080:rate=30:duration={seconds},noise=alls=12:allf=t+u"
+    # moving test pattern with temporal grain (not trivially compressible), tagged BT.709 like
+    # a phone's file (scale converts untagged HD as if it were BT.601, which costs CPU)
+    video = (f"testsrc2=size=1920x1080:rate=30:duration={seconds},noise=alls=6:allf=t,"
+             "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv")
     # two tones with a slow swell plus noise, one per channel
     left = "0.25*sin(2*PI*440*t)*(0.6+0.4*sin(2*PI*0.5*t))+0.05*(2*random(0)-1)"
     right = "0.25*sin(2*PI*660*t)*(0.6+0.4*sin(2*PI*0.3*t))+0.05*(2*random(1)-1)"
@@ -66,6 +68,7 @@ def make_source(seconds: int) -> Path:
             "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio,
             "-map", "0:v", "-map", "1:a", "-t", str(seconds),
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-g", "60",
+            "-maxrate", "16M", "-bufsize", "32M",  # a phone camera's bitrate
             "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "192k",
             "-movflags", "+faststart", str(tmp)]
     print(f"generating the {seconds} s source (once) ...", flush=True)
@@ -96,35 +99,53 @@ def _plan(src: Path, preset: str) -> Any:
     return build_plan(info, specs, opts, measured, "bench")
 
 
+def cpu_now() -> float:
+    """CPU seconds used so far by this process and its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def job_cut(src: Path, out: Path, preset: str) -> dict[str, float]:
     from coulisses.render.cut import cut
     from coulisses.render.plan import CutOptions
 
-    clock = time.perf_counter()
-    result = cut(src, PLATFORMS, out, options=CutOptions(preset=preset))  # type: ignore[arg-type]
-    wall = time.perf_counter() - clock
+    marks: dict[str, float] = {}
+
+    def progress(stage: str, done: float) -> None:
+        # a child's CPU time is counted once it has exited: the loudness pass has when
+        # rendering starts, the render has when checking starts
+        marks.setdefault(stage, cpu_now())
+
+    cpu0, clock = cpu_now(), time.perf_counter()
+    result = cut(src, PLATFORMS, out, options=CutOptions(preset=preset),  # type: ignore[arg-type]
+                 progress=progress)
+    wall, cpu1 = time.perf_counter() - clock, cpu_now()
     if not result.passed:
         failed = [f"{v.platform}: {v.qc.reasons}" for v in result.variants if not v.qc.passed]
         print(f"warning: QC failed: {failed}", file=sys.stderr)
-    return {"wall": wall, **{k: float(v) for k, v in result.seconds.items()}}
+    render, check = marks["rendering"], marks["checking"]
+    return {"wall": wall, **{k: float(v) for k, v in result.seconds.items()},
+            "cpu": cpu1 - cpu0, "cpu prepare": render - cpu0, "cpu render": check - render,
+            "cpu check": cpu1 - check}
 
 
-def job_separate(src: Path, out: Path) -> dict[str, float]:
+def job_separate(src: Path, out: Path, preset: str) -> dict[str, float]:
     """One ffmpeg command per variant: same plan, same filters, same encoder settings."""
     from coulisses.media.ffmpeg import SubprocessRunner
     from coulisses.render import graph
 
-    plan = _plan(src, "final")
+    plan = _plan(src, preset)
     run = SubprocessRunner()
     out.mkdir(parents=True)
     parts: dict[str, float] = {}
-    clock = time.perf_counter()
+    cpu, clock = cpu_now(), time.perf_counter()
     for v in plan.variants:
         one = dataclasses.replace(plan, variants=(v,))
         start = time.perf_counter()
         run.run(graph.to_command(one, [out / f"{v.platform}.mp4"], out))
         parts[v.platform] = time.perf_counter() - start
-    return {"wall": time.perf_counter() - clock, **parts}
+    return {"wall": time.perf_counter() - clock, "cpu": cpu_now() - cpu, **parts}
 
 
 def floor_command(plan: Any, out: Path) -> Any:
@@ -151,9 +172,19 @@ def job_floor(src: Path, out: Path) -> dict[str, float]:
     plan = _plan(src, "final")
     out.mkdir(parents=True)
     command = floor_command(plan, out)
-    clock = time.perf_counter()
+    cpu, clock = cpu_now(), time.perf_counter()
     SubprocessRunner().run(command)
-    return {"wall": time.perf_counter() - clock}
+    return {"wall": time.perf_counter() - clock, "cpu": cpu_now() - cpu}
+
+
+def job_decode(src: Path) -> dict[str, float]:
+    """Decoding the source and nothing else: what a single pass saves per extra run."""
+    from coulisses.media.ffmpeg import Command, SubprocessRunner
+    from coulisses.media.inputs import ffmpeg_input
+
+    cpu, clock = cpu_now(), time.perf_counter()
+    SubprocessRunner().run(Command(args=(*ffmpeg_input(src), "-f", "null", "-")))
+    return {"wall": time.perf_counter() - clock, "cpu": cpu_now() - cpu}
 
 
 def job_moviepy(src: Path, out: Path) -> dict[str, float]:
@@ -164,7 +195,7 @@ def job_moviepy(src: Path, out: Path) -> dict[str, float]:
     plan = _plan(src, "final")
     out.mkdir(parents=True)
     parts: dict[str, float] = {}
-    clock = time.perf_counter()
+    cpu, clock = cpu_now(), time.perf_counter()
     with VideoFileClip(str(src)) as clip:
         for v in plan.variants:
             start = time.perf_counter()
@@ -182,7 +213,7 @@ def job_moviepy(src: Path, out: Path) -> dict[str, float]:
                                "-sc_threshold", "0", "-bf", str(e.bframes),
                                "-pix_fmt", "yuv420p", "-movflags", "+faststart"])
             parts[v.platform] = time.perf_counter() - start
-    return {"wall": time.perf_counter() - clock, **parts}
+    return {"wall": time.perf_counter() - clock, "cpu": cpu_now() - cpu, **parts}
 
 
 def child(job: str, src: Path, out: Path, result: Path) -> None:
@@ -191,9 +222,13 @@ def child(job: str, src: Path, out: Path, result: Path) -> None:
     elif job == "draft":
         timings = job_cut(src, out, "draft")
     elif job == "separate":
-        timings = job_separate(src, out)
+        timings = job_separate(src, out, "final")
+    elif job == "separate-draft":
+        timings = job_separate(src, out, "draft")
     elif job == "floor":
         timings = job_floor(src, out)
+    elif job == "decode":
+        timings = job_decode(src)
     elif job == "moviepy":
         timings = job_moviepy(src, out)
     else:
@@ -203,7 +238,7 @@ def child(job: str, src: Path, out: Path, result: Path) -> None:
     result.write_text(json.dumps({
         "timings": timings,
         "maxrss_self_mb": me.ru_maxrss / 1024, "maxrss_children_mb": kids.ru_maxrss / 1024,
-        "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+        "cpu_s": timings.pop("cpu"),  # around the timed part only, like the wall time
     }))
 
 
@@ -242,14 +277,36 @@ def _busy_jiffies() -> int:
     return sum(values) - values[3] - values[4]
 
 
-def measure(job: str, src: Path, seconds: int) -> dict[str, Any]:
+def result_path(job: str, seconds: int) -> Path:
+    return WORK / f"result-{seconds}s-{job}.json"
+
+
+def wait_quiet(limit_s: float, threshold: float = 0.25) -> float:
+    """Wait (at most ``limit_s``) until other processes use under ``threshold`` of the CPUs.
+
+    Returns the share of the CPUs they used in the last 3 s looked at.
+    """
+    ticks, ncpu = os.sysconf("SC_CLK_TCK"), os.cpu_count() or 1
+    deadline = time.monotonic() + limit_s
+    while True:
+        before = _busy_jiffies()
+        time.sleep(3)
+        share = (_busy_jiffies() - before) / ticks / 3 / ncpu
+        if share < threshold or time.monotonic() >= deadline:
+            return share
+        print(f"  machine busy ({share:.0%} of the CPUs used by others), waiting ...", flush=True)
+
+
+def measure(job: str, src: Path, seconds: int, quiet_s: float = 0) -> dict[str, Any]:
     out = WORK / f"out-{job}"
     shutil.rmtree(out, ignore_errors=True)
-    result = WORK / f"result-{job}.json"
+    result = result_path(job, seconds)
     result.unlink(missing_ok=True)
     log = WORK / f"log-{job}.txt"
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", job, "--src", str(src),
             "--out", str(out), "--result", str(result)]
+    if quiet_s > 0:
+        wait_quiet(quiet_s)
     print(f"[{job}] running ...", flush=True)
     busy0 = _busy_jiffies()
     clock = time.perf_counter()
@@ -259,7 +316,7 @@ def measure(job: str, src: Path, seconds: int) -> dict[str, Any]:
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.1):
+            while not done.wait(0.25):
                 peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -273,6 +330,9 @@ def measure(job: str, src: Path, seconds: int) -> dict[str, Any]:
         raise SystemExit(f"[{job}] failed (exit {code}); see {log}")
     data = json.loads(result.read_text())
     shutil.rmtree(out, ignore_errors=True)
+    data["seconds"] = seconds
+    data["finished"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    data["argv"] = sys.argv[1:]
     # share of the machine's CPU used by the job vs everything else during the run
     ticks = os.sysconf("SC_CLK_TCK")
     ncpu = os.cpu_count() or 1
@@ -282,6 +342,7 @@ def measure(job: str, src: Path, seconds: int) -> dict[str, Any]:
     data["other_load"] = max(0.0, machine_busy - data["cpu_s"]) / process_wall / ncpu
     wall = data["timings"]["wall"]
     data["realtime"] = seconds / wall
+    result.write_text(json.dumps(data, indent=1))  # for --report-only
     print(f"[{job}] {wall:.1f} s wall, {data['cpu_s']:.1f} s CPU, "
           f"{data['realtime']:.2f}x realtime, peak {peak[0]:.0f} MB, "
           f"other load {data['other_load']:.0%}", flush=True)
@@ -324,8 +385,16 @@ def ratios(r: dict[str, dict[str, Any]]) -> dict[str, float]:
         out["final render / floor"] = final["render"] / flo
         out["final total / floor"] = final["wall"] / flo
         out["final CPU / floor CPU"] = r["final"]["cpu_s"] / r["floor"]["cpu_s"]
+    if "separate-draft" in r and "draft" in r:
+        sep = r["separate-draft"]["timings"]["wall"]
+        out["draft render / separate-draft"] = r["draft"]["timings"]["render"] / sep
+        out["draft total / separate-draft"] = r["draft"]["timings"]["wall"] / sep
     if "moviepy" in r:
         out["final total / moviepy"] = final["wall"] / r["moviepy"]["timings"]["wall"]
+    if "decode" in r and "separate" in r:
+        # the most a single pass can save over separate runs is the 3 extra decodes
+        best = 1 - 3 * r["decode"]["cpu_s"] / r["separate"]["cpu_s"]
+        out["best possible final / separate (CPU, decodes saved)"] = best
     out["final realtime"] = r["final"]["realtime"]
     if "draft" in r:
         out["draft realtime"] = r["draft"]["realtime"]
@@ -343,11 +412,14 @@ def verdict(name: str, value: float) -> tuple[str, str]:
 
 
 DESCRIPTIONS = {
+    "decode": "ffmpeg decoding the source to `-f null` (video and audio), nothing else",
     "final": "coulisses `cut()`, preset `final` (x264 medium, crf 20): probe + loudness pass, "
              "one ffmpeg render with 4 outputs, QC + covers + contact sheet",
     "draft": "coulisses `cut()`, preset `draft` (x264 ultrafast, crf 28, half-size canvases)",
     "separate": "4 ffmpeg runs, one per variant: the same plan, filters and encoder options "
                 "(`graph.to_command` on a one-variant plan); each decodes the source",
+    "separate-draft": "the same as *separate* with the `draft` plan (for context: where the "
+                      "single decode matters most)",
     "floor": "1 ffmpeg run: `split` + `scale=W:H` per output, the same encoder/muxer options, "
              "source audio re-encoded as is: no crop, loudness, colour tags or QC",
     "moviepy": "MoviePy 2: `cropped` + `resized` + `write_videofile` per canvas, libx264 with "
@@ -355,8 +427,11 @@ DESCRIPTIONS = {
 }
 
 
-def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool, argv: list[str]) -> str:
+def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool) -> str:
     m = machine()
+    dates = sorted(d.get("finished", "") for d in r.values())
+    commands = sorted({" ".join(["python bench/bench_cut.py", *d.get("argv", [])]).strip()
+                       for d in r.values()})
     rat = ratios(r)
     lines = [
         "# Benchmarks",
@@ -368,12 +443,13 @@ def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool, argv: list[s
         "## `cut`: one source to four canvases in one ffmpeg pass",
         "",
         *(["**QUICK RUN (smoke test): not the reference numbers.**", ""] if quick else []),
-        f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"- command: `python bench/bench_cut.py {' '.join(argv)}`".rstrip() + "",
+        f"- measured: {dates[0]} to {dates[-1]} (each job's end)",
+        "- command: " + ", ".join(f"`{c}`" for c in commands),
         f"- machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}",
         f"- python {m['python']}, moviepy {m['moviepy']}, {m['ffmpeg']} (imageio-ffmpeg wheel)",
-        f"- source: {seconds} s, 1920x1080, 30 fps, H.264 (testsrc2 + temporal grain) + "
-        "stereo AAC 48 kHz (two tones + noise), generated by the script",
+        f"- source: {seconds} s, 1920x1080, 30 fps, H.264 tagged BT.709, capped at 16 Mb/s "
+        "like a phone camera (testsrc2 + temporal grain) + stereo AAC 48 kHz (two tones + noise), "
+        "generated by the script",
         f"- platforms: `{PLATFORMS}` (canvases 1080x1920, 1080x1350, 1080x1080, 1920x1080)",
         "",
         "### Measurements",
@@ -415,7 +491,7 @@ def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool, argv: list[s
         "do not do (probe, loudness pass, QC of every output, covers, contact sheet); "
         "`final render / ...` compares the ffmpeg passes alone.",
         "- *peak RSS (tree)* is the largest sum of resident memory of the job's process and "
-        "all its descendants, sampled every 0.1 s (the job's real footprint: Python and ffmpeg "
+        "all its descendants, sampled every 0.25 s (the job's real footprint: Python and ffmpeg "
         "run at the same time). *max single process* is `ru_maxrss` (self and children).",
         "- *other load* is the share of the machine's CPUs busy with other processes during the "
         "job (from `/proc/stat` minus the job's own CPU time). Above a few percent the wall "
@@ -436,6 +512,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="10 s source, report to bench/.work/benchmarks-quick.md")
     parser.add_argument("--skip-moviepy", action="store_true", help="leave out the MoviePy job")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="S",
+                        help="before each job, wait up to S seconds for other processes to "
+                             "use under a quarter of the CPUs")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the report from the results kept in bench/.work/")
     parser.add_argument("--jobs", help=f"comma-separated subset of {','.join(JOBS)}")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--src", type=Path, help=argparse.SUPPRESS)
@@ -451,10 +532,17 @@ def main() -> None:
         jobs.remove("moviepy")
     if "final" not in jobs:
         raise SystemExit("the final job is the subject of every ratio: keep it in --jobs")
-    src = make_source(seconds)
-    results = {job: measure(job, src, seconds) for job in jobs}
+    if args.report_only:
+        results = {job: json.loads(result_path(job, seconds).read_text()) for job in JOBS
+                   if result_path(job, seconds).exists()}
+        jobs = list(results)
+        if "final" not in results:
+            raise SystemExit(f"no result of the final job for {seconds} s in {WORK}")
+    else:
+        src = make_source(seconds)
+        results = {job: measure(job, src, seconds, args.wait_quiet) for job in jobs}
     partial = args.quick or seconds != 60 or set(jobs) != set(JOBS)
-    text = report(results, seconds, partial, sys.argv[1:])
+    text = report(results, seconds, partial)
     target = QUICK_DOC if partial else DOC
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")

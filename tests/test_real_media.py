@@ -17,6 +17,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import av
 import pytest
 
 from coulisses.errors import DurationError, NoVideoError
@@ -68,6 +69,17 @@ def _assert_all_passed(rel: str, result: CutResult) -> None:
                         f"({', '.join(failed)}):\n{_failures(result)}")
 
 
+def _start_offset(path: Path) -> float:
+    """Seconds by which the first video sample starts after the first audio sample, as a
+    player that ignores edit lists reads them (outputs are written without edit lists)."""
+    with av.open(str(path)) as container:
+        starts = {}
+        for stream in container.streams:
+            if stream.type in ("video", "audio") and stream.type not in starts:
+                starts[stream.type] = float((stream.start_time or 0) * stream.time_base)
+    return starts["video"] - starts["audio"]
+
+
 def test_every_shared_file_is_covered(shared_media: Path) -> None:
     """A file added to the shared folder must land in one of the suites below."""
     known = VIDEO_SUFFIXES | AUDIO_SUFFIXES | TEXT_SUFFIXES
@@ -97,6 +109,12 @@ def test_cuts_to_every_platform_and_passes_qc(rel: str, shared_media: Path,
         if planned.duration < result.plan.duration:
             assert any("trimmed" in n for n in variant.notes), (planned.platform, variant.notes)
     assert result.report.is_file() and result.contact_sheet.is_file()
+    # lip sync: QC does not check it; B-frame reordering without an edit list used to start
+    # the picture two frames after the sound
+    late = {v.platform: round(_start_offset(v.video) * 1000) for v in result.variants}
+    half_frame = {p.platform: 500 / float(p.frame_rate) for p in result.plan.variants}
+    out_of_sync = {k: ms for k, ms in late.items() if abs(ms) > half_frame[k]}
+    assert not out_of_sync, f"{rel}: video starts this many ms after audio: {out_of_sync}"
 
 
 def test_short_clips_are_refused_without_extend(shared_media: Path, tmp_path: Path) -> None:
