@@ -163,10 +163,10 @@ _NESTED: dict[tuple[type, str], type] = {}
 def _convert(cls: type, name: str, value: Any) -> Any:
     target = _NESTED.get((cls, name))
     if target is None:
-        if isinstance(value, list):
-            return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+        if isinstance(value, list | tuple):
+            return tuple(tuple(v) if isinstance(v, list | tuple) else v for v in value)
         return value
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return tuple(_build(target, v) for v in value)
     return _build(target, value)
 

@@ -40,7 +40,16 @@ def cut_cmd(
     to: str = typer.Option(..., "--to", help="platform ids, comma-separated"),
     start: str | None = typer.Option(None, "--start", help="span start (75.5, 1:15.5 ...)"),
     end: str | None = typer.Option(None, "--end", help="span end"),
-    captions: str | None = typer.Option(None, "--captions", help="FILE.srt, FILE.vtt or none"),
+    captions: str | None = typer.Option(None, "--captions", help="FILE.srt, FILE.vtt, auto "
+                                                             "(word by word, from speech) or "
+                                                             "none"),
+    caption_style: str | None = typer.Option(None, "--caption-style",
+                                             help="pop, clean or box (with --captions auto)"),
+    transcript: Path | None = typer.Option(None, "--transcript",
+                                           help="a corrected transcript (coulisses transcribe "
+                                                "--format json) for --captions auto"),
+    reframe: str | None = typer.Option(None, "--reframe", help="auto (follow the subject) or "
+                                                               "a crop-path FILE.json"),
     crop: str | None = typer.Option(None, "--crop", help="X,Y,W,H region to keep, or center"),
     fit: str = typer.Option("fill", "--fit", help="fill (crop), pad (bars) or blur (blurred "
                                                   "background)"),
@@ -71,9 +80,16 @@ def cut_cmd(
         start=parse_time(start) if start else None, end=parse_time(end) if end else None,
         crop=crop_value if isinstance(crop_value, Rect) or crop_value is None else "center",
         fit=_fit(fit), preset=_preset(settings.preset), trim=trim, extend=extend)
-    caption_path = None if captions in (None, "none", "") else Path(captions)
+    caption_source = None if captions in (None, "none", "") else (
+        "auto" if captions == "auto" else Path(captions))
+    if reframe is not None and crop is not None:
+        raise UsageError("--reframe and --crop cannot be used together")
+    if transcript is not None and caption_source != "auto":
+        raise UsageError("--transcript goes with --captions auto")
     with progress_bar(settings.lang, enabled=not as_json) as bar:
-        result = cut(file, to, out or settings.out_dir, options=options, captions=caption_path,
+        result = cut(file, to, out or settings.out_dir, options=options,
+                     captions=caption_source, transcript=transcript, reframe=reframe,
+                     caption_style=caption_style, settings=settings,
                      timeline_formats=parse_formats(export_timeline),
                      registry=Registry.load(settings.platform_dirs),
                      runner=SubprocessRunner(settings.ffmpeg or None), progress=bar)

@@ -18,14 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from coulisses import __version__
+from coulisses.analysis.transcript import load_transcript
 from coulisses.media.ffmpeg import Runner, SubprocessRunner
 from coulisses.media.probe import Probe, probe
 from coulisses.platforms.registry import Registry
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import captions as cap
-from coulisses.render import graph, loudness, output, pictures, qc, timeline
+from coulisses.render import enrich, graph, loudness, output, pictures, qc, timeline
+from coulisses.render.enrich import CaptionSource, ReframeSource
 from coulisses.render.manifest import CACHE_DIR, Manifest, source_fingerprint, variant_key
 from coulisses.render.plan import CutOptions, Loudness, RenderPlan, build_plan, with_captions
+from coulisses.settings import Settings, load_settings
 
 # (stage, done fraction 0..1) for progress bars
 ProgressFn = Callable[[str, float], None]
@@ -85,11 +88,17 @@ class CutResult:
 
 
 def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
-        options: CutOptions | None = None, captions: Path | None = None,
+        options: CutOptions | None = None, captions: CaptionSource | str = None,
+        transcript: Path | None = None, reframe: ReframeSource | str = None,
+        caption_style: str | None = None,
         timeline_formats: list[timeline.TimelineFormat] | None = None,
         registry: Registry | None = None, runner: Runner | None = None,
-        progress: ProgressFn | None = None) -> CutResult:
+        settings: Settings | None = None, progress: ProgressFn | None = None) -> CutResult:
     """Cut ``source`` to each platform; variants already finished in ``out_dir`` are kept.
+
+    ``captions``: an SRT/VTT file, or ``"auto"`` for word-by-word captions from speech (from
+    ``transcript`` when a corrected transcript file is given). ``reframe``: ``"auto"`` for
+    crops that follow the subject, or a crop-path JSON file a person edited.
 
     Raises:
         InputError (and leaves): bad source, span, platform, crop or captions.
@@ -103,16 +112,25 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     report_progress = progress or (lambda stage, done: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
+    caption_source: CaptionSource = (
+        "auto" if captions == "auto" else Path(captions) if captions else None)
+    reframe_source: ReframeSource = (
+        "auto" if reframe == "auto" else Path(reframe) if reframe else None)
 
     specs = reg.select(platforms)
     by_id = {s.id: s for s in specs}
     info = probe(source)
     stem = output.safe_stem(info.path.stem)
     draft_plan = build_plan(info, specs, opts, None, stem)  # validates span, crop, durations
-    cues = cap.load_cues(captions) if captions is not None else []
-    cues = cap.clip_to_span(cues, draft_plan.start, draft_plan.duration)
+    cues: list[cap.Cue] = []
+    if isinstance(caption_source, Path):
+        cues = cap.clip_to_span(cap.load_cues(caption_source), draft_plan.start,
+                                draft_plan.duration)
+    corrected = load_transcript(transcript) if transcript is not None else None
     folder = output.prepare(out_dir)
-    for name in _output_names(draft_plan, by_id, bool(cues), formats):
+    has_captions = bool(cues) or caption_source == "auto"
+    for name in _output_names(draft_plan, by_id, has_captions, formats,
+                              reframe_source == "auto"):
         output.safe_child(folder, name)
     store = Manifest.load(folder)
     fingerprint = source_fingerprint(info.path)
@@ -129,16 +147,43 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
             store.set_loudness(lkey, measured)
     plan = build_plan(info, specs, opts, measured, stem)
 
-    fitted: dict[str, list[cap.Cue]] = {}
-    notes: dict[str, list[str]] = {}
+    notes: dict[str, list[str]] = {v.platform: [] for v in plan.variants}
+    need = enrich.analysers_needed(caption_source, transcript, reframe_source)
+    analysis = None
+    if need:
+        from coulisses.analysis.run import analyze, default_analyzers
+
+        sets = settings or load_settings()
+        chosen = [a for a in default_analyzers(sets) if a.name in need]
+        analysis = analyze(info.path, sets, chosen,
+                           lambda file, name, done: report_progress(f"analysing {name}", done))
+    if reframe_source == "auto" and analysis is not None:
+        plan, reasons = enrich.auto_reframe(plan, analysis)
+        for platform, lines in reasons.items():
+            notes[platform].extend(lines)
+    elif isinstance(reframe_source, Path):
+        plan = enrich.file_reframe(plan, reframe_source)
+    scripts: dict[str, str] = {}
+    sidecars: dict[str, list[cap.Cue]] = {}
+    if caption_source == "auto":
+        spoken = corrected or (analysis.transcript if analysis is not None else None)
+        words = enrich.span_words(spoken.words if spoken else (), plan.start, plan.duration)
+        scripts, sidecars = enrich.word_captions(plan, words, by_id, caption_style)
+        if not words:
+            for v in plan.variants:
+                notes[v.platform].append("captions: no speech found, nothing to caption")
+    elif cues:
+        scripts, sidecars, warnings = enrich.file_captions(plan, cues, by_id)
+        for platform, lines in warnings.items():
+            notes[platform].extend(lines)
     for v in plan.variants:
-        fitted[v.platform], notes[v.platform] = cap.fit_cues(cues, by_id[v.platform])
         if v.hold > 0:
             notes[v.platform].append(f"extended by {float(v.hold):.3f} s (last frame held) to "
                                      "reach the platform's minimum")
         if v.duration < plan.duration:
             notes[v.platform].append(f"trimmed to the first {float(v.duration):.3f} s (--trim)")
-    keys = {v.platform: variant_key(fingerprint, plan, v, fitted[v.platform], list(formats))
+    keys = {v.platform: variant_key(fingerprint, plan, v, sidecars.get(v.platform, []),
+                                    [*formats, scripts.get(v.platform, "")])
             for v in plan.variants}
     done: dict[str, VariantResult] = {}
     for v in plan.variants:
@@ -153,8 +198,8 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
         fresh: dict[str, VariantResult] = {}
         moves: list[tuple[Path, Path]] = []
         if todo.variants:
-            rendered, moves = _render(todo, by_id, info, fitted, notes, folder, work, run,
-                                      formats, report_progress, timings)
+            rendered, moves = _render(todo, by_id, info, scripts, sidecars, notes, folder,
+                                      work, run, formats, report_progress, timings)
             fresh = {r.platform: r for r in rendered}
         results = [done.get(v.platform) or fresh[v.platform] for v in plan.variants]
         where = {final: temp for temp, final in moves}
@@ -176,7 +221,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
 
 
 def _output_names(plan: RenderPlan, by_id: dict[str, PlatformSpec], captions: bool,
-                  formats: list[timeline.TimelineFormat]) -> list[str]:
+                  formats: list[timeline.TimelineFormat], crop_paths: bool) -> list[str]:
     """Every file name a cut may write, checked before any work starts."""
     names = ["report.json", "report.txt", "contact-sheet.png"]
     for v in plan.variants:
@@ -186,28 +231,29 @@ def _output_names(plan: RenderPlan, by_id: dict[str, PlatformSpec], captions: bo
         if captions:
             names += [stem + ".srt", stem + ".vtt"]
         names += [stem + timeline.SUFFIX[f] for f in formats]
+        if crop_paths:
+            names.append(stem + ".crop.json")
     return names
 
 
 def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
-            fitted: dict[str, list[cap.Cue]], notes: dict[str, list[str]], folder: Path,
+            scripts: dict[str, str], sidecars: dict[str, list[cap.Cue]],
+            notes: dict[str, list[str]], folder: Path,
             work: Path, run: Runner, timeline_formats: list[timeline.TimelineFormat],
             report_progress: ProgressFn, timings: dict[str, float],
             ) -> tuple[list[VariantResult], list[tuple[Path, Path]]]:
     """Render the plan's variants in one pass and check them; everything is written in the
     work folder and returned with the (temporary, final) moves that publish it."""
-    if any(fitted.values()):
+    if scripts:
         fonts = cap.font_dir()
         if fonts is not None:
             (work / "fonts").mkdir()
             shutil.copy(fonts / "DejaVuSans-Bold.ttf", work / "fonts" / "DejaVuSans-Bold.ttf")
         names = {}
         for i, v in enumerate(plan.variants):
-            if fitted[v.platform]:
+            if v.platform in scripts:
                 name = f"v{i}.ass"
-                (work / name).write_text(
-                    cap.to_ass(fitted[v.platform], by_id[v.platform], v.width, v.height),
-                    encoding="utf-8")
+                (work / name).write_text(scripts[v.platform], encoding="utf-8")
                 names[v.platform] = name
         plan = with_captions(plan, names)
 
@@ -238,18 +284,25 @@ def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
         strip = output.safe_child(folder, f"{CACHE_DIR}/{stem}.strip.png")
         moves += [(temp, final), (cover_tmp, cover), (strip_tmp, strip)]
         sidecar = None
-        if fitted[v.platform]:
-            for suffix, text in ((".srt", cap.to_srt(fitted[v.platform])),
-                                 (".vtt", cap.to_vtt(fitted[v.platform]))):
+        if sidecars.get(v.platform):
+            for suffix, text in ((".srt", cap.to_srt(sidecars[v.platform])),
+                                 (".vtt", cap.to_vtt(sidecars[v.platform]))):
                 tmp = work / f"v{i}{suffix}"
                 tmp.write_text(text, encoding="utf-8")
                 target = output.safe_child(folder, stem + suffix)
                 moves.append((tmp, target))
                 if suffix == "." + spec.captions.sidecar:
                     sidecar = target
+        if len(v.crop.keyframes) > 1 or any(n.startswith("reframe:") for n in notes[v.platform]):
+            from coulisses.render.croppath import save_crop_path
+
+            tmp = work / f"v{i}.crop.json"
+            save_crop_path(v.crop, tmp, source_size=(plan.normalise.display_width,
+                                                     plan.normalise.display_height))
+            moves.append((tmp, output.safe_child(folder, stem + ".crop.json")))
         written: list[Path] = []
         for fmt in timeline_formats:
-            tl = timeline.build_timeline(plan, v, fitted[v.platform], info.duration,
+            tl = timeline.build_timeline(plan, v, sidecars.get(v.platform, []), info.duration,
                                          audio=plan.audio_stream is not None)
             tmp = work / f"v{i}{timeline.SUFFIX[fmt]}"
             timeline.write_timeline(tl, tmp, fmt)
