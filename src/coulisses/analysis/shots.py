@@ -64,7 +64,9 @@ class ShotAnalyzer:
         """
         duration = float(source.probe.duration)
         video = source.probe.video
-        fps = float(video.frame_rate) if video is not None and video.frame_rate else 25.0
+        rate = (video.average_rate or video.frame_rate) if video is not None else None
+        # window lengths are counted in frames: keep odd time bases from sizing them
+        fps = min(120.0, max(1.0, float(rate))) if rate else 25.0
 
         def frames() -> Iterable[Frame]:
             for n, frame in enumerate(sample_frames(source.path, fps=1000.0, max_side=SIDE)):

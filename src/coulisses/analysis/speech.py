@@ -12,11 +12,14 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coulisses.analysis.model import Segment, Transcript, Word
 from coulisses.errors import CorruptMediaError, UsageError
 from coulisses.settings import Settings
+
+if TYPE_CHECKING:
+    from coulisses.analysis.run import Source
 
 VERSION = "1"
 DEFAULT_MODEL = "base"
@@ -43,8 +46,8 @@ class SpeechAnalyzer:
         self.version = _version(self.model_name, self.language, self.vocabulary)
         self._model: Any = None
 
-    def analyze(self, source: Any) -> Transcript:
-        """Transcribe ``source`` (an ``analysis.run.Source``).
+    def analyze(self, source: Source) -> Transcript:
+        """Transcribe ``source``'s main audio stream.
 
         Raises:
             UsageError: a non-English language forced on an English-only model.

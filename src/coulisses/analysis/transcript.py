@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from coulisses.analysis.model import Segment, Transcript, Word
 from coulisses.errors import CaptionError
 from coulisses.render.output import write_text_atomic
+from coulisses.settings import Settings
 
 MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024
 HELP = ("Correct a word's text, start or end (seconds from the start of the file), or delete "
@@ -53,6 +54,25 @@ class _TranscriptFile(_Strict):
 def default_transcript_path(source: Path) -> Path:
     """``clip.mp4`` -> ``clip.transcript.json`` beside it."""
     return source.with_name(source.stem + ".transcript.json")
+
+
+def resolve_transcript(source: Path, settings: Settings, corrected: Path | None = None
+                       ) -> Transcript:
+    """The words to caption ``source`` with: ``corrected`` when given, else a
+    ``source.transcript.json`` beside it when one exists, else a transcription (cached).
+
+    Raises:
+        CaptionError: a correction file that does not validate; InputError (and leaves):
+            ``source`` cannot be read.
+    """
+    if corrected is not None:
+        return load_transcript(corrected)
+    beside = default_transcript_path(source)
+    if beside.is_file():
+        return load_transcript(beside)
+    from coulisses.analysis.speech import transcribe_file
+
+    return transcribe_file(source, settings)
 
 
 def transcript_json(t: Transcript) -> str:
