@@ -20,11 +20,10 @@ from coulisses.analysis.centerface import (
 from coulisses.analysis.faces import FaceAnalyzer, find_faces, track_faces
 from coulisses.analysis.facetracks import Tracker
 from coulisses.analysis.model import Box
-from coulisses.analysis.run import Source
+from coulisses.analysis.run import analyze
 from coulisses.analysis.speakers import VoiceActivity, speaking_spans, voice_activity
 from coulisses.errors import InputError
 from coulisses.media.frames import sample_frames
-from coulisses.media.probe import probe
 from coulisses.settings import Settings
 
 PEOPLE = "people/one-by-one-person-detection.mp4"
@@ -70,11 +69,12 @@ def test_the_analyser_tracks_one_speaking_face_on_grid(shared_media: Path,
                                                        tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path / "cache")
     done: list[float] = []
-    analyser = FaceAnalyzer(settings)
-    assert (analyser.name, analyser.version) == ("faces", "1")
-    source = Source(probe(shared_media / "grid" / "swwp2s.mpg"), settings, done.append)
-    faces = analyser.analyze(source)
-    assert len(faces) == 1
+    clip = shared_media / "grid" / "swwp2s.mpg"
+    result = analyze(clip, settings, [FaceAnalyzer(settings)],
+                     progress=lambda file, name, d: done.append(d))
+    faces = result.faces
+    assert faces is not None and len(faces) == 1
+    assert analyze(clip, settings, [FaceAnalyzer(settings)]).faces == faces  # from the cache
     track = faces[0]
     assert len(track.boxes) >= 14  # 5 a second over 3 s
     assert all(b.x >= 0 and b.x + b.w <= 360 and b.y >= 0 and b.y + b.h <= 288
