@@ -251,6 +251,26 @@ def test_options_words_and_progress_with_a_stand_in_model() -> None:
     assert seen == [0.375, 1.0, 1.0]
 
 
+def test_the_vocabulary_is_never_written_out_as_speech() -> None:
+    # whisper sometimes copies its hotwords after the last word, at near-zero confidence
+    fake = _FakeWhisper([
+        _seg(0.0, 2.0, [(" Et", 0.0, 0.2), (" Coulisses", 0.3, 0.9), (" merci.", 1.0, 1.5),
+                        (" Coulisses,", 1.5, 1.9), (" Margaux", 1.9, 1.9),
+                        (" Lefèvre,", 1.9, 1.9)]),
+        _seg(2.5, 3.0, [(" Coulisses,", 2.5, 2.6), (" Margaux", 2.6, 2.8),
+                        (" Lefèvre", 2.8, 3.0)]),
+    ])
+    analyzer = SpeechAnalyzer(Settings(), vocabulary=["Coulisses", "Margaux Lefèvre"])
+    analyzer._model = fake
+    t = analyzer.transcribe("clip.mp4", 3.0, lambda done: None)
+    assert [w.text for w in t.words] == ["Et", "Coulisses", "merci."]
+    assert t.segments == (Segment(0.0, 2.0, "Et Coulisses merci."),)
+    one = SpeechAnalyzer(Settings(), vocabulary=["Coulisses"])
+    one._model = _FakeWhisper([_seg(0.0, 1.0, [(" Coulisses", 0.0, 0.5)])])
+    assert [w.text for w in one.transcribe("clip.mp4", 1.0, lambda done: None).words] == [
+        "Coulisses"]  # said with confidence: kept
+
+
 def test_language_and_model_checks() -> None:
     with pytest.raises(UsageError, match="klingon"):
         SpeechAnalyzer(Settings(), language="klingon")
@@ -258,6 +278,12 @@ def test_language_and_model_checks() -> None:
     english_only._model = _FakeWhisper([], multilingual=False)
     with pytest.raises(UsageError, match="only knows English"):
         english_only.transcribe("clip.mp4", 1.0, lambda done: None)
+
+
+def test_a_folder_that_is_not_a_model_is_a_usage_error(tmp_path: Path) -> None:
+    analyzer = SpeechAnalyzer(Settings(whisper_model=str(tmp_path), cache_dir=tmp_path))
+    with pytest.raises(UsageError, match="cannot be loaded"):
+        analyzer.transcribe("clip.mp4", 1.0, lambda done: None)
 
 
 def test_cache_version_follows_model_language_and_vocabulary() -> None:

@@ -50,7 +50,8 @@ class SpeechAnalyzer:
         """Transcribe ``source``'s main audio stream.
 
         Raises:
-            UsageError: a non-English language forced on an English-only model.
+            UsageError: a model that cannot be loaded, or a non-English language forced on
+                an English-only model.
             CorruptMediaError: the audio cannot be decoded.
             OutputError: the packaged model cannot be prepared in the cache folder.
         """
@@ -90,7 +91,7 @@ class SpeechAnalyzer:
             raise CorruptMediaError(f"{Path(str(name)).name}: its audio cannot be decoded "
                                     f"({exc})", path=str(name)) from None
         progress(1.0)
-        words, parts = found
+        words, parts = _drop_echo(*found, self.vocabulary)
         if not words and not self.language:
             return Transcript(language="", language_probability=0.0, segments=parts,
                               model=self.model_name)
@@ -105,7 +106,15 @@ class SpeechAnalyzer:
             from coulisses.analysis.models import whisper_model_path
 
             path = whisper_model_path(self.model_name, self.settings.cache_dir)
-            self._model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2)
+            try:
+                self._model = WhisperModel(path, device="cpu", compute_type="int8",
+                                           cpu_threads=2)
+            except Exception as exc:  # ctranslate2 and the model hub raise many kinds
+                raise UsageError(
+                    f"speech model {self.model_name!r} cannot be loaded ({exc})",
+                    hint="give a faster-whisper model name (tiny, base, small, ...; names "
+                         "other than base and tiny.en are downloaded on first use) or the "
+                         "folder of a CTranslate2 Whisper model") from None
         return self._model
 
 
@@ -176,6 +185,47 @@ def _collect(segments: Iterable[Any], duration: float, progress: Callable[[float
         if duration > 0:
             progress(min(1.0, float(seg.end) / duration))
     return tuple(words), tuple(parts)
+
+
+def _tokens(text: str) -> list[str]:
+    return re.sub(r"[^\w']+", " ", text.lower()).split()
+
+
+def _drop_echo(words: tuple[Word, ...], parts: tuple[Segment, ...], vocabulary: tuple[str, ...]
+               ) -> tuple[tuple[Word, ...], tuple[Segment, ...]]:
+    """Remove the vocabulary list where whisper wrote it out as if spoken (it sometimes
+    copies its prompt after the last word): a run of words that spells the whole list, or a
+    one-word list at near-zero confidence. Segment texts are rebuilt around what was removed."""
+    wanted = _tokens(" ".join(vocabulary))
+    if not wanted or not words:
+        return words, parts
+    keep = [True] * len(words)
+    i = 0
+    while i < len(words):
+        run: list[str] = []
+        j = i
+        while j < len(words) and len(run) < len(wanted) and run == wanted[:len(run)]:
+            run += _tokens(words[j].text)
+            j += 1
+        echo = run == wanted and (len(wanted) > 1 or words[i].confidence < 0.05)
+        if echo:
+            keep[i:j] = [False] * (j - i)
+        i = j if echo else i + 1
+    if all(keep):
+        return words, parts
+    kept = tuple(w for w, k in zip(words, keep, strict=True) if k)
+    dropped = [w for w, k in zip(words, keep, strict=True) if not k]
+    rebuilt = []
+    for seg in parts:
+        def inside(w: Word, seg: Segment = seg) -> bool:
+            return seg.start - 0.001 <= w.start <= seg.end + 0.001
+
+        if not any(inside(w) for w in dropped):
+            rebuilt.append(seg)
+        elif any(inside(w) for w in kept):
+            rebuilt.append(Segment(seg.start, seg.end, " ".join(w.text for w in kept
+                                                                 if inside(w))))
+    return kept, tuple(rebuilt)
 
 
 def _add_word(words: list[Word], raw: str, start: float, end: float, probability: float) -> None:

@@ -177,7 +177,7 @@ def output_args(plan: RenderPlan, v: Variant, index: int, target: Path) -> list[
     return [
         "-map", f"[v{index}]", "-map", f"[a{index}]",
         "-t", to_seconds_arg(v.duration),
-        "-c:v", "libx264", "-preset", e.preset, "-crf", str(e.crf),
+        "-c:v", "libx264", "-preset", e.preset, "-crf", str(e.crf), "-threads", "2",
         "-maxrate", f"{e.maxrate_kbps}k", "-bufsize", f"{e.bufsize_kbps}k",
         "-profile:v", e.profile, "-pix_fmt", "yuv420p",
         "-g", str(e.gop), "-keyint_min", str(e.gop), "-sc_threshold", "0", "-bf", str(e.bframes),

@@ -1,0 +1,306 @@
+"""Quality of ``coulisses.analysis.speech`` on real speech: rewrites the "## Speech" section of
+``docs/quality.md`` and leaves every other section of that file as it is.
+
+Word error rate on the 11 GRID clips (exact references in ``grid/transcripts.tsv``) and on
+``speech/jfk.flac``; word-timing error against ``grid/swwp2s.align`` (units of 1/1000 frame at
+25 fps, ``sil`` skipped); speed as a multiple of real time. The packaged ``base`` model runs
+four ways: as the product runs by default (language detected); with ``--language en``; with
+``--language en`` and two names that are not in the audio (the common use of
+``--vocabulary``: it must not hurt); and with ``--language en`` and the whole GRID grammar
+(51 words) as vocabulary, a stress test of a long vocabulary.
+
+    .venv/bin/python bench/quality_speech.py [--doc docs/quality.md] [--model base]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "media"
+DOC = ROOT / "docs" / "quality.md"
+SECTION = "## Speech"
+DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# GRID's grammar: command, colour, preposition, letter (a-z but w), digit, adverb
+GRID_VOCABULARY = ["bin", "lay", "place", "set", "blue", "green", "red", "white", "at", "by",
+                   "in", "with", *"abcdefghijklmnopqrstuvxyz", *DIGITS, "again", "now",
+                   "please", "soon"]
+NAMES = ["Coulisses", "Margaux Lefèvre"]
+
+
+def normalise(text: str) -> list[str]:
+    """Lower case, no punctuation, letters glued to digits split ("P2" -> "p two"), single
+    digits as words: GRID says "two", whisper often writes "2"."""
+    words = []
+    for raw in re.sub(r"[^\w']+", " ", text.lower()).split():
+        for piece in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+", raw):
+            words.append(DIGITS[int(piece)] if piece.isdigit() and len(piece) == 1 else piece)
+    return words
+
+
+def align(ref: list[str], hyp: list[str]) -> tuple[int, list[tuple[int, int]]]:
+    """Levenshtein distance in words, and the (ref, hyp) index pairs that match."""
+    rows = [list(range(len(hyp) + 1))]
+    for i, r in enumerate(ref, 1):
+        row = [i]
+        for j, h in enumerate(hyp, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (r != h)))
+        rows.append(row)
+    pairs, i, j = [], len(ref), len(hyp)
+    while i and j:
+        if ref[i - 1] == hyp[j - 1] and rows[i][j] == rows[i - 1][j - 1]:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif rows[i][j] == rows[i - 1][j] + 1:
+            i -= 1
+        elif rows[i][j] == rows[i][j - 1] + 1:
+            j -= 1
+        else:
+            i, j = i - 1, j - 1
+    return rows[-1][-1], pairs[::-1]
+
+
+@dataclass
+class Clip:
+    name: str
+    reference: str
+    hypothesis: str
+    errors: int
+    words: int
+    seconds: float  # audio duration
+    wall_s: float
+    cpu_s: float
+    language: str
+    timed: list[tuple[str, float, float]]  # normalised hypothesis words with times
+
+
+@dataclass
+class Config:
+    label: str
+    language: str | None
+    vocabulary: list[str] | None
+    clips: list[Clip]
+    load_s: float
+
+
+def references() -> dict[str, str]:
+    out = {}
+    for folder, column in (("grid", 1), ("speech", 2)):
+        lines = (SHARED / folder / "transcripts.tsv").read_text("utf-8").splitlines()[1:]
+        for line in lines:
+            cells = line.split("\t")
+            out[f"{folder}/{cells[0]}"] = cells[column]
+    return out
+
+
+def run_config(label: str, model: str, language: str | None, vocabulary: list[str] | None,
+               clips: list[str], refs: dict[str, str], cache: Path) -> Config:
+    from coulisses.analysis.run import Source
+    from coulisses.analysis.speech import SpeechAnalyzer
+    from coulisses.media.probe import probe
+    from coulisses.settings import Settings
+
+    analyzer = SpeechAnalyzer(Settings(cache_dir=cache, whisper_model=model),
+                              language=language, vocabulary=vocabulary)
+    began = time.perf_counter()
+    analyzer._load()
+    load_s = time.perf_counter() - began
+    out = []
+    for rel in clips:
+        info = probe(SHARED / rel)
+        began, cpu = time.perf_counter(), time.process_time()
+        t = analyzer.analyze(Source(info, analyzer.settings, lambda done: None))
+        wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+        timed = []
+        for w in t.words:  # a word normalised to several ("P2") shares its span evenly
+            pieces = normalise(w.text)
+            step = (w.end - w.start) / max(1, len(pieces))
+            timed += [(p, w.start + k * step, w.start + (k + 1) * step)
+                      for k, p in enumerate(pieces)]
+        hyp = " ".join(w.text for w in t.words)
+        ref = normalise(refs[rel])
+        errors, _ = align(ref, [p for p, _, _ in timed])
+        out.append(Clip(rel, refs[rel], hyp, errors, len(ref), float(info.duration), wall,
+                        cpu, t.language, timed))
+        print(f"  {label:<22} {rel:<22} {errors}/{len(ref)}  {hyp!r}", flush=True)
+    return Config(label, language, vocabulary, out, load_s)
+
+
+def timing_errors(clip: Clip) -> list[tuple[str, float, float, float | None, float | None]]:
+    """(word, reference start, end, start error ms, end error ms) for swwp2s."""
+    ref = []
+    for line in (SHARED / "grid" / "swwp2s.align").read_text("utf-8").splitlines():
+        a, b, word = line.split()
+        if word != "sil":
+            ref.append((word, int(a) / 1000 / 25, int(b) / 1000 / 25))
+    _, pairs = align([w for w, _, _ in ref], [w for w, _, _ in clip.timed])
+    matched = dict(pairs)
+    rows = []
+    for i, (word, start, end) in enumerate(ref):
+        j = matched.get(i)
+        if j is None:
+            rows.append((word, start, end, None, None))
+        else:
+            _, hs, he = clip.timed[j]
+            rows.append((word, start, end, (hs - start) * 1000, (he - end) * 1000))
+    return rows
+
+
+def _pct(errors: int, words: int) -> str:
+    return f"{100 * errors / words:.1f} %" if words else "n/a"
+
+
+def render_section(configs: list[Config], meta: dict[str, str], model: str) -> str:
+    out = [SECTION, "",
+           f"Written by `bench/quality_speech.py` on {meta['date']} (coulisses {meta['version']}, "
+           f"faster-whisper {meta['fw']}, model `{model}` int8 on CPU, 2 threads; "
+           f"{meta['machine']}, load average {meta['load']} at the start: a shared machine, "
+           "so speeds are indicative). Text is compared lower-cased without punctuation; "
+           "single digits are compared as words and a letter glued to a digit (\"P2\") as two "
+           "words, since GRID's references spell them out. Word error rate = (substitutions + "
+           "deletions + insertions) / reference words.", "",
+           "### Summary", "",
+           "| set-up | GRID WER (11 clips) | GRID clips word-perfect | JFK WER | "
+           "speed (x real time, wall) | CPU s per audio s | model load |",
+           "|---|---|---|---|---|---|---|"]
+    for c in configs:
+        grid = [x for x in c.clips if x.name.startswith("grid/")]
+        jfk = [x for x in c.clips if x.name.endswith("jfk.flac")]
+        g_err, g_words = sum(x.errors for x in grid), sum(x.words for x in grid)
+        perfect = sum(x.errors == 0 for x in grid)
+        audio = sum(x.seconds for x in c.clips)
+        speed = audio / sum(x.wall_s for x in c.clips)
+        cpu = sum(x.cpu_s for x in c.clips) / audio
+        jfk_cell = (f"{_pct(jfk[0].errors, jfk[0].words)} ({jfk[0].errors}/{jfk[0].words})"
+                    if jfk else "n/a")
+        out.append(f"| {c.label} | {_pct(g_err, g_words)} ({g_err}/{g_words}) | "
+                   f"{perfect}/{len(grid)} | {jfk_cell} | {speed:.2f} | {cpu:.2f} | "
+                   f"{c.load_s:.1f} s |")
+    out += ["", "Speed is audio seconds per wall-clock second of `analyze` (decoding, voice "
+            "activity detection, language detection, beam search 5, word alignment), model "
+            "already loaded; CPU seconds (all threads of the process) per audio second are "
+            "less sensitive to other work on a shared machine. The clips are short "
+            "(2.5-11 s), so fixed costs per file weigh more than they would on long rushes; "
+            "a long vocabulary makes whisper repeat itself, and each repetition costs a "
+            "decoding retry.", ""]
+    default = configs[0]
+    out += ["### Per clip (default set-up: language detected)", "",
+            "| clip | reference | transcript | language | errors |", "|---|---|---|---|---|"]
+    for x in default.clips:
+        out.append(f"| `{x.name}` | {x.reference} | {x.hypothesis or '(nothing)'} | "
+                   f"{x.language or '-'} | {x.errors}/{x.words} |")
+    for c in configs[1:]:
+        changed = [x for x, d in zip(c.clips, default.clips, strict=True)
+                   if x.hypothesis != d.hypothesis]
+        out += ["", f"With {c.label}: " + ("; ".join(
+            f"`{x.name}` {x.hypothesis or '(nothing)'!r} ({x.errors}/{x.words})"
+            for x in changed) if changed else "the same transcripts.")]
+    out += ["", "### Word timing against `grid/swwp2s.align`", "",
+            "Start and end errors of each matched word (hypothesis minus reference); a word "
+            "written with another (\"P2\") shares its span evenly with it.", "",
+            "| set-up | words matched | start error mean / median | end error mean / median |",
+            "|---|---|---|---|"]
+    tables = []
+    for c in configs:
+        swwp = next((x for x in c.clips if x.name == "grid/swwp2s.mpg"), None)
+        if swwp is None:
+            continue
+        rows = timing_errors(swwp)
+        starts = [abs(r[3]) for r in rows if r[3] is not None]
+        ends = [abs(r[4]) for r in rows if r[4] is not None]
+        if starts:
+            out.append(f"| {c.label} | {len(starts)}/{len(rows)} | "
+                       f"{statistics.mean(starts):.0f} / {statistics.median(starts):.0f} ms | "
+                       f"{statistics.mean(ends):.0f} / {statistics.median(ends):.0f} ms |")
+        if c is default:
+            tables += ["", f"Per word ({c.label}):", "",
+                       "| word | reference (s) | start error (ms) | end error (ms) |",
+                       "|---|---|---|---|"]
+            for word, start, end, es, ee in rows:
+                cell = (f"{es:+.0f} | {ee:+.0f}" if es is not None and ee is not None
+                        else "not recognised | -")
+                tables.append(f"| {word} | {start:.2f}-{end:.2f} | {cell} |")
+    out += [*tables, ""]
+    out += ["### Credits", "",
+            "- GRID: M. Cooke, J. Barker, S. Cunningham, X. Shao, \"An audio-visual corpus for "
+            "speech perception and automatic speech recognition\", JASA 120(5), 2006 "
+            "(CC-BY 4.0).",
+            "- `jfk.flac`: J. F. Kennedy's 1961 inaugural address, US government work (public "
+            "domain), from the faster-whisper repository's test data.", ""]
+    return "\n".join(out)
+
+
+def write_doc(section: str, doc: Path) -> None:
+    """Replace the "## Speech" section (up to the next "## " heading), or add it."""
+    text = doc.read_text(encoding="utf-8") if doc.exists() else (
+        "# Quality\n\nMeasured quality of coulisses on real footage. Each section is written "
+        "by the script it names.\n")
+    lines = text.split("\n")
+    try:
+        begin = lines.index(SECTION)
+    except ValueError:
+        new = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    else:
+        end = next((i for i in range(begin + 1, len(lines)) if lines[i].startswith("## ")),
+                   len(lines))
+        rest = "\n".join(lines[end:])
+        new = "\n".join(lines[:begin]) + "\n" + section.rstrip("\n") + "\n" + (
+            "\n" + rest if rest.strip() else "")
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=doc.parent, prefix=".quality.", suffix=".md.part")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(new.rstrip("\n") + "\n")
+    os.replace(tmp, doc)
+
+
+def meta() -> dict[str, str]:
+    from importlib.metadata import version
+
+    from coulisses import __version__
+
+    try:
+        load = f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        load = "unknown"
+    return {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "version": __version__, "fw": version("faster-whisper"),
+            "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+            "load": load}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--doc", type=Path, default=DOC)
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".work" / "speech-cache")
+    args = parser.parse_args(argv)
+    if not SHARED.is_dir():
+        print(f"{SHARED} is absent: nothing to measure", file=sys.stderr)
+        return 2
+    refs = references()
+    clips = [*sorted(k for k in refs if k.startswith("grid/")), "speech/jfk.flac"]
+    info = meta()
+    configs = [
+        run_config("language detected", args.model, None, None, clips, refs, args.cache),
+        run_config("--language en", args.model, "en", None, clips, refs, args.cache),
+        run_config("en + 2 unrelated names", args.model, "en", NAMES, clips, refs, args.cache),
+        run_config("en + GRID grammar (51 words)", args.model, "en", GRID_VOCABULARY, clips,
+                   refs, args.cache),
+    ]
+    write_doc(render_section(configs, info, args.model), args.doc)
+    print(f"wrote {args.doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
