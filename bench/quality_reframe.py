@@ -32,6 +32,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from docsection import write_section  # bench/ is on sys.path when run
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "media"
 WORK = ROOT / "bench" / ".work" / "reframe"
@@ -339,25 +341,8 @@ def render_section(results: list[ClipResult], speed: dict[str, float],
 
 
 def write_doc(section: str, doc: Path) -> None:
-    """Replace the "## Reframing" section (up to the next "## " heading), or add it."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else (
-        "# Quality\n\nMeasured quality of coulisses on real footage. Each section is written "
-        "by the script it names.\n")
-    lines = text.split("\n")
-    try:
-        begin = lines.index(SECTION)
-    except ValueError:
-        new = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(begin + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        rest = "\n".join(lines[end:])
-        new = "\n".join(lines[:begin]) + "\n" + section.rstrip("\n") + "\n" + (
-            "\n" + rest if rest.strip() else "")
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    tmp = doc.with_suffix(".md.reframe.tmp")
-    tmp.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-    tmp.replace(doc)
+    """Replace this script's section of the report (or add it), keeping the others."""
+    write_section(doc, SECTION, section)
 
 
 def meta() -> dict[str, str]:

@@ -31,6 +31,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from docsection import write_section  # bench/ is on sys.path when run
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "media"
 WORK = ROOT / "bench" / ".work" / "shots"
@@ -364,26 +366,9 @@ def where(t: float) -> str:
     return "?"
 
 
-def write_doc(text: str, doc: Path) -> None:
-    """Replace the "## Shots" section (up to the next "## " heading), or add it."""
-    old = doc.read_text(encoding="utf-8") if doc.exists() else (
-        "# Quality\n\nMeasured quality of coulisses on real footage. Each section is written "
-        "by the script it names.\n")
-    lines = old.split("\n")
-    try:
-        begin = lines.index(SECTION)
-    except ValueError:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(begin + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        rest = "\n".join(lines[end:])
-        new = "\n".join(lines[:begin]) + "\n" + text.rstrip("\n") + "\n" + (
-            "\n" + rest if rest.strip() else "")
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    tmp = doc.with_suffix(".md.tmp")
-    tmp.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-    tmp.replace(doc)
+def write_doc(section: str, doc: Path) -> None:
+    """Replace this script's section of the report (or add it), keeping the others."""
+    write_section(doc, SECTION, section)
 
 
 def segment_times() -> list[tuple[float, float, str]]:

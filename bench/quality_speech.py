@@ -21,10 +21,11 @@ import platform
 import re
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from docsection import write_section  # bench/ is on sys.path when run
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "media"
@@ -241,26 +242,8 @@ def render_section(configs: list[Config], meta: dict[str, str], model: str) -> s
 
 
 def write_doc(section: str, doc: Path) -> None:
-    """Replace the "## Speech" section (up to the next "## " heading), or add it."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else (
-        "# Quality\n\nMeasured quality of coulisses on real footage. Each section is written "
-        "by the script it names.\n")
-    lines = text.split("\n")
-    try:
-        begin = lines.index(SECTION)
-    except ValueError:
-        new = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(begin + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        rest = "\n".join(lines[end:])
-        new = "\n".join(lines[:begin]) + "\n" + section.rstrip("\n") + "\n" + (
-            "\n" + rest if rest.strip() else "")
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=doc.parent, prefix=".quality.", suffix=".md.part")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(new.rstrip("\n") + "\n")
-    os.replace(tmp, doc)
+    """Replace this script's section of the report (or add it), keeping the others."""
+    write_section(doc, SECTION, section)
 
 
 def meta() -> dict[str, str]:
