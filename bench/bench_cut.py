@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -30,7 +31,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 QUICK_DOC = WORK / "benchmarks-quick.md"
 PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
 JOBS = ("decode", "floor", "final", "separate", "draft", "separate-draft", "moviepy")
-TARGETS = {  # ratio name -> (bound, "max" or "min")
+TARGETS = {  # measure -> (bound, "max" or "min")
     "final total / separate": (0.6, "max"),
     "final total / floor": (1.10, "max"),
     "draft realtime": (2.0, "min"),
@@ -239,6 +240,7 @@ def child(job: str, src: Path, out: Path, result: Path) -> None:
         "timings": timings,
         "maxrss_self_mb": me.ru_maxrss / 1024, "maxrss_children_mb": kids.ru_maxrss / 1024,
         "cpu_s": timings.pop("cpu"),  # around the timed part only, like the wall time
+        "cpu_process_s": cpu_now(),  # the whole process (imports and planning too)
     }))
 
 
@@ -277,6 +279,21 @@ def _busy_jiffies() -> int:
     return sum(values) - values[3] - values[4]
 
 
+def src_state() -> str:
+    """The code measured: git HEAD, how many files under src/ differ from it, a content hash."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else "?"
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    changed = len([ln for ln in git("status", "--porcelain", "--", "src").splitlines() if ln])
+    head = git("rev-parse", "--short", "HEAD")
+    return f"{head} + {changed} changed files, {digest.hexdigest()[:12]}"
+
+
 def result_path(job: str, seconds: int) -> Path:
     return WORK / f"result-{seconds}s-{job}.json"
 
@@ -307,7 +324,8 @@ def measure(job: str, src: Path, seconds: int, quiet_s: float = 0) -> dict[str, 
             "--out", str(out), "--result", str(result)]
     if quiet_s > 0:
         wait_quiet(quiet_s)
-    print(f"[{job}] running ...", flush=True)
+    state = src_state()
+    print(f"[{job}] running ({state}) ...", flush=True)
     busy0 = _busy_jiffies()
     clock = time.perf_counter()
     with log.open("w") as fh:
@@ -331,6 +349,7 @@ def measure(job: str, src: Path, seconds: int, quiet_s: float = 0) -> dict[str, 
     data = json.loads(result.read_text())
     shutil.rmtree(out, ignore_errors=True)
     data["seconds"] = seconds
+    data["src"] = state
     data["finished"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     data["argv"] = sys.argv[1:]
     # share of the machine's CPU used by the job vs everything else during the run
@@ -339,9 +358,10 @@ def measure(job: str, src: Path, seconds: int, quiet_s: float = 0) -> dict[str, 
     machine_busy = (busy1 - busy0) / ticks
     data["process_wall"] = process_wall
     data["peak_tree_mb"] = peak[0]
-    data["other_load"] = max(0.0, machine_busy - data["cpu_s"]) / process_wall / ncpu
+    data["other_load"] = max(0.0, machine_busy - data["cpu_process_s"]) / process_wall / ncpu
     wall = data["timings"]["wall"]
     data["realtime"] = seconds / wall
+    data["realtime_ceiling"] = seconds / (data["cpu_s"] / ncpu)
     result.write_text(json.dumps(data, indent=1))  # for --report-only
     print(f"[{job}] {wall:.1f} s wall, {data['cpu_s']:.1f} s CPU, "
           f"{data['realtime']:.2f}x realtime, peak {peak[0]:.0f} MB, "
@@ -372,59 +392,68 @@ def machine() -> dict[str, str]:
             "moviepy": moviepy.__version__}
 
 
-def ratios(r: dict[str, dict[str, Any]]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    final = r["final"]["timings"]
-    if "separate" in r:
-        sep = r["separate"]["timings"]["wall"]
-        out["final render / separate"] = final["render"] / sep
-        out["final total / separate"] = final["wall"] / sep
-        out["final CPU / separate CPU"] = r["final"]["cpu_s"] / r["separate"]["cpu_s"]
-    if "floor" in r:
-        flo = r["floor"]["timings"]["wall"]
-        out["final render / floor"] = final["render"] / flo
-        out["final total / floor"] = final["wall"] / flo
-        out["final CPU / floor CPU"] = r["final"]["cpu_s"] / r["floor"]["cpu_s"]
+Pair = tuple[float | None, float | None]  # (wall-time value, CPU-time value)
+
+
+def ratios(r: dict[str, dict[str, Any]]) -> dict[str, Pair]:
+    """Each compared measure, on wall time and on CPU time."""
+    out: dict[str, Pair] = {}
+
+    def pair(a: str, a_part: str, b: str, b_part: str = "") -> Pair:
+        ta, tb = r[a]["timings"], r[b]["timings"]
+        wall = ta[a_part or "wall"] / tb[b_part or "wall"]
+        ca = ta["cpu " + a_part] if a_part else r[a]["cpu_s"]
+        return wall, ca / r[b]["cpu_s"]
+
+    for base in ("separate", "floor", "moviepy"):
+        if base in r:
+            out[f"final total / {base}"] = pair("final", "", base)
+            out[f"final render / {base}"] = pair("final", "render", base)
     if "separate-draft" in r and "draft" in r:
-        sep = r["separate-draft"]["timings"]["wall"]
-        out["draft render / separate-draft"] = r["draft"]["timings"]["render"] / sep
-        out["draft total / separate-draft"] = r["draft"]["timings"]["wall"] / sep
-    if "moviepy" in r:
-        out["final total / moviepy"] = final["wall"] / r["moviepy"]["timings"]["wall"]
+        out["draft total / separate-draft"] = pair("draft", "", "separate-draft")
+        out["draft render / separate-draft"] = pair("draft", "render", "separate-draft")
     if "decode" in r and "separate" in r:
-        # the most a single pass can save over separate runs is the 3 extra decodes
-        best = 1 - 3 * r["decode"]["cpu_s"] / r["separate"]["cpu_s"]
-        out["best possible final / separate (CPU, decodes saved)"] = best
-    out["final realtime"] = r["final"]["realtime"]
-    if "draft" in r:
-        out["draft realtime"] = r["draft"]["realtime"]
-        out["draft peak RSS MB"] = r["draft"]["peak_tree_mb"]
-    out["final peak RSS MB"] = r["final"]["peak_tree_mb"]
+        # the most a single pass can save over separate runs is the three extra decodes
+        out["best possible single pass / separate"] = (
+            None, 1 - 3 * r["decode"]["cpu_s"] / r["separate"]["cpu_s"])
+    for job in ("final", "draft"):
+        if job in r:
+            out[f"{job} realtime"] = (r[job]["realtime"], r[job]["realtime_ceiling"])
+    for job in ("final", "draft"):
+        if job in r:
+            out[f"{job} peak RSS MB"] = (r[job]["peak_tree_mb"], None)
     return out
 
 
-def verdict(name: str, value: float) -> tuple[str, str]:
-    if name not in TARGETS:
-        return "report", ""
+def verdict(name: str, value: float | None) -> str:
+    if name not in TARGETS or value is None:
+        return ""
     bound, kind = TARGETS[name]
     ok = value <= bound if kind == "max" else value >= bound
-    return (f"<= {bound:g}" if kind == "max" else f">= {bound:g}"), ("met" if ok else "NOT met")
+    return "met" if ok else "**not met**"
 
 
 DESCRIPTIONS = {
     "decode": "ffmpeg decoding the source to `-f null` (video and audio), nothing else",
-    "final": "coulisses `cut()`, preset `final` (x264 medium, crf 20): probe + loudness pass, "
-             "one ffmpeg render with 4 outputs, QC + covers + contact sheet",
-    "draft": "coulisses `cut()`, preset `draft` (x264 ultrafast, crf 28, half-size canvases)",
+    "floor": "1 ffmpeg run: `split` + `scale=W:H` per output, the same encoder and muxer "
+             "options, the source audio encoded as it is: no crop, loudness, colour tags, QC",
+    "final": "coulisses `cut()`, preset `final` (x264 medium, crf 20): probe + loudness pass "
+             "(*prepare*), one ffmpeg render with 4 outputs (*render*), QC + covers + contact "
+             "sheet (*check*)",
     "separate": "4 ffmpeg runs, one per variant: the same plan, filters and encoder options "
                 "(`graph.to_command` on a one-variant plan); each decodes the source",
-    "separate-draft": "the same as *separate* with the `draft` plan (for context: where the "
-                      "single decode matters most)",
-    "floor": "1 ffmpeg run: `split` + `scale=W:H` per output, the same encoder/muxer options, "
-             "source audio re-encoded as is: no crop, loudness, colour tags or QC",
+    "draft": "coulisses `cut()`, preset `draft` (x264 ultrafast, crf 28, half-size canvases)",
+    "separate-draft": "as *separate*, with the `draft` plan (context: where one decode for "
+                      "all outputs matters most)",
     "moviepy": "MoviePy 2: `cropped` + `resized` + `write_videofile` per canvas, libx264 with "
                "the same preset/crf/maxrate/GOP via `ffmpeg_params`, AAC, threads=2",
 }
+
+
+def _num(value: float | None, name: str) -> str:
+    if value is None:
+        return ""
+    return f"{value:.0f}" if name.endswith("MB") else f"{value:.3f}"
 
 
 def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool) -> str:
@@ -432,7 +461,7 @@ def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool) -> str:
     dates = sorted(d.get("finished", "") for d in r.values())
     commands = sorted({" ".join(["python bench/bench_cut.py", *d.get("argv", [])]).strip()
                        for d in r.values()})
-    rat = ratios(r)
+    ncpu = m["cpus"]
     lines = [
         "# Benchmarks",
         "",
@@ -445,61 +474,84 @@ def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool) -> str:
         *(["**QUICK RUN (smoke test): not the reference numbers.**", ""] if quick else []),
         f"- measured: {dates[0]} to {dates[-1]} (each job's end)",
         "- command: " + ", ".join(f"`{c}`" for c in commands),
-        f"- machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}",
+        f"- machine: {ncpu} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}",
         f"- python {m['python']}, moviepy {m['moviepy']}, {m['ffmpeg']} (imageio-ffmpeg wheel)",
         f"- source: {seconds} s, 1920x1080, 30 fps, H.264 tagged BT.709, capped at 16 Mb/s "
-        "like a phone camera (testsrc2 + temporal grain) + stereo AAC 48 kHz (two tones + noise), "
-        "generated by the script",
+        "like a phone camera (testsrc2 + temporal grain) + stereo AAC 48 kHz (two tones + "
+        "noise), generated by the script",
         f"- platforms: `{PLATFORMS}` (canvases 1080x1920, 1080x1350, 1080x1080, 1920x1080)",
+        "- code measured (git HEAD + files changed under src/, hash of src/): "
+        + "; ".join(f"{state} ({', '.join(j for j in JOBS if r.get(j, {}).get('src') == state)})"
+                    for state in sorted({d.get("src", "?") for d in r.values()})),
         "",
         "### Measurements",
         "",
-        "| job | wall s | x realtime | CPU s | peak RSS MB (tree) | max single process MB "
-        "| other load | what it does |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        f"| job | wall s | CPU s | x realtime | ceiling on {ncpu} CPUs | peak RSS MB "
+        "| largest process MB | other load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for job in JOBS:
         if job not in r:
             continue
         d = r[job]
-        t = d["timings"]
-        wall = f"{t['wall']:.1f}"
-        if "render" in t:
-            wall += (f" (prepare {t['prepare']:.1f}, render {t['render']:.1f}, "
-                     f"check {t['check']:.1f})")
-        elif len(t) > 1:
-            wall += " (" + ", ".join(f"{k} {v:.1f}" for k, v in t.items() if k != "wall") + ")"
         single = max(d["maxrss_self_mb"], d["maxrss_children_mb"])
-        lines.append(f"| {job} | {wall} | {d['realtime']:.2f} | {d['cpu_s']:.1f} | "
-                     f"{d['peak_tree_mb']:.0f} | {single:.0f} | {d['other_load']:.0%} | "
-                     f"{DESCRIPTIONS[job]} |")
-    lines += ["", "### Ratios and targets", "", "| measure | value | target | result |",
-              "|---|---:|---|---|"]
-    for name, value in rat.items():
-        target, result = verdict(name, value)
-        fmt = f"{value:.0f}" if name.endswith("MB") else f"{value:.3f}"
-        lines.append(f"| {name} | {fmt} | {target} | {result} |")
+        lines.append(f"| {job} | {d['timings']['wall']:.1f} | {d['cpu_s']:.1f} | "
+                     f"{d['realtime']:.2f} | {d['realtime_ceiling']:.2f} | "
+                     f"{d['peak_tree_mb']:.0f} | {single:.0f} | {d['other_load']:.0%} |")
+    lines += ["", "Stages of `cut()` (wall s / CPU s):", ""]
+    for job in ("final", "draft"):
+        if job in r:
+            t = r[job]["timings"]
+            stages = ", ".join(f"{k} {t[k]:.1f} / {t['cpu ' + k]:.1f}"
+                               for k in ("prepare", "render", "check"))
+            lines.append(f"- {job}: {stages}")
+    lines += ["", "Per-variant wall s of the multi-run jobs:", ""]
+    for job in ("separate", "separate-draft", "moviepy"):
+        if job in r:
+            t = r[job]["timings"]
+            lines.append(f"- {job}: " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()
+                                                   if k != "wall"))
+    lines += ["", "### Ratios and targets", "",
+              "| measure | on wall time | on CPU time | target | result (wall) | result (CPU) |",
+              "|---|---:|---:|---|---|---|"]
+    for name, (wall, cpu) in ratios(r).items():
+        target = ""
+        if name in TARGETS:
+            bound, kind = TARGETS[name]
+            target = f"{'<=' if kind == 'max' else '>='} {bound:g}"
+        lines.append(f"| {name} | {_num(wall, name)} | {_num(cpu, name)} | {target} | "
+                     f"{verdict(name, wall)} | {verdict(name, cpu)} |")
+    lines += ["", "### What each job does", ""]
+    lines += [f"- **{job}**: {DESCRIPTIONS[job]}" for job in JOBS if job in r]
     lines += [
         "",
         "### Notes",
         "",
-        "- Each job runs in its own fresh Python process. *wall* is timed inside it around the "
-        "job only (imports excluded); for `final`/`draft` it is the whole `cut()` call, "
-        "*render* is the single ffmpeg pass alone (`CutResult.seconds`).",
-        "- *separate* and *floor* exclude the probe and the loudness measurement (done before "
-        "the clock starts), so `final total / ...` charges coulisses for work the baselines "
-        "do not do (probe, loudness pass, QC of every output, covers, contact sheet); "
-        "`final render / ...` compares the ffmpeg passes alone.",
-        "- *peak RSS (tree)* is the largest sum of resident memory of the job's process and "
-        "all its descendants, sampled every 0.25 s (the job's real footprint: Python and ffmpeg "
-        "run at the same time). *max single process* is `ru_maxrss` (self and children).",
-        "- *other load* is the share of the machine's CPUs busy with other processes during the "
-        "job (from `/proc/stat` minus the job's own CPU time). Above a few percent the wall "
-        "times are inflated by contention; the CPU-time ratios are less sensitive to it.",
+        "- Each job runs in its own fresh Python process. *wall* and *CPU* (user + system, "
+        "the process and its ffmpeg children) are taken around the job only: imports, and for "
+        "the baselines the probe and loudness measurement that build their plan, are outside.",
+        "- So `final total / ...` charges coulisses for work the baselines do not do (probe, "
+        "loudness pass, QC of every output, covers, contact sheet); `final render / ...` "
+        "compares the ffmpeg passes alone.",
+        f"- *ceiling on {ncpu} CPUs* is source seconds / (CPU s / {ncpu}): the realtime "
+        "multiple the job would reach on this machine if nothing else ran and it kept every "
+        "CPU busy. It is an upper bound; below a target, the target cannot be met here "
+        "whatever the contention.",
+        "- *on CPU time* ratios divide CPU seconds: they barely move with contention but "
+        "ignore how well a job keeps both CPUs busy (the QC and the contact sheet are mostly "
+        "serial).",
+        "- *best possible single pass / separate*: one pass saves, at most, three decodes of "
+        "the source (and three loudness filters, negligible); 1 - 3 x decode CPU / separate "
+        "CPU is the lowest ratio any single-pass design can reach with the same encoders.",
+        "- *peak RSS MB* is the largest sum of resident memory of the job's process and all its "
+        "descendants, sampled every 0.25 s (Python and ffmpeg run at the same time). *largest "
+        "process* is `ru_maxrss` (the process itself or its largest child).",
+        "- *other load* is the share of the machine's CPUs that other processes used during the "
+        "job (`/proc/stat` minus the job process's own CPU time). Above a few percent the wall "
+        "times are inflated by contention; read the CPU columns then.",
         "- *moviepy* reads frames through a pipe into NumPy, crops and resizes each frame with "
         "PIL, and pipes them to one ffmpeg per output: it decodes the source four times.",
-        "- One run per job, no repetitions: on a shared 2-core machine expect a few percent of "
-        "noise between runs.",
+        "- One run per job, no repetitions.",
         "",
     ]
     return "\n".join(lines)
