@@ -28,6 +28,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from docsection import write_section  # bench/ is on sys.path when run
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "media"
 WORK = ROOT / "bench" / ".work" / "quality"
@@ -260,6 +262,19 @@ def clip_table(runs: list[ClipRun]) -> list[str]:
     if grouped:
         lines += ["", "QC failures, by reason:", ""]
         lines += [f"- {reason}: {', '.join(where)}" for reason, where in grouped.items()]
+    # quieter than the target with the true peak already near the ceiling: the gain was
+    # stopped by the peak (linear normalisation, no limiter), not by a measurement error
+    peak_bound = [r for run in runs for r in run.rows
+                  if r.lufs is not None and r.true_peak is not None and r.lufs > -60
+                  and r.lufs < r.target_lufs - r.tolerance_lu
+                  and r.true_peak >= r.ceiling_dbtp - 1.0]
+    if peak_bound:
+        worst = min(peak_bound, key=lambda r: r.lufs or 0.0)
+        lines += ["", f"{len(peak_bound)} outputs are quieter than the target while their "
+                  f"true peak is within 1 dB of the ceiling (worst: {worst.lufs:g} LUFS at "
+                  f"{worst.true_peak:g} dBTP): the source's peak-to-loudness ratio is higher "
+                  "than target and ceiling allow, and linear gain stops at the ceiling; "
+                  "reaching the target needs a true-peak limiter."]
     return lines
 
 
@@ -349,24 +364,11 @@ def render_section(runs: list[ClipRun], meta: dict[str, str], with_vmaf: bool,
 
 def write_doc(section: str, doc: Path) -> None:
     """Replace the "## Cut engine" section (up to the next "## " heading), or add it."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else (
-        "# Quality\n\nMeasured quality of coulisses on real footage. Each section is written "
-        "by the script it names.\n")
-    lines = text.split("\n")
-    try:
-        begin = lines.index(SECTION)
-    except ValueError:
-        new = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    else:
-        end = next((i for i in range(begin + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        rest = "\n".join(lines[end:])
-        new = "\n".join(lines[:begin]) + "\n" + section.rstrip("\n") + "\n" + (
-            "\n" + rest if rest.strip() else "")
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    tmp = doc.with_suffix(".md.tmp")
-    tmp.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-    tmp.replace(doc)
+    write_section(doc, SECTION, section)
+    # write_section's temporary file is created 0600 (mkstemp): give the doc the usual mode
+    umask = os.umask(0)
+    os.umask(umask)
+    doc.chmod(0o666 & ~umask)
 
 
 def load_average() -> str:
