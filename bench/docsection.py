@@ -33,6 +33,7 @@ def write_section(doc: Path, heading: str, section: str, header: str = QUALITY_H
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(new.rstrip("\n") + "\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is for everyone to read
         os.replace(tmp, doc)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import json
 import os
 import platform
@@ -428,6 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     if not SHARED.is_dir():
         print(f"{SHARED} is absent: nothing to measure", file=sys.stderr)
         return 2
+    WORK.mkdir(parents=True, exist_ok=True)
+    lock = (WORK / ".lock").open("w")
+    try:  # two runs would delete each other's outputs in the shared work folder
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print(f"another quality_cut.py run holds {WORK}: wait for it", file=sys.stderr)
+        return 3
     clips = [c.strip() for c in args.clips.split(",") if c.strip()] or pick_clips()
     presets = [p.strip() for p in args.presets.split(",") if p.strip()]
     info = meta()

@@ -6,6 +6,7 @@ metadata (and in FCP 7 XML's sequence format), captions as markers.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -46,7 +47,9 @@ def build_timeline(plan: RenderPlan, variant: Variant, cues: list[Cue],
     rate = float(variant.frame_rate)
 
     def rt(seconds: Fraction) -> Any:
-        return otio.opentime.RationalTime(round(seconds * variant.frame_rate), rate)
+        # half frames round up, as ffmpeg's -t does (round() would round halves to even)
+        return otio.opentime.RationalTime(math.floor(seconds * variant.frame_rate
+                                                     + Fraction(1, 2)), rate)
 
     tl = otio.schema.Timeline(name=f"{plan.source.stem} {variant.platform}")
     tl.global_start_time = otio.opentime.RationalTime(0, rate)
@@ -99,11 +102,18 @@ def write_timeline(timeline: Any, target: Path, fmt: TimelineFormat) -> None:
 
 
 def read_timeline(path: Path, rate: float | None = None) -> Any:
-    """Read a timeline back through OpenTimelineIO (an EDL needs its frame ``rate``)."""
+    """Read a timeline back through OpenTimelineIO.
+
+    Raises:
+        UsageError: an EDL without its frame ``rate`` (CMX 3600 does not record it).
+    """
     import opentimelineio as otio
 
     suffix = path.suffix.lower()
     adapter = {".otio": "otio_json", ".edl": "cmx_3600", ".xml": "fcp_xml"}.get(suffix)
     if adapter == "cmx_3600":
-        return otio.adapters.read_from_file(str(path), adapter_name=adapter, rate=rate or 24)
+        if rate is None:
+            raise UsageError(f"{path.name}: an EDL does not record its frame rate",
+                             hint="give the rate it was written at")
+        return otio.adapters.read_from_file(str(path), adapter_name=adapter, rate=rate)
     return otio.adapters.read_from_file(str(path), adapter_name=adapter)
