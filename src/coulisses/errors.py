@@ -15,8 +15,16 @@ HTTP status for the web app. Surfaces turn them into one clear line; the core ne
     │   │   ├── NoVideoError                                audio-only, still images
     │   │   └── AbsurdMediaError                            sizes or durations out of range
     │   ├── CaptionError                                    unreadable SRT/VTT
-    │   └── SpecError                                       unknown platform, invalid spec data
-    │       └── DurationError                               span outside a platform's limits
+    │   ├── SpecError                                       unknown platform, invalid spec data
+    │   │   └── DurationError                               span outside a platform's limits
+    │   ├── CampaignError                                   campaign file: file, line, column, hint
+    │   ├── AnalyticsImportError                            export: file, sheet, row, column
+    │   └── UploadError                     HTTP 413/415    oversized or mistyped upload
+    ├── RightsError                     exit 7   HTTP 409   no consent, or unlicensed music
+    ├── AccessError                     exit 8   HTTP 403   not signed in or not allowed (web)
+    │   ├── AuthenticationError                  HTTP 401   wrong password, expired session
+    │   └── NotFoundError                        HTTP 404   no such item in this workspace
+    ├── ConflictError                   exit 9   HTTP 409   edited by someone else meanwhile
     ├── OutputError                     exit 4   HTTP 500
     │   ├── UnsafeOutputError                               a path that would leave the out folder
     │   ├── UnwritableOutputError                           folder missing or read-only
@@ -160,3 +168,88 @@ class QCFailedError(CoulissesError):
     def __init__(self, message: str, *, reasons: Sequence[str] = (), hint: str | None = None):
         super().__init__(message, hint=hint)
         self.reasons = tuple(reasons)
+
+
+class CampaignError(InputError):
+    """A campaign file that cannot be read or does not validate: located by file, line, column."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message, path=path, hint=hint)
+        self.line = line
+        self.column = column
+
+    def one_line(self) -> str:
+        where = str(self.path) if self.path is not None else "campaign"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {super().one_line()}"
+
+
+class AnalyticsImportError(InputError):
+    """An analytics export that cannot be imported: located by file, sheet, row and column."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message, path=path, hint=hint)
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+
+    def one_line(self) -> str:
+        parts = [str(self.path) if self.path is not None else "export"]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return f"{', '.join(parts)}: {super().one_line()}"
+
+
+class UploadError(InputError):
+    """An upload that is too large or not of an accepted type."""
+
+    def __init__(self, message: str, *, http_status: int = 415, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.http_status = http_status
+
+
+class RightsError(CoulissesError):
+    """The rights gate: a person without consent or music without a licence for a platform."""
+
+    exit_code = 7
+    http_status = 409
+
+    def __init__(self, message: str, *, reasons: Sequence[str] = (), hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.reasons = tuple(reasons)
+
+
+class AccessError(CoulissesError):
+    """Not allowed: the user's role or workspace does not permit this."""
+
+    exit_code = 8
+    http_status = 403
+
+
+class AuthenticationError(AccessError):
+    """Not signed in, wrong credentials, or an expired session."""
+
+    http_status = 401
+
+
+class NotFoundError(AccessError):
+    """No such item in this workspace (also what another workspace's items look like)."""
+
+    http_status = 404
+
+
+class ConflictError(CoulissesError):
+    """Someone else changed this item since it was read: nothing was overwritten."""
+
+    exit_code = 9
+    http_status = 409

