@@ -23,6 +23,7 @@ HTTP status for the web app. Surfaces turn them into one clear line; the core ne
     ├── RightsError                     exit 7   HTTP 409   no consent, or unlicensed music
     ├── AccessError                     exit 8   HTTP 403   not signed in or not allowed (web)
     │   ├── AuthenticationError                  HTTP 401   wrong password, expired session
+    │   ├── RateLimitError                       HTTP 429   too many attempts: wait, then retry
     │   └── NotFoundError                        HTTP 404   no such item in this workspace
     ├── ConflictError                   exit 9   HTTP 409   edited by someone else meanwhile
     ├── OutputError                     exit 4   HTTP 500
@@ -174,10 +175,12 @@ class CampaignError(InputError):
     """A campaign file that cannot be read or does not validate: located by file, line, column."""
 
     def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
-                 column: int | None = None, hint: str | None = None) -> None:
+                 column: int | None = None, hint: str | None = None,
+                 errors: Sequence[CampaignError] = ()) -> None:
         super().__init__(message, path=path, hint=hint)
         self.line = line
         self.column = column
+        self.errors = tuple(errors) or (self,)  # every problem found, this one first
 
     def one_line(self) -> str:
         where = str(self.path) if self.path is not None else "campaign"
@@ -240,6 +243,12 @@ class AuthenticationError(AccessError):
     """Not signed in, wrong credentials, or an expired session."""
 
     http_status = 401
+
+
+class RateLimitError(AccessError):
+    """Too many attempts in a short time (sign-ins): wait, then try again."""
+
+    http_status = 429
 
 
 class NotFoundError(AccessError):

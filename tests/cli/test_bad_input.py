@@ -25,15 +25,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
 import media
+from clirun import PREFIX, Run, error_line, run_cli
 from coulisses import errors
-from coulisses.cli.main import main
 from coulisses.errors import (
     AbsurdMediaError,
     CaptionError,
@@ -53,41 +52,12 @@ from coulisses.errors import (
 from coulisses.media.probe import probe
 from coulisses.platforms.registry import Registry, builtin_dir
 
-PREFIX = "coulisses: error:"
-
-
 # --- helpers ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    rc: int
-    out: str
-    err: str
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | os.PathLike[str]) -> Run:
-    """Run ``coulisses ARGV`` in-process and capture what it printed."""
-    capsys.readouterr()  # drop anything printed before
-    rc = main([os.fspath(a) for a in argv])
-    captured = capsys.readouterr()
-    return Run(rc, captured.out, captured.err)
 
 
 def cut_args(source: str | os.PathLike[str], out: Path, *extra: str) -> list[str]:
     return ["cut", os.fspath(source), "--to", "tiktok", "--preset", "draft", "--out",
             os.fspath(out), *extra]
-
-
-def error_line(run: Run) -> str:
-    """The single error line on stderr (asserted to be exactly one, well formed)."""
-    assert "Traceback" not in run.err, run.err
-    lines = run.err.splitlines()
-    assert len(lines) == 1, f"expected exactly one stderr line, got {lines!r}"
-    line = lines[0]
-    assert line.startswith(PREFIX), line
-    assert line[len(PREFIX):].strip(), f"the error line says nothing: {line!r}"
-    return line
 
 
 def assert_fails(run: Run, leaf: type[errors.CoulissesError], *words: str) -> str:

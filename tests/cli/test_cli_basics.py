@@ -10,17 +10,15 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from coulisses.cli.main import main
+from clirun import PREFIX, Run, error_line, run_cli
 from coulisses.errors import QCFailedError
 from coulisses.media.probe import probe
 
-PREFIX = "coulisses: error:"
 COMMANDS = ("probe", "platforms", "cut", "check", "demo")
 PLATFORM_IDS = (
     "facebook-reels", "instagram-feed", "instagram-reels", "instagram-story", "linkedin",
@@ -30,31 +28,10 @@ GROUPS = ("canvas", "frame_rate", "duration", "file", "video", "audio", "loudnes
           "safe_zone", "captions", "cover")
 
 
-@dataclass(frozen=True)
-class Run:
-    rc: int
-    out: str
-    err: str
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | os.PathLike[str]) -> Run:
-    capsys.readouterr()
-    rc = main([os.fspath(a) for a in argv])
-    captured = capsys.readouterr()
-    return Run(rc, captured.out, captured.err)
-
-
 def ok(run: Run) -> Run:
     assert run.rc == 0, f"exit {run.rc}: {run.err}"
     assert "Traceback" not in run.err
     return run
-
-
-def error_line(run: Run) -> str:
-    lines = run.err.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith(PREFIX) and lines[0][len(PREFIX):].strip(), lines
-    return lines[0]
 
 
 def probe_json(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, Any]:

@@ -1,0 +1,103 @@
+"""The editorial calendar as ICS (RFC 5545, written by ``icalendar``) and as CSV.
+
+UIDs are stable, so importing the file again updates the events instead of duplicating them.
+Timed events carry the campaign's time zone (with its VTIMEZONE); whole days are all-day
+events. Escaping and line folding are icalendar's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coulisses.campaign.plan import CalendarEntry, Clock, Plan
+from coulisses.errors import UsageError
+
+PRODID = "-//coulisses//editorial calendar//EN"
+CSV_COLUMNS = ("uid", "kind", "title", "start", "end", "all_day", "timezone", "platform",
+               "deliverable", "location", "description")
+
+
+def zone(name: str) -> tzinfo:
+    """The time zone ``name`` (an IANA name such as Europe/Paris, or UTC).
+
+    Raises:
+        UsageError: an unknown zone name.
+    """
+    if name.upper() in ("UTC", "Z", ""):
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"unknown time zone {name!r}",
+                         hint="use an IANA name such as Europe/Paris or UTC") from None
+
+
+def _localise(value: Clock, tz: tzinfo) -> Clock:
+    """Naive times are in the campaign's zone; dates stay dates."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=tz)
+    return value
+
+
+def to_ics(plan: Plan, *, stamp: datetime | None = None) -> bytes:
+    """The calendar of ``plan`` as an ICS file (CRLF lines folded at 75 octets).
+
+    ``stamp`` is the DTSTAMP of every event (now, in UTC, when not given).
+
+    Raises:
+        UsageError: the plan's time zone is unknown.
+    """
+    from icalendar import Calendar, Event
+
+    tz = zone(plan.timezone)
+    when = (stamp or datetime.now(UTC)).astimezone(UTC)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", plan.title)
+    cal.add("x-wr-timezone", plan.timezone or "UTC")
+    for entry in sorted(plan.calendar, key=_order):
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", when)
+        event.add("dtstart", _localise(entry.start, tz))
+        event.add("dtend", _localise(entry.end, tz))
+        event.add("summary", entry.title)
+        if entry.description:
+            event.add("description", entry.description)
+        if entry.location:
+            event.add("location", entry.location)
+        event.add("categories", [entry.kind] + ([entry.platform] if entry.platform else []))
+        event.add("transp", "TRANSPARENT" if entry.kind != "shoot" else "OPAQUE")
+        cal.add_component(event)
+    if tz is not UTC:
+        cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+def _order(entry: CalendarEntry) -> tuple[str, str]:
+    start = entry.start
+    key = start.isoformat() if isinstance(start, datetime) else f"{start.isoformat()}T"
+    return key, entry.uid
+
+
+def to_csv(plan: Plan) -> str:
+    """The same events as CSV, one row each, times in the campaign's zone."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in sorted(plan.calendar, key=_order):
+        writer.writerow([e.uid, e.kind, e.title, e.start.isoformat(), e.end.isoformat(),
+                         "yes" if e.all_day else "no", plan.timezone or "UTC", e.platform,
+                         e.deliverable, e.location, e.description])
+    return buffer.getvalue()
+
+
+def day_span(day: date) -> tuple[date, date]:
+    """An all-day event's start and (exclusive) end."""
+    return day, day + timedelta(days=1)

@@ -1,0 +1,61 @@
+"""The deliverables matrix: every asset by platform, canvas, duration and dates, as CSV and HTML.
+
+Rows come from ``Plan.deliverables`` (built from the platform registry); this module only
+lays them out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from coulisses.campaign.plan import Deliverable, Plan
+from coulisses.campaign.templates import label
+
+CSV_COLUMNS = ("asset", "source_kind", "source", "title", "platform", "canvas", "aspect",
+               "min_seconds", "max_seconds", "target_seconds", "due", "publish", "status",
+               "shoot_day")
+
+
+def rows(deliverables: Sequence[Deliverable]) -> list[list[str]]:
+    """One row of text per deliverable, in the order of ``CSV_COLUMNS``."""
+    out = []
+    for d in deliverables:
+        out.append([d.id, d.source_kind, d.source, d.title, d.platform, d.canvas, d.aspect,
+                    f"{d.min_seconds:g}", f"{d.max_seconds:g}",
+                    f"{d.target_seconds:g}" if d.target_seconds else "",
+                    d.due.isoformat() if d.due else "",
+                    d.publish.isoformat() if d.publish else "", d.status, d.day])
+    return out
+
+
+def to_csv(plan: Plan) -> str:
+    """The matrix as CSV (UTF-8, one header row), one row per asset."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows(plan.deliverables))
+    return buffer.getvalue()
+
+
+def matrix(plan: Plan) -> tuple[list[str], list[tuple[str, str, dict[str, Deliverable]]]]:
+    """Platforms (columns) and, per episode or BTS item, its asset on each platform."""
+    platforms: list[str] = []
+    by_source: dict[str, tuple[str, str, dict[str, Deliverable]]] = {}
+    for d in plan.deliverables:
+        if d.platform not in platforms:
+            platforms.append(d.platform)
+        by_source.setdefault(d.source, (d.source_kind, d.title, {}))[2][d.platform] = d
+    return platforms, [(kind, title, cells) for kind, title, cells in by_source.values()]
+
+
+def to_html(plan: Plan, lang: str = "en") -> str:
+    """The matrix (sources by platforms) and the full list, as one HTML page."""
+    from coulisses.campaign.templates import render
+
+    platforms, grid = matrix(plan)
+    names = {d.platform: d.platform_name for d in plan.deliverables}
+    return render("deliverables.html", lang, page_title=f"{label(lang, 'deliverables_title')}"
+                  f" · {plan.title}", campaign_title=plan.title, platforms=platforms,
+                  names=names, grid=grid, deliverables=plan.deliverables)

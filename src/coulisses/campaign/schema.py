@@ -1,0 +1,312 @@
+"""The campaign file, version 1: pydantic models with unknown keys refused.
+
+Public models: ``Campaign`` (the file), ``Brand``, ``Period``, ``Objective``, ``Kpi``, ``Beat``,
+``Series``, ``Episode``, ``BtsItem``, ``Deliverable``, ``PlatformPlan``, ``Format``,
+``Cadence``, ``ShootDay``, ``Location``, ``Person``, ``Release``, ``Guardian``, ``Music``,
+``Licence``; the literal types ``Goal``, ``BtsKind``, ``CaptureStyle``, ``Role``, ``Consent``,
+``LicenceStatus``, ``Comparator``, ``KpiScope``; and ``Slug`` (the id pattern).
+
+Links are by id and are checked after validation (``coulisses.campaign.refs``); platform ids
+are the registry's (``coulisses platforms``). ``Campaign.where(loc)`` gives the line and column
+of any value when the campaign was read from a file (``coulisses.campaign.load``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from coulisses.campaign.positions import Loc, SourceMap
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=64,
+                            description="an id: lower-case letters, digits and dashes")]
+PlatformId = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64,
+                                  description="a platform id from `coulisses platforms`")]
+Text = Annotated[str, Field(max_length=4000)]
+Seconds = Annotated[float, Field(gt=0, le=36000, description="a duration in seconds")]
+
+Goal = Literal["awareness", "acquisition", "conversion", "retention", "credibility"]
+BtsKind = Literal["preparation", "craft", "effort", "failure", "doubt", "laughter", "teaser",
+                  "reveal"]
+CaptureStyle = Literal["raw", "spontaneous", "staged", "polished"]
+Role = Literal["talent", "crew", "extra"]
+Consent = Literal["granted", "pending", "refused", "none"]
+LicenceStatus = Literal["licensed", "pending", "refused", "none"]
+Comparator = Literal[">=", ">", "<=", "<", "="]
+KpiScope = Literal["all", "campaign", "bts"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Brand(_Model):
+    """Who the campaign speaks for."""
+
+    name: Text = Field(min_length=1, description="the brand's name as the audience knows it")
+    handle: str | None = Field(default=None, max_length=100,
+                               description="the brand's social handle, e.g. @primevideofr")
+    voice: Text | None = Field(default=None, description="how the brand sounds, in a sentence")
+
+
+class Period(_Model):
+    """When the campaign runs (inclusive)."""
+
+    start: dt.date = Field(description="first day of the campaign, YYYY-MM-DD")
+    end: dt.date = Field(description="last day of the campaign, YYYY-MM-DD")
+
+
+class Kpi(_Model):
+    """One measurable indicator with its target."""
+
+    id: Slug
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64, description=(
+        "what is measured: a canonical metric of the analytics store (views, reach, likes, "
+        "comments, shares, saves, follows, completion_rate, avg_watch_time_s, clicks, ...) "
+        "or the team's own, e.g. casting_entries"))
+    comparator: Comparator = Field(default=">=", description="how the result meets the target")
+    target: float | None = Field(default=None, description="the value to reach; a KPI without "
+                                 "one is flagged by the health report")
+    unit: str = Field(default="count", max_length=32,
+                      description="unit of the target: count, percent, seconds, eur, ...")
+    scope: KpiScope = Field(default="all", description=(
+        "what it measures: the campaign's own posts, the behind-the-scenes posts, or all"))
+    platform: PlatformId | None = Field(default=None,
+                                        description="measured on this platform only")
+    by: dt.date | None = Field(default=None, description="date the target should be met")
+    description: Text | None = Field(default=None, description="why this KPI, in a sentence")
+
+
+class Objective(_Model):
+    """A business objective the campaign serves, with the KPIs that show it."""
+
+    id: Slug
+    goal: Goal = Field(description="awareness, acquisition, conversion, retention or "
+                       "credibility")
+    summary: Text = Field(min_length=1, description="the objective in one sentence")
+    kpis: tuple[Kpi, ...] = Field(default=(), description="indicators and targets")
+
+
+class Beat(_Model):
+    """One step of the campaign's story."""
+
+    id: Slug
+    title: Text = Field(min_length=1, description="the beat in a few words")
+    summary: Text = Field(default="", description="what happens in this beat")
+    after: tuple[Slug, ...] = Field(default=(), description="ids of beats that come before it")
+
+
+class Deliverable(_Model):
+    """One video to publish: a platform, one of its formats, a length and a date."""
+
+    id: Slug
+    platform: PlatformId = Field(description="where it is published (a platform id)")
+    format: Slug = Field(description="id of a format planned for that platform")
+    duration_s: Seconds = Field(description="planned length in seconds")
+    publish: dt.date | None = Field(default=None, description="publication date, YYYY-MM-DD")
+    caption: Text | None = Field(default=None, description="working caption or hook")
+
+
+class Episode(_Model):
+    """One episode of a series."""
+
+    id: Slug
+    number: int = Field(ge=1, le=1000, description="position in the series, from 1")
+    title: Text = Field(min_length=1, description="the episode's title")
+    beats: tuple[Slug, ...] = Field(default=(), description="ids of the story beats it tells")
+    duration_s: Seconds = Field(description="planned length in seconds")
+    shoot_day: Slug | None = Field(default=None, description="id of the shoot day it is "
+                                   "filmed on")
+    people: tuple[Slug, ...] = Field(default=(), description="ids of the people on screen")
+    music: tuple[Slug, ...] = Field(default=(), description="ids of the music it uses")
+    deliverables: tuple[Deliverable, ...] = Field(default=(), description="what is published")
+
+
+class Series(_Model):
+    """A series of episodes, e.g. 12 vertical episodes of at most 60 s."""
+
+    id: Slug
+    title: Text = Field(min_length=1, description="the series' title")
+    platform: PlatformId = Field(description="the platform it is made for")
+    episodes_planned: int = Field(ge=1, le=1000, description="how many episodes it will have")
+    max_seconds: Seconds = Field(description="the longest an episode may be")
+    episodes: tuple[Episode, ...] = Field(default=(), description="the episodes written so far")
+
+
+class BtsItem(_Model):
+    """One piece of the behind-the-scenes story: what to capture, when, and what it shows."""
+
+    id: Slug
+    title: Text = Field(min_length=1, description="the moment in a few words")
+    capture: Text = Field(min_length=1, description="what to film, for the crew on the day")
+    kind: BtsKind = Field(description=(
+        "what it shows: preparation, craft, effort, failure, doubt, laughter, teaser, reveal"))
+    style: CaptureStyle = Field(description=(
+        "how it is filmed: raw or spontaneous (phone, no set-up), staged, or polished"))
+    beats: tuple[Slug, ...] = Field(default=(), description="ids of the story beats it extends")
+    shoot_day: Slug | None = Field(default=None, description="id of the shoot day it is "
+                                   "captured on")
+    after: tuple[Slug, ...] = Field(default=(), description=(
+        "ids of behind-the-scenes items published before it (a teaser before its reveal)"))
+    people: tuple[Slug, ...] = Field(default=(), description="ids of the people on screen")
+    music: tuple[Slug, ...] = Field(default=(), description="ids of the music it uses")
+    deliverables: tuple[Deliverable, ...] = Field(default=(), description="what is published")
+
+
+class Format(_Model):
+    """A format the team plans on a platform."""
+
+    id: Slug
+    name: Text = Field(min_length=1, description="e.g. vertical episode, carousel reel")
+    native: bool = Field(default=True, description=(
+        "made for this platform (true) or reposted from another one (false)"))
+    max_seconds: Seconds | None = Field(default=None, description="the longest it may be")
+    description: Text | None = Field(default=None, description="what it looks like")
+
+
+class Cadence(_Model):
+    """How often the platform gets a post."""
+
+    posts_per_week: float = Field(gt=0, le=50, description="planned rhythm")
+    max_gap_days: int | None = Field(default=None, ge=1, le=365, description=(
+        "longest silence allowed between two posts; default: twice the rhythm's interval"))
+
+
+class PlatformPlan(_Model):
+    """A platform the campaign publishes on, with its tone and formats."""
+
+    platform: PlatformId = Field(description="a platform id from `coulisses platforms`")
+    tone: Text = Field(min_length=1, description=(
+        "how the BTS sounds here, e.g. fast and fun, aesthetic, craft and know-how"))
+    formats: tuple[Format, ...] = Field(default=(), description="formats planned here")
+    cadence: Cadence | None = Field(default=None, description="publishing rhythm")
+    bts_max_seconds: Seconds | None = Field(default=None, description=(
+        "longest a BTS video should be here; default: the platform's sweet spot"))
+
+
+class Location(_Model):
+    """A place where the team shoots."""
+
+    id: Slug
+    name: Text = Field(min_length=1, description="the place's name")
+    address: Text | None = Field(default=None, description="where it is")
+    notes: Text | None = Field(default=None, description="access, power, permits")
+
+
+class ShootDay(_Model):
+    """A day of shooting."""
+
+    id: Slug
+    date: dt.date = Field(description="YYYY-MM-DD")
+    location: Slug = Field(description="id of the location")
+    call: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+                             description="crew call time, HH:MM (quote it: \"08:30\")")
+    notes: Text | None = Field(default=None, description="what the day is for")
+
+
+class Release(_Model):
+    """A signed image release."""
+
+    signed_on: dt.date | None = Field(default=None, description="date it was signed")
+    reference: str | None = Field(default=None, max_length=200,
+                                  description="where the signed document is filed")
+    platforms: tuple[PlatformId, ...] = Field(default=(), description=(
+        "platforms it covers; empty means every platform"))
+    expires: dt.date | None = Field(default=None, description="last day it is valid")
+
+
+class Guardian(_Model):
+    """A minor's legal guardian and their consent."""
+
+    name: Text = Field(min_length=1, description="the guardian's name")
+    consent: Consent = Field(description="granted, pending, refused or none")
+    signed_on: dt.date | None = Field(default=None, description="date they signed")
+
+
+class Person(_Model):
+    """Someone who may appear on screen."""
+
+    id: Slug
+    name: Text = Field(min_length=1, description="name or stage name")
+    role: Role = Field(description="talent, crew or extra")
+    minor: bool = Field(default=False, description="under 18: needs a guardian's consent")
+    consent: Consent = Field(description="their own consent: granted, pending, refused, none")
+    release: Release | None = Field(default=None, description="the signed release, if any")
+    guardian: Guardian | None = Field(default=None, description="for minors")
+
+    @model_validator(mode="after")
+    def _guardian_for_minors(self) -> Person:
+        if self.guardian is not None and not self.minor:
+            raise ValueError("a guardian is only for minors: set `minor: true` or remove it")
+        return self
+
+
+class Licence(_Model):
+    """Whether a piece of music may be used on one platform."""
+
+    platform: PlatformId = Field(description="a platform id")
+    status: LicenceStatus = Field(description="licensed, pending, refused or none")
+    reference: str | None = Field(default=None, max_length=200,
+                                  description="contract or library reference")
+    expires: dt.date | None = Field(default=None, description="last day it is valid")
+
+
+class Music(_Model):
+    """A track the videos use, with its licence per platform."""
+
+    id: Slug
+    title: Text = Field(min_length=1, description="track title")
+    artist: Text | None = Field(default=None, description="artist or library")
+    licences: tuple[Licence, ...] = Field(default=(), description="one per platform")
+
+
+class Campaign(_Model):
+    """A campaign and its behind-the-scenes story: the whole file."""
+
+    version: Literal[1] = Field(description="the file format's version: 1")
+    id: Slug = Field(description="the campaign's id (analytics are matched to it)")
+    name: Text = Field(min_length=1, description="the campaign's name")
+    language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
+                          description="language of the content, e.g. fr or en-GB")
+    brand: Brand = Field(description="the brand")
+    period: Period = Field(description="when it runs")
+    summary: Text | None = Field(default=None, description="the idea in two sentences")
+    objectives: tuple[Objective, ...] = Field(min_length=1, description=(
+        "what it must achieve, each with KPIs and targets"))
+    beats: tuple[Beat, ...] = Field(default=(), description="the story, beat by beat")
+    series: tuple[Series, ...] = Field(default=(), description="series and their episodes")
+    bts: tuple[BtsItem, ...] = Field(default=(), description=(
+        "the behind-the-scenes story, linked to beats"))
+    platforms: tuple[PlatformPlan, ...] = Field(min_length=1, description=(
+        "where it is published, with tone, formats and cadence"))
+    locations: tuple[Location, ...] = Field(default=(), description="where it is shot")
+    shoot_days: tuple[ShootDay, ...] = Field(default=(), description="when it is shot")
+    people: tuple[Person, ...] = Field(default=(), description="who appears, with consent")
+    music: tuple[Music, ...] = Field(default=(), description="tracks and their licences")
+
+    _source: SourceMap | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> SourceMap | None:
+        """Where the campaign was read from, when it came from a file."""
+        return self._source
+
+    def where(self, loc: Loc) -> tuple[int, int] | None:
+        """The (line, column) of ``loc`` (e.g. ``("bts", 3, "beats")``) in the source file,
+        or of its nearest written parent; None when the campaign was not read from a file."""
+        return self._source.where(loc) if self._source is not None else None
+
+    def deliverables(self) -> list[tuple[Loc, Deliverable]]:
+        """Every deliverable in the file with its location path, episodes first."""
+        out: list[tuple[Loc, Deliverable]] = []
+        for s, series in enumerate(self.series):
+            for e, episode in enumerate(series.episodes):
+                for d, item in enumerate(episode.deliverables):
+                    out.append((("series", s, "episodes", e, "deliverables", d), item))
+        for b, bts in enumerate(self.bts):
+            for d, item in enumerate(bts.deliverables):
+                out.append((("bts", b, "deliverables", d), item))
+        return out
