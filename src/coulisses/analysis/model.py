@@ -55,6 +55,7 @@ class Transcript:
     words: tuple[Word, ...] = ()
     segments: tuple[Segment, ...] = ()
     model: str = ""
+    warnings: tuple[str, ...] = ()  # e.g. a language detected with low probability
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,25 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from coulisses.analysis.model import Segment, Transcript, Word
+from coulisses.analysis.speechwindows import (
+    WINDOW_S,
+    Window,
+    file_windows,
+    is_silent,
+    merge_words,
+)
 from coulisses.errors import CorruptMediaError, UsageError
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
     from coulisses.analysis.run import Source
 
-VERSION = "1"
+VERSION = "2"  # 2: windows, warnings
 DEFAULT_MODEL = "base"
+LOW_LANGUAGE_PROBABILITY = 0.5  # a detected language less sure than this is reported
 # pieces whisper emits without a leading space that belong to the previous word: French
 # elisions ("c" + "'est") and detached punctuation ("Quoi" + " ?")
 _ELISION = re.compile(r"^['’]\w")
@@ -35,8 +45,12 @@ class SpeechAnalyzer:
     name = "transcript"
 
     def __init__(self, settings: Settings, *, language: str | None = None,
-                 vocabulary: Sequence[str] | None = None) -> None:
-        """Raises:
+                 vocabulary: Sequence[str] | None = None, window_s: float | None = None
+                 ) -> None:
+        """``window_s``: seconds of audio given to the model at once (default
+        ``speechwindows.WINDOW_S``).
+
+        Raises:
             UsageError: a language code whisper does not know.
         """
         self.settings = settings
@@ -44,10 +58,12 @@ class SpeechAnalyzer:
         self.language = check_language(language) if language else None
         self.vocabulary = tuple(w.strip() for w in vocabulary or () if w.strip())
         self.version = _version(self.model_name, self.language, self.vocabulary)
+        self.window_s = window_s or WINDOW_S
         self._model: Any = None
 
     def analyze(self, source: Source) -> Transcript:
-        """Transcribe ``source``'s main audio stream.
+        """Transcribe ``source``'s first decodable audio track, window by window (memory
+        stays flat however long the file).
 
         Raises:
             UsageError: a model that cannot be loaded, or a non-English language forced on
@@ -55,49 +71,73 @@ class SpeechAnalyzer:
             CorruptMediaError: the audio cannot be decoded.
             OutputError: the packaged model cannot be prepared in the cache folder.
         """
-        info = source.probe
-        main = info.main_audio
-        if main is None:
+        if source.probe.main_audio is None:
             source.progress(1.0)
             return Transcript(language="", language_probability=0.0, model=self.model_name)
-        audio: Any = str(source.path)
-        if info.audio and main.index != info.audio[0].index:
-            # faster-whisper decodes the first audio stream; phones put undecodable ones first
-            from coulisses.media.frames import read_audio
-
-            audio = read_audio(source.path)
-        return self.transcribe(audio, float(info.duration), source.progress, name=source.path)
+        return self.transcribe_windows(
+            file_windows(source.path, window_s=self.window_s),
+            float(source.probe.duration), source.progress, name=source.path)
 
     def transcribe(self, audio: Any, duration: float, progress: Callable[[float], None],
                    *, name: Path | str = "audio") -> Transcript:
-        """Transcribe a path string or a 16 kHz mono float32 array of ``duration`` seconds.
+        """Transcribe a path string or a 16 kHz mono float32 array of ``duration`` seconds
+        in one piece.
 
         Raises:
             UsageError, CorruptMediaError, OutputError: as ``analyze``.
         """
+        return self.transcribe_windows([Window(0.0, audio)], duration, progress, name=name)
+
+    def transcribe_windows(self, windows: Iterable[Any], duration: float,
+                           progress: Callable[[float], None], *,
+                           name: Path | str = "audio") -> Transcript:
+        """Transcribe ``speechwindows.Window`` s in order and merge their words. Without a
+        forced language, the first window with words sets it for the rest (whisper itself
+        reads the language from the first 30 s of speech).
+
+        Raises:
+            UsageError, CorruptMediaError, OutputError: as ``analyze``.
+        """
+        import av
+
         model = self._load()
         if self.language and self.language != "en" and not model.model.is_multilingual:
             raise UsageError(f"speech model {self.model_name!r} only knows English; it cannot "
                              f"transcribe {self.language!r}",
                              hint="choose a multilingual model with --model, e.g. base")
-        import av
-
+        language, probability = self.language, 0.0
+        words: list[Word] = []
+        parts: list[Segment] = []
         try:
-            segments, info = model.transcribe(
-                audio, language=self.language, word_timestamps=True, vad_filter=True,
-                beam_size=5, hotwords=", ".join(self.vocabulary) or None)
-            found = _collect(segments, duration or float(info.duration), progress)
+            for window in windows:
+                if isinstance(window.audio, np.ndarray) and is_silent(window.audio):
+                    _report(progress, window.start + window.duration, duration)
+                    continue
+                segments, info = model.transcribe(
+                    window.audio, language=language, word_timestamps=True, vad_filter=True,
+                    beam_size=5, hotwords=", ".join(self.vocabulary) or None)
+                found, found_parts = _collect(segments, window.start,
+                                              duration or float(info.duration), progress)
+                if (found and language is None) or (self.language and not probability):
+                    language = info.language
+                    probability = round(float(info.language_probability), 4)
+                words = merge_words(words, found)
+                parts.extend(found_parts)
         except av.FFmpegError as exc:
             raise CorruptMediaError(f"{Path(str(name)).name}: its audio cannot be decoded "
                                     f"({exc})", path=str(name)) from None
         progress(1.0)
-        words, parts = _drop_echo(*found, self.vocabulary)
-        if not words and not self.language:
-            return Transcript(language="", language_probability=0.0, segments=parts,
+        kept, kept_parts = _drop_echo(tuple(words), tuple(parts), self.vocabulary)
+        if (not kept and not self.language) or language is None:
+            return Transcript(language="", language_probability=0.0, segments=kept_parts,
                               model=self.model_name)
-        return Transcript(language=info.language,
-                          language_probability=round(float(info.language_probability), 4),
-                          words=words, segments=parts, model=self.model_name)
+        warnings: tuple[str, ...] = ()
+        if not self.language and probability < LOW_LANGUAGE_PROBABILITY:
+            warnings = (f"language detected as {language!r} with probability "
+                        f"{probability:.2f} only: if that is wrong, transcribe again with "
+                        f"--language CODE",)
+        return Transcript(language=language, language_probability=probability, words=kept,
+                          segments=kept_parts, model=self.model_name, warnings=warnings)
 
     def _load(self) -> Any:
         if self._model is None:
@@ -171,20 +211,27 @@ def _version(model: str, language: str | None, vocabulary: tuple[str, ...]) -> s
     return f"{VERSION}-{hashlib.sha256(key).hexdigest()[:10]}"
 
 
-def _collect(segments: Iterable[Any], duration: float, progress: Callable[[float], None]
-             ) -> tuple[tuple[Word, ...], tuple[Segment, ...]]:
-    """Words and segments from faster-whisper's lazy segments, reporting progress."""
+def _collect(segments: Iterable[Any], offset: float, duration: float,
+             progress: Callable[[float], None]) -> tuple[list[Word], list[Segment]]:
+    """Words and segments from faster-whisper's lazy segments of a window starting at
+    ``offset`` seconds, reporting progress."""
     words: list[Word] = []
     parts: list[Segment] = []
     for seg in segments:
         for w in seg.words or ():
-            _add_word(words, str(w.word), float(w.start), float(w.end), float(w.probability))
+            _add_word(words, str(w.word), offset + float(w.start), offset + float(w.end),
+                      float(w.probability), floor=offset)
         text = str(seg.text).strip()
         if text:
-            parts.append(Segment(round(float(seg.start), 3), round(float(seg.end), 3), text))
-        if duration > 0:
-            progress(min(1.0, float(seg.end) / duration))
-    return tuple(words), tuple(parts)
+            parts.append(Segment(round(offset + float(seg.start), 3),
+                                 round(offset + float(seg.end), 3), text))
+        _report(progress, offset + float(seg.end), duration)
+    return words, parts
+
+
+def _report(progress: Callable[[float], None], t: float, duration: float) -> None:
+    if duration > 0:
+        progress(min(1.0, t / duration))
 
 
 def _tokens(text: str) -> list[str]:
@@ -228,7 +275,8 @@ def _drop_echo(words: tuple[Word, ...], parts: tuple[Segment, ...], vocabulary: 
     return kept, tuple(rebuilt)
 
 
-def _add_word(words: list[Word], raw: str, start: float, end: float, probability: float) -> None:
+def _add_word(words: list[Word], raw: str, start: float, end: float, probability: float,
+              floor: float = 0.0) -> None:
     """Append one whisper word: stripped, glued to the previous one when it is a detached
     elision or punctuation, and never starting before the previous word ends."""
     text = raw.strip()
@@ -240,5 +288,5 @@ def _add_word(words: list[Word], raw: str, start: float, end: float, probability
         words[-1] = Word(prev.text + joiner + text, prev.start, round(max(end, prev.end), 3),
                          round(min(prev.confidence, probability), 4))
         return
-    start = round(max(start, words[-1].end if words else 0.0), 3)
+    start = round(max(start, words[-1].end if words else floor), 3)
     words.append(Word(text, start, round(max(end, start), 3), round(probability, 4)))

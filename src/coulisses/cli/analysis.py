@@ -60,6 +60,8 @@ def analyze_cmd(
         if r.transcript is not None:
             t = r.transcript
             typer.echo(f"  speech: {len(t.words)} words, language {t.language or 'none'}")
+            for warning in t.warnings:
+                typer.echo(f"  warning: {warning}")
         if r.faces is not None:
             typer.echo(f"  faces: {len(r.faces)} people tracked")
         if r.audio is not None:
@@ -67,4 +69,4 @@ def analyze_cmd(
         if r.picture is not None:
             p = r.picture
             typer.echo(f"  picture: {len(p.black)} black, {len(p.frozen)} frozen, "
-                       f"{len(p.blurry)} blurry, {len(p.shaky)} shaky spans")
+                       f"{len(p.blurry)} blurry, {len(p.shaky)} shaky, {len(p.dark)} dark spans")

@@ -168,7 +168,8 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     if caption_source == "auto":
         spoken = corrected or (analysis.transcript if analysis is not None else None)
         words = enrich.span_words(spoken.words if spoken else (), plan.start, plan.duration)
-        scripts, sidecars = enrich.word_captions(plan, words, by_id, caption_style)
+        scripts, sidecars = enrich.word_captions(plan, words, by_id, caption_style,
+                                                 analysis.faces if analysis else None)
         if not words:
             for v in plan.variants:
                 notes[v.platform].append("captions: no speech found, nothing to caption")

@@ -4,16 +4,20 @@ subject. Both are decided per variant before the single render pass.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from coulisses.analysis.model import Analysis, Word
+from coulisses.analysis.model import Analysis, FaceTrack, Word
 from coulisses.errors import UsageError
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import captions as cap
 from coulisses.render.plan import CropKeyframe, CropPath, RenderPlan, Variant
+
+if TYPE_CHECKING:
+    from coulisses.render.wordcaptions import FaceBox
 
 CaptionSource = Path | Literal["auto"] | None
 ReframeSource = Path | Literal["auto"] | None
@@ -38,9 +42,12 @@ def span_words(words: tuple[Word, ...], start: Fraction, duration: Fraction) -> 
 
 
 def word_captions(plan: RenderPlan, words: list[Word], by_id: dict[str, PlatformSpec],
-                  style: str | None) -> tuple[dict[str, str], dict[str, list[cap.Cue]]]:
+                  style: str | None, faces: Sequence[FaceTrack] | None = None
+                  ) -> tuple[dict[str, str], dict[str, list[cap.Cue]]]:
     """Per platform: the ASS script that highlights each word as it is spoken, and the cues
-    for SRT/VTT sidecars, both from the same grouping of words."""
+    for SRT/VTT sidecars, both from the same grouping of words. With ``faces`` (the face
+    tracks of the source), a caption that would cover a face moves to the top of the safe
+    zone."""
     from coulisses.render.wordcaptions import group_words, karaoke_ass, words_to_cues
 
     scripts: dict[str, str] = {}
@@ -50,9 +57,37 @@ def word_captions(plan: RenderPlan, words: list[Word], by_id: dict[str, Platform
         mine = [w for w in words if w.start < float(v.duration)]
         if not mine:
             continue
-        scripts[v.platform] = karaoke_ass(mine, spec, v.width, v.height, style)
+        scripts[v.platform] = karaoke_ass(mine, spec, v.width, v.height, style,
+                                          faces_on_canvas(faces or (), plan, v))
         sidecars[v.platform] = words_to_cues(group_words(mine, spec.captions), spec.captions)
     return scripts, sidecars
+
+
+def faces_on_canvas(tracks: Sequence[FaceTrack], plan: RenderPlan, v: Variant
+                    ) -> list[FaceBox]:
+    """The face boxes of the cut's span where they land on ``v``'s canvas: through its crop
+    window (``fill``) or its fitted picture (``pad``, ``blur``), timed from the cut's start."""
+    from coulisses.render.wordcaptions import FaceBox
+
+    n = plan.normalise
+    t0, end = float(plan.start), float(min(v.duration, plan.duration))
+    fit_scale = min(v.width / n.display_width, v.height / n.display_height)
+    out: list[FaceBox] = []
+    for track in tracks:
+        for b in track.boxes:
+            t = b.t - t0
+            if not 0 <= t <= end:
+                continue
+            if v.fit == "fill":
+                cx, cy = v.crop.position_at(Fraction(t))
+                sx, sy = v.width / v.crop.width, v.height / v.crop.height
+                x, y = (b.x - float(cx)) * sx, (b.y - float(cy)) * sy
+            else:
+                sx = sy = fit_scale
+                x = (v.width - n.display_width * sx) / 2 + b.x * sx
+                y = (v.height - n.display_height * sy) / 2 + b.y * sy
+            out.append(FaceBox(round(t, 3), x, y, b.w * sx, b.h * sy))
+    return out
 
 
 def file_captions(plan: RenderPlan, cues: list[cap.Cue], by_id: dict[str, PlatformSpec]

@@ -3,7 +3,8 @@
 Pure: tracks and numbers in, a ``Reframe`` out. The subject is the active speaker when the
 tracks know one, else the largest, most present face. A move starts only when the subject has
 left a dead zone for long enough, runs under a speed limit, and jumps only at shot cuts. Two
-subjects that matter and do not fit in the window give a blurred-background fit instead.
+subjects that matter and do not fit in the window, or a group of ``CROWD`` faces or more,
+give a blurred-background fit instead.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ MATTER = 0.7  # a face this present and large, against the top face, matters as 
 MATTER_SPEECH = 0.25  # a face speaking this share of the top speaker's time matters too
 MIN_SPEECH_S = 1.0  # ... when it speaks at least this long in the shot
 TOGETHER_S = 1.0  # two faces on screen together this long form a group
+CROWD = 5  # this many faces as present as the top one: a group shot, whoever speaks (with
+# that many mouths moving, the one that follows the voice is often found by chance)
 SIDE_MARGIN = 0.1  # of a face's width, kept free on each side of a group
 KEYFRAMES_PER_S = 3.0  # at most, so the ffmpeg expression stays small
 TOLERANCE_PX = 2.0  # keyframes thinned while the path stays this close
@@ -137,6 +140,9 @@ def _subject(tracks: Sequence[FaceTrack], s: float, e: float, last: bool,
     speech = {tr.id: sum(max(0.0, min(sp.end, e) - max(sp.start, s)) for sp in tr.speaking)
               for tr in tracks if tr.id in boxes}
     presence = {tid: len(bs) * _median([b.h for b in bs.values()]) for tid, bs in boxes.items()}
+    crowd = [tid for tid in boxes if presence[tid] >= MATTER * max(presence.values())]
+    if len(crowd) >= CROWD:
+        return f"{len(crowd)} faces share the frame (a group shot)"
     basis = "speaker" if any(v > 0 for v in speech.values()) else "largest face"
     ranked = sorted(boxes, key=lambda tid: (-speech[tid], -presence[tid], tid))
     top = ranked[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 from coulisses.analysis.model import Word
 from coulisses.errors import UsageError
@@ -26,6 +27,8 @@ from coulisses.render.captions import (
 PAUSE_SECONDS = 0.6  # a silence this long ends a caption
 MAX_CUE_SECONDS = 7.0  # a slow speaker's caption is split rather than left up longer
 LINGER_SECONDS = 1.0  # a caption may stay up this long after its last word, to be read
+FACE_COVER = 0.1  # a caption hiding more of a face than this moves out of its way
+FACE_MARGIN_S = 0.2  # faces seen this close to a caption's display count (5 samples a second)
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 _CLAUSE_END = (",", ";", ":", "，", "、")
 _CLOSERS = "\"'”’»)]}\u00a0 "
@@ -173,11 +176,15 @@ def words_to_cues(groups: Sequence[Sequence[Word]], rules: CaptionRules | None =
     return cues
 
 
-def karaoke_events(groups: Sequence[Sequence[Word]], rules: CaptionRules) -> list[str]:
+def karaoke_events(groups: Sequence[Sequence[Word]], rules: CaptionRules,
+                   tops: Sequence[bool] = (), top_margin: int = 0) -> list[str]:
     """The ``Dialogue`` lines: each word's ``\\k`` lasts from its start to the next word's
-    start (gaps folded in), rounded on absolute centiseconds so the sum equals the span."""
+    start (gaps folded in), rounded on absolute centiseconds so the sum equals the span.
+    Events marked in ``tops`` sit at the top of the safe zone, ``top_margin`` pixels down."""
     events = []
-    for group, (start, end) in zip(groups, display_spans(groups, rules), strict=True):
+    spans = display_spans(groups, rules)
+    for n, (group, (start, end)) in enumerate(zip(groups, spans, strict=True)):
+        top = n < len(tops) and tops[n]
         lines = _lines(group, rules) or [" ".join(w.text for w in group)]
         breaks = _line_breaks(group, lines)
         marks = [int(start * 100)]
@@ -189,7 +196,8 @@ def karaoke_events(groups: Sequence[Sequence[Word]], rules: CaptionRules) -> lis
         for i, w in enumerate(group):
             sep = "" if i == len(group) - 1 else ("\\N" if i + 1 in breaks else " ")
             parts.append(f"{{\\k{marks[i + 1] - marks[i]}}}{_ass_escape(w.text)}{sep}")
-        events.append(f"Dialogue: 0,{_ass_time(start)},{_ass_time(end)},Word,,0,0,0,,"
+        where = f"{top_margin},,{{\\an8}}" if top else "0,,"
+        events.append(f"Dialogue: 0,{_ass_time(start)},{_ass_time(end)},Word,,0,0,{where}"
                       + "".join(parts))
     return events
 
@@ -208,9 +216,12 @@ def _line_breaks(group: Sequence[Word], lines: list[str]) -> set[int]:
 
 
 def karaoke_ass(words: Sequence[Word], spec: PlatformSpec, width: int, height: int,
-                style: WordStyle | str | None = None) -> str:
+                style: WordStyle | str | None = None,
+                faces: Sequence[FaceBox] = ()) -> str:
     """An ASS script at the output size: captions bottom-centred in the platform's safe zone,
-    each word changing from ``text_rgb`` to ``highlight_rgb`` as it is spoken.
+    each word changing from ``text_rgb`` to ``highlight_rgb`` as it is spoken. A caption
+    that would cover one of ``faces`` (boxes on the output canvas) moves to the top of the
+    safe zone when the face is clear of it there.
 
     Raises:
         UsageError: an unknown style name.
@@ -222,6 +233,14 @@ def karaoke_ass(words: Sequence[Word], spec: PlatformSpec, width: int, height: i
     size = font_size(spec, width, height)
     outline = max(1, round(size * st.outline_ratio))
     margin_v = round((z.bottom + height * Fraction(1, 100) / scale) * scale)
+    top_margin = round((z.top + height * Fraction(1, 100) / scale) * scale)
+    tops: list[bool] = []
+    if faces:
+        spans = display_spans(groups, spec.captions)
+        blocks = [_blocks(_lines(g, spec.captions) or [" ".join(w.text for w in g)], size,
+                          outline, width, height, margin_v, top_margin) for g in groups]
+        tops = [place_caption((float(a), float(b)), faces, *block) == "top"
+                for (a, b), block in zip(spans, blocks, strict=True)]
     outline_color = _ass_color(st.outline_rgb, st.box_alpha if st.box else 0)
     header = "\n".join([
         "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
@@ -237,4 +256,55 @@ def karaoke_ass(words: Sequence[Word], spec: PlatformSpec, width: int, height: i
         "", "[Events]",
         "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
     ])
-    return header + "\n" + "\n".join(karaoke_events(groups, spec.captions)) + "\n"
+    events = karaoke_events(groups, spec.captions, tops, top_margin)
+    return header + "\n" + "\n".join(events) + "\n"
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """A face on the output canvas at ``t`` seconds from the start of the cut (pixels)."""
+
+    t: float
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 on the output canvas
+
+
+def _blocks(lines: Sequence[str], size: int, outline: int, width: int, height: int,
+            margin_v: int, top_margin: int) -> tuple[Rect, Rect]:
+    """Where a caption of ``lines`` sits at the bottom and at the top of the safe zone
+    (centred; glyphs are about 0.62 of the font size wide, lines 1.25 of it high)."""
+    text_w = max(len(line) for line in lines) * size * 0.62 + 2 * outline
+    text_h = len(lines) * size * 1.25 + 2 * outline
+    x0, x1 = (width - text_w) / 2, (width + text_w) / 2
+    bottom = (x0, height - margin_v - text_h, x1, float(height - margin_v))
+    top = (x0, float(top_margin), x1, top_margin + text_h)
+    return bottom, top
+
+
+def _covered(faces: Sequence[FaceBox], block: Rect) -> float:
+    """How much of a face ``block`` hides, the worst over ``faces``: the share of the face's
+    height under the block, counted in full once the block spans half the face's width."""
+    worst = 0.0
+    for f in faces:
+        w = min(f.x + f.w, block[2]) - max(f.x, block[0])
+        h = min(f.y + f.h, block[3]) - max(f.y, block[1])
+        if w > 0 and h > 0 and f.w > 0 and f.h > 0:
+            worst = max(worst, h / f.h * min(1.0, w / (0.5 * f.w)))
+    return worst
+
+
+def place_caption(span: tuple[float, float], faces: Sequence[FaceBox], bottom: Rect,
+                  top: Rect) -> Literal["bottom", "top"]:
+    """``bottom`` unless a face seen while the caption shows (give or take ``FACE_MARGIN_S``)
+    would be more than ``FACE_COVER`` hidden by it there (see ``_covered``), and less hidden
+    at the top of the safe zone."""
+    seen = [f for f in faces if span[0] - FACE_MARGIN_S <= f.t <= span[1] + FACE_MARGIN_S]
+    at_bottom = _covered(seen, bottom)
+    if at_bottom <= FACE_COVER:
+        return "bottom"
+    return "top" if _covered(seen, top) < at_bottom else "bottom"
