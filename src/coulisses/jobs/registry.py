@@ -1,0 +1,91 @@
+"""Job handlers by kind: ``@handler("analyze")`` registers a function the worker will call.
+
+A handler receives the job's payload and a ``progress(fraction, message)`` callback, and may
+return a JSON-serialisable dict kept as the job's result. ``current()`` tells it which job,
+workspace and settings it runs for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from coulisses.errors import UsageError
+from coulisses.settings import Settings
+
+Progress = Callable[[float, str], None]
+Handler = Callable[[dict[str, Any], Progress], "dict[str, Any] | None"]
+
+HANDLERS: dict[str, Handler] = {}
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a running handler may need beyond its payload."""
+
+    job_id: int
+    workspace_id: int
+    kind: str
+    attempt: int
+    settings: Settings
+
+
+_current: ContextVar[JobContext | None] = ContextVar("coulisses_job", default=None)
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register ``function`` as the handler of jobs of ``kind`` (the last one wins)."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def lookup(kind: str) -> Handler:
+    """The handler of ``kind``.
+
+    Raises:
+        UsageError: no handler is registered for it.
+    """
+    try:
+        return HANDLERS[kind]
+    except KeyError:
+        raise UsageError(f"no job handler for {kind!r}",
+                         hint=f"known: {', '.join(sorted(HANDLERS)) or 'none'}") from None
+
+
+def current() -> JobContext:
+    """The job the calling handler runs for.
+
+    Raises:
+        UsageError: called outside a job.
+    """
+    context = _current.get()
+    if context is None:
+        raise UsageError("no job is running here")
+    return context
+
+
+def _set_current(context: JobContext | None) -> Any:
+    return _current.set(context)
+
+
+def _reset_current(token: Any) -> None:
+    _current.reset(token)
+
+
+@handler("sleep")
+def _sleep(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A job that waits ``seconds`` in ``steps``, for trying the queue and its progress."""
+    import time
+
+    steps = max(1, min(int(payload.get("steps", 5)), 1000))
+    seconds = max(0.0, min(float(payload.get("seconds", 1.0)), 3600.0))
+    for i in range(steps):
+        time.sleep(seconds / steps)
+        progress((i + 1) / steps, f"step {i + 1} of {steps}")
+    return {"steps": steps}

@@ -1,0 +1,126 @@
+"""The worker: a thread that claims jobs one at a time and runs their handlers.
+
+The app's lifespan starts one per server process; tests call ``run_once`` directly. While a
+handler runs, a heartbeat keeps the claim alive; a crash leaves a stale heartbeat, and the next
+start (or any live worker) puts the job back in the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from coulisses.errors import CoulissesError
+from coulisses.jobs import queue
+from coulisses.jobs.registry import JobContext, _reset_current, _set_current, lookup
+from coulisses.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """Claims and runs jobs from the database behind ``sessions``."""
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings, *,
+                 poll_seconds: float = 0.5, heartbeat_seconds: float = 5.0,
+                 stale_after: timedelta = queue.STALE_AFTER, name: str | None = None) -> None:
+        self.sessions = sessions
+        self.settings = settings
+        self.poll_seconds = poll_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self.stale_after = stale_after
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def recover(self) -> int:
+        """Re-queue jobs left running by a worker that stopped beating; returns how many."""
+        with self.sessions() as session:
+            return queue.requeue_stale(session, stale_after=self.stale_after)
+
+    def run_once(self) -> int | None:
+        """Claim one job and run it to the end; the job's id, or None when the queue is empty."""
+        with self.sessions() as session:
+            job = queue.claim(session, self.name)
+            if job is None:
+                return None
+            job_id, kind, attempt = job.id, job.kind, job.attempts
+            workspace_id, payload = job.workspace_id, queue.payload_of(job)
+        beating = threading.Event()
+        last = [0.0]
+
+        def progress(fraction: float, message: str = "") -> None:
+            now = time.monotonic()
+            if now - last[0] < 0.2 and fraction < 1.0:
+                return
+            last[0] = now
+            with self.sessions() as s:
+                queue.heartbeat(s, job_id, self.name, fraction, message)
+
+        def beat() -> None:
+            while not beating.wait(self.heartbeat_seconds):
+                with self.sessions() as s:
+                    queue.heartbeat(s, job_id, self.name)
+
+        beater = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
+        beater.start()
+        token = _set_current(JobContext(job_id, workspace_id, kind, attempt, self.settings))
+        result = error = None
+        try:
+            result = lookup(kind)(payload, progress)
+        except CoulissesError as exc:
+            error = exc.one_line()
+        except Exception as exc:  # a handler bug must not kill the worker
+            log.exception("job %s (%s) failed", job_id, kind)
+            error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+        finally:
+            _reset_current(token)
+            beating.set()
+            beater.join()
+        with self.sessions() as session:
+            queue.finish(session, job_id, self.name, result=result, error=error)
+        return job_id
+
+    def run_until_empty(self, limit: int = 1000) -> list[int]:
+        """Run queued jobs until none is left (or ``limit``); their ids."""
+        done: list[int] = []
+        while len(done) < limit:
+            job_id = self.run_once()
+            if job_id is None:
+                break
+            done.append(job_id)
+        return done
+
+    def _loop(self) -> None:
+        next_recovery = 0.0
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() >= next_recovery:
+                    self.recover()
+                    next_recovery = time.monotonic() + self.stale_after.total_seconds() / 2
+                if self.run_once() is None:
+                    self._stop.wait(self.poll_seconds)
+            except Exception:  # the database went away for a moment: try again later
+                log.exception("job worker: cannot reach the database")
+                self._stop.wait(max(self.poll_seconds, 2.0))
+
+    def start(self) -> None:
+        """Recover stale jobs, then run jobs in a background thread."""
+        self.recover()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="coulisses-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop taking jobs; waits for the running one up to ``timeout`` seconds."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None

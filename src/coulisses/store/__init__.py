@@ -1,0 +1,1 @@
+"""The studio's database: SQLAlchemy 2 tables (``tables``), engines and migrations (``db``)."""

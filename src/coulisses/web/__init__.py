@@ -1,0 +1,1 @@
+"""The studio: a FastAPI app (``app.create_app``) over the studio database and job queue."""

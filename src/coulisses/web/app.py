@@ -1,0 +1,136 @@
+"""The studio app factory: ``create_app(settings)`` wires database, routes, errors and jobs.
+
+Core routers come from ``ROUTERS``; the media pages (rushes, uploads, cuts, review, search)
+and their job handlers are included when their modules are present. Every route depends on
+``csrf_protect``, so no state-changing request can skip the token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from coulisses.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+ROUTERS = ("auth", "workspaces", "campaigns", "results", "jobs", "api_core")
+OPTIONAL_ROUTERS = ("rushes", "uploads", "cuts", "review", "search")
+OPTIONAL_MODULES = ("coulisses.web.media_jobs",)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+class SecurityMiddleware:
+    """Adds the security headers, and the CSRF and language cookies a request asked for."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from coulisses.web.csrf import CSRF_COOKIE
+        from coulisses.web.i18n_web import LANG_COOKIE
+        from coulisses.web.security import HEADERS
+
+        secure = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in HEADERS if k not in present]
+                state = scope.get("state") or {}
+                if state.get("new_csrf"):
+                    headers.append(_cookie(CSRF_COOKIE, state["new_csrf"], secure, "Strict"))
+                if state.get("set_lang"):
+                    headers.append(_cookie(LANG_COOKIE, state["set_lang"], secure, "Lax",
+                                           http_only=False))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _cookie(name: str, value: str, secure: bool, same_site: str, *,
+            http_only: bool = True) -> tuple[bytes, bytes]:
+    cookie: SimpleCookie = SimpleCookie()
+    cookie[name] = value
+    morsel = cookie[name]
+    morsel["path"] = "/"
+    morsel["samesite"] = same_site
+    morsel["max-age"] = str(365 * 24 * 3600)
+    if http_only:
+        morsel["httponly"] = True
+    if secure:
+        morsel["secure"] = True
+    return b"set-cookie", morsel.OutputString().encode("latin-1")
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None,
+               start_worker: bool = True) -> FastAPI:
+    """The studio as an ASGI app; the database is migrated to head when the app starts.
+
+    Raises:
+        UsageError: the database URL cannot be used.
+    """
+    from coulisses.jobs.worker import Worker
+    from coulisses.store.db import default_url, open_database
+    from coulisses.web import errors_web
+    from coulisses.web.deps import csrf_protect, make_templates
+
+    settings = settings or load_settings()
+    url = database_url or default_url(settings)
+    engine, sessions = open_database(url)
+
+    for name in OPTIONAL_MODULES:
+        _try_import(name)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = Worker(sessions, settings) if start_worker else None
+        app.state.worker = worker
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(title="coulisses studio", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)])
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.database_url = url
+    app.state.templates = make_templates()
+    app.state.worker = None
+    errors_web.install(app)
+    for name in ROUTERS:
+        app.include_router(importlib.import_module(f"coulisses.web.routes.{name}").router)
+    for name in OPTIONAL_ROUTERS:
+        module = _try_import(f"coulisses.web.routes.{name}")
+        if module is not None and hasattr(module, "router"):
+            app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_middleware(SecurityMiddleware)
+    return app
+
+
+def _try_import(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None

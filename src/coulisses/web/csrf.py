@@ -1,0 +1,85 @@
+"""CSRF protection on every state-changing request, forms and fetches alike.
+
+Signed-in pages carry the session's synchroniser token; before sign-in, a random token in an
+HttpOnly cookie is echoed in the form (double submit). A POST, PUT, PATCH or DELETE must send
+one of them as the ``csrf_token`` field or the ``X-CSRF-Token`` header, and a cross-site
+``Origin`` is refused outright.
+"""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
+
+from coulisses.errors import AccessError, AuthenticationError
+from coulisses.web.request_state import get_db, login_state
+from coulisses.web.security import new_token
+
+CSRF_COOKIE = "coulisses_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def anonymous_token(request: Request) -> str:
+    """The double-submit token of this browser; a new one is set as a cookie when missing."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not token or len(token) > 100:
+        token = new_token()
+        request.state.new_csrf = token
+    return str(token)
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms and fetches on this page must send back."""
+    token = getattr(request.state, "csrf_token", None)
+    return str(token) if token else anonymous_token(request)
+
+
+def csrf_input(request: Request) -> Markup:
+    """The hidden form field carrying the token."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        CSRF_FIELD, escape(csrf_token(request)))
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin != "null"
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+
+
+async def csrf_protect(request: Request, db: Session = Depends(get_db)) -> None:
+    """Check the token of a state-changing request; remember the page's token otherwise.
+
+    Raises:
+        AuthenticationError: the form came from a session that has since expired.
+        AccessError: a missing or wrong token, or a request from another site.
+    """
+    state = login_state(request, db)
+    expected = [anonymous_token(request)]
+    if state.session is not None:
+        expected.insert(0, state.session.csrf_token)
+    request.state.csrf_token = expected[0]
+    if request.method in SAFE:
+        return
+    forged = AccessError("This form did not come from this studio page or has expired.",
+                         hint="reload the page and submit it again")
+    if not _same_origin(request):
+        raise forged
+    given = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if not given and content_type.startswith(("application/x-www-form-urlencoded",
+                                              "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if given and any(hmac.compare_digest(given.encode(), e.encode()) for e in expected):
+        return
+    if state.expired:
+        raise AuthenticationError("Your session has expired.", hint="sign in again")
+    raise forged

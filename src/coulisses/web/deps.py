@@ -1,0 +1,149 @@
+"""What routes depend on: the database, who is signed in, their membership, CSRF, rendering.
+
+``require("campaign.edit")`` is the usual guard of a workspace route: it reads the
+``workspace_id`` path parameter and returns the caller's ``Membership``, raising
+``NotFoundError`` (404, so other workspaces' existence does not leak) for non-members and
+``AccessError`` (403) when the role may not do the action (``roles.PERMISSIONS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.routing import NoMatchFound
+
+from coulisses.errors import AccessError, AuthenticationError, NotFoundError
+from coulisses.store.tables import Membership, User, Workspace
+from coulisses.web import roles
+from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
+from coulisses.web.i18n_web import pick_lang, translator
+from coulisses.web.request_state import get_db, login_state
+
+__all__ = ["csrf_protect", "current_user", "get_db", "make_templates", "optional_user",
+           "render", "require", "workspace_member"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def optional_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+    """The signed-in user, or None."""
+    return login_state(request, db).user
+
+
+def current_user(request: Request, db: Session = Depends(get_db)) -> User:
+    """The signed-in user.
+
+    Raises:
+        AuthenticationError: nobody is signed in, or the session expired (HTML pages redirect
+            to the sign-in page).
+    """
+    state = login_state(request, db)
+    if state.user is None:
+        if state.expired:
+            raise AuthenticationError("Your session has expired.", hint="sign in again")
+        raise AuthenticationError("You are not signed in.", hint="sign in first")
+    return state.user
+
+
+def workspace_member(db: Session, user: User, workspace_id: int, *,
+                     roles_allowed: Collection[str] | None = None,
+                     action: str | None = None) -> Membership:
+    """The user's membership of the workspace, checked against roles or an action.
+
+    Raises:
+        NotFoundError: no such workspace, or the user is not a member.
+        AccessError: the member's role does not allow it.
+    """
+    member = db.scalars(select(Membership).where(Membership.workspace_id == workspace_id,
+                                                 Membership.user_id == user.id)).first()
+    if member is None:
+        raise NotFoundError("No such workspace.", hint="check the link, or ask its owner "
+                                                       "to add you")
+    if roles_allowed is not None and member.role not in roles_allowed:
+        raise AccessError(f"Your role ({member.role}) cannot do this here.")
+    if action is not None and not roles.allowed(member.role, action):
+        raise AccessError(f"Your role ({member.role}) cannot do this here ({action}).",
+                          hint="ask an owner of the workspace")
+    return member
+
+
+def require(action: str = "workspace.view") -> Callable[..., Membership]:
+    """A dependency: the caller's membership of the path's ``workspace_id``, allowed ``action``.
+
+    Raises:
+        KeyError: ``action`` is not in ``roles.PERMISSIONS`` (a bug, at import time).
+    """
+    if action not in roles.ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+
+    def dependency(workspace_id: int, request: Request, db: Session = Depends(get_db),
+                   user: User = Depends(current_user)) -> Membership:
+        member = workspace_member(db, user, workspace_id, action=action)
+        _ = member.workspace.name  # loaded now: error pages render after the session closes
+        request.state.membership = member
+        return member
+
+    return dependency
+
+
+def make_templates() -> Jinja2Templates:
+    """The Jinja environment: autoescaped, with ``csrf_input()``, ``t()`` and ``url()``."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals["role_names"] = roles.ROLES
+    return Jinja2Templates(env=env)
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200) -> HTMLResponse:
+    """Render ``template`` with the page's language, user, workspace navigation and CSRF token.
+
+    Templates get ``t(key, **values)``, ``lang``, ``user``, ``membership``, ``workspace``,
+    ``nav`` (links present in this build), ``csrf_input()`` and ``csrf_token``.
+    """
+    state = getattr(request.state, "login", None)
+    user = state.user if state is not None else None
+    settings = request.app.state.settings
+    lang = pick_lang(request, user.lang if user else "", settings.lang)
+    ctx: dict[str, Any] = dict(context or {})
+    member = ctx.get("membership") or getattr(request.state, "membership", None)
+    workspace: Workspace | None = ctx.get("workspace")
+    if workspace is None and member is not None:
+        workspace = member.workspace
+    ctx.update(
+        request=request, lang=lang, t=translator(lang), user=user, membership=member,
+        workspace=workspace, nav=_nav(request, workspace), csrf_token=csrf_token(request),
+        csrf_input=lambda: csrf_input(request), can=lambda a: bool(
+            member is not None and roles.allowed(member.role, a)),
+    )
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+NAV: tuple[tuple[str, str], ...] = (
+    ("nav.campaigns", "campaigns_index"), ("nav.rushes", "rushes_index"),
+    ("nav.cuts", "cuts_index"), ("nav.jobs", "jobs_index"), ("nav.results", "results_index"),
+    ("nav.members", "members_index"),
+)
+
+
+def _nav(request: Request, workspace: Workspace | None) -> list[tuple[str, str]]:
+    """(label key, URL) of each workspace section present in this build."""
+    if workspace is None:
+        return []
+    links = []
+    for label, name in NAV:
+        try:
+            links.append((label, str(request.url_for(name, workspace_id=workspace.id).path)))
+        except NoMatchFound:  # a section not built into this app
+            continue
+    return links

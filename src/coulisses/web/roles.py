@@ -1,0 +1,32 @@
+"""Roles and what each may do, as data: the one place that answers "may this member ...?".
+
+Routes ask for an action (``deps.require("campaign.edit")``), never for a role by name, so a
+role's powers change here only.
+"""
+
+from __future__ import annotations
+
+ROLES: tuple[str, ...] = ("owner", "editor", "reviewer", "client")
+
+_VIEW = {"workspace.view", "campaign.view", "rush.view", "cut.view", "job.view",
+         "results.view", "comment.view"}
+_REVIEW = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
+_EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
+                   "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit"}
+_OWN = _EDIT | {"member.manage", "workspace.manage"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "owner": frozenset(_OWN),
+    "editor": frozenset(_EDIT),
+    "reviewer": frozenset(_REVIEW),
+    "client": frozenset(_VIEW),
+}
+
+ACTIONS: frozenset[str] = frozenset().union(*PERMISSIONS.values())
+
+
+def allowed(role: str, action: str) -> bool:
+    """Whether ``role`` may do ``action`` (unknown roles may do nothing)."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return action in PERMISSIONS.get(role, frozenset())

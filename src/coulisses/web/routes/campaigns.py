@@ -1,0 +1,222 @@
+"""Campaign pages: import (upload or paste), export byte for byte, edit without silent
+overwrites, and the plan, calendar and health report."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from coulisses.errors import CampaignError, NotFoundError, UploadError
+from coulisses.store.tables import AuditEvent, Campaign, Membership, utcnow
+from coulisses.web import campaign_view
+from coulisses.web.deps import get_db, render, require
+from coulisses.web.i18n_web import pick_lang
+
+router = APIRouter()
+
+
+def campaign_in(db: Session, workspace_id: int, campaign_id: int) -> Campaign:
+    """The workspace's campaign.
+
+    Raises:
+        NotFoundError: no such campaign in this workspace.
+    """
+    row = db.get(Campaign, campaign_id)
+    if row is None or row.workspace_id != workspace_id:
+        raise NotFoundError("No such campaign in this workspace.")
+    return row
+
+
+def safe_filename(name: str, default: str = "campaign.yaml") -> str:
+    """A file name without folders, control characters or a leading dot."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "", name).strip().lstrip(".")[:200]
+    return name or default
+
+
+def _lang(request: Request) -> str:
+    login = getattr(request.state, "login", None)
+    user_lang = login.user.lang if login is not None and login.user is not None else ""
+    return pick_lang(request, user_lang, request.app.state.settings.lang)
+
+
+@router.get("/w/{workspace_id}/campaigns", name="campaigns_index")
+def campaigns_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+                    member: Membership = Depends(require("campaign.view"))) -> Response:
+    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+                           .order_by(Campaign.name)))
+    return render(request, "campaigns_list.html", {"campaigns": rows, "form": {}})
+
+
+@router.post("/w/{workspace_id}/campaigns", name="campaigns_import")
+async def campaigns_import(request: Request, workspace_id: int,
+                           file: UploadFile | None = File(None), text: str = Form(""),
+                           db: Session = Depends(get_db),
+                           member: Membership = Depends(require("campaign.import"))) -> Response:
+    filename = "campaign.yaml"
+    if file is not None and file.filename:
+        filename = safe_filename(file.filename)
+        data = await file.read(campaign_view.MAX_BYTES + 1)
+        source = campaign_view.decode(data, filename)
+    else:
+        if len(text.encode("utf-8")) > campaign_view.MAX_BYTES:
+            raise UploadError("The pasted text is over the 1 MB a campaign file may be.",
+                              http_status=413)
+        source = text.replace("\r\n", "\n")
+    if not source.strip():
+        raise CampaignError("The campaign file is empty.", path=filename,
+                            hint="choose a file or paste its text")
+    try:
+        checked = campaign_view.validate(source, filename, request.app.state.settings)
+    except CampaignError as exc:
+        rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+                               .order_by(Campaign.name)))
+        return render(request, "campaigns_list.html", {
+            "campaigns": rows, "problems": [exc.one_line()],
+            "form": {"text": source}}, status_code=422)
+    row = Campaign(workspace_id=workspace_id, name=checked.name, filename=filename,
+                   source=source, updated_by=member.user_id)
+    db.add(row)
+    db.flush()
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="campaign.import", detail=str(row.id)))
+    db.commit()
+    return RedirectResponse(f"/w/{workspace_id}/campaigns/{row.id}", status_code=303)
+
+
+def _checked(request: Request, row: Campaign) -> tuple[Any, str | None]:
+    try:
+        return campaign_view.validate(row.source, row.filename,
+                                      request.app.state.settings), None
+    except CampaignError as exc:
+        return None, exc.one_line()
+
+
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}", name="campaigns_show")
+def campaigns_show(request: Request, workspace_id: int, campaign_id: int,
+                   db: Session = Depends(get_db),
+                   member: Membership = Depends(require("campaign.view"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    checked, error = _checked(request, row)
+    findings = campaign_view.health(checked, _lang(request)) if checked else None
+    return render(request, "campaigns_show.html", {
+        "campaign": row, "invalid": error, "findings": findings, "tab": "health",
+        "available": checked is not None and checked.campaign is not None})
+
+
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/plan", name="campaigns_plan")
+def campaigns_plan(request: Request, workspace_id: int, campaign_id: int,
+                   db: Session = Depends(get_db),
+                   member: Membership = Depends(require("campaign.view"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    checked, error = _checked(request, row)
+    the_plan = campaign_view.plan(checked, request.app.state.settings, _lang(request)) \
+        if checked else None
+    return render(request, "campaigns_plan.html", {
+        "campaign": row, "invalid": error, "plan": the_plan, "tab": "plan",
+        "matrix": campaign_view.matrix(the_plan) if the_plan is not None else None})
+
+
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/calendar", name="campaigns_calendar")
+def campaigns_calendar(request: Request, workspace_id: int, campaign_id: int,
+                       db: Session = Depends(get_db),
+                       member: Membership = Depends(require("campaign.view"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    checked, error = _checked(request, row)
+    the_plan = campaign_view.plan(checked, request.app.state.settings, _lang(request)) \
+        if checked else None
+    entries = sorted(the_plan.calendar, key=lambda e: str(e.start)) if the_plan else None
+    return render(request, "campaigns_calendar.html", {
+        "campaign": row, "invalid": error, "entries": entries, "tab": "calendar"})
+
+
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/calendar.ics", name="campaigns_ics")
+def campaigns_ics(request: Request, workspace_id: int, campaign_id: int,
+                  db: Session = Depends(get_db),
+                  member: Membership = Depends(require("campaign.view"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    checked = campaign_view.validate(row.source, row.filename, request.app.state.settings)
+    the_plan = campaign_view.plan(checked, request.app.state.settings, _lang(request))
+    data = campaign_view.ics(the_plan) if the_plan is not None else None
+    if data is None:
+        raise NotFoundError("The calendar is not available in this build.")
+    return _download(data, safe_filename(row.filename).rsplit(".", 1)[0] + ".ics",
+                     "text/calendar; charset=utf-8")
+
+
+def _download(data: bytes, filename: str, media_type: str) -> Response:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": disposition})
+
+
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/export", name="campaigns_export")
+def campaigns_export(workspace_id: int, campaign_id: int, db: Session = Depends(get_db),
+                     member: Membership = Depends(require("campaign.view"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    return _download(row.source.encode("utf-8"), safe_filename(row.filename),
+                     "application/yaml; charset=utf-8")
+
+
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/edit", name="campaigns_edit_form")
+def campaigns_edit_form(request: Request, workspace_id: int, campaign_id: int,
+                        db: Session = Depends(get_db),
+                        member: Membership = Depends(require("campaign.edit"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    return render(request, "campaigns_edit.html", {"campaign": row, "text": row.source,
+                                                   "version": row.version_id, "tab": "edit"})
+
+
+@router.post("/w/{workspace_id}/campaigns/{campaign_id}/edit", name="campaigns_edit")
+def campaigns_edit(request: Request, workspace_id: int, campaign_id: int,
+                   text: str = Form(""), version: int = Form(...),
+                   db: Session = Depends(get_db),
+                   member: Membership = Depends(require("campaign.edit"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    if "\r" not in row.source:  # browsers send CRLF from a textarea
+        text = text.replace("\r\n", "\n")
+    if version != row.version_id:
+        return _conflict(request, row, text)
+    if text == row.source:
+        return RedirectResponse(f"/w/{workspace_id}/campaigns/{row.id}", status_code=303)
+    try:
+        checked = campaign_view.validate(text, row.filename, request.app.state.settings)
+    except CampaignError as exc:
+        return render(request, "campaigns_edit.html", {
+            "campaign": row, "text": text, "version": version, "tab": "edit",
+            "problems": [exc.one_line()]}, status_code=422)
+    row.source, row.name = text, checked.name
+    row.updated_at, row.updated_by = utcnow(), member.user_id
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="campaign.edit", detail=f"{row.id}:{version}"))
+    try:
+        db.commit()  # the UPDATE carries "WHERE version_id = <read>": a race also ends here
+    except StaleDataError:
+        db.rollback()
+        return _conflict(request, campaign_in(db, workspace_id, campaign_id), text)
+    return RedirectResponse(f"/w/{workspace_id}/campaigns/{row.id}", status_code=303)
+
+
+def _conflict(request: Request, row: Campaign, text: str) -> Response:
+    return render(request, "campaigns_conflict.html", {
+        "campaign": row, "theirs": row.source, "yours": text, "tab": "edit"}, status_code=409)
+
+
+@router.post("/w/{workspace_id}/campaigns/{campaign_id}/delete", name="campaigns_delete")
+def campaigns_delete(workspace_id: int, campaign_id: int, db: Session = Depends(get_db),
+                     member: Membership = Depends(require("campaign.delete"))) -> Response:
+    row = campaign_in(db, workspace_id, campaign_id)
+    db.delete(row)
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="campaign.delete", detail=f"{campaign_id}:{row.name}"))
+    db.commit()
+    return RedirectResponse(f"/w/{workspace_id}/campaigns", status_code=303)

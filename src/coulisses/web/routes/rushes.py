@@ -1,0 +1,155 @@
+"""Rush pages: the list with thumbnails, one rush with its player, transcript, shots and
+moments on a timeline, the analysis job, and the video served with HTTP ranges."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coulisses.errors import ConflictError
+from coulisses.jobs import submit
+from coulisses.store.media_tables import Cut, Rush
+from coulisses.store.tables import AuditEvent, Membership
+from coulisses.web.deps import get_db, render
+from coulisses.web.media_access import allowed, platform_choices, scoped, settings_of, wants_json
+from coulisses.web.media_files import resolve
+from coulisses.web.media_jobs import sync_rush
+from coulisses.web.media_text import register_all, timecode
+
+register_all()
+router = APIRouter()
+PRIVATE = {"Cache-Control": "private, max-age=3600"}
+
+
+def rush_json(rush: Rush) -> dict[str, Any]:
+    """A rush as the API shows it (without the full analysis)."""
+    return {"id": rush.id, "name": rush.name, "duration": rush.duration,
+            "width": rush.width, "height": rush.height, "fps": rush.fps,
+            "size_bytes": rush.size_bytes, "status": rush.status, "error": rush.error,
+            "job_id": rush.job_id, "url": f"/w/{rush.workspace_id}/rushes/{rush.id}",
+            "video": f"/w/{rush.workspace_id}/rushes/{rush.id}/video"}
+
+
+def _list(db: Session, workspace_id: int) -> list[Rush]:
+    rushes = list(db.scalars(select(Rush).where(Rush.workspace_id == workspace_id)
+                             .order_by(Rush.id.desc()).limit(500)))
+    return rushes
+
+
+@router.get("/w/{workspace_id}/rushes", name="rushes_index")
+def rushes_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+                 member: Membership = Depends(allowed("rush.view"))) -> Response:
+    data_dir = settings_of(request).data_dir
+    rushes = [sync_rush(db, r, data_dir) for r in _list(db, workspace_id)]
+    return render(request, "rushes_list.html", {"rushes": rushes, "timecode": timecode})
+
+
+@router.get("/api/w/{workspace_id}/rushes", name="api_rushes")
+def api_rushes(request: Request, workspace_id: int, db: Session = Depends(get_db),
+               member: Membership = Depends(allowed("rush.view"))) -> list[dict[str, Any]]:
+    data_dir = settings_of(request).data_dir
+    return [rush_json(sync_rush(db, r, data_dir)) for r in _list(db, workspace_id)]
+
+
+def _analysis(rush: Rush) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(rush.analysis) if rush.analysis else {}
+    return data
+
+
+@router.get("/w/{workspace_id}/rushes/{rush_id:int}", name="rushes_show")
+def rushes_show(request: Request, workspace_id: int, rush_id: int,
+                db: Session = Depends(get_db),
+                member: Membership = Depends(allowed("rush.view"))) -> Response:
+    settings = settings_of(request)
+    rush = sync_rush(db, scoped(db, Rush, workspace_id, rush_id), settings.data_dir)
+    analysis = _analysis(rush)
+    cuts = list(db.scalars(select(Cut).where(Cut.rush_id == rush.id).order_by(Cut.id)))
+    platforms = platform_choices(settings)
+    return render(request, "rushes_show.html", {
+        "rush": rush, "analysis": analysis, "moments": json.loads(rush.moments or "[]"),
+        "words": (analysis.get("words") or []), "shots": analysis.get("shots") or [],
+        "cuts": cuts, "platforms": platforms, "timecode": timecode,
+        "nonce": secrets.token_urlsafe(12)})
+
+
+@router.get("/api/w/{workspace_id}/rushes/{rush_id:int}", name="api_rush")
+def api_rush(request: Request, workspace_id: int, rush_id: int, db: Session = Depends(get_db),
+             member: Membership = Depends(allowed("rush.view"))) -> dict[str, Any]:
+    rush = sync_rush(db, scoped(db, Rush, workspace_id, rush_id), settings_of(request).data_dir)
+    analysis = _analysis(rush)
+    return rush_json(rush) | {
+        "shots": analysis.get("shots"), "words": analysis.get("words"),
+        "language": analysis.get("language"), "moments": json.loads(rush.moments or "[]")}
+
+
+@router.get("/w/{workspace_id}/rushes/{rush_id:int}/video", name="rushes_video")
+def rushes_video(request: Request, workspace_id: int, rush_id: int,
+                 db: Session = Depends(get_db),
+                 member: Membership = Depends(allowed("rush.view"))) -> Response:
+    rush = scoped(db, Rush, workspace_id, rush_id)
+    path = resolve(settings_of(request).data_dir, rush.path, workspace_id)
+    return FileResponse(path, media_type=_video_type(path.suffix), headers=PRIVATE,
+                        content_disposition_type="inline", filename=rush.name)
+
+
+@router.get("/w/{workspace_id}/rushes/{rush_id:int}/thumb", name="rushes_thumb")
+def rushes_thumb(request: Request, workspace_id: int, rush_id: int,
+                 db: Session = Depends(get_db),
+                 member: Membership = Depends(allowed("rush.view"))) -> Response:
+    rush = scoped(db, Rush, workspace_id, rush_id)
+    path = resolve(settings_of(request).data_dir, rush.thumb, workspace_id)
+    return FileResponse(path, media_type="image/jpeg", headers=PRIVATE)
+
+
+@router.post("/w/{workspace_id}/rushes/{rush_id:int}/analyze", name="rushes_analyze")
+def rushes_analyze(request: Request, workspace_id: int, rush_id: int,
+                   nonce: str = Form(""), db: Session = Depends(get_db),
+                   member: Membership = Depends(allowed("rush.edit"))) -> Response:
+    """Queue the analysis; a double click (same form nonce) queues it once."""
+    rush = sync_rush(db, scoped(db, Rush, workspace_id, rush_id), settings_of(request).data_dir)
+    if rush.status == "analysing":
+        raise ConflictError(f"{rush.name} is already being analysed.",
+                            hint="wait for it to finish")
+    payload: dict[str, Any] = {"rush_id": rush.id, "path": rush.path}
+    only = getattr(request.app.state, "analyzers", None)  # a subset, set by tests
+    if only:
+        payload["only"] = list(only)
+    job = submit(db, workspace_id, "analyze", payload, user_id=member.user_id,
+                 dedupe_key=f"analyze:{rush.id}:{nonce[:40] or 'once'}:{rush.job_id or 0}")
+    rush.status, rush.job_id, rush.error = "analysing", job.id, ""
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="rush.analyze", detail=str(rush.id)))
+    db.commit()
+    if wants_json(request):
+        return Response(json.dumps({"job_id": job.id}), status_code=202,
+                        media_type="application/json")
+    return RedirectResponse(f"/w/{workspace_id}/rushes/{rush.id}", status_code=303)
+
+
+@router.post("/w/{workspace_id}/rushes/{rush_id:int}/delete", name="rushes_delete")
+def rushes_delete(request: Request, workspace_id: int, rush_id: int,
+                  db: Session = Depends(get_db),
+                  member: Membership = Depends(allowed("rush.delete"))) -> Response:
+    rush = scoped(db, Rush, workspace_id, rush_id)
+    data_dir = settings_of(request).data_dir
+    files = [rush.path, rush.thumb]
+    db.delete(rush)
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="rush.delete", detail=rush.name[:200]))
+    db.commit()
+    for rel in files:  # after the commit: a failed delete never loses the row
+        if rel:
+            (data_dir / rel).unlink(missing_ok=True)
+    return RedirectResponse(f"/w/{workspace_id}/rushes", status_code=303)
+
+
+def _video_type(suffix: str) -> str:
+    return {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime",
+            ".webm": "video/webm", ".mkv": "video/x-matroska"}.get(suffix.lower(),
+                                                                   "application/octet-stream")

@@ -1,0 +1,146 @@
+"""Workspaces: the list, a dashboard per workspace, members and their roles (owners only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coulisses.errors import ConflictError, NotFoundError, UsageError
+from coulisses.store.tables import AuditEvent, Campaign, Job, Membership, User, Workspace
+from coulisses.web import roles
+from coulisses.web.deps import current_user, get_db, optional_user, render, require
+from coulisses.web.i18n_web import pick_lang, translator
+from coulisses.web.security import user_by_email
+
+router = APIRouter()
+
+
+def memberships_of(db: Session, user: User) -> list[Membership]:
+    """The user's memberships, workspaces by name."""
+    return list(db.scalars(select(Membership).join(Workspace)
+                           .where(Membership.user_id == user.id).order_by(Workspace.name)))
+
+
+@router.get("/", name="home")
+def home(request: Request, db: Session = Depends(get_db),
+         user: User | None = Depends(optional_user)) -> Response:
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    members = memberships_of(db, user)
+    if len(members) == 1:
+        return RedirectResponse(f"/w/{members[0].workspace_id}", status_code=303)
+    return RedirectResponse("/workspaces", status_code=303)
+
+
+@router.get("/workspaces", name="workspaces_index")
+def workspaces_index(request: Request, db: Session = Depends(get_db),
+                     user: User = Depends(current_user)) -> Response:
+    return render(request, "workspaces_list.html", {"members": memberships_of(db, user)})
+
+
+@router.post("/workspaces", name="workspaces_create")
+def workspaces_create(request: Request, name: str = Form(""), db: Session = Depends(get_db),
+                      user: User = Depends(current_user)) -> Response:
+    name = name.strip()[:200]
+    if not name:
+        raise UsageError("A workspace needs a name.")
+    space = Workspace(name=name)
+    db.add(space)
+    db.flush()
+    db.add(Membership(workspace_id=space.id, user_id=user.id, role="owner"))
+    db.add(AuditEvent(workspace_id=space.id, user_id=user.id, action="workspace.create"))
+    db.commit()
+    return RedirectResponse(f"/w/{space.id}", status_code=303)
+
+
+@router.get("/w/{workspace_id}", name="workspace_dashboard")
+def dashboard(request: Request, workspace_id: int, db: Session = Depends(get_db),
+              member: Membership = Depends(require("workspace.view"))) -> Response:
+    campaigns = db.scalar(select(func.count(Campaign.id))
+                          .where(Campaign.workspace_id == workspace_id)) or 0
+    active = db.scalar(select(func.count(Job.id)).where(
+        Job.workspace_id == workspace_id, Job.status.in_(("queued", "running")))) or 0
+    recent = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+                             .order_by(Campaign.updated_at.desc()).limit(5)))
+    return render(request, "workspaces_dashboard.html", {
+        "campaign_count": campaigns, "active_jobs": active, "recent": recent})
+
+
+@router.get("/w/{workspace_id}/members", name="members_index")
+def members_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+                  member: Membership = Depends(require("workspace.view"))) -> Response:
+    members = list(db.scalars(select(Membership).join(User)
+                              .where(Membership.workspace_id == workspace_id)
+                              .order_by(User.name)))
+    actions = sorted(roles.ACTIONS)
+    return render(request, "workspaces_members.html", {
+        "members": members, "actions": actions, "permissions": roles.PERMISSIONS,
+        "notice": request.query_params.get("notice", "")})
+
+
+@router.post("/w/{workspace_id}/members", name="members_add")
+def members_add(request: Request, workspace_id: int, email: str = Form(""),
+                role: str = Form("reviewer"), db: Session = Depends(get_db),
+                member: Membership = Depends(require("member.manage"))) -> Response:
+    t = translator(pick_lang(request, default=request.app.state.settings.lang))
+    if role not in roles.ROLES:
+        raise UsageError(f"Unknown role {role!r}.", hint=", ".join(roles.ROLES))
+    other = user_by_email(db, email)
+    if other is None:
+        raise NotFoundError(t("ws.member_unknown"))
+    exists = db.scalars(select(Membership).where(Membership.workspace_id == workspace_id,
+                                                 Membership.user_id == other.id)).first()
+    if exists is not None:
+        raise ConflictError(t("ws.member_exists"))
+    db.add(Membership(workspace_id=workspace_id, user_id=other.id, role=role))
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="member.add", detail=f"{other.id}:{role}"))
+    db.commit()
+    return RedirectResponse(f"/w/{workspace_id}/members?notice=added", status_code=303)
+
+
+def _target(db: Session, workspace_id: int, membership_id: int) -> Membership:
+    target = db.get(Membership, membership_id)
+    if target is None or target.workspace_id != workspace_id:
+        raise NotFoundError("No such member in this workspace.")
+    return target
+
+
+def _keeps_an_owner(db: Session, workspace_id: int, target: Membership, message: str) -> None:
+    owners = db.scalar(select(func.count(Membership.id)).where(
+        Membership.workspace_id == workspace_id, Membership.role == "owner")) or 0
+    if target.role == "owner" and owners <= 1:
+        raise ConflictError(message)
+
+
+@router.post("/w/{workspace_id}/members/{membership_id}/role", name="members_role")
+def members_role(request: Request, workspace_id: int, membership_id: int,
+                 role: str = Form(""), db: Session = Depends(get_db),
+                 member: Membership = Depends(require("member.manage"))) -> Response:
+    t = translator(pick_lang(request, default=request.app.state.settings.lang))
+    if role not in roles.ROLES:
+        raise UsageError(f"Unknown role {role!r}.", hint=", ".join(roles.ROLES))
+    target = _target(db, workspace_id, membership_id)
+    if role != "owner":
+        _keeps_an_owner(db, workspace_id, target, t("ws.last_owner"))
+    target.role = role
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="member.role", detail=f"{target.user_id}:{role}"))
+    db.commit()
+    return RedirectResponse(f"/w/{workspace_id}/members", status_code=303)
+
+
+@router.post("/w/{workspace_id}/members/{membership_id}/remove", name="members_remove")
+def members_remove(request: Request, workspace_id: int, membership_id: int,
+                   db: Session = Depends(get_db),
+                   member: Membership = Depends(require("member.manage"))) -> Response:
+    t = translator(pick_lang(request, default=request.app.state.settings.lang))
+    target = _target(db, workspace_id, membership_id)
+    _keeps_an_owner(db, workspace_id, target, t("ws.last_owner"))
+    db.delete(target)
+    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                      action="member.remove", detail=str(target.user_id)))
+    db.commit()
+    return RedirectResponse(f"/w/{workspace_id}/members", status_code=303)

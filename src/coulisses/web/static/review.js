@@ -1,0 +1,41 @@
+// Review: "at current time" and "mark range end" fill the comment form's time codes from the
+// player; switching the variant tab switches the player. Forms post normally (no JS needed).
+(function () {
+  "use strict";
+  const video = document.querySelector("video[data-player]");
+  const start = document.getElementById("comment-start");
+  const end = document.getElementById("comment-end");
+
+  function stamp(field) {
+    if (!video || !field) return;
+    field.value = video.currentTime.toFixed(2);
+    field.dispatchEvent(new Event("change"));
+  }
+
+  const atNow = document.getElementById("comment-at-now");
+  if (atNow) atNow.addEventListener("click", function () { stamp(start); if (end) end.value = ""; });
+  const rangeEnd = document.getElementById("comment-range-end");
+  if (rangeEnd) rangeEnd.addEventListener("click", function () { stamp(end); });
+
+  document.querySelectorAll("[data-variant-src]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (!video) return;
+      const t = video.currentTime;
+      video.src = button.dataset.variantSrc;
+      video.currentTime = t;
+      document.querySelectorAll("[data-variant-src]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+      const platform = document.getElementById("comment-platform");
+      if (platform) platform.value = button.dataset.platform || "";
+    });
+  });
+
+  // one submit per click: a double click sends the same dedupe key twice, the server keeps one
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      const button = form.querySelector("button[type=submit]");
+      if (button) setTimeout(function () { button.disabled = true; }, 0);
+    });
+  });
+})();

@@ -1,0 +1,191 @@
+"""Campaign pages: import (upload, paste), byte-exact export, conflicts, plan, calendar, health."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from coulisses.store.tables import Campaign
+
+SMALL = """version: 1
+id: fete-ete
+name: "Fête d'été 🎬"
+language: fr
+brand:
+  name: Maison Æther
+period:
+  start: 2026-06-01
+  end: 2026-06-30
+objectives:
+  - id: etre-vu
+    goal: awareness
+    summary: Être découverts.
+    kpis:
+      - id: vues
+        metric: views
+        unit: count
+        scope: campaign
+beats:
+  - id: idee
+    title: L'idée
+platforms:
+  - platform: tiktok
+    tone: vif
+    formats:
+      - {id: tt-bts, name: coulisses brutes}
+    cadence: {posts_per_week: 1}
+"""
+KPI_LINE = SMALL.splitlines().index("      - id: vues") + 1
+
+
+@pytest.fixture
+def owner(client: TestClient, make_user: Any, login: Any) -> Any:
+    made = make_user("owner@example.org", workspace="Maison Æther")
+    login(client, made.email)
+    return made
+
+
+def _import(client: TestClient, post: Any, ws: int, **kw: Any) -> Any:
+    if "content" in kw:
+        return post(client, f"/w/{ws}/campaigns", files={
+            "file": (kw.get("name", "fête.yaml"), kw["content"], "application/yaml")})
+    return post(client, f"/w/{ws}/campaigns", {"text": kw["text"]})
+
+
+def test_upload_then_export_is_byte_for_byte(client: TestClient, owner: Any,
+                                             post: Any) -> None:
+    raw = ("\ufeff" + SMALL.replace("\n", "\r\n")).encode("utf-8")  # BOM and CRLF survive
+    response = _import(client, post, owner.workspace_id, content=raw)
+    assert response.status_code == 303
+    page = response.headers["location"]
+    exported = client.get(page + "/export")
+    assert exported.status_code == 200
+    assert exported.content == raw
+    assert "filename*=UTF-8''f%C3%AAte.yaml" in exported.headers["content-disposition"]
+
+
+def test_paste_import_and_listing(client: TestClient, owner: Any, post: Any) -> None:
+    response = _import(client, post, owner.workspace_id, text=SMALL)
+    assert response.status_code == 303
+    listing = client.get(f"/w/{owner.workspace_id}/campaigns")
+    assert "Fête d&#39;été 🎬" in listing.text
+    assert client.get(response.headers["location"] + "/export").text == SMALL
+
+
+def test_health_report_names_each_finding_line(client: TestClient, owner: Any,
+                                               post: Any) -> None:
+    page = client.get(_import(client, post, owner.workspace_id, text=SMALL)
+                      .headers["location"])
+    assert page.status_code == 200
+    row = re.search(r"<tr><td>(\d+)</td><td class=\"sev-error\">error</td><td><code>"
+                    r"kpi-no-target</code>", page.text)
+    assert row is not None and int(row.group(1)) == KPI_LINE
+
+
+def test_invalid_file_is_refused_with_its_line_and_nothing_is_lost(
+        client: TestClient, app: FastAPI, owner: Any, post: Any) -> None:
+    broken = SMALL.replace("goal: awareness", "goal: fame")
+    response = _import(client, post, owner.workspace_id, text=broken)
+    assert response.status_code == 422
+    assert re.search(r"campaign\.yaml:\d+:\d+: ", response.text)
+    assert "goal: fame" in response.text  # the pasted text is still in the form
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count(Campaign.id))) == 0
+
+
+@pytest.mark.parametrize(("content", "status", "message"), [
+    (b"a: 1\n" + b"#" * (1024 * 1024 + 10), 413, "over the 1 MB"),
+    ("name: caf\u00e9\n".encode("latin-1"), 415, "not UTF-8"),
+    (b"", 422, "empty"),
+])
+def test_bad_uploads_get_a_clear_error(client: TestClient, owner: Any, post: Any,
+                                       content: bytes, status: int, message: str) -> None:
+    response = _import(client, post, owner.workspace_id, content=content)
+    assert response.status_code == status
+    assert message in response.text
+
+
+def test_path_tricks_in_the_file_name_are_removed(client: TestClient, owner: Any,
+                                                  post: Any) -> None:
+    response = _import(client, post, owner.workspace_id, content=SMALL.encode(),
+                       name="../../etc/.passwd.yaml")
+    exported = client.get(response.headers["location"] + "/export")
+    assert 'filename="passwd.yaml"' in exported.headers["content-disposition"]
+
+
+def test_plan_and_calendar_pages_and_ics(client: TestClient, owner: Any, post: Any) -> None:
+    from icalendar import Calendar
+
+    from coulisses.campaign.template import starter_text
+
+    base = _import(client, post, owner.workspace_id, text=starter_text("en")) \
+        .headers["location"]
+    plan = client.get(base + "/plan")
+    assert plan.status_code == 200
+    assert "tiktok" in plan.text and "1080x1920" in plan.text
+    calendar = client.get(base + "/calendar")
+    assert calendar.status_code == 200 and "calendar.ics" in calendar.text
+    ics = client.get(base + "/calendar.ics")
+    assert ics.headers["content-type"].startswith("text/calendar")
+    events = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert len(events) >= 1
+    assert calendar.text.count("<tr>") == len(events) + 1
+
+
+def test_two_editors_conflict_and_nothing_is_overwritten(
+        client: TestClient, other_client: TestClient, app: FastAPI, make_user: Any,
+        owner: Any, login: Any, post: Any, csrf: Any) -> None:
+    editor = make_user("editor@example.org", workspace="Maison Æther", role="editor")
+    login(other_client, editor.email)
+    base = _import(client, post, owner.workspace_id, text=SMALL).headers["location"]
+    # both open the edit form at version 1
+    for browser in (client, other_client):
+        form = browser.get(base + "/edit")
+        assert 'name="version" value="1"' in form.text
+    mine = SMALL.replace("vif", "très vif")
+    theirs = SMALL.replace("vif", "calme")
+    first = post(client, base + "/edit", {"text": mine, "version": "1"})
+    assert first.status_code == 303
+    second = post(other_client, base + "/edit", {"text": theirs, "version": "1"})
+    assert second.status_code == 409
+    assert "très vif" in second.text and "calme" in second.text
+    assert client.get(base + "/export").text == mine
+    # the same form submitted twice (double click) after a save is a conflict, not a loss
+    again = post(client, base + "/edit", {"text": mine + "# more\n", "version": "1"})
+    assert again.status_code == 409
+    assert client.get(base + "/export").text == mine
+    with app.state.sessions() as db:
+        assert db.scalars(select(Campaign)).one().version_id == 2
+
+
+def test_edit_keeps_line_endings_and_refuses_invalid_text(client: TestClient, owner: Any,
+                                                          post: Any) -> None:
+    base = _import(client, post, owner.workspace_id, text=SMALL).headers["location"]
+    edited = SMALL.replace("vif", "rapide").replace("\n", "\r\n")  # as a browser sends it
+    assert post(client, base + "/edit", {"text": edited, "version": "1"}).status_code == 303
+    assert client.get(base + "/export").text == SMALL.replace("vif", "rapide")
+    bad = post(client, base + "/edit", {"text": "version: [", "version": "2"})
+    assert bad.status_code == 422 and "version: [" in bad.text
+    assert client.get(base + "/export").text == SMALL.replace("vif", "rapide")
+
+
+def test_roles_on_campaigns(client: TestClient, other_client: TestClient, make_user: Any,
+                            owner: Any, login: Any, post: Any) -> None:
+    base = _import(client, post, owner.workspace_id, text=SMALL).headers["location"]
+    for role in ("reviewer", "client"):
+        other_client.cookies.clear()
+        made = make_user(f"{role}@example.org", workspace="Maison Æther", role=role)
+        login(other_client, made.email)
+        assert other_client.get(base).status_code == 200
+        assert other_client.get(base + "/export").text == SMALL
+        assert other_client.get(base + "/edit").status_code == 403
+        refused = post(other_client, base + "/edit", {"text": "x", "version": "1"})
+        assert refused.status_code == 403
+        assert post(other_client, f"/w/{owner.workspace_id}/campaigns",
+                    {"text": SMALL}).status_code == 403
+    assert client.get(base + "/export").text == SMALL
