@@ -65,6 +65,9 @@ class Settings:
     database_url: str = field(default="", metadata={
         "help": "the studio's database as an SQLAlchemy URL, e.g. "
                 "`postgresql+psycopg://user:pass@host/db`; empty uses SQLite in `data_dir`"})
+    upload_max_mb: int = field(default=8192, metadata={
+        "help": "largest rush the studio accepts, in megabytes (MiB); bigger uploads are "
+                "refused with HTTP 413 and nothing is kept"})
 
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}
