@@ -1,13 +1,19 @@
-"""Sample rushes made on the spot (no network): a behind-the-scenes clip with speech-like sound
-and its captions, shot "on a phone" (portrait, rotation metadata, variable frame rate).
+"""What ``coulisses demo`` makes on the spot (no network): sample rushes (a behind-the-scenes
+clip with speech-like sound and its captions), and the plan of a packaged example campaign.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coulisses.media.ffmpeg import Command, Runner
+
+if TYPE_CHECKING:
+    from coulisses.campaign.outputs import PlanFiles, Progress
+    from coulisses.platforms.spec import PlatformSpec
 
 DEMO_PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
 DURATION = 12
@@ -63,3 +69,34 @@ def make_rushes(folder: Path, runner: Runner) -> DemoRushes:
         runner.run(command)
     rushes.captions.write_text(srt_text(), encoding="utf-8")
     return rushes
+
+
+DEMO_CAMPAIGN = "casting-series-fr"
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    campaign: Path  # the example campaign file, written out to edit and plan again
+    files: PlanFiles
+
+
+def write_example_plan(out: Path, registry: Mapping[str, PlatformSpec], *, lang: str = "en",
+                       progress: Progress | None = None) -> DemoPlan:
+    """Write the packaged example campaign into ``out`` and its plan into ``out/plan``.
+
+    Raises:
+        OutputError (and leaves): ``out`` cannot be written.
+    """
+    from coulisses.campaign.health import check_health
+    from coulisses.campaign.load import load_campaign
+    from coulisses.campaign.outputs import write_plan
+    from coulisses.campaign.plan import build_plan
+    from coulisses.campaign.template import write_example
+
+    out.mkdir(parents=True, exist_ok=True)
+    campaign_file = write_example(out / f"{DEMO_CAMPAIGN}.yaml", DEMO_CAMPAIGN, force=True)
+    campaign = load_campaign(campaign_file, platform_ids=set(registry))
+    plan = build_plan(campaign, registry, lang)
+    files = write_plan(plan, out / "plan", check_health(campaign, lang=lang),
+                       source=str(campaign_file), lang=lang, progress=progress)
+    return DemoPlan(campaign=campaign_file, files=files)

@@ -9,6 +9,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "rendering": "rendering",
         "checking": "checking",
         "transcribing": "transcribing",
+        "writing plan": "writing plan",
+        "analysing": "analysing",
         "done": "done",
         "pass": "PASS",
         "fail": "FAIL",
@@ -19,6 +21,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "some_fail": "{n} variant(s) fail their platform checks: see the report.",
         "demo_intro": "coulisses demo: making sample rushes, then cutting them to {platforms}.",
         "demo_rushes": "Sample rushes",
+        "demo_plan": "Plan of the example campaign {name} ({file}):",
+        "demo_plan_files": "capture sheets|deliverables matrix|calendar (import it in your "
+                           "calendar app)|health report",
+        "demo_plan_again": "Edit the campaign, then plan it again: coulisses plan {file} "
+                           "--out {folder}",
         "interrupted": "interrupted: nothing unfinished was kept",
         "check_pass": "{file} passes the {platform} checks.",
         "check_fail": "{file} does not pass the {platform} checks:",
@@ -29,6 +36,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "rendering": "rendu",
         "checking": "vérification",
         "transcribing": "transcription",
+        "writing plan": "écriture du plan",
+        "analysing": "analyse",
         "done": "terminé",
         "pass": "OK",
         "fail": "ÉCHEC",
@@ -40,6 +49,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_intro": "démo coulisses : création de rushes d'exemple, puis déclinaison pour "
                       "{platforms}.",
         "demo_rushes": "Rushes d'exemple",
+        "demo_plan": "Plan de la campagne d'exemple {name} ({file}) :",
+        "demo_plan_files": "listes de captation|tableau des livrables|calendrier (à importer "
+                           "dans votre agenda)|bilan de santé",
+        "demo_plan_again": "Modifiez la campagne, puis refaites le plan : coulisses plan {file} "
+                           "--out {folder}",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",
         "check_pass": "{file} passe les contrôles {platform}.",
         "check_fail": "{file} ne passe pas les contrôles {platform} :",

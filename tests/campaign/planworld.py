@@ -36,7 +36,7 @@ series:
         people: [ana]
         deliverables:
           - {id: ep-1-tiktok, platform: tiktok, format: episode, duration_s: 45,
-             publish: 2026-06-10, caption: "Ça commence ; « enfin »"}
+             publish: 2026-06-10, status: approved, caption: "Ça commence ; « enfin »"}
 bts:
   - id: installation
     title: Installation du décor
@@ -48,7 +48,7 @@ bts:
     people: [ana, sam]
     deliverables:
       - {id: installation-reels, platform: instagram-reels, format: reel, duration_s: 30,
-         publish: 2026-06-12}
+         publish: 2026-06-12, publish_time: "18:30", status: in-edit}
       - {id: installation-tiktok, platform: tiktok, format: episode, duration_s: 20,
          publish: 2026-06-13}
   - id: fou-rire

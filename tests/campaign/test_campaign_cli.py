@@ -11,9 +11,10 @@ from campaignworld import healthy, to_yaml
 from clirun import error_line, run_cli
 from coulisses.campaign.health import check_health
 from coulisses.campaign.load import load_campaign
-from coulisses.campaign.template import json_schema
+from coulisses.campaign.template import example_names, example_text, json_schema, load_example
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "src" / "coulisses" / "campaign" / "data" / "examples"
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -115,7 +116,7 @@ def test_examples_are_valid_and_as_healthy_as_they_say(name: str, rules: list[st
 
 
 def test_the_casting_example_is_the_seed_done_right() -> None:
-    campaign = load_campaign(EXAMPLES / "casting-series-fr.yaml")
+    campaign = load_example("casting-series-fr")
     [series] = campaign.series
     assert campaign.language == "fr" and series.platform == "tiktok"
     assert series.episodes_planned == len(series.episodes) == 12
@@ -131,7 +132,7 @@ def test_the_docs_describe_every_key_and_rule() -> None:
     from coulisses.campaign import schema
     from coulisses.campaign.health import RULES
 
-    doc = (EXAMPLES.parent / "docs" / "campaign.md").read_text(encoding="utf-8")
+    doc = (REPO / "docs" / "campaign.md").read_text(encoding="utf-8")
     models = [m for m in vars(schema).values()
               if isinstance(m, type) and issubclass(m, BaseModel)
               and m.__module__ == schema.__name__ and not m.__name__.startswith("_")]
@@ -142,3 +143,59 @@ def test_the_docs_describe_every_key_and_rule() -> None:
             assert f"| `{name}` |" in section, (model.__name__, name)
     for rule_id in RULES:
         assert f"| `{rule_id}` |" in doc
+
+
+# --- the packaged examples ------------------------------------------------------------------
+
+
+def test_examples_are_packaged_once_and_pointed_to() -> None:
+    names = example_names()
+    assert names == sorted(p.stem for p in EXAMPLES.glob("*.yaml")) and len(names) == 3
+    # the repository's examples/ folder holds no second copy to drift: a README naming all and
+    # one link per packaged file
+    shown = sorted(p.name for p in (REPO / "examples").iterdir())
+    assert shown == sorted(["README.md", *(f"{n}.yaml" for n in names)])
+    for name in names:
+        link = REPO / "examples" / f"{name}.yaml"
+        assert link.is_symlink() and link.resolve() == (EXAMPLES / f"{name}.yaml").resolve()
+    readme = (REPO / "examples" / "README.md").read_text("utf-8")
+    doc = (REPO / "docs" / "campaign.md").read_text("utf-8")
+    for name in names:
+        assert f"`{name}`" in readme and f"`{name}`" in doc
+    # and the wheel ships them (setuptools package-data)
+    assert '"campaign/data/examples/*.yaml"' in (REPO / "pyproject.toml").read_text("utf-8")
+
+
+def test_examples_use_the_plan_fields() -> None:
+    for name in example_names():
+        campaign = load_example(name)
+        assert campaign.timezone == "Europe/Paris", name
+        assert any(p.publish_time for p in campaign.platforms), name
+        assert any(d.status != "planned" for _, d in campaign.deliverables()), name
+        assert any(day.wrap for day in campaign.shoot_days), name
+
+
+def test_new_writes_an_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "cites.yaml"
+    run = run_cli(capsys, "campaign", "new", target, "--example", "casting-series-fr")
+    assert run.rc == 0 and f"coulisses plan {target}" in run.out
+    assert target.read_text("utf-8") == example_text("casting-series-fr")
+    assert check_health(load_campaign(target)) == []
+    run = run_cli(capsys, "campaign", "new", target, "--example", "casting-series-fr")
+    assert run.rc == 4 and "--force" in error_line(run)
+
+
+def test_an_unknown_example_is_one_line_with_the_known_ones(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "campaign", "new", tmp_path / "a.yaml", "--example", "casting")
+    assert run.rc == 2
+    line = error_line(run)
+    assert "'casting'" in line and "casting-series-fr" in line
+    assert not (tmp_path / "a.yaml").exists()
+
+
+def test_examples_lists_them(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "campaign", "examples")
+    assert run.rc == 0
+    listed = [line.split(":")[0].strip() for line in run.out.splitlines()[1:]]
+    assert listed == example_names()

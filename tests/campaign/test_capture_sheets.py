@@ -51,6 +51,7 @@ def test_pdf_is_a_real_pdf_with_one_page_per_day_and_accents(tmp_path: Path) -> 
     assert all(not f.missing_glyphs for f in doc.fonts.values())  # every character printed
     # table cells wrap lines: compare without white space
     pages = ["".join(p.split()) for p in pdf_text(doc)]
+    capture.close_fonts(doc)
 
     def on(page: int, phrase: str) -> bool:
         return "".join(phrase.split()) in pages[page]

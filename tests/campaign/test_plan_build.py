@@ -16,7 +16,8 @@ from coulisses.campaign.outputs import FILES
 from coulisses.campaign.plan import build_plan
 from coulisses.platforms.registry import Registry, builtin_dir
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "src" / "coulisses" / "campaign" / "data"
+                   / "examples").glob("*.yaml"))
 
 
 def test_sheets_follow_shoot_days_and_people(tmp_path: Path) -> None:
@@ -97,3 +98,10 @@ def test_examples_plan(example: Path, tmp_path: Path) -> None:
 
     files = write_plan(plan, tmp_path / "plan")
     assert all(p.stat().st_size > 0 for p in files.files)
+    # the calendar imports cleanly: every event back, timed ones in the campaign's zone
+    events = Calendar.from_ical(files["calendar.ics"].read_bytes()).walk("VEVENT")
+    assert len(events) == len(plan.calendar)
+    timed = [e["DTSTART"] for e in events if "TZID" in e["DTSTART"].params]
+    assert timed and {t.params["TZID"] for t in timed} == {campaign.timezone}
+    assert any(str(e["CATEGORIES"].cats[0]) == "publish" for e in events
+               if "TZID" in e["DTSTART"].params)

@@ -70,7 +70,20 @@ def pdf_document(plan: Plan, lang: str = "en", created: datetime | None = None) 
 
 def to_pdf(plan: Plan, lang: str = "en", created: datetime | None = None) -> bytes:
     """The capture sheets as PDF bytes."""
-    return bytes(pdf_document(plan, lang, created).output())
+    pdf = pdf_document(plan, lang, created)
+    try:
+        return bytes(pdf.output())
+    finally:
+        close_fonts(pdf)
+
+
+def close_fonts(pdf: Any) -> None:
+    """Close the font files an ``fpdf.FPDF`` document keeps open (fpdf2 reads them lazily and
+    never closes them), so none is left for the garbage collector to warn about."""
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
 
 
 def _sheet_page(pdf: Any, plan: Plan, sheet: CaptureSheet, lang: str) -> None:

@@ -9,24 +9,29 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime
 
 from coulisses.campaign.plan import Deliverable, Plan
 from coulisses.campaign.templates import label
 
 CSV_COLUMNS = ("asset", "source_kind", "source", "title", "platform", "canvas", "aspect",
                "min_seconds", "max_seconds", "target_seconds", "due", "publish", "status",
-               "shoot_day")
+               "shoot_day", "timezone")
 
 
-def rows(deliverables: Sequence[Deliverable]) -> list[list[str]]:
-    """One row of text per deliverable, in the order of ``CSV_COLUMNS``."""
+def rows(deliverables: Sequence[Deliverable], timezone: str = "UTC") -> list[list[str]]:
+    """One row of text per deliverable, in the order of ``CSV_COLUMNS``; a timed publication
+    is ``YYYY-MM-DDTHH:MM`` in ``timezone`` (the campaign's)."""
     out = []
     for d in deliverables:
+        publish = "" if d.publish is None else (
+            d.publish.isoformat(timespec="minutes") if isinstance(d.publish, datetime)
+            else d.publish.isoformat())
         out.append([d.id, d.source_kind, d.source, d.title, d.platform, d.canvas, d.aspect,
                     f"{d.min_seconds:g}", f"{d.max_seconds:g}",
                     f"{d.target_seconds:g}" if d.target_seconds else "",
                     d.due.isoformat() if d.due else "",
-                    d.publish.isoformat() if d.publish else "", d.status, d.day])
+                    publish, d.status, d.day, timezone])
     return out
 
 
@@ -35,7 +40,7 @@ def to_csv(plan: Plan) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows(plan.deliverables))
+    writer.writerows(rows(plan.deliverables, plan.timezone or "UTC"))
     return buffer.getvalue()
 
 
@@ -58,4 +63,6 @@ def to_html(plan: Plan, lang: str = "en") -> str:
     names = {d.platform: d.platform_name for d in plan.deliverables}
     return render("deliverables.html", lang, page_title=f"{label(lang, 'deliverables_title')}"
                   f" · {plan.title}", campaign_title=plan.title, platforms=platforms,
-                  names=names, grid=grid, deliverables=plan.deliverables)
+                  names=names, grid=grid, deliverables=plan.deliverables,
+                  timezone=plan.timezone or "UTC",
+                  status=lambda d: label(lang, f"status_{d.status}"))

@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 
 from coulisses.campaign.positions import SourceMap, compose
 from coulisses.campaign.refs import check_refs, suggest
-from coulisses.campaign.schema import SLUG_PATTERN, Campaign
+from coulisses.campaign.schema import CLOCK_PATTERN, SLUG_PATTERN, Campaign
 from coulisses.errors import CampaignError
 
 MAX_BYTES = 1024 * 1024
@@ -176,12 +176,15 @@ def _located(err: ErrorDetails, source: SourceMap) -> CampaignError:
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_PATTERN:
         message = f"{_dotted(loc)}: {given!r} is not a valid id"
         hint = "ids use lower-case letters, digits and dashes, e.g. 'casting-day-1'"
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == CLOCK_PATTERN:
+        message = f"{_dotted(loc)}: {given!r} is not a time of day"
+        hint = "write times as HH:MM on 24 hours, e.g. \"18:30\""
     else:
         message = f"{_dotted(loc)}: {err['msg'][0].lower() + err['msg'][1:]}"
         if kind.endswith("_type") and given is not None:
             message += f", not {type(given).__name__} {_short(given)}"
-        desc = _description_at(loc)
-        hint = desc
+        # our own validators put their hint in the error's context
+        hint = str(ctx["hint"]) if ctx.get("hint") else _description_at(loc)
     return source.error(message, loc, hint=hint)
 
 

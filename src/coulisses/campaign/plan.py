@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from coulisses.campaign.schema import DUE_LEAD_DAYS
+
 if TYPE_CHECKING:
     from coulisses.campaign import schema
     from coulisses.campaign.schema import Campaign
@@ -110,7 +112,7 @@ class Deliverable:
     target_seconds: float | None = None
     due: date | None = None
     publish: Clock | None = None
-    status: str = "planned"
+    status: str = "planned"  # planned, in-edit, in-review, approved, published
     day: str = ""  # shoot day the footage comes from
     people: tuple[str, ...] = ()
     music: tuple[str, ...] = ()
@@ -125,6 +127,13 @@ class Deliverable:
     def duration_label(self) -> str:
         limits = f"{self.min_seconds:g}-{self.max_seconds:g} s"
         return f"{self.target_seconds:g} s ({limits})" if self.target_seconds else limits
+
+    @property
+    def publish_label(self) -> str:
+        """The publication as text: ``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM`` (campaign's zone)."""
+        if isinstance(self.publish, datetime):
+            return self.publish.strftime("%Y-%m-%d %H:%M")
+        return self.publish.isoformat() if self.publish else ""
 
 
 @dataclass(frozen=True)
@@ -200,7 +209,6 @@ def to_json(plan: Plan) -> dict[str, Any]:
 
 # --- Campaign -> Plan ------------------------------------------------------------------------
 
-DUE_LEAD_DAYS = 2  # an asset is due this many days before it is published
 SHOOT_HOURS = 10  # length of a shoot day when only the call time is known
 
 
@@ -234,8 +242,8 @@ def build_plan(campaign: Campaign, registry: Mapping[str, PlatformSpec],
             day=day.id, date=day.date,
             location=", ".join(x for x in (place.name, place.address) if x) if place
             else day.location,
-            call_time=_hhmm(day.call), people=tuple(by_person.get(p) or Person(p, p)
-                                                    for p in who),
+            call_time=_hhmm(day.call), wrap_time=_hhmm(day.wrap),
+            people=tuple(by_person.get(p) or Person(p, p) for p in who),
             items=on_day, notes="\n".join(x for x in (day.notes, place.notes if place else None)
                                           if x)))
     unscheduled = tuple(it for it, bts in zip(items, campaign.bts, strict=True)
@@ -248,8 +256,7 @@ def build_plan(campaign: Campaign, registry: Mapping[str, PlatformSpec],
 
 
 def _timezone(campaign: Campaign) -> str:
-    # the file format has no time zone yet: UTC until it does
-    return str(getattr(campaign, "timezone", None) or "UTC")
+    return campaign.timezone or "UTC"
 
 
 def _hhmm(value: str | None) -> time | None:
@@ -288,16 +295,21 @@ def _deliverables(campaign: Campaign,
         ("episode", e.id, f"{s.title} #{e.number}: {e.title}", e)
         for s in campaign.series for e in s.episodes]
     sources += [("bts", b.id, b.title, b) for b in campaign.bts]
+    usual = {p.platform: p.publish_time for p in campaign.platforms}
     for kind, source_id, title, parent in sources:
         for d in parent.deliverables:
             spec = registry[d.platform]
-            due = d.publish - timedelta(days=DUE_LEAD_DAYS) if d.publish else None
+            due = d.due or (d.publish - timedelta(days=DUE_LEAD_DAYS) if d.publish else None)
+            at = _hhmm(d.publish_time or usual.get(d.platform))
+            publish: Clock | None = (datetime.combine(d.publish, at) if d.publish and at
+                                     else d.publish)
             out.append(Deliverable(
                 id=d.id, source=source_id, source_kind=kind, title=title, platform=d.platform,
                 platform_name=spec.name, width=spec.canvas.width, height=spec.canvas.height,
                 aspect=spec.canvas.aspect, min_seconds=spec.duration.min_seconds,
                 max_seconds=spec.duration.max_seconds, target_seconds=d.duration_s, due=due,
-                publish=d.publish, day=parent.shoot_day or "", people=parent.people,
+                publish=publish, status=d.status, day=parent.shoot_day or "",
+                people=parent.people,
                 music=parent.music, caption=d.caption or "", format=d.format))
     return tuple(out)
 
@@ -311,7 +323,8 @@ def _calendar(plan: Plan, lang: str) -> tuple[CalendarEntry, ...]:
         end: Clock
         if sheet.call_time is not None:
             start = datetime.combine(sheet.date, sheet.call_time)
-            end = start + timedelta(hours=SHOOT_HOURS)
+            end = (datetime.combine(sheet.date, sheet.wrap_time) if sheet.wrap_time
+                   else start + timedelta(hours=SHOOT_HOURS))
         else:
             start, end = sheet.date, sheet.date + timedelta(days=1)
         what = "\n".join(f"- {it.title or it.what} ({it.kind})" for it in sheet.items)

@@ -4,7 +4,8 @@ Public models: ``Campaign`` (the file), ``Brand``, ``Period``, ``Objective``, ``
 ``Series``, ``Episode``, ``BtsItem``, ``Deliverable``, ``PlatformPlan``, ``Format``,
 ``Cadence``, ``ShootDay``, ``Location``, ``Person``, ``Release``, ``Guardian``, ``Music``,
 ``Licence``; the literal types ``Goal``, ``BtsKind``, ``CaptureStyle``, ``Role``, ``Consent``,
-``LicenceStatus``, ``Comparator``, ``KpiScope``; and ``Slug`` (the id pattern).
+``LicenceStatus``, ``Comparator``, ``KpiScope``, ``Status``; ``Slug`` (the id pattern) and
+``ClockTime`` (HH:MM).
 
 Links are by id and are checked after validation (``coulisses.campaign.refs``); platform ids
 are the registry's (``coulisses platforms``). ``Campaign.where(loc)`` gives the line and column
@@ -16,7 +17,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from coulisses.campaign.positions import Loc, SourceMap
 
@@ -27,6 +37,8 @@ PlatformId = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=64,
                                   description="a platform id from `coulisses platforms`")]
 Text = Annotated[str, Field(max_length=4000)]
 Seconds = Annotated[float, Field(gt=0, le=36000, description="a duration in seconds")]
+CLOCK_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+ClockTime = Annotated[str, Field(pattern=CLOCK_PATTERN, description="a time of day, HH:MM")]
 
 Goal = Literal["awareness", "acquisition", "conversion", "retention", "credibility"]
 BtsKind = Literal["preparation", "craft", "effort", "failure", "doubt", "laughter", "teaser",
@@ -37,6 +49,34 @@ Consent = Literal["granted", "pending", "refused", "none"]
 LicenceStatus = Literal["licensed", "pending", "refused", "none"]
 Comparator = Literal[">=", ">", "<=", "<", "="]
 KpiScope = Literal["all", "campaign", "bts"]
+Status = Literal["planned", "in-edit", "in-review", "approved", "published"]
+DUE_LEAD_DAYS = 2  # an asset is due this many days before it is published, unless it says
+
+
+def check_zone(name: str) -> str:
+    """``name`` when it is an IANA time zone (or UTC), in its canonical spelling.
+
+    Raises:
+        PydanticCustomError: an unknown zone, with a "did you mean" hint.
+    """
+    import zoneinfo
+
+    if name.upper() == "UTC":
+        return "UTC"
+    try:
+        zoneinfo.ZoneInfo(name)
+        return name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        pass
+    import difflib
+
+    known = sorted(zoneinfo.available_timezones())
+    exact = [z for z in known if z.lower() == name.lower()]
+    close = exact or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise PydanticCustomError("unknown_time_zone", "'{zone}' is not a time zone", {
+        "zone": name, "hint": hint + "use an IANA name such as Europe/Paris, "
+                                     "America/New_York or UTC"})
 
 
 class _Model(BaseModel):
@@ -107,7 +147,34 @@ class Deliverable(_Model):
     format: Slug = Field(description="id of a format planned for that platform")
     duration_s: Seconds = Field(description="planned length in seconds")
     publish: dt.date | None = Field(default=None, description="publication date, YYYY-MM-DD")
+    publish_time: ClockTime | None = Field(default=None, description=(
+        "time it goes out, HH:MM in the campaign's time zone; default: the platform's "
+        "publish_time, else the whole day"))
+    due: dt.date | None = Field(default=None, description=(
+        f"day the finished video is due; default: {DUE_LEAD_DAYS} days before publication"))
+    status: Status = Field(default="planned", description=(
+        "where it stands: planned, in-edit, in-review, approved or published"))
     caption: Text | None = Field(default=None, description="working caption or hook")
+
+    @field_validator("publish_time")
+    @classmethod
+    def _time_needs_a_date(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and "publish" in info.data and info.data["publish"] is None:
+            raise PydanticCustomError("time_without_date", "a publish time needs a publish "
+                                      "date", {"hint": "add `publish: YYYY-MM-DD`"})
+        return value
+
+    @field_validator("due")
+    @classmethod
+    def _due_before_publish(cls, value: dt.date | None,
+                            info: ValidationInfo) -> dt.date | None:
+        publish = info.data.get("publish")
+        if value is not None and publish is not None and value > publish:
+            raise PydanticCustomError(
+                "due_after_publish", "due on {due}, after its publication on {publish}",
+                {"due": value.isoformat(), "publish": publish.isoformat(),
+                 "hint": "a video is due on or before the day it is published"})
+        return value
 
 
 class Episode(_Model):
@@ -185,6 +252,9 @@ class PlatformPlan(_Model):
     cadence: Cadence | None = Field(default=None, description="publishing rhythm")
     bts_max_seconds: Seconds | None = Field(default=None, description=(
         "longest a BTS video should be here; default: the platform's sweet spot"))
+    publish_time: ClockTime | None = Field(default=None, description=(
+        "usual time posts go out here, HH:MM in the campaign's time zone; a deliverable's "
+        "own publish_time wins"))
 
 
 class Location(_Model):
@@ -202,9 +272,22 @@ class ShootDay(_Model):
     id: Slug
     date: dt.date = Field(description="YYYY-MM-DD")
     location: Slug = Field(description="id of the location")
-    call: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
-                             description="crew call time, HH:MM (quote it: \"08:30\")")
+    call: ClockTime | None = Field(default=None, description="crew call time, HH:MM")
+    wrap: ClockTime | None = Field(default=None, description=(
+        "when the day ends, HH:MM, after the call; default: 10 hours after the call"))
     notes: Text | None = Field(default=None, description="what the day is for")
+
+    @field_validator("wrap")
+    @classmethod
+    def _wrap_after_call(cls, value: str | None, info: ValidationInfo) -> str | None:
+        call = info.data.get("call")
+        if value is not None and call is not None and value <= call:
+            raise PydanticCustomError(
+                "wrap_before_call", "wrap {wrap} is not after the call time {call}",
+                {"wrap": value, "call": call,
+                 "hint": "a shoot day wraps on the day it starts; for a night shoot, "
+                         "end it at 23:59 and add the next day"})
+        return value
 
 
 class Release(_Model):
@@ -271,6 +354,9 @@ class Campaign(_Model):
     name: Text = Field(min_length=1, description="the campaign's name")
     language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$",
                           description="language of the content, e.g. fr or en-GB")
+    timezone: str = Field(default="UTC", max_length=64, description=(
+        "IANA time zone of the file's times (call, wrap, publish), e.g. Europe/Paris; "
+        "default UTC"))
     brand: Brand = Field(description="the brand")
     period: Period = Field(description="when it runs")
     summary: Text | None = Field(default=None, description="the idea in two sentences")
@@ -288,6 +374,11 @@ class Campaign(_Model):
     music: tuple[Music, ...] = Field(default=(), description="tracks and their licences")
 
     _source: SourceMap | None = PrivateAttr(default=None)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_zone(value)
 
     @property
     def source(self) -> SourceMap | None:

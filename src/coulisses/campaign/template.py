@@ -1,4 +1,7 @@
-"""The commented starting file that ``coulisses campaign new`` writes, and the JSON Schema."""
+"""The files ``coulisses campaign new`` writes (the commented starter, or one of the packaged
+examples) and the JSON Schema. The examples live in ``campaign/data/examples/``, shipped in the
+wheel; the repository's ``examples/`` folder only points to them.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,53 @@ import os
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coulisses.errors import OutputError, UnwritableOutputError, UsageError
 
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from importlib.resources.abc import Traversable
+
+    from coulisses.campaign.schema import Campaign
+
 STARTERS = {"en": "starter.yaml", "fr": "starter.fr.yaml"}
+
+
+def _examples() -> Traversable:
+    return resources.files("coulisses.campaign") / "data" / "examples"
+
+
+def example_names() -> list[str]:
+    """The packaged example campaigns, by name (the file name without ``.yaml``)."""
+    return sorted(f.name.removesuffix(".yaml") for f in _examples().iterdir()
+                  if f.name.endswith(".yaml"))
+
+
+def example_text(name: str) -> str:
+    """The packaged example campaign ``name``, e.g. ``casting-series-fr``.
+
+    Raises:
+        UsageError: no example of that name.
+    """
+    known = example_names()
+    stem = name.removesuffix(".yaml")
+    if stem not in known:
+        raise UsageError(f"no example campaign {name!r}", hint="known: " + ", ".join(known))
+    return (_examples() / f"{stem}.yaml").read_text(encoding="utf-8")
+
+
+def load_example(name: str, *, platform_ids: Collection[str] | None = None) -> Campaign:
+    """The packaged example campaign ``name``, loaded and validated (errors name it).
+
+    Raises:
+        UsageError: no example of that name.
+        CampaignError: it does not validate against ``platform_ids``.
+    """
+    from coulisses.campaign.load import loads_campaign
+
+    stem = name.removesuffix(".yaml")
+    return loads_campaign(example_text(stem), f"{stem}.yaml", platform_ids=platform_ids)
 
 
 def starter_text(lang: str = "en") -> str:
@@ -32,7 +78,25 @@ def write_starter(target: Path, *, lang: str = "en", force: bool = False) -> Pat
         UsageError: unknown language.
         OutputError: the file exists (without ``force``), or its folder cannot be written.
     """
-    text = starter_text(lang)
+    return write_text(target, starter_text(lang), force=force)
+
+
+def write_example(target: Path, name: str, *, force: bool = False) -> Path:
+    """Write the packaged example ``name`` at ``target``, as ``write_starter`` does.
+
+    Raises:
+        UsageError: no example of that name.
+        OutputError: as ``write_starter``.
+    """
+    return write_text(target, example_text(name), force=force)
+
+
+def write_text(target: Path, text: str, *, force: bool = False) -> Path:
+    """Write ``text`` at ``target`` atomically; never overwrite without ``force``.
+
+    Raises:
+        OutputError: the file exists (without ``force``), or its folder cannot be written.
+    """
     if target.exists() and not force:
         raise OutputError(f"{target} already exists", path=target,
                           hint="choose another name, or pass --force to replace it")

@@ -13,6 +13,10 @@ from coulisses.settings import load_settings
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "written": "Wrote {file}: edit it, then run `coulisses campaign validate {file}`.",
+        "example_written": "Wrote the example {name} to {file}: check it with `coulisses "
+                           "campaign validate {file}`, plan it with `coulisses plan {file}`.",
+        "examples": "Example campaigns (write one with `coulisses campaign new FILE "
+                    "--example NAME`):",
         "valid": "{file} is valid: {errors} error(s), {warnings} warning(s), {infos} note(s) "
                  "in the health report.",
         "healthy": "{file} is valid and healthy.",
@@ -22,6 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "written": "{file} écrit : modifiez-le, puis lancez `coulisses campaign validate {file}`.",
+        "example_written": "Exemple {name} écrit dans {file} : vérifiez-le avec `coulisses "
+                           "campaign validate {file}`, planifiez-le avec `coulisses plan "
+                           "{file}`.",
+        "examples": "Campagnes d'exemple (pour en écrire une : `coulisses campaign new "
+                    "FICHIER --example NOM`) :",
         "valid": "{file} est valide : {errors} erreur(s), {warnings} avertissement(s), "
                  "{infos} remarque(s) dans le bilan de santé.",
         "healthy": "{file} est valide et en bonne santé.",
@@ -39,7 +48,8 @@ def _t(lang: str, key: str, **values: object) -> str:
 
 campaign_app = typer.Typer(
     name="campaign", no_args_is_help=True,
-    help="The campaign file: start one, validate it with its health report, print its schema.")
+    help="The campaign file: start one (or an example), validate it with its health report, "
+         "print its schema.")
 
 
 def register(app: typer.Typer) -> None:
@@ -51,12 +61,29 @@ def new_cmd(
     file: Path = typer.Argument(..., help="campaign file to write, e.g. campaign.yaml"),
     lang: str = typer.Option("en", "--lang", help="language of the comments: en or fr"),
     force: bool = typer.Option(False, "--force", help="replace the file if it exists"),
+    example: str | None = typer.Option(None, "--example", help="write this packaged example "
+                                       "instead (see `coulisses campaign examples`)"),
 ) -> None:
-    """Write a commented starting campaign file that validates."""
-    from coulisses.campaign.template import write_starter
+    """Write a commented starting campaign file that validates (or one of the examples)."""
+    from coulisses.campaign.template import write_example, write_starter
 
+    if example is not None:
+        write_example(file, example, force=force)
+        typer.echo(_t(load_settings().lang, "example_written", name=example, file=file))
+        return
     write_starter(file, lang=lang, force=force)
     typer.echo(_t(load_settings().lang, "written", file=file))
+
+
+@campaign_app.command("examples")
+def examples_cmd() -> None:
+    """List the example campaigns that come with coulisses."""
+    from coulisses.campaign.template import example_names, example_text
+
+    typer.echo(_t(load_settings().lang, "examples"))
+    for name in example_names():
+        first = example_text(name).splitlines()[0].lstrip("# ").rstrip(",")
+        typer.echo(f"  {name}: {first}")
 
 
 @campaign_app.command("validate")

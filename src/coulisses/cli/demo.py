@@ -1,13 +1,18 @@
-"""``coulisses demo``: make sample rushes and cut them to four platforms, no network needed."""
+"""``coulisses demo``: make sample rushes and cut them to four platforms, then plan an example
+campaign; no network needed."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from coulisses.i18n import text
 from coulisses.settings import load_settings
+
+if TYPE_CHECKING:
+    from coulisses.demo import DemoPlan
 
 
 def register(app: typer.Typer) -> None:
@@ -19,10 +24,11 @@ def demo_cmd(
     preset: str | None = typer.Option(None, "--preset", help="final or draft"),
 ) -> None:
     """Make sample rushes, cut them to TikTok, Instagram feed, LinkedIn and YouTube with
-    captions, check every output, and say where everything is."""
+    captions, check every output, plan an example campaign (capture sheets, deliverables,
+    calendar, health report), and say where everything is."""
     from coulisses.cli.cut import print_result
     from coulisses.cli.progress import progress_bar
-    from coulisses.demo import DEMO_PLATFORMS, make_rushes
+    from coulisses.demo import DEMO_PLATFORMS, make_rushes, write_example_plan
     from coulisses.errors import QCFailedError
     from coulisses.media.ffmpeg import SubprocessRunner
     from coulisses.platforms.registry import Registry
@@ -31,15 +37,39 @@ def demo_cmd(
 
     settings = load_settings(preset=preset)
     runner = SubprocessRunner(settings.ffmpeg or None)
+    registry = Registry.load(settings.platform_dirs)
     typer.echo(text(settings.lang, "demo_intro", platforms=DEMO_PLATFORMS.replace(",", ", ")))
+
+    # 1. sample rushes, made on the spot
     rushes = make_rushes(out / "rushes", runner)
     typer.echo(f"{text(settings.lang, 'demo_rushes')}: {rushes.landscape}")
+
+    # 2. cut them to four platforms, with captions, checked
     options = CutOptions(preset="draft" if settings.preset == "draft" else "final")
     with progress_bar(settings.lang) as bar:
         result = cut(rushes.landscape, DEMO_PLATFORMS, out / "cuts", options=options,
                      captions=rushes.captions, timeline_formats=["otio", "fcp7xml"],
-                     registry=Registry.load(settings.platform_dirs), runner=runner,
-                     progress=bar)
+                     registry=registry, runner=runner, progress=bar)
     print_result(result, settings.lang)
+
+    # 3. the plan of an example campaign: capture sheets, deliverables, calendar, health
+    with progress_bar(settings.lang) as bar:
+        planned = write_example_plan(out, registry, lang=settings.lang, progress=bar)
+    print_plan(planned, settings.lang)
+
     if not result.passed:
         raise QCFailedError("the demo's outputs do not all pass their checks")
+
+
+def print_plan(planned: DemoPlan, lang: str) -> None:
+    """Say where the plan's files are: sheets, matrix, calendar, health report."""
+    from coulisses.demo import DEMO_CAMPAIGN
+
+    files = planned.files
+    typer.echo(text(lang, "demo_plan", name=DEMO_CAMPAIGN, file=planned.campaign))
+    names = text(lang, "demo_plan_files").split("|")
+    shown = (("capture.pdf", "capture.html"), ("deliverables.html", "deliverables.csv"),
+             ("calendar.ics",), ("health.html",))
+    for name, paths in zip(names, shown, strict=True):
+        typer.echo(f"  {name}: " + ", ".join(str(files[p]) for p in paths))
+    typer.echo(text(lang, "demo_plan_again", file=planned.campaign, folder=files.folder))

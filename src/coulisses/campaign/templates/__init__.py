@@ -34,6 +34,9 @@ LABELS: dict[str, dict[str, str]] = {
         "nobody": "nobody", "tbc": "to be confirmed", "unscheduled": "Not scheduled yet",
         "cal_shoot": "{title}: shoot {day}", "cal_due": "Due: {asset} ({platform}, {canvas})",
         "cal_publish": "Publish on {platform}: {title}", "untagged": "Rushes not tagged",
+        "status_planned": "planned", "status_in-edit": "in edit",
+        "status_in-review": "in review", "status_approved": "approved",
+        "status_published": "published",
     },
     "fr": {
         "capture_title": "Liste de captation BTS", "day": "Jour de tournage", "date": "Date",
@@ -56,6 +59,9 @@ LABELS: dict[str, dict[str, str]] = {
         "cal_shoot": "{title} : tournage {day}",
         "cal_due": "À livrer : {asset} ({platform}, {canvas})",
         "cal_publish": "Publication {platform} : {title}", "untagged": "Rushes non étiquetés",
+        "status_planned": "prévu", "status_in-edit": "au montage",
+        "status_in-review": "en relecture", "status_approved": "validé",
+        "status_published": "publié",
     },
 }
 
