@@ -11,6 +11,14 @@ CREATE TABLE IF NOT EXISTS imports (
     rows_read    BIGINT NOT NULL,
     rows_stored  BIGINT NOT NULL
 );
+-- Added by the importer (nullable, so stores made before them still open): what the import
+-- changed, the export's as-of date, the days it flagged as partial and its warnings.
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS as_of DATE;               -- day the export was made
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS values_new BIGINT;        -- values not stored before
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS values_changed BIGINT;    -- values it updated
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS values_unchanged BIGINT;  -- values already equal
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS partial_days VARCHAR;     -- ISO days, comma-separated
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS warnings VARCHAR;         -- one per line
 
 -- One row per published post (a video, reel, short, page post), as the platform identifies it.
 CREATE TABLE IF NOT EXISTS posts (

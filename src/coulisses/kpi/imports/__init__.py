@@ -1,0 +1,1 @@
+"""Readers of each platform's analytics exports: detect, parse cells, stream rows."""
