@@ -1,7 +1,8 @@
 """Every route with a workspace or an item in its path refuses other workspaces' users.
 
-The routes are enumerated from the app, so a route added later without a membership check
-fails here automatically. Workspace A's items are created first (they hold the low ids);
+The routes are enumerated from the app's router tree (and its OpenAPI schema), so a route added
+later without a membership check fails here automatically, even one left out of the schema.
+Workspace A's items are created first (they hold the low ids);
 user B, owner of workspace B, tries each route with A's ids, for reading and for writing (with
 a valid CSRF token), and A's data is unchanged afterwards.
 """
@@ -9,9 +10,10 @@ a valid CSRF token), and A's data is unchanged afterwards.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -23,15 +25,40 @@ PUBLIC = {"/", "/login", "/signup", "/logout", "/api/health", "/api/openapi.json
 SMALL = "version: 1\nid: a\nname: A\n"
 
 
-def _routes(app: FastAPI) -> list[tuple[str, str]]:
-    """(method, path) of every route: FastAPI includes routers lazily, so read its schema,
-    plus any plain route of the app itself."""
-    found = {(m.upper(), path) for path, ops in app.openapi()["paths"].items() for m in ops}
-    for route in app.routes:
+def _walk(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, str, bool]]:
+    """(method, path, in schema) of every API route, through included routers: recent FastAPI
+    includes them lazily, so ``app.routes`` holds the routers, not their routes."""
+    for route in routes:
         if isinstance(route, APIRoute):
-            found |= {(m, route.path) for m in route.methods - {"HEAD"}}
+            for method in route.methods:
+                yield method, prefix + route.path, route.include_in_schema
+            continue
+        included = getattr(route, "original_router", None)  # FastAPI's lazy include
+        if included is not None:
+            context = getattr(route, "include_context", None)
+            yield from _walk(included.routes, prefix + str(getattr(context, "prefix", "")))
+
+
+def _routes(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path) of every route: the router tree's, and the schema's for good measure."""
+    found = {(m.upper(), path) for path, ops in app.openapi()["paths"].items() for m in ops}
+    found |= {(m, path) for m, path, _ in _walk(app.routes)}
     assert len(found) > 20
     return sorted(found)
+
+
+def test_the_route_walk_sees_hidden_routes_in_included_routers() -> None:
+    inner = APIRouter(prefix="/inner")
+
+    @inner.get("/w/{workspace_id}/hidden", include_in_schema=False)
+    def hidden(workspace_id: int) -> None: ...
+
+    outer = APIRouter()
+    outer.include_router(inner, prefix="/outer")
+    app = FastAPI()
+    app.include_router(outer)
+    assert ("GET", "/outer/inner/w/{workspace_id}/hidden", False) in set(_walk(app.routes))
+    assert app.openapi()["paths"] == {}  # the schema alone would have missed it
 
 
 def _seed_a(app: FastAPI, make_user: Any) -> dict[str, Any]:
@@ -80,6 +107,8 @@ def test_no_route_lets_workspace_b_reach_workspace_a(app: FastAPI, client: TestC
                                       headers={"x-csrf-token": token})
         assert response.status_code in (403, 404), f"{method} {path}: {response.status_code}"
         checked.append((method, path))
+    with_parameters = {(m, path) for m, path, _ in _walk(app.routes) if "{" in path}
+    assert with_parameters <= set(checked), "routes with a parameter were not checked"
     assert ("GET", "/w/{workspace_id}/campaigns/{campaign_id}") in checked
     assert ("POST", "/w/{workspace_id}/members/{membership_id}/remove") in checked
     assert ("GET", "/api/jobs/{job_id}") in checked

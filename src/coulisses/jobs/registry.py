@@ -2,7 +2,8 @@
 
 A handler receives the job's payload and a ``progress(fraction, message)`` callback, and may
 return a JSON-serialisable dict kept as the job's result. ``current()`` tells it which job,
-workspace and settings it runs for.
+workspace and settings it runs for. ``@on_finish("render")`` registers what applies a finished
+job's outcome to the database, in a session of its own, as soon as the job ends.
 """
 
 from __future__ import annotations
@@ -10,15 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coulisses.errors import UsageError
 from coulisses.settings import Settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from coulisses.store.tables import Job
+
 Progress = Callable[[float, str], None]
 Handler = Callable[[dict[str, Any], Progress], "dict[str, Any] | None"]
 
+FinishHook = Callable[["Session", "Job", Settings], None]
+
 HANDLERS: dict[str, Handler] = {}
+FINISH_HOOKS: dict[str, FinishHook] = {}
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,19 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def on_finish(kind: str) -> Callable[[FinishHook], FinishHook]:
+    """Register ``function(session, job, settings)``, called by the worker once a job of
+    ``kind`` is done or failed (the last one wins). It must be idempotent: a page may apply
+    the same outcome on read, and a crash between the job's end and the hook leaves that to
+    the page."""
+
+    def register(function: FinishHook) -> FinishHook:
+        FINISH_HOOKS[kind] = function
         return function
 
     return register

@@ -2,7 +2,9 @@
 
 The app's lifespan starts one per server process; tests call ``run_once`` directly. While a
 handler runs, a heartbeat keeps the claim alive; a crash leaves a stale heartbeat, and the next
-start (or any live worker) puts the job back in the queue.
+start (or any live worker) puts the job back in the queue. Once a job ends, its kind's
+``on_finish`` hook applies the outcome in a session of its own; chores registered with
+``every`` (sweeping abandoned uploads) run between jobs.
 """
 
 from __future__ import annotations
@@ -13,16 +15,25 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from coulisses.errors import CoulissesError
 from coulisses.jobs import queue
-from coulisses.jobs.registry import JobContext, _reset_current, _set_current, lookup
+from coulisses.jobs.registry import FINISH_HOOKS, JobContext, _reset_current, _set_current, lookup
 from coulisses.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Chore:
+    seconds: float
+    function: Callable[[], object]
+    due: float  # time.monotonic() of the next run
 
 
 class Worker:
@@ -39,6 +50,23 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._chores: list[_Chore] = []
+
+    def every(self, seconds: float, function: Callable[[], object]) -> None:
+        """Run ``function`` in the worker's thread every ``seconds``, first ``seconds`` from now."""
+        self._chores.append(_Chore(float(seconds), function, time.monotonic() + seconds))
+
+    def run_chores(self, *, force: bool = False) -> None:
+        """Run the chores that are due (all of them with ``force``); a failing one is logged."""
+        now = time.monotonic()
+        for chore in self._chores:
+            if force or now >= chore.due:
+                chore.due = now + chore.seconds
+                try:
+                    chore.function()
+                except Exception:  # a chore must not stop the jobs
+                    log.exception("job worker: chore %s failed",
+                                  getattr(chore.function, "__name__", "?"))
 
     def recover(self) -> int:
         """Re-queue jobs left running by a worker that stopped beating; returns how many."""
@@ -86,7 +114,25 @@ class Worker:
             beater.join()
         with self.sessions() as session:
             queue.finish(session, job_id, self.name, result=result, error=error)
+        self.apply(job_id, kind)
         return job_id
+
+    def apply(self, job_id: int, kind: str) -> None:
+        """Run the kind's ``on_finish`` hook on the ended job; a failure is logged, and the
+        pages that read the job apply it instead."""
+        hook = FINISH_HOOKS.get(kind)
+        if hook is None:
+            return
+        from coulisses.store.tables import Job
+
+        try:
+            with self.sessions() as session:
+                job = session.get(Job, job_id)
+                if job is not None and job.status in ("done", "failed"):
+                    hook(session, job, self.settings)
+                    session.commit()
+        except Exception:
+            log.exception("job %s (%s): applying its outcome failed", job_id, kind)
 
     def run_until_empty(self, limit: int = 1000) -> list[int]:
         """Run queued jobs until none is left (or ``limit``); their ids."""
@@ -105,6 +151,7 @@ class Worker:
                 if time.monotonic() >= next_recovery:
                     self.recover()
                     next_recovery = time.monotonic() + self.stale_after.total_seconds() / 2
+                self.run_chores()
                 if self.run_once() is None:
                     self._stop.wait(self.poll_seconds)
             except Exception:  # the database went away for a moment: try again later

@@ -221,7 +221,7 @@ def compute(table: PostTable, dims: Sequence[str] = (), where: str = "TRUE") -> 
     groups = []
     for row in rows:
         key: Key = tuple(row[: len(cols)])
-        n_total, platforms = int(row[len(cols)]), list(row[len(cols) + 1])
+        n_total, platforms = int(row[len(cols)]), list(row[len(cols) + 1] or [])
         values = []
         for i, k in enumerate(post_kpis):
             s_num, s_den, n, n_est, mean, counts = row[len(cols) + 2 + 6 * i:len(cols) + 8 + 6 * i]

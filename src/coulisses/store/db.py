@@ -1,7 +1,10 @@
 """Engines, sessions and migrations: SQLite in the data folder by default, PostgreSQL by URL.
 
 ``open_database(url)`` makes the engine and brings the schema to Alembic's head; the web app
-and the job worker share the engine and take short sessions from ``sessionmaker``.
+and the job worker share the engine and take short sessions from ``sessionmaker``. The pool
+holds a connection for every server thread (``SERVER_THREADS``, the size the app gives its
+thread pool) plus the job worker's, so a request never waits on the pool for a thread that is
+itself waiting for a connection.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from coulisses.errors import OutputError, UsageError
 from coulisses.settings import Settings
 
 HERE = Path(__file__).resolve().parent
+SERVER_THREADS = 40  # threads running sync routes (anyio's default; the app sets it to this)
+POOL_SIZE = SERVER_THREADS + 4  # + the job worker, its heartbeat and the upkeep on start
+POOL_OVERFLOW = 8  # scripts or tests sharing the engine; past this, wait ``POOL_TIMEOUT``
+POOL_TIMEOUT = 30
+SQLITE_BUSY_MS = 30000  # a writer waits this long for another's lock before failing
 
 
 def default_url(settings: Settings) -> str:
@@ -30,31 +38,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL's safe setting: no fsync per commit
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
+    """An engine for ``url``, its pool sized to the server's threads; SQLite gets WAL, foreign
+    keys and a busy timeout.
 
     Raises:
         UsageError: the URL cannot be understood or its driver is missing.
         OutputError: the SQLite folder cannot be created.
     """
     try:
+        pool: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW,
+                                "pool_timeout": POOL_TIMEOUT}
         if url.startswith("sqlite"):
-            path = url.split(":///", 1)[-1]
-            if path and path != ":memory:":
+            path = url.split(":///", 1)[-1].split("?", 1)[0]
+            if not path or path == ":memory:":
+                pool = {}  # one in-memory database: SQLAlchemy's own pool for it
+            else:
                 try:
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise OutputError(f"cannot create the database folder ({exc})",
                                       path=Path(path).parent) from None
             engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                      "timeout": 30})
+                                                      "timeout": SQLITE_BUSY_MS / 1000},
+                                   **pool)
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, **pool)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise UsageError(f"database URL cannot be used: {type(exc).__name__}",
                          hint="e.g. sqlite:///studio.sqlite3 or "

@@ -26,6 +26,7 @@ ROUTERS = ("auth", "workspaces", "campaigns", "results", "jobs", "api_core")
 OPTIONAL_ROUTERS = ("rushes", "uploads", "cuts", "review", "search")
 OPTIONAL_MODULES = ("coulisses.web.media_jobs",)
 STATIC = Path(__file__).resolve().parent / "static"
+SWEEP_EVERY = 30 * 60  # seconds between sweeps of abandoned uploads (also one on start)
 
 
 class SecurityMiddleware:
@@ -97,9 +98,21 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from anyio import to_thread
+
+        from coulisses.store.db import SERVER_THREADS
+        from coulisses.web.upload_store import MB, UploadStore
+
+        # the pool has a connection for each of these threads (store/db.py)
+        to_thread.current_default_thread_limiter().total_tokens = SERVER_THREADS
+        uploads = UploadStore(settings.data_dir, settings.upload_max_mb * MB)
+        swept = await to_thread.run_sync(uploads.sweep)
+        if swept:
+            log.info("removed %d abandoned uploads", swept)
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
         if worker is not None:
+            worker.every(SWEEP_EVERY, uploads.sweep)
             worker.start()
         try:
             yield

@@ -9,9 +9,11 @@ one of them as the ``csrf_token`` field or the ``X-CSRF-Token`` header, and a cr
 from __future__ import annotations
 
 import hmac
+from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
@@ -53,33 +55,42 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
 
 
-async def csrf_protect(request: Request, db: Session = Depends(get_db)) -> None:
+async def csrf_protect(request: Request,
+                       db: Session = Depends(get_db)) -> AsyncIterator[None]:
     """Check the token of a state-changing request; remember the page's token otherwise.
+
+    A form read here for its token is closed once the request is over, also when the
+    request is refused later (its uploaded files are spooled to temporary files).
 
     Raises:
         AuthenticationError: the form came from a session that has since expired.
         AccessError: a missing or wrong token, or a request from another site.
     """
-    state = login_state(request, db)
-    expected = [anonymous_token(request)]
-    if state.session is not None:
-        expected.insert(0, state.session.csrf_token)
-    request.state.csrf_token = expected[0]
-    if request.method in SAFE:
-        return
-    forged = AccessError("This form did not come from this studio page or has expired.",
-                         hint="reload the page and submit it again")
-    if not _same_origin(request):
-        raise forged
-    given = request.headers.get(CSRF_HEADER)
-    content_type = request.headers.get("content-type", "")
-    if not given and content_type.startswith(("application/x-www-form-urlencoded",
-                                              "multipart/form-data")):
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        given = value if isinstance(value, str) else None
-    if given and any(hmac.compare_digest(given.encode(), e.encode()) for e in expected):
-        return
-    if state.expired:
-        raise AuthenticationError("Your session has expired.", hint="sign in again")
-    raise forged
+    form = None
+    try:
+        state = await run_in_threadpool(login_state, request, db)  # never block the loop
+        expected = [anonymous_token(request)]
+        if state.session is not None:
+            expected.insert(0, state.session.csrf_token)
+        request.state.csrf_token = expected[0]
+        if request.method not in SAFE:
+            forged = AccessError("This form did not come from this studio page or has "
+                                 "expired.", hint="reload the page and submit it again")
+            if not _same_origin(request):
+                raise forged
+            given = request.headers.get(CSRF_HEADER)
+            content_type = request.headers.get("content-type", "")
+            if not given and content_type.startswith(("application/x-www-form-urlencoded",
+                                                      "multipart/form-data")):
+                form = await request.form()
+                value = form.get(CSRF_FIELD)
+                given = value if isinstance(value, str) else None
+            if not (given and any(hmac.compare_digest(given.encode(), e.encode())
+                                  for e in expected)):
+                if state.expired:
+                    raise AuthenticationError("Your session has expired.", hint="sign in again")
+                raise forged
+        yield
+    finally:
+        if form is not None:
+            await form.close()

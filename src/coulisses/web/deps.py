@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from starlette.routing import NoMatchFound
 
 from coulisses.errors import AccessError, AuthenticationError, NotFoundError
@@ -24,7 +24,7 @@ from coulisses.store.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator
-from coulisses.web.request_state import get_db, login_state
+from coulisses.web.request_state import get_db, login_state, release
 
 __all__ = ["csrf_protect", "current_user", "get_db", "make_templates", "optional_user",
            "render", "require", "workspace_member"]
@@ -61,8 +61,11 @@ def workspace_member(db: Session, user: User, workspace_id: int, *,
         NotFoundError: no such workspace, or the user is not a member.
         AccessError: the member's role does not allow it.
     """
-    member = db.scalars(select(Membership).where(Membership.workspace_id == workspace_id,
-                                                 Membership.user_id == user.id)).first()
+    # the workspace comes with it: pages (error pages included, rendered after the request's
+    # session has closed) read ``member.workspace`` without going back to the database
+    member = db.scalars(select(Membership).options(joinedload(Membership.workspace))
+                        .where(Membership.workspace_id == workspace_id,
+                               Membership.user_id == user.id)).first()
     if member is None:
         raise NotFoundError("No such workspace.", hint="check the link, or ask its owner "
                                                        "to add you")
@@ -85,8 +88,10 @@ def require(action: str = "workspace.view") -> Callable[..., Membership]:
 
     def dependency(workspace_id: int, request: Request, db: Session = Depends(get_db),
                    user: User = Depends(current_user)) -> Membership:
-        member = workspace_member(db, user, workspace_id, action=action)
-        _ = member.workspace.name  # loaded now: error pages render after the session closes
+        try:
+            member = workspace_member(db, user, workspace_id, action=action)
+        finally:
+            release(db)
         request.state.membership = member
         return member
 

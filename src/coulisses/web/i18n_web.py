@@ -78,8 +78,20 @@ EN: dict[str, str] = {
     "status.queued": "queued", "status.running": "running", "status.done": "done",
     "status.failed": "failed",
     "results.title": "Results", "results.none":
-        "No analytics imported yet: import your platform exports with `coulisses kpi "
-        "import`, then come back.",
+        "No analytics imported yet: import your platforms' exports below (or with "
+        "`coulisses kpi import`).",
+    "results.import": "Import analytics exports",
+    "results.files": "Export files (CSV, XLSX or XLS, as the platform gave them)",
+    "results.files_help": "Up to {n} files of {mb} MB each, from TikTok, Instagram, "
+        "Facebook, YouTube or LinkedIn. Posts are matched to this campaign by its "
+        "deliverables' captions and publish times. A file that cannot be imported changes "
+        "nothing.",
+    "results.as_of": "Day the exports were downloaded (default: today)",
+    "results.import_button": "Import",
+    "results.imported": "{file} ({export}): {rows} rows, {new} new values, {changed} "
+        "updated, {posts} posts ({matched} matched to a campaign).",
+    "results.already": "{file}: already imported, nothing changed.",
+    "results.warning": "Note:",
     "results.unavailable": "The KPI report is not installed in this build yet.",
     "results.for": "Results for {name}", "results.open": "Open the full report",
     "error.title": "Something went wrong", "error.back": "Back",
@@ -153,9 +165,22 @@ FR: dict[str, str] = {
     "jobs.retry": "Relancer", "jobs.message": "En cours",
     "status.queued": "en attente", "status.running": "en cours", "status.done": "terminée",
     "status.failed": "échouée",
+    "results.import": "Importer des statistiques",
+    "results.files": "Fichiers d'export (CSV, XLSX ou XLS, tels que la plateforme les donne)",
+    "results.files_help": "Jusqu'à {n} fichiers de {mb} Mo chacun, de TikTok, Instagram, "
+        "Facebook, YouTube ou LinkedIn. Les publications sont rattachées à cette campagne "
+        "par les légendes et heures de publication de ses livrables. Un fichier qui ne "
+        "peut pas être importé ne change rien.",
+    "results.as_of": "Jour du téléchargement des exports (par défaut : aujourd'hui)",
+    "results.import_button": "Importer",
+    "results.imported": "{file} ({export}) : {rows} lignes, {new} valeurs nouvelles, "
+        "{changed} mises à jour, {posts} publications ({matched} rattachées à une "
+        "campagne).",
+    "results.already": "{file} : déjà importé, rien n'a changé.",
+    "results.warning": "À noter :",
     "results.title": "Résultats", "results.none":
-        "Aucune statistique importée : importez les exports des plateformes avec "
-        "`coulisses kpi import`, puis revenez.",
+        "Aucune statistique importée : importez les exports des plateformes ci-dessous "
+        "(ou avec `coulisses kpi import`).",
     "results.unavailable": "Le rapport KPI n'est pas encore installé ici.",
     "results.for": "Résultats de {name}", "results.open": "Ouvrir le rapport complet",
     "error.title": "Un problème est survenu", "error.back": "Retour",

@@ -73,20 +73,11 @@ def number(raw: Any, name: str, *, minimum: float = 0.0,
 
 
 def allowed(action: str) -> Any:
-    """``deps.require(action)``, with the membership's workspace loaded while the request's
-    database session is open (an error page raised later in the route still names it)."""
-    from fastapi import Depends
-
-    from coulisses.store.tables import Membership
+    """``deps.require(action)``: the media routes' guard (the membership comes with its
+    workspace loaded, so error pages raised later in a route still name it)."""
     from coulisses.web.deps import require
 
-    guard = require(action)
-
-    def dependency(member: Membership = Depends(guard)) -> Membership:
-        _ = member.workspace
-        return member
-
-    return dependency
+    return require(action)
 
 
 @lru_cache(maxsize=8)

@@ -2,8 +2,10 @@
 
 Handlers touch files only: they read the rush, write results under the workspace's folder
 (atomically) and return a small summary. ``sync_rush`` and ``sync_version`` copy a finished
-job's outcome into the rows when a page or API route reads them, so the database is changed
-by request sessions only and a job that ran once is applied once (both are idempotent).
+job's outcome into the rows: the worker calls them as soon as the job ends (``on_finish``,
+in its own session), and pages call them on read in case the server stopped in between. Both
+are idempotent, and a version is taken out of ``rendering`` by one conditional update, so a
+job's outcome is applied once however many apply it at the same moment.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.jobs.registry import Progress, current, handler
+from coulisses.jobs.registry import Progress, current, handler, on_finish
+from coulisses.settings import Settings
 from coulisses.store.media_tables import CutVersion, Rush, Variant
 from coulisses.store.tables import Job
 from coulisses.web.media_files import relative, resolve, workspace_dir
@@ -112,6 +116,20 @@ def render_version(payload: dict[str, Any], progress: Progress) -> dict[str, Any
                           "cover": relative(settings.data_dir, v.cover),
                           "qc": v.qc.to_json() | {"path": v.video.name}}
                          for v in result.variants]}
+
+
+@on_finish("analyze")
+def apply_analysis(session: Session, job: Job, settings: Settings) -> None:
+    """The worker's hook: the ended ``analyze`` job's outcome goes into its rush."""
+    for rush in session.scalars(select(Rush).where(Rush.job_id == job.id)).all():
+        sync_rush(session, rush, settings.data_dir)
+
+
+@on_finish("render")
+def apply_render(session: Session, job: Job, settings: Settings) -> None:
+    """The worker's hook: the ended ``render`` job's outcome goes into its cut version."""
+    for version in session.scalars(select(CutVersion).where(CutVersion.job_id == job.id)).all():
+        sync_version(session, version)
 
 
 def sync_rush(session: Session, rush: Rush, data_dir: Path) -> Rush:

@@ -1,4 +1,8 @@
-"""Per-request state: the database session and who is signed in (looked up once per request)."""
+"""Per-request state: the database session and who is signed in (looked up once per request).
+
+A request's session gives its connection back to the pool between steps (``release``): a
+request waiting for a thread, its body or a slow check (argon2, probing a file) holds none.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,16 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def release(db: Session) -> None:
+    """End the session's read-only transaction so its connection returns to the pool.
+
+    Loaded rows stay usable (the factory does not expire them on commit); the next query
+    takes a connection again. A session with unsaved changes is left alone.
+    """
+    if db.in_transaction() and not (db.new or db.dirty or db.deleted):
+        db.commit()
+
+
 @dataclass
 class LoginState:
     """The request's session row and user, or why there is none."""
@@ -36,4 +50,5 @@ def login_state(request: Request, db: Session) -> LoginState:
     row, expired = find_session(db, request.cookies.get(SESSION_COOKIE))
     state = LoginState(row, db.get(User, row.user_id) if row else None, expired)
     request.state.login = state
+    release(db)
     return state

@@ -14,6 +14,7 @@ from coulisses.store.tables import AuditEvent, Membership, User, Workspace
 from coulisses.web import ratelimit
 from coulisses.web.deps import current_user, get_db, optional_user, render
 from coulisses.web.i18n_web import LANGS, pick_lang, translator
+from coulisses.web.request_state import release
 from coulisses.web.security import (
     MIN_PASSWORD,
     SESSION_COOKIE,
@@ -76,6 +77,7 @@ def signup(request: Request, email: str = Form(""), password: str = Form(""),
         return render(request, "auth_signup.html", {
             "min_password": MIN_PASSWORD, "problems": problems,
             "form": {"email": email, "name": name, "workspace": workspace}}, status_code=422)
+    release(db)  # hashing takes a while: hold no connection meanwhile
     user = User(email=email, name=name, password_hash=hash_password(password),
                 lang=pick_lang(request, default=request.app.state.settings.lang))
     space = Workspace(name=workspace or name)
@@ -109,6 +111,7 @@ def login(request: Request, email: str = Form(""), password: str = Form(""),
         limited.headers["Retry-After"] = str(int(ratelimit.WINDOW.total_seconds()))
         return limited
     user = user_by_email(db, email)
+    release(db)  # argon2 takes a while (on purpose): hold no connection meanwhile
     if user is None:
         dummy_verify(password)
     if user is None or not verify_password(user, password):

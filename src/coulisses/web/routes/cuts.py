@@ -30,6 +30,7 @@ from coulisses.web.media_access import (
 from coulisses.web.media_files import cuts_dir, relative, resolve
 from coulisses.web.media_jobs import sync_version
 from coulisses.web.media_text import register_all, timecode
+from coulisses.web.request_state import release
 
 register_all()
 router = APIRouter()
@@ -183,9 +184,15 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, v: int | None = 
                                 .order_by(Approval.id)))
     ids = {c.author_id for c in comments} | {a.user_id for a in approvals}
     names = {u.id: u.name for u in db.scalars(select(User).where(User.id.in_(ids)))}
+    replies_of: dict[int, list[Comment]] = {}  # grouped once: the page stays linear in comments
+    for c in comments:
+        if c.parent_id:
+            replies_of.setdefault(c.parent_id, []).append(c)
+    release(db)
     return render(request, "cuts_show.html", {
         "cut": cut, "version": version, "rush": rush, "timecode": timecode,
-        "comments": comments, "approvals": approvals, "names": names, "edit": edit,
+        "comments": comments, "replies_of": replies_of, "approvals": approvals,
+        "names": names, "edit": edit,
         "qc": {x.id: json.loads(x.qc or "{}") for x in version.variants},
         "options": json.loads(version.options or "{}"),
         "platforms": platform_choices(settings_of(request)),

@@ -1,22 +1,28 @@
-"""Results: the KPI report of each campaign, from the workspace's analytics store.
+"""Results: the KPI report of each campaign, from the workspace's analytics store, and the
+form that imports platform exports into it.
 
 Each workspace has its own store (``data_dir/workspaces/<id>/analytics.duckdb``), so one
 client's numbers never show in another's pages. The report is the measure issue's HTML,
-served under its own strict policy (no scripts) and shown in a sandboxed frame.
+served under its own strict policy (no scripts) and shown in a sandboxed frame. Owners and
+editors import exports (CSV, XLSX, XLS) from the campaign's results page (``kpi_import``).
 """
 
 from __future__ import annotations
 
 import importlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.store.tables import Campaign, Membership
+from coulisses.errors import AnalyticsImportError, CampaignError, UploadError, UsageError
+from coulisses.store.tables import AuditEvent, Campaign, Membership
+from coulisses.web import campaign_view, kpi_import
 from coulisses.web.deps import get_db, render, require
 from coulisses.web.routes.campaigns import _lang, campaign_in
 
@@ -27,8 +33,7 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 def analytics_store(request: Request, workspace_id: int) -> Path:
     """Where the workspace's analytics store lives."""
-    data_dir: Path = request.app.state.settings.data_dir
-    return data_dir / "workspaces" / str(workspace_id) / "analytics.duckdb"
+    return kpi_import.store_path(request.app.state.settings.data_dir, workspace_id)
 
 
 def _report_module() -> Any:
@@ -60,8 +65,77 @@ def results_show(request: Request, workspace_id: int, campaign_id: int,
                  db: Session = Depends(get_db),
                  member: Membership = Depends(require("results.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
+    return _show(request, row)
+
+
+def _show(request: Request, row: Campaign, *, problems: list[str] | None = None,
+          imported: list[Any] | None = None, status_code: int = 200) -> Response:
     return render(request, "results_show.html", {
-        "campaign": row, "state": report_state(request, workspace_id)})
+        "campaign": row, "state": report_state(request, row.workspace_id),
+        "problems": problems or [], "imported": imported or [],
+        "max_mb": kpi_import.MAX_EXPORT_MB, "max_files": kpi_import.MAX_FILES},
+        status_code=status_code)
+
+
+@router.post("/w/{workspace_id}/results/{campaign_id}/import", name="results_import")
+async def results_import(request: Request, workspace_id: int, campaign_id: int,
+                         db: Session = Depends(get_db),
+                         member: Membership = Depends(require("results.import"))) -> Response:
+    """Import the uploaded exports; the page again, with what each file added or the one
+    located problem (the files before it stay imported, nothing of it is stored)."""
+    from datetime import date
+
+    from starlette.datastructures import UploadFile
+
+    row = await run_in_threadpool(campaign_in, db, workspace_id, campaign_id)
+    limit = kpi_import.MAX_REQUEST_BYTES
+    if int(request.headers.get("content-length") or 0) > limit:
+        raise UploadError(f"the upload is over the {limit / 1024 / 1024:.0f} MB one import "
+                          "may send", http_status=413, hint="import fewer or smaller files")
+    form = await request.form()
+    try:
+        raw_day = str(form.get("as_of") or "").strip()
+        try:
+            as_of = date.fromisoformat(raw_day) if raw_day else None
+        except ValueError:
+            raise UsageError(f"{raw_day[:20]!r} is not a date like 2026-10-03") from None
+        uploads = [kpi_import.Upload(_clean(item.filename or ""), item.file)
+                   for item in form.getlist("files")
+                   if isinstance(item, UploadFile) and item.filename]
+        results = await run_in_threadpool(_import, request.app.state.settings, row, uploads,
+                                          as_of)
+    except (UploadError, AnalyticsImportError, UsageError) as exc:
+        problem, status = exc.one_line(), exc.http_status
+        return await run_in_threadpool(
+            partial(_show, request, row, problems=[problem], status_code=status))
+    finally:
+        await form.close()
+
+    def record() -> Response:
+        db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                          action="results.import",
+                          detail=", ".join(r.file for r in results)[:200]))
+        db.commit()
+        return _show(request, row, imported=results)
+
+    return await run_in_threadpool(record)
+
+
+def _import(settings: Any, row: Campaign, uploads: list[kpi_import.Upload],
+            as_of: Any) -> list[Any]:
+    """Import into the campaign's workspace store, matching posts to the campaign."""
+    try:
+        model = campaign_view.validate(row.source, row.filename, settings).campaign
+    except CampaignError:  # an invalid file still gets its numbers, just not matched
+        model = None
+    return kpi_import.import_exports(settings.data_dir, row.workspace_id, uploads,
+                                     campaign=model, as_of=as_of)
+
+
+def _clean(name: str) -> str:
+    from coulisses.web.upload_store import clean_name
+
+    return clean_name(name)
 
 
 @router.get("/w/{workspace_id}/results/{campaign_id}/report", name="results_report")

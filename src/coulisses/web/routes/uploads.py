@@ -27,6 +27,7 @@ from coulisses.web.deps import get_db, render
 from coulisses.web.media_access import allowed, settings_of
 from coulisses.web.media_files import make_thumbnail, relative, thumbs_dir
 from coulisses.web.media_text import register_all
+from coulisses.web.request_state import release
 from coulisses.web.upload_store import MB, Upload, UploadStore
 
 register_all()
@@ -148,25 +149,29 @@ async def upload_form(request: Request, workspace_id: int, db: Session = Depends
 
 def _add_rush(db: Session, settings: Settings, workspace_id: int, user_id: int, name: str,
               path: Path) -> Rush:
-    """Probe the published file, grab its thumbnail and record the rush."""
+    """Probe the published file, grab its thumbnail and record the rush.
+
+    The slow parts (probe, ffmpeg) run before the insert, so no database lock or connection
+    is held while they do.
+    """
     from coulisses.errors import FFmpegError
     from coulisses.media.probe import probe
 
+    release(db)
     info = probe(path)
     video = info.require_video()
+    duration = float(info.duration)
+    try:  # named after the file on disk, which is unique; a rush without one is still a rush
+        thumb = relative(settings.data_dir, make_thumbnail(
+            path, thumbs_dir(settings.data_dir, workspace_id) / f"{path.stem}.jpg", duration))
+    except FFmpegError:
+        thumb = ""
     rush = Rush(workspace_id=workspace_id, name=name, path=relative(settings.data_dir, path),
-                thumb="", size_bytes=info.size_bytes, duration=float(info.duration),
+                thumb=thumb, size_bytes=info.size_bytes, duration=duration,
                 width=video.display_width, height=video.display_height,
                 fps=float(video.frame_rate), status="uploaded", error="", analysis="",
                 moments="", transcript_text="", uploaded_by=user_id)
     db.add(rush)
-    db.flush()
-    try:
-        thumb = make_thumbnail(path, thumbs_dir(settings.data_dir, workspace_id) /
-                               f"rush-{rush.id}.jpg", rush.duration)
-        rush.thumb = relative(settings.data_dir, thumb)
-    except FFmpegError:  # a rush without a thumbnail is still a rush
-        rush.thumb = ""
     db.add(AuditEvent(workspace_id=workspace_id, user_id=user_id, action="rush.upload",
                       detail=name[:200]))
     db.commit()
