@@ -41,6 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "partial": "{file}: partial days stored and flagged: {days}",
         "unmatched_hint": "{n} post(s) not matched to a campaign: coulisses kpi posts "
                           "--unmatched",
+        "matched_n": "{n} post(s) matched to the campaign",
         "no_posts": "No posts in {store}.",
         "posts_title": "Posts in {store}",
         "platform": "platform", "post": "post", "published": "published",
@@ -58,6 +59,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "partial": "{file} : jours incomplets gardés et signalés : {days}",
         "unmatched_hint": "{n} publication(s) non rattachée(s) à une campagne : coulisses kpi "
                           "posts --unmatched",
+        "matched_n": "{n} publication(s) rattachée(s) à la campagne",
         "no_posts": "Aucune publication dans {store}.",
         "posts_title": "Publications dans {store}",
         "platform": "plateforme", "post": "publication", "published": "publiée",
@@ -105,25 +107,29 @@ def import_cmd(
     mapping: Path | None = typer.Option(None, "--mapping", "-m",
                                         help="mapping YAML for a generic CSV"),
     campaign: Path | None = typer.Option(None, "--campaign", "-c",
-                                         help="known posts (YAML) to match posts to campaigns"),
+                                         help="campaign file (or known-posts YAML) whose "
+                                              "deliverables the posts are matched to"),
     as_of: str | None = typer.Option(None, "--as-of",
                                      help="date the export was downloaded (default: the "
                                           "file's modification date)"),
     store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: "
                                       "<data_dir>/analytics.duckdb)"),
+    brand_account: str | None = typer.Option(None, "--brand-account",
+                                             help="the brand's account name in a comments "
+                                                  "export (its replies)"),
 ) -> None:
     """Import exports from TikTok, Instagram/Facebook, YouTube, LinkedIn or a mapped CSV."""
     from rich.console import Console
     from rich.table import Table
 
-    from coulisses.kpi.match import load_known_posts
+    from coulisses.kpi.campaign_posts import load_posts_to_match
     from coulisses.kpi.store import open_store
 
     if platform not in PLATFORMS:
         raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
     lang = load_settings().lang
     as_of_day = _parse_day(as_of, "--as-of")
-    known = load_known_posts(campaign) if campaign is not None else None
+    known = load_posts_to_match(campaign) if campaign is not None else None
     path = _store_path(store)
     results: list[ImportResult] = []
     with open_store(path) as db:
@@ -131,7 +137,8 @@ def import_cmd(
             with _bar(_t(lang, "importing", name=file.name)) as progress:
                 results.append(db.import_file(file, platform=platform, mapping=mapping,
                                               known_posts=known, as_of=as_of_day,
-                                              progress=progress))
+                                              progress=progress,
+                                              brand_account=brand_account))
     table = Table(title=_t(lang, "title", store=path))
     for key in ("file", "adapter", "rows", "new", "changed", "unchanged", "posts", "matched",
                 "unmatched"):
@@ -154,6 +161,28 @@ def import_cmd(
         if r.partial_days:
             typer.echo(_t(lang, "partial", file=r.file,
                           days=", ".join(d.isoformat() for d in r.partial_days)), err=True)
+    if unmatched:
+        typer.echo(_t(lang, "unmatched_hint", n=unmatched))
+
+
+@kpi_app.command("match")
+def match_cmd(
+    campaign: Path = typer.Option(..., "--campaign", "-c",
+                                  help="campaign file (or known-posts YAML)"),
+    store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: "
+                                      "<data_dir>/analytics.duckdb)"),
+) -> None:
+    """Match the stored posts to a campaign's deliverables again (after editing the file)."""
+    from coulisses.kpi.campaign_posts import load_posts_to_match
+    from coulisses.kpi.store import open_store
+
+    lang = load_settings().lang
+    known = load_posts_to_match(campaign)
+    path = _store_path(store)
+    with open_store(path) as db:
+        matched = db.match(known)
+        unmatched = len(db.posts(unmatched=True))
+    typer.echo(_t(lang, "matched_n", n=matched))
     if unmatched:
         typer.echo(_t(lang, "unmatched_hint", n=unmatched))
 

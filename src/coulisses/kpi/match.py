@@ -1,5 +1,7 @@
 """Match stored posts to coulisses campaigns and variants: by platform id, then URL, then
-caption similarity, then publish time, from a file of known posts.
+caption similarity, then publish time (with the caption or title deciding between posts of the
+same window), from the deliverables of a campaign file (``coulisses.kpi.campaign_posts``) or a
+file of known posts:
 
     version: 1
     posts:
@@ -16,7 +18,7 @@ caption similarity, then publish time, from a file of known posts.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
 CAPTION_SIMILARITY = 0.85  # difflib ratio of normalised captions
 TIME_WINDOW = timedelta(minutes=15)  # scheduled vs actual publish time
+DAY_SLACK = timedelta(hours=14)  # a day planned without a time, in any time zone
+TITLE_SIMILARITY = 0.5  # enough to pick one of several posts of the same window
 
 
 class KnownPost(BaseModel):
@@ -42,6 +46,8 @@ class KnownPost(BaseModel):
     url: str | None = None
     caption: str | None = None
     published_at: datetime | None = None
+    published_day: date | None = None  # planned for that day, time unknown
+    title: str | None = None  # the episode's or BTS item's title, compared like the caption
     campaign: str
     variant: str | None = None
     kind: Literal["campaign", "bts", "other"] = "campaign"
@@ -55,7 +61,8 @@ class KnownPost(BaseModel):
 
     @model_validator(mode="after")
     def _something_to_match(self) -> KnownPost:
-        if not (self.post_id or self.url or self.caption or self.published_at):
+        if not (self.post_id or self.url or self.caption or self.published_at or
+                self.published_day or self.title):
             raise ValueError("give at least one of post_id, url, caption, published_at")
         return self
 
@@ -144,11 +151,40 @@ def find_match(platform: str, post_id: str, url: str | None, caption: str | None
         if scored and (len(scored) == 1 or scored[0][0] > scored[1][0]):
             return scored[0][1], "caption"
     if published_at:
-        near = [k for k in same if k.published_at and
-                abs(k.published_at.replace(tzinfo=None) - published_at) <= TIME_WINDOW]
+        near = [k for k in same if _in_window(k, published_at)]
         if len(near) == 1:
             return near[0], "time"
+        if near and caption:
+            scored = sorted(((similarity(caption, k), k) for k in near), key=lambda p: -p[0])
+            if scored[0][0] >= TITLE_SIMILARITY and scored[0][0] > scored[1][0]:
+                return scored[0][1], "time+caption"
     return None
+
+
+def _in_window(k: KnownPost, published_at: datetime) -> bool:
+    if k.published_at is not None:
+        return abs(k.published_at.replace(tzinfo=None) - published_at) <= TIME_WINDOW
+    if k.published_day is not None:
+        start = datetime(k.published_day.year, k.published_day.month, k.published_day.day)
+        return start - DAY_SLACK <= published_at < start + timedelta(days=1) + DAY_SLACK
+    return False
+
+
+def similarity(caption: str, k: KnownPost) -> float:
+    """How much ``caption`` looks like the planned caption or title: the better of difflib's
+    ratio and the share of the planned words found in the caption (hashtags added to a title
+    do not hide it)."""
+    text = _caption(caption)
+    words = set(re.findall(r"\w+", text))
+    best = 0.0
+    for planned in (k.caption, k.title):
+        if not planned:
+            continue
+        target = _caption(planned)
+        wanted = set(re.findall(r"\w+", target))
+        share = len(wanted & words) / len(wanted) if wanted else 0.0
+        best = max(best, SequenceMatcher(None, text, target).ratio(), share)
+    return best
 
 
 def match_posts(con: duckdb.DuckDBPyConnection, known: list[KnownPost]) -> int:

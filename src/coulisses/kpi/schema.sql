@@ -40,8 +40,10 @@ CREATE TABLE IF NOT EXISTS posts (
     PRIMARY KEY (platform, post_id)
 );
 
--- Every number, with where it came from. Keyed so a newer export of the same period replaces the
--- value instead of adding to it:
+-- Every number, with where it came from. One row per (platform, post_id, scope, day, metric), so a
+-- newer export of the same period replaces the value instead of adding to it. The import's staged
+-- merge (kpi/store.py) keeps that key unique without a PRIMARY KEY: DuckDB holds a key index in
+-- memory, which grew past 512 MB at 20 million values (stores made before keep theirs).
 --   scope = 'lifetime' : totals for a post as of `day` (the export's as-of date); the report reads
 --                        the latest `day` per (platform, post_id, metric)
 --   scope = 'daily'    : the value for that calendar day (account-level rows have post_id = '')
@@ -61,8 +63,7 @@ CREATE TABLE IF NOT EXISTS metrics (
     source_row    BIGINT NOT NULL,
     source_column VARCHAR NOT NULL,
     import_id     VARCHAR NOT NULL,
-    imported_at   TIMESTAMP NOT NULL,
-    PRIMARY KEY (platform, post_id, scope, day, metric)
+    imported_at   TIMESTAMP NOT NULL
 );
 
 -- Comments, when an export or API carries them: response rate, response time, returning commenters.

@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -25,13 +26,16 @@ from coulisses.errors import AnalyticsImportError, OutputError
 if TYPE_CHECKING:
     import duckdb
 
+    from coulisses.kpi.imports.columnar import Staged
+    from coulisses.kpi.imports.generic import Mapping
     from coulisses.kpi.match import KnownPost
 
-#: DuckDB's memory cap while an import merges (None: DuckDB's default, 80% of RAM). Sorts and
-#: joins spill past it, but the metrics primary-key index does not: a cap too small for the
-#: store's index fails with DuckDB's out-of-memory error (see docs/benchmarks.md).
-MERGE_MEMORY: str | None = None
+#: DuckDB's memory cap for an open store. Parsing, sorts, joins and the merge spill to disk
+#: past it (a staging database beside the store, and DuckDB's temporary files): an import's
+#: memory does not grow with the file or the store (docs/benchmarks.md).
+MEMORY_LIMIT = "1GB"
 _KEY = ("platform", "post_id", "scope", "day", "metric")
+_SAME = " AND ".join(f"m.{k} = v.{k}" for k in _KEY)
 _VALUE_COLUMNS = ("{'seq': 'BIGINT', 'platform': 'VARCHAR', 'post_id': 'VARCHAR', "
                   "'scope': 'VARCHAR', 'day': 'DATE', 'metric': 'VARCHAR', 'value': 'DOUBLE', "
                   "'sheet': 'VARCHAR', 'row': 'BIGINT', 'col': 'VARCHAR'}")
@@ -80,9 +84,16 @@ class PostRow:
 
 
 class _Staging:
-    """The sink of one import: posts and values written to CSV files, never held in memory."""
+    """The sink of one import: a staging database beside the store, attached as ``stage``.
 
-    def __init__(self, folder: Path) -> None:
+    The row engine writes posts and values to CSV files (never held in memory) that the merge
+    loads; the columnar reader fills tables of the database directly (``staged``).
+    """
+
+    schema = "stage"
+
+    def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
         self.values_path = folder / "values.csv"
         self.posts_path = folder / "posts.csv"
         self._values_fh = self.values_path.open("w", encoding="utf-8", newline="")
@@ -92,6 +103,7 @@ class _Staging:
         self.seq = 0
         self.count_values = 0
         self.count_posts = 0
+        self.staged: Staged | None = None
 
     def post(self, platform: str, post_id: str, url: str | None, caption: str | None,
              published_at: datetime | None, duration_s: float | None, format: str | None,
@@ -113,6 +125,24 @@ class _Staging:
         self._values_fh.close()
         self._posts_fh.close()
 
+    def load(self) -> tuple[str, str, int]:
+        """The staged values and posts as tables of ``stage``, and how many values."""
+        if self.staged is not None:
+            if self.staged.unique:
+                return self.staged.values, self.staged.posts, -1
+            row = self.con.execute(f"SELECT count(*) FROM {self.staged.values}").fetchone()
+            return self.staged.values, self.staged.posts, int(row[0]) if row else 0
+        self.con.execute(
+            "CREATE TABLE stage.stage_values AS SELECT * FROM read_csv("
+            f"'{_sql_path(self.values_path)}', header=false, "
+            f"columns={_VALUE_COLUMNS}, {_DIALECT})")
+        self.con.execute(
+            "CREATE TABLE stage.stage_posts AS SELECT * FROM read_csv("
+            f"'{_sql_path(self.posts_path)}', header=false, "
+            f"columns={_POST_COLUMNS}, {_DIALECT})")
+        self.con.execute("UPDATE stage.stage_values SET post_id = '' WHERE post_id IS NULL")
+        return "stage.stage_values", "stage.stage_posts", self.count_values
+
 
 def open_store(path: Path) -> Store:
     """Open (creating if needed) the DuckDB store at ``path``.
@@ -124,7 +154,7 @@ def open_store(path: Path) -> Store:
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
     except (OSError, duckdb.Error) as exc:
         raise OutputError(f"cannot open the analytics store ({exc})", path=path) from None
     schema = resources.files("coulisses.kpi").joinpath("schema.sql").read_text(encoding="utf-8")
@@ -151,11 +181,14 @@ class Store:
 
     def import_file(self, path: Path, *, platform: str = "auto", mapping: Path | None = None,
                     known_posts: list[KnownPost] | None = None, as_of: date | None = None,
-                    progress: Callable[[float], None] | None = None) -> ImportResult:
+                    progress: Callable[[float], None] | None = None,
+                    brand_account: str | None = None) -> ImportResult:
         """Import one export file in one transaction.
 
         ``as_of`` is the day the export was made (default: the file's modification date): the
-        day of lifetime totals, and the anchor of dates without a year.
+        day of lifetime totals, and the anchor of dates without a year. A mapping with
+        ``comments:`` imports a comments export; ``brand_account`` (else the mapping's) names
+        the account whose comments are the brand's replies.
 
         Raises:
             AnalyticsImportError: the file cannot be imported; nothing of it was stored.
@@ -169,9 +202,13 @@ class Store:
             return ImportResult(import_id, str(path), found[0], found[1], already=True)
         if as_of is None:
             as_of = date.fromtimestamp(path.stat().st_mtime)
-        with tempfile.TemporaryDirectory(dir=self.path.parent,
-                                         prefix=".kpi-import-") as folder:
-            staging = _Staging(Path(folder))
+        if mapping is not None:
+            from coulisses.kpi.imports.generic import load_mapping
+
+            spec = load_mapping(mapping)
+            if spec.comments is not None:
+                return self._import_comments(path, import_id, spec, as_of, brand_account)
+        with self._stage() as staging:
             try:
                 ctx, adapters = read_export(path, staging, as_of=as_of, platform=platform,
                                             mapping=mapping, progress=progress)
@@ -181,6 +218,17 @@ class Store:
             return self._merge(path, import_id, staging, ctx, adapters, platform_used,
                                known_posts)
 
+    @contextmanager
+    def _stage(self) -> Iterator[_Staging]:
+        """A staging database beside the store, attached as ``stage``, removed afterwards."""
+        with tempfile.TemporaryDirectory(dir=self.path.parent,
+                                         prefix=".kpi-import-") as folder:
+            self.con.execute(f"ATTACH '{_sql_path(Path(folder) / 'stage.duckdb')}' AS stage")
+            try:
+                yield _Staging(Path(folder), self.con)
+            finally:
+                self.con.execute("DETACH stage")
+
     def _merge(self, path: Path, import_id: str, staging: _Staging, ctx: Any,
                adapters: list[str], platform: str,
                known_posts: list[KnownPost] | None) -> ImportResult:
@@ -189,39 +237,33 @@ class Store:
         now = datetime.now(UTC).replace(tzinfo=None)
         con = self.con
         warnings = list(ctx.warnings)
-        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
-        if MERGE_MEMORY is not None:
-            con.execute(f"SET memory_limit = '{MERGE_MEMORY}'")
+        values, posts_table, count = staging.load()
+        unique = staging.staged is not None and staging.staged.unique
+        warnings += self._dedupe(values, posts_table, count, unique)
+        new, changed, unchanged = con.execute(
+            "SELECT count(*) FILTER (WHERE m.value IS NULL), "
+            "count(*) FILTER (WHERE m.value <> v.value), "
+            "count(*) FILTER (WHERE m.value = v.value) FROM stage.v v LEFT JOIN metrics m "
+            f"ON {_SAME}").fetchone() or (0, 0, 0)
         con.execute("BEGIN TRANSACTION")
         try:
+            # A staged merge rather than ON CONFLICT: no key index to hold in memory, and
+            # both statements spill. Keys stay unique: stage.v has one row per key, the
+            # UPDATE only touches keys already stored, the INSERT only keys that are not.
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE stage_values AS SELECT * FROM read_csv("
-                f"'{_sql_path(staging.values_path)}', header=false, "
-                f"columns={_VALUE_COLUMNS}, {_DIALECT})")
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE stage_posts AS SELECT * FROM read_csv("
-                f"'{_sql_path(staging.posts_path)}', header=false, "
-                f"columns={_POST_COLUMNS}, {_DIALECT})")
-            con.execute("UPDATE stage_values SET post_id = '' WHERE post_id IS NULL")
-            warnings += self._dedupe(staging)
-            new, changed, unchanged = con.execute(
-                "SELECT count(*) FILTER (WHERE m.value IS NULL), "
-                "count(*) FILTER (WHERE m.value <> v.value), "
-                "count(*) FILTER (WHERE m.value = v.value) FROM v LEFT JOIN metrics m "
-                "USING (platform, post_id, scope, day, metric)").fetchone() or (0, 0, 0)
+                "UPDATE metrics m SET value = v.value, source_file = ?, source_sheet = v.sheet,"
+                " source_row = v.row, source_column = v.col, import_id = ?, imported_at = ? "
+                f"FROM stage.v v WHERE {_SAME} AND m.value <> v.value",
+                [str(path), import_id, now])
             con.execute(
                 "INSERT INTO metrics SELECT platform, post_id, scope, day, metric, value, ?, "
-                "sheet, row, col, ?, ? FROM v ON CONFLICT (platform, post_id, scope, day, "
-                "metric) DO UPDATE SET value = excluded.value, source_file = "
-                "excluded.source_file, source_sheet = excluded.source_sheet, source_row = "
-                "excluded.source_row, source_column = excluded.source_column, import_id = "
-                "excluded.import_id, imported_at = excluded.imported_at "
-                "WHERE metrics.value <> excluded.value", [str(path), import_id, now])
+                "sheet, row, col, ?, ? FROM stage.v v WHERE NOT EXISTS (SELECT 1 FROM metrics "
+                f"m WHERE {_SAME})", [str(path), import_id, now])
             con.execute(
                 "INSERT INTO posts (platform, post_id, url, caption, published_at, duration_s, "
                 "format, source_file, source_sheet, source_row, import_id) SELECT platform, "
                 "post_id, url, caption, published_at, duration_s, format, ?, sheet, row, ? "
-                "FROM p ON CONFLICT (platform, post_id) DO UPDATE SET "
+                "FROM stage.p ON CONFLICT (platform, post_id) DO UPDATE SET "
                 "url = coalesce(excluded.url, posts.url), "
                 "caption = coalesce(excluded.caption, posts.caption), "
                 "published_at = coalesce(excluded.published_at, posts.published_at), "
@@ -233,7 +275,7 @@ class Store:
             if known_posts is not None:
                 match_posts(con, known_posts)
             posts, matched = con.execute(
-                "SELECT count(*), count(posts.campaign) FROM p JOIN posts "
+                "SELECT count(*), count(posts.campaign) FROM stage.p p JOIN posts "
                 "USING (platform, post_id)").fetchone() or (0, 0)
             partial = tuple(sorted(ctx.partial_days))
             con.execute(
@@ -244,15 +286,10 @@ class Store:
                  ctx.rows_read, ctx.rows_stored, ctx.as_of, new, changed, unchanged,
                  ",".join(d.isoformat() for d in partial) or None,
                  "\n".join(warnings) or None])
-            con.execute("DROP TABLE v")
-            con.execute("DROP TABLE p")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            if limit is not None:
-                con.execute(f"SET memory_limit = '{limit[0]}'")
         if partial:
             warnings.append("partial days (the export was made before they ended), stored and "
                             f"flagged: {', '.join(d.isoformat() for d in partial)}")
@@ -262,30 +299,115 @@ class Store:
                             posts=posts, matched=matched, unmatched=posts - matched,
                             warnings=tuple(warnings), partial_days=partial)
 
-    def _dedupe(self, staging: _Staging) -> list[str]:
-        """Keep the last row of each key (values and posts); warn when a file repeats one."""
+    def _import_comments(self, path: Path, import_id: str, spec: Mapping, as_of: date,
+                         brand_account: str | None) -> ImportResult:
+        """Add a comments export in one transaction (a comment already stored is updated)."""
+        from coulisses.kpi.imports.comments import read_comments
+        from coulisses.kpi.imports.model import Context
+        from coulisses.kpi.match import normalise_url
+
         con = self.con
+        ctx = Context(path=path, as_of=as_of, platform=spec.platform)
+        links = {normalise_url(url): post_id for post_id, url in con.execute(
+            "SELECT post_id, url FROM posts WHERE platform = ? AND url IS NOT NULL",
+            [spec.platform]).fetchall()}
+        columns: list[list[object]] = [[] for _ in range(8)]
+        for c in read_comments(path, spec, ctx, brand_account):
+            post = links.get(normalise_url(c.post), c.post) if c.post_is_url else c.post
+            for column, value in zip(columns, (c.comment_id, post, c.parent_id, c.author,
+                                               c.by_brand, c.created_at, c.text, c.row),
+                                     strict=True):
+                column.append(value)
+        if not columns[0]:
+            raise ctx.error("the file has a header but no comments: nothing to import")
+        now = datetime.now(UTC).replace(tzinfo=None)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE c AS SELECT * FROM (SELECT unnest($1::VARCHAR[]) "
+                "AS comment_id, unnest($2::VARCHAR[]) AS post_id, unnest($3::VARCHAR[]) AS "
+                "parent_id, unnest($4::VARCHAR[]) AS author, unnest($5::BOOLEAN[]) AS by_brand,"
+                " unnest($6::TIMESTAMP[]) AS created_at, unnest($7::VARCHAR[]) AS text, "
+                "unnest($8::BIGINT[]) AS row) QUALIFY row_number() OVER (PARTITION BY "
+                "comment_id ORDER BY row DESC) = 1", columns)
+            new, known, orphans, brand = con.execute(
+                "SELECT count(*) FILTER (WHERE o.comment_id IS NULL), count(o.comment_id), "
+                "count(*) FILTER (WHERE c.post_id NOT IN (SELECT post_id FROM posts WHERE "
+                "platform = ?)), count(*) FILTER (WHERE c.by_brand) FROM c LEFT JOIN comments o "
+                "ON o.platform = ? AND o.comment_id = c.comment_id",
+                [spec.platform, spec.platform]).fetchone() or (0, 0, 0, 0)
+            con.execute(
+                "INSERT INTO comments SELECT ?, comment_id, post_id, parent_id, author, "
+                "by_brand, created_at, text, ?, row, ? FROM c ON CONFLICT (platform, "
+                "comment_id) DO UPDATE SET post_id = excluded.post_id, parent_id = "
+                "excluded.parent_id, author = excluded.author, by_brand = excluded.by_brand, "
+                "created_at = excluded.created_at, text = excluded.text, source_file = "
+                "excluded.source_file, source_row = excluded.source_row, import_id = "
+                "excluded.import_id", [spec.platform, str(path), import_id])
+            con.execute("DROP TABLE c")
+            warnings = []
+            if orphans:
+                warnings.append(f"{orphans} comment(s) on posts not in the store yet: import "
+                                "the platform's content export to measure them")
+            if not brand:
+                warnings.append("no comment by the brand's account: response rate and time "
+                                "stay unavailable (give --brand-account or brand_account)")
+            con.execute(
+                "INSERT INTO imports (import_id, file, platform, adapter, imported_at, "
+                "rows_read, rows_stored, as_of, values_new, values_changed, values_unchanged, "
+                "warnings) VALUES (?, ?, ?, 'generic.comments', ?, ?, ?, ?, ?, 0, ?, ?)",
+                [import_id, str(path), spec.platform, now, ctx.rows_read, ctx.rows_stored,
+                 as_of, new, known, "\n".join(warnings) or None])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return ImportResult(import_id, str(path), spec.platform, "generic.comments",
+                            rows_read=ctx.rows_read, rows_stored=ctx.rows_stored,
+                            values_new=new, values_unchanged=known, warnings=tuple(warnings))
+
+    def _dedupe(self, values: str, posts: str, count: int, unique: bool) -> list[str]:
+        """Keep the last row of each key (values and posts) in ``stage.v`` and ``stage.p``;
+        warn when a file repeats one."""
+        con = self.con
+        cols = "seq, platform, post_id, scope, day, metric, value, sheet, row, col"
+        if unique:  # the reader checked it: the values are already one per key
+            con.execute(f"CREATE VIEW stage.v AS SELECT * FROM {values}")
+        else:
+            con.execute(
+                f"CREATE TABLE stage.v AS SELECT {', '.join(_KEY)}, "
+                + ", ".join(f"arg_max({c}, seq) AS {c}" for c in cols.split(", ")
+                            if c not in _KEY)
+                + f" FROM {values} GROUP BY ALL")
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE v AS SELECT * FROM stage_values QUALIFY row_number() "
-            f"OVER (PARTITION BY {', '.join(_KEY)} ORDER BY seq DESC) = 1")
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE p AS SELECT * FROM stage_posts QUALIFY row_number() "
+            f"CREATE TABLE stage.p AS SELECT * FROM {posts} QUALIFY row_number() "
             "OVER (PARTITION BY platform, post_id ORDER BY seq DESC) = 1")
-        kept = con.execute("SELECT count(*) FROM v").fetchone()
+        kept = None if unique else con.execute("SELECT count(*) FROM stage.v").fetchone()
         warnings = []
-        if kept is not None and kept[0] < staging.count_values:
+        if not unique and kept is not None and kept[0] < count:
             example = con.execute(
-                f"SELECT list(row ORDER BY seq), any_value(col) FROM stage_values GROUP BY "
+                f"SELECT list(row ORDER BY seq), any_value(col) FROM {values} GROUP BY "
                 f"{', '.join(_KEY)} HAVING count(*) > 1 AND count(DISTINCT row) > 1 "
                 "ORDER BY min(seq) LIMIT 1").fetchone()
             if example is not None:
                 rows = ", ".join(str(r) for r in example[0][:5])
-                warnings.append(f"{staging.count_values - kept[0]} duplicated value(s) (the "
+                warnings.append(f"{count - kept[0]} duplicated value(s) (the "
                                 f"same post, day and metric on several rows): the last row "
                                 f"wins, e.g. rows {rows}, column {example[1]!r}")
-        con.execute("DROP TABLE stage_values")
-        con.execute("DROP TABLE stage_posts")
         return warnings
+
+    def match(self, known: list[KnownPost]) -> int:
+        """Match every stored post to ``known`` (in one transaction); how many matched."""
+        from coulisses.kpi.match import match_posts
+
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            matched = match_posts(self.con, known)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return matched
 
     def posts(self, *, unmatched: bool = False, platform: str | None = None) -> list[PostRow]:
         """The stored posts, newest first; only those with no campaign when ``unmatched``."""

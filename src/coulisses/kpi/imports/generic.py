@@ -13,6 +13,8 @@ other column is. The mapping is validated (unknown keys refused) and errors name
     metrics:
       Views: views
       Watch time (s): {metric: watch_time_s, kind: duration}
+
+A comments export is mapped with ``comments:`` instead of ``metrics:`` (see ``CommentColumns``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from coulisses.errors import AnalyticsImportError
 from coulisses.kpi.imports.headers import FIELDS, ColumnSpec, ExportSpec, Kind
@@ -43,6 +45,27 @@ class MetricColumn(BaseModel):
         return value
 
 
+class CommentColumns(BaseModel):
+    """Where a comments export keeps each field; the brand's replies are the comments whose
+    author is ``brand_account`` (or ``--brand-account``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id_column: str
+    post_column: str | None = None  # the post's platform id
+    post_url_column: str | None = None  # or its link
+    parent_column: str | None = None  # the comment replied to; empty for top-level comments
+    author_column: str
+    created_column: str
+    text_column: str | None = None
+    brand_account: str | None = None
+
+    @model_validator(mode="after")
+    def _post(self) -> CommentColumns:
+        if not (self.post_column or self.post_url_column):
+            raise ValueError("give post_column or post_url_column")
+        return self
+
+
 class Mapping(BaseModel):
     """A generic CSV's mapping file."""
 
@@ -58,7 +81,14 @@ class Mapping(BaseModel):
     decimal: Literal[".", ","] = "."
     delimiter: Literal[",", ";", "\t", "|"] | None = None
     encoding: str | None = None
-    metrics: dict[str, MetricColumn]
+    metrics: dict[str, MetricColumn] = {}
+    comments: CommentColumns | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Mapping:
+        if bool(self.metrics) == (self.comments is not None):
+            raise ValueError("give either metrics (numbers) or comments (a comments export)")
+        return self
 
     @field_validator("metrics", mode="before")
     @classmethod

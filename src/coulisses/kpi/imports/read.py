@@ -10,12 +10,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from coulisses.kpi.imports import linkedin, meta, tiktok, youtube
+from coulisses.kpi.imports import columnar, linkedin, meta, tiktok, youtube
 from coulisses.kpi.imports.detect import Detected, detect, known_exports
 from coulisses.kpi.imports.generic import load_mapping
 from coulisses.kpi.imports.headers import match_header
 from coulisses.kpi.imports.model import Context, Hooks, Sink
-from coulisses.kpi.imports.readers import open_sheets
+from coulisses.kpi.imports.readers import encoding_of, open_sheets
 from coulisses.kpi.imports.table import read_rows
 
 HOOKS: dict[str, Hooks] = {**tiktok.HOOKS, **meta.HOOKS, **youtube.HOOKS, **linkedin.HOOKS}
@@ -95,6 +95,19 @@ def _read_generic(path: Path, sink: Sink, ctx: Context, mapping: Path | None,
         ctx.warnings.append(f"columns not in the mapping, not imported: "
                             f"{', '.join(match.unknown)}")
     sheet.check_merged(number)
+    con = getattr(sink, "con", None)
+    if con is not None and number == 1 and sheet.delimiter is not None and \
+            columnar.eligible(path, cells, spec_file.encoding or encoding_of(path)):
+        try:
+            staged = columnar.read_mapped(con, getattr(sink, "schema", "stage"), path, match,
+                                          ctx, sheet.delimiter, len(cells), progress)
+        except BaseException:
+            sheet.close()
+            raise
+        if staged is not None:
+            sink.staged = staged  # type: ignore[attr-defined]
+            sheet.close()
+            return ctx
     found = Detected(match, None, sheet.rows)
     read_rows(found.match, found.rows, ctx, sink, Hooks(post_id=_generic_id),
               progress=_ticker(sheet.position, sheet.size, progress))

@@ -36,6 +36,11 @@ class Sheet:
     position: Callable[[], int]
     merged: list[tuple[str, int, int]] = field(default_factory=list)  # (ref, first, last row)
     delimiter: str | None = None
+    closer: Callable[[], None] = lambda: None
+
+    def close(self) -> None:
+        """Release the file when its rows will not be read to the end."""
+        self.closer()
 
     def check_merged(self, from_row: int) -> None:
         """Refuse merged cells at or below the header row.
@@ -76,7 +81,8 @@ def open_sheets(path: Path, *, delimiter: str | None = None,
         yield _csv_sheet(path, size, delimiter=delimiter, encoding=encoding)
 
 
-def _encoding_of(path: Path) -> str:
+def encoding_of(path: Path) -> str:
+    """The text encoding of a CSV, from its BOM or first 64 KiB."""
     with path.open("rb") as fh:
         sample = fh.read(65536)
     if sample.startswith(codecs.BOM_UTF8):
@@ -96,7 +102,7 @@ def _encoding_of(path: Path) -> str:
 
 def _csv_sheet(path: Path, size: int, *, delimiter: str | None,
                encoding: str | None) -> Sheet:
-    enc = encoding or _encoding_of(path)
+    enc = encoding or encoding_of(path)
     raw = path.open("rb")
     text = io.TextIOWrapper(raw, encoding=enc, newline="")
     first = text.readline()
@@ -132,7 +138,7 @@ def _csv_sheet(path: Path, size: int, *, delimiter: str | None,
         finally:
             text.close()
 
-    return Sheet(path, None, rows(), size, raw.tell, delimiter=delimiter)
+    return Sheet(path, None, rows(), size, raw.tell, delimiter=delimiter, closer=text.close)
 
 
 def _chain(lines: list[str], rest: IO[str]) -> Iterator[str]:
