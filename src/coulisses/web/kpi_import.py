@@ -12,7 +12,7 @@ import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -20,7 +20,6 @@ from coulisses.errors import AnalyticsImportError, UploadError
 
 if TYPE_CHECKING:
     from coulisses.campaign.schema import Campaign as CampaignModel
-    from coulisses.kpi.match import KnownPost
     from coulisses.kpi.store import ImportResult
 
 MAX_EXPORT_MB = 256  # per file: the platforms' exports are far smaller
@@ -68,30 +67,6 @@ def check_export(name: str, head: bytes) -> None:
                           http_status=415, hint="upload the file as the platform exported it")
 
 
-def known_posts(campaign: CampaignModel) -> list[KnownPost]:
-    """The campaign's deliverables as posts to match: platform (the registry id's network:
-    ``instagram-reels`` is ``instagram``), caption, and publish time (the deliverable's, else
-    the platform's usual one) as wall-clock time in the campaign's zone, the way platforms
-    write it in their exports."""
-    from coulisses.kpi.match import KnownPost
-
-    usual = {p.platform: p.publish_time for p in campaign.platforms}
-    out = []
-    for loc, item in campaign.deliverables():
-        when = None
-        clock = item.publish_time or usual.get(item.platform)
-        if item.publish is not None and clock:
-            hour, minute = (int(p) for p in clock.split(":"))
-            when = datetime(item.publish.year, item.publish.month, item.publish.day,
-                            hour, minute)
-        if not item.caption and when is None:
-            continue  # nothing to recognise it by
-        out.append(KnownPost(platform=item.platform.split("-")[0], caption=item.caption,
-                             published_at=when, campaign=campaign.id, variant=item.id,
-                             kind="bts" if loc[0] == "bts" else "campaign"))
-    return out
-
-
 def import_exports(data_dir: Path, workspace_id: int, uploads: Iterable[Upload], *,
                    campaign: CampaignModel | None, as_of: date | None = None
                    ) -> list[ImportResult]:
@@ -102,6 +77,7 @@ def import_exports(data_dir: Path, workspace_id: int, uploads: Iterable[Upload],
         AnalyticsImportError: the importer refused a file (with its sheet, row and column);
             files before it stay imported, nothing of it is stored.
     """
+    from coulisses.kpi.campaign_posts import campaign_posts
     from coulisses.kpi.store import open_store
 
     files = list(uploads)
@@ -111,7 +87,7 @@ def import_exports(data_dir: Path, workspace_id: int, uploads: Iterable[Upload],
     if len(files) > MAX_FILES:
         raise UploadError(f"{len(files)} files at once: at most {MAX_FILES}", http_status=413,
                           hint="import them in several goes")
-    known = known_posts(campaign) if campaign is not None else None
+    known = campaign_posts(campaign) if campaign is not None else None
     target = store_path(data_dir, workspace_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     results = []
