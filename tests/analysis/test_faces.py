@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 import media
+from coulisses.analysis import faces
 from coulisses.analysis.centerface import (
     CenterFace,
+    Detection,
     _encode,
     _parse,
     default_model_path,
@@ -115,6 +117,43 @@ def test_a_moving_face_keeps_one_id_and_its_box_follows(moving_face_clip: Path,
     offset = boxes[0].x - (40 + 150 * boxes[0].t)  # where the face sits in the pasted frame
     for box in boxes:
         assert abs(box.x - (40 + 150 * box.t) - offset) < 12, box
+
+
+class _Counting:
+    """The real detector, counting the image sizes it is given."""
+
+    def __init__(self, detector: CenterFace) -> None:
+        self.detector = detector
+        self.sizes: list[tuple[int, int]] = []
+
+    def detect(self, rgb: np.ndarray, threshold: float = 0.5) -> list[Detection]:
+        self.sizes.append(rgb.shape[:2])
+        return self.detector.detect(rgb, threshold)
+
+
+def test_large_faces_are_found_again_at_half_size_with_the_same_boxes(
+        shared_media: Path, detector: CenterFace, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between whole-frame scans a face seen large is detected on the half-size frame (a
+    quarter of the pixels); its boxes stay within a few pixels of full-size detection."""
+    clip = tmp_path / "big.mp4"  # a GRID speaker at 1280x720: the face ~160 px at 640
+    media.ffmpeg("-i", shared_media / "grid" / "bbaf2n.mpg", "-vf",
+                 "crop=360:202:0:43,scale=1280:720", "-c:v", "libx264", "-preset",
+                 "ultrafast", "-pix_fmt", "yuv420p", "-an", clip)
+    counting = _Counting(detector)
+    fast = track_faces(clip, counting, (1280, 720), duration=3.0,  # type: ignore[arg-type]
+                       speakers=False)
+    full_sizes = [s for s in counting.sizes if s[1] == 640]
+    assert 0 < len(full_sizes) <= len(counting.sizes) / 3  # mostly half size
+    assert all(s[1] in (640, 320) for s in counting.sizes)
+    monkeypatch.setattr(faces, "FULL_EVERY", 1)
+    slow = track_faces(clip, detector, (1280, 720), duration=3.0, speakers=False)
+    assert len(fast) == len(slow) == 1
+    pairs = {b.t: b for b in slow[0].boxes}
+    matched = [(b, pairs[b.t]) for b in fast[0].boxes if b.t in pairs]
+    assert len(matched) >= 0.95 * len(slow[0].boxes) >= 14
+    for a, b in matched:  # in 1280x720 pixels: a few pixels at 640
+        assert abs(a.x + a.w / 2 - b.x - b.w / 2) < 12 and abs(a.w - b.w) < 0.1 * b.w, (a, b)
 
 
 @pytest.fixture(scope="module")

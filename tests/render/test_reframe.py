@@ -7,8 +7,8 @@ import random
 from fractions import Fraction
 
 from coulisses.analysis.model import Box, FaceTrack, Span
-from coulisses.render.plan import CropPath, crop_window
-from coulisses.render.reframe import MAX_SPEED, RESCUE_SPEED, reframe
+from coulisses.render.plan import CropKeyframe, CropPath, crop_window
+from coulisses.render.reframe import MAX_SPEED, RESCUE_SPEED, reframe, reversals
 
 SRC_W, SRC_H = 1920, 1080
 OUT_W, OUT_H = 1080, 1920  # 9:16
@@ -34,15 +34,6 @@ def _face_inside(path: CropPath, box: Box, t: Fraction) -> bool:
     x, y = path.position_at(t)
     return (x <= box.x and box.x + box.w <= x + path.width
             and y <= box.y and box.y + box.h <= y + path.height)
-
-
-def _reversals(path: CropPath) -> int:
-    """Direction changes of the window's horizontal motion (still stretches are skipped)."""
-    signs = []
-    for a, b in zip(path.keyframes, path.keyframes[1:], strict=False):
-        if b.x != a.x:
-            signs.append(1 if b.x > a.x else -1)
-    return sum(1 for s, u in itertools.pairwise(signs) if s != u)
 
 
 def _max_speed(path: CropPath) -> float:
@@ -77,7 +68,7 @@ def test_a_slowly_moving_face_is_followed_smoothly_despite_jitter() -> None:
     for box in face.boxes:
         assert _face_inside(path, box, Fraction(box.t).limit_denominator(1000)), box
     assert _max_speed(path) <= MAX_SPEED * path.width * 1.01
-    assert _reversals(path) / duration <= 0.2
+    assert reversals(path) / duration <= 0.2
     assert len(path.keyframes) <= 3 * duration
     _assert_inside_source(path)
 
@@ -97,17 +88,104 @@ def test_a_face_that_wanders_is_tracked_without_jitter_reversals() -> None:
     inside = sum(_face_inside(path, b, Fraction(b.t).limit_denominator(1000))
                  for b in face.boxes)
     assert inside / len(face.boxes) >= 0.98
-    assert _reversals(path) / 30.0 <= 0.2
+    assert reversals(path) / 30.0 <= 0.2
     assert _max_speed(path) <= RESCUE_SPEED * path.width * 1.01
     _assert_inside_source(path)
 
 
-def test_two_far_apart_speakers_fall_back_to_a_blurred_fit() -> None:
+def _switches(path: CropPath) -> list[tuple[float, int, int]]:
+    """(time, x before, x after) of each jump: two keyframes at one time."""
+    return [(float(a.t), a.x, b.x) for a, b in itertools.pairwise(path.keyframes)
+            if a.t == b.t]
+
+
+def _framed(path: CropPath, track: FaceTrack, t: float) -> bool:
+    box = min(track.boxes, key=lambda b: abs(b.t - t))
+    return _face_inside(path, box, Fraction(t).limit_denominator(1000))
+
+
+def test_two_far_apart_speakers_with_clear_turns_get_a_cut_to_each_turn() -> None:
+    """Left speaks 0-4 s and 8-10 s, right 4.2-7.8 s: they cannot share the 9:16 window, the
+    turns are clear and long, so the window frames the speaker and cuts at each turn."""
     left = _track(0, [150.0] * 50, speaking=(Span(0.0, 4.0), Span(8.0, 10.0)))
     right = _track(1, [1600.0] * 50, speaking=(Span(4.2, 7.8),))
     result = reframe([left, right], [], 0.0, 10.0, SRC_W, SRC_H, OUT_W, OUT_H)
+    path = result.path
+    assert result.fit == "fill" and path is not None
+    switches = _switches(path)
+    assert [round(t, 1) for t, _, _ in switches] == [4.2, 8.0]  # where each new turn starts
+    assert switches[0][1] < switches[0][2] and switches[1][1] > switches[1][2]
+    for t in (0.5, 2.0, 3.9, 8.5, 9.9):
+        assert _framed(path, left, t) and not _framed(path, right, t), t
+    for t in (4.5, 6.0, 7.7):
+        assert _framed(path, right, t) and not _framed(path, left, t), t
+    assert reversals(path) == 0  # a switch is a cut, not a move
+    assert len(path.keyframes) == 5  # hold, then two jumps of two keyframes
+    assert [r.split(": ")[0] for r in result.reasons] == ["0.00-4.20 s", "4.20-8.00 s",
+                                                          "8.00-10.00 s"]
+    assert all("switching between face 0 and face 1" in r for r in result.reasons)
+    _assert_inside_source(path)
+
+
+def test_short_interjections_do_not_make_a_switch() -> None:
+    """Right says four 0.7 s words between left's sentences: enough to matter (a quarter of
+    left's speech), too short to hold a framing: the window stays on left."""
+    blips = (1.0, 4.0, 7.0, 10.0)
+    left_spans = tuple(Span(a, b) for a, b in zip((0.0, *(t + 0.7 for t in blips)),
+                                                   (*blips, 12.0), strict=True))
+    left = _track(0, [150.0] * 60, speaking=left_spans)
+    right = _track(1, [1600.0] * 60, speaking=tuple(Span(t, t + 0.7) for t in blips))
+    result = reframe([left, right], [], 0.0, 12.0, SRC_W, SRC_H, OUT_W, OUT_H)
+    assert result.fit == "fill" and result.path is not None
+    assert _switches(result.path) == [] and len(result.path.keyframes) == 1
+    assert "face 0 (speaking; switching between face 0 and face 1)" in result.reasons[0]
+    assert _framed(result.path, left, 4.3)
+
+
+def test_two_far_apart_speakers_talking_over_each_other_fall_back_to_a_blurred_fit() -> None:
+    left = _track(0, [150.0] * 50, speaking=(Span(0.0, 7.0),))
+    right = _track(1, [1600.0] * 50, speaking=(Span(3.0, 10.0),))
+    result = reframe([left, right], [], 0.0, 10.0, SRC_W, SRC_H, OUT_W, OUT_H)
     assert result.fit == "blur" and result.path is None
-    assert "wider than" in result.reasons[0]
+    assert "wider than" in result.reasons[0] and "talk over each other" in result.reasons[0]
+
+
+def test_turns_too_fast_to_hold_fall_back_to_a_blurred_fit() -> None:
+    """Turns of 0.8 s, back and forth: any 1.5 s hold would leave half the speech off screen."""
+    left_spans = tuple(Span(t, t + 0.8) for t in (0.0, 1.6, 3.2, 4.8, 6.4, 8.0))
+    right_spans = tuple(Span(t + 0.8, t + 1.6) for t in (0.0, 1.6, 3.2, 4.8, 6.4, 8.0))
+    left = _track(0, [150.0] * 50, speaking=left_spans)
+    right = _track(1, [1600.0] * 50, speaking=right_spans)
+    result = reframe([left, right], [], 0.0, 10.0, SRC_W, SRC_H, OUT_W, OUT_H)
+    assert result.fit == "blur"
+    assert "turns too fast" in result.reasons[0] or "long enough" in result.reasons[0]
+
+
+def test_far_apart_faces_without_a_speaker_signal_fall_back_to_a_blurred_fit() -> None:
+    left, right = _track(0, [150.0] * 50), _track(1, [1600.0] * 50)
+    result = reframe([left, right], [], 0.0, 10.0, SRC_W, SRC_H, OUT_W, OUT_H)
+    assert result.fit == "blur" and "largest faces" in result.reasons[0]
+
+
+def test_a_switch_inside_a_shot_and_a_cut_between_shots_both_jump() -> None:
+    left = _track(0, [150.0] * 75, speaking=(Span(0.0, 4.0), Span(10.0, 15.0)))
+    right = _track(1, [1600.0] * 75, speaking=(Span(4.0, 8.0),))
+    result = reframe([left, right], [(0.0, 10.0), (10.0, 15.0)], 0.0, 15.0, SRC_W, SRC_H,
+                     OUT_W, OUT_H)
+    path = result.path
+    assert result.fit == "fill" and path is not None
+    assert [round(t, 1) for t, _, _ in _switches(path)] == [4.0, 10.0]
+    assert _framed(path, left, 12.0) and _framed(path, right, 6.0)
+    assert reversals(path) == 0
+
+
+def test_reversals_count_moves_not_jumps() -> None:
+    def path(*keys: tuple[float, int]) -> CropPath:
+        return CropPath(100, 100, tuple(CropKeyframe(Fraction(t), x, 0) for t, x in keys))
+
+    assert reversals(path((0, 0), (1, 50), (2, 0))) == 1  # right then back left
+    assert reversals(path((0, 0), (1, 50), (1, 0), (2, 40))) == 0  # a jump is a cut
+    assert reversals(path((0, 0), (1, 50), (2, 50), (3, 10))) == 1  # a still stretch
 
 
 def test_two_close_speakers_are_framed_together() -> None:

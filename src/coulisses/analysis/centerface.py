@@ -80,6 +80,9 @@ class CenterFace:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # the model lists its weights as inputs: ORT warns
+        # idle workers sleep instead of spinning: between frames the decoder and numpy need
+        # the cores, and on a shared machine spinning only burns CPU time
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             data = free_input_size(model.read_bytes())
             self._session: Any = ort.InferenceSession(data, sess_options=options,

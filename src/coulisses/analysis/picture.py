@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from coulisses.analysis.framebus import FrameNeed, run_alone
 from coulisses.analysis.model import PictureMeasures, PictureSample, Span
-from coulisses.media.frames import Frame, sample_frames
+from coulisses.media.frames import Frame
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
@@ -68,27 +69,45 @@ class PictureAnalyzer:
         Raises:
             av.FFmpegError: the file stops decoding (it was probed, so this is rare).
         """
-        duration = float(source.probe.duration)
+        result: PictureMeasures = run_alone(source, self.frame_job(source))
+        return result
 
-        def progress(t: float) -> None:
-            if duration > 0:
-                source.progress(min(1.0, t / duration))
+    def frame_job(self, source: Source) -> PictureJob:
+        """The work on ``source`` as a frame-bus job (READ_FPS frames a second, SIDE px)."""
+        return PictureJob(duration=float(source.probe.duration))
 
-        frames = sample_frames(source.path, fps=READ_FPS, max_side=SIDE)
-        return measure_picture(frames, duration=duration, progress=progress)
+
+class PictureJob:
+    """Picture measures fed one frame at a time; ``finish`` gives the measures."""
+
+    need = FrameNeed(READ_FPS, SIDE)
+
+    def __init__(self, *, duration: float | None = None) -> None:
+        self.duration = duration
+        self.reads: list[_Read] = []
+        self.previous: tuple[float, np.ndarray] | None = None
+
+    def add(self, frame: Frame) -> None:
+        gray = frame.gray
+        self.reads.append(_measure(frame.t, gray, self.previous))
+        self.previous = (frame.t, gray)
+
+    def finish(self) -> PictureMeasures:
+        return _measures(self.reads, self.duration)
 
 
 def measure_picture(frames: Iterable[Frame], *, duration: float | None = None,
                     progress: Callable[[float], None] | None = None) -> PictureMeasures:
     """Samples and spans from frames read at a steady rate (``READ_FPS``)."""
-    reads: list[_Read] = []
-    previous: tuple[float, np.ndarray] | None = None
+    job = PictureJob(duration=duration)
     for n, frame in enumerate(frames):
-        gray = frame.gray
-        reads.append(_measure(frame.t, gray, previous))
-        previous = (frame.t, gray)
+        job.add(frame)
         if progress is not None and n % 32 == 0:
             progress(frame.t)
+    return job.finish()
+
+
+def _measures(reads: list[_Read], duration: float | None) -> PictureMeasures:
     if not reads:
         return PictureMeasures()
     t = np.array([r.t for r in reads])

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from coulisses.analysis.framebus import EVERY_FRAME, FrameNeed, run_alone
 from coulisses.analysis.model import Shot
 from coulisses.analysis.shotsignals import SIDE, ShotSignals, SignalArrays
-from coulisses.media.frames import Frame, sample_frames
+from coulisses.media.frames import Frame
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
@@ -62,28 +63,41 @@ class ShotAnalyzer:
         Raises:
             av.FFmpegError: the file stops decoding (it was probed, so this is rare).
         """
-        duration = float(source.probe.duration)
+        result: tuple[Shot, ...] = run_alone(source, self.frame_job(source))
+        return result
+
+    def frame_job(self, source: Source) -> ShotJob:
+        """The work on ``source`` as a frame-bus job (every frame, SIDE pixels)."""
         video = source.probe.video
         rate = (video.average_rate or video.frame_rate) if video is not None else None
         # window lengths are counted in frames: keep odd time bases from sizing them
         fps = min(120.0, max(1.0, float(rate))) if rate else 25.0
+        return ShotJob(duration=float(source.probe.duration), fps=fps)
 
-        def frames() -> Iterable[Frame]:
-            for n, frame in enumerate(sample_frames(source.path, fps=1000.0, max_side=SIDE)):
-                if n % 64 == 0 and duration > 0:
-                    source.progress(min(1.0, frame.t / duration))
-                yield frame
 
-        return detect_shots(frames(), duration=duration, fps=fps)
+class ShotJob:
+    """Shot detection fed one frame at a time; ``finish`` gives the shots."""
+
+    need = FrameNeed(EVERY_FRAME, SIDE)
+
+    def __init__(self, *, duration: float, fps: float) -> None:
+        self.duration = duration
+        self.signals = ShotSignals(fps)
+
+    def add(self, frame: Frame) -> None:
+        self.signals.add(frame.t, frame.rgb)
+
+    def finish(self) -> tuple[Shot, ...]:
+        boundaries = find_boundaries(self.signals)
+        return shots_from_boundaries(boundaries, self.duration or self.signals.end_time())
 
 
 def detect_shots(frames: Iterable[Frame], *, duration: float, fps: float) -> tuple[Shot, ...]:
     """Shots covering ``[0, duration]`` from every frame, in display order."""
-    signals = ShotSignals(fps)
+    job = ShotJob(duration=duration, fps=fps)
     for frame in frames:
-        signals.add(frame.t, frame.rgb)
-    boundaries = find_boundaries(signals)
-    return shots_from_boundaries(boundaries, duration or signals.end_time())
+        job.add(frame)
+    return job.finish()
 
 
 def shots_from_boundaries(boundaries: Iterable[Boundary], duration: float) -> tuple[Shot, ...]:

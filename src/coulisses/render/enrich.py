@@ -108,7 +108,8 @@ def file_captions(plan: RenderPlan, cues: list[cap.Cue], by_id: dict[str, Platfo
 
 def auto_reframe(plan: RenderPlan, analysis: Analysis) -> tuple[RenderPlan, dict[str, list[str]]]:
     """Each variant's crop follows the subject found by face analysis, shot by shot; where
-    two subjects cannot share the frame, the variant falls back to a blurred-background fit."""
+    two speakers cannot share the frame it cuts between them turn by turn, and where their
+    turns are unsure or too fast the variant falls back to a blurred-background fit."""
     from coulisses.render.reframe import reframe
 
     tracks = analysis.faces or ()

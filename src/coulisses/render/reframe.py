@@ -3,8 +3,9 @@
 Pure: tracks and numbers in, a ``Reframe`` out. The subject is the active speaker when the
 tracks know one, else the largest, most present face. A move starts only when the subject has
 left a dead zone for long enough, runs under a speed limit, and jumps only at shot cuts. Two
-subjects that matter and do not fit in the window, or a group of ``CROWD`` faces or more,
-give a blurred-background fit instead.
+speakers that do not fit in the window are framed one at a time, with a cut at each turn
+(``analysis.turns``); when their turns are unsure or too fast, or for other subjects that do
+not fit, or a group of ``CROWD`` faces or more, the answer is a blurred-background fit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fractions import Fraction
 from typing import Literal
 
 from coulisses.analysis.model import Box, FaceTrack
+from coulisses.analysis.turns import speaker_turns
 from coulisses.render.plan import CropKeyframe, CropPath, crop_window
 
 DEAD_ZONE = 0.05  # of the window: smaller moves of the subject are ignored
@@ -107,15 +109,20 @@ def reframe(tracks: Sequence[FaceTrack], shots: Sequence[tuple[float, float]],
             continue
         if choice is None:
             reasons.append(f"{label}: no face: centred")
-            points = [(s, float(centre[0]), float(centre[1]))]
+            pieces = [(s, [(s, float(centre[0]), float(centre[1]))])]
         else:
             faced = True
-            segment, who = choice
-            mode, points = _path(segment, geo)
-            reasons.append(f"{label}: {mode} on {who}")
-        if keyframes and e > s:  # hold the last position up to the cut, then jump
-            keyframes.append((s, keyframes[-1][1], keyframes[-1][2]))
-        keyframes.extend(points)
+            pieces = []
+            for segment, who in choice:
+                mode, points = _path(segment, geo)
+                if len(choice) > 1:
+                    label = f"{segment.start - t0:.2f}-{segment.end - t0:.2f} s"
+                reasons.append(f"{label}: {mode} on {who}")
+                pieces.append((segment.start, points))
+        for at, points in pieces:
+            if keyframes and e > s:  # hold the last position up to the cut, then jump
+                keyframes.append((at, keyframes[-1][1], keyframes[-1][2]))
+            keyframes.extend(points)
     if blur:
         return Reframe(None, "blur", reasons)
     if not faced:
@@ -128,8 +135,9 @@ def _in(box: Box, s: float, e: float, last: bool = True) -> bool:
 
 
 def _subject(tracks: Sequence[FaceTrack], s: float, e: float, last: bool,
-             geo: _Geometry) -> tuple[_Segment, str] | str | None:
-    """The subject's wanted window over one shot; a reason string when it needs a blur."""
+             geo: _Geometry) -> list[tuple[_Segment, str]] | str | None:
+    """The subject's wanted window over one shot, in one piece or one per speaker's turn; a
+    reason string when it needs a blur."""
     boxes = {tr.id: {b.t: b for b in tr.boxes if _in(b, s, e, last) and b.w > 1}
              for tr in tracks}
     boxes = {tid: bs for tid, bs in boxes.items() if bs}
@@ -159,11 +167,42 @@ def _subject(tracks: Sequence[FaceTrack], s: float, e: float, last: bool,
                    for t in boxes[top] if sum(t in boxes[g] for g in group) > 1)
         names = " and ".join(f"face {g}" for g in group)
         if wide > geo.w:
-            return (f"{names} both matter ({basis}s) and span {wide:.0f} px, wider than the "
-                    f"{geo.w} px window")
+            reason = (f"{names} both matter ({basis}s) and span {wide:.0f} px, wider than the "
+                      f"{geo.w} px window")
+            if basis != "speaker":
+                return reason
+            return _switch(tracks, boxes, group, s, e, geo, reason)
         who = f"{names} together ({basis}s)"
     else:
         who = f"face {top} ({'the speaker' if basis == 'speaker' else 'the largest face'})"
+    return [(_segment(boxes, group, ranked, times, s, e, geo), who)]
+
+
+def _switch(tracks: Sequence[FaceTrack], boxes: dict[int, dict[float, Box]], group: list[int],
+            s: float, e: float, geo: _Geometry, reason: str) -> list[tuple[_Segment, str]] | str:
+    """One framing per speaker's turn, switching by a cut; ``reason`` (with why) when the
+    turns are unsure or too fast."""
+    spoken = {tr.id: tr.speaking for tr in tracks if tr.id in group}
+    found = speaker_turns(spoken, s, e)
+    if isinstance(found, str):
+        return f"{reason}; no switch between them: {found}"
+    names = " and ".join(f"face {g}" for g in sorted(group))
+    pieces = []
+    for turn in found.turns:
+        mine = sorted(t for t in boxes[turn.speaker] if turn.start <= t < turn.end
+                      or (turn.end == e and t == e))
+        if not mine:
+            return f"{reason}; no switch between them: face {turn.speaker} speaks off screen"
+        segment = _segment(boxes, [turn.speaker], [turn.speaker], mine, turn.start, turn.end,
+                           geo)
+        pieces.append((segment, f"face {turn.speaker} (speaking; switching between {names})"))
+    return pieces
+
+
+def _segment(boxes: dict[int, dict[float, Box]], group: list[int], ranked: list[int],
+             times: list[float], s: float, e: float, geo: _Geometry) -> _Segment:
+    """The wanted window at each time: around ``group``, or whoever ranks next when the whole
+    group is away."""
     targets: list[tuple[float, float]] = []
     bounds: list[tuple[float, float, float, float] | None] = []
     for t in times:
@@ -175,7 +214,7 @@ def _subject(tracks: Sequence[FaceTrack], s: float, e: float, last: bool,
         ty = min(y + EYES_IN_BOX * face_h - EYE_LINE * geo.h, y - 0.1 * face_h)
         targets.append((_clamp(x + w / 2 - geo.w / 2, 0, geo.max_x), _clamp(ty, 0, geo.max_y)))
         bounds.append((x + w - geo.w, x, y + h - geo.h, y) if w <= geo.w and h <= geo.h else None)
-    return _Segment(s, e, times, targets, bounds), who
+    return _Segment(s, e, times, targets, bounds)
 
 
 def _union(members: list[Box]) -> tuple[float, float, float, float]:
@@ -358,6 +397,21 @@ def _douglas_peucker(points: list[tuple[float, float, float]],
             keep[at] = True
             stack += [(a, at), (at, b)]
     return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def reversals(path: CropPath) -> int:
+    """Direction changes of the window's horizontal motion (crop jitter). A jump (two
+    keyframes at one time: a shot cut or a switch between speakers) is a cut, not motion: it
+    is not counted and the motion after it starts afresh; still stretches are skipped."""
+    count, sign = 0, 0
+    for a, b in itertools.pairwise(path.keyframes):
+        if b.t == a.t:
+            sign = 0
+        elif b.x != a.x:
+            now = 1 if b.x > a.x else -1
+            count += sign != 0 and now != sign
+            sign = now
+    return count
 
 
 def _step(times: list[float]) -> float:
