@@ -6,12 +6,11 @@ wheel; the repository's ``examples/`` folder only points to them.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coulisses import atomic
 from coulisses.errors import OutputError, UnwritableOutputError, UsageError
 
 if TYPE_CHECKING:
@@ -106,19 +105,7 @@ def write_text(target: Path, text: str, *, force: bool = False) -> Path:
     if not folder.is_dir():
         raise UnwritableOutputError(f"folder {folder} does not exist", path=folder,
                                     hint="create it first")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise UnwritableOutputError(f"cannot write in {folder}: {exc.strerror}",
-                                    path=folder) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic.write_text(target, text, what="campaign file")
 
 
 def json_schema() -> str:

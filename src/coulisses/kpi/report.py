@@ -8,12 +8,9 @@ a self-contained HTML page (charts as inline SVG, nothing loaded from elsewhere)
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -21,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from coulisses.errors import DiskFullError, UnwritableOutputError, UsageError
+from coulisses.errors import UsageError
 from coulisses.kpi.compute import (
     Group,
     KpiValue,
@@ -275,28 +272,9 @@ def write_report(report: Report, fmt: Format, out: Path) -> Path:
     Raises:
         UnwritableOutputError: the folder is missing or read-only.
     """
-    content = render(report, fmt)
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")
-    except OSError as exc:
-        raise UnwritableOutputError(f"cannot write the report in {folder}: "
-                                    f"{exc.strerror or exc}", path=folder) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if exc.errno == errno.ENOSPC:
-            raise DiskFullError(f"{out}: the disk is full", path=out) from None
-        raise UnwritableOutputError(f"cannot write {out}: {exc.strerror or exc}",
-                                    path=out) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    from coulisses.atomic import write_text
+
+    return write_text(out, render(report, fmt), what="report")
 
 
 # --- HTML: one file, charts as inline SVG -------------------------------------------------

@@ -15,14 +15,12 @@ before the first and after the last; two keyframes at the same time make a jump 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from coulisses.errors import InputError, OutputError
+from coulisses.errors import InputError
 from coulisses.render.plan import CropKeyframe, CropPath
 
 VERSION = 1
@@ -45,20 +43,9 @@ def save_crop_path(path_obj: CropPath, file: Path, *,
     lines = [f'  {{"t": {_seconds(k.t)}, "x": {k.x}, "y": {k.y}}}' for k in path_obj.keyframes]
     text = json.dumps(head, indent=1)[:-2] + ',\n "keyframes": [\n' + ",\n".join(lines)
     text += "\n ]\n}\n"
-    file = Path(file)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".part")
-    except OSError as exc:
-        raise OutputError(f"{file}: cannot write the crop path ({exc.strerror or exc})",
-                          path=file) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, file)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{file}: cannot write the crop path ({exc.strerror or exc})",
-                          path=file) from None
+    from coulisses.atomic import write_text
+
+    write_text(Path(file), text, what="crop path")
 
 
 def _seconds(t: Fraction) -> str:

@@ -88,15 +88,9 @@ def publish(temp: Path, final: Path) -> Path:
 
 def write_text_atomic(target: Path, text: str) -> Path:
     """Write a text file through a temporary name in the same folder."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    from coulisses.atomic import write_text
+
+    return write_text(target, text)
 
 
 def publish_all(moves: list[tuple[Path, Path]]) -> None:
