@@ -1,5 +1,6 @@
 """What ``coulisses demo`` makes on the spot (no network): sample rushes (a behind-the-scenes
-clip with speech-like sound and its captions), and the plan of a packaged example campaign.
+clip with speech-like sound and its captions), the plan of a packaged example campaign, and
+its measure: sample analytics exports imported into a store, and the KPI report.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from coulisses.media.ffmpeg import Command, Runner
 
 if TYPE_CHECKING:
     from coulisses.campaign.outputs import PlanFiles, Progress
+    from coulisses.kpi.sample import SampleExports
+    from coulisses.kpi.store import ImportResult
     from coulisses.platforms.spec import PlatformSpec
 
 DEMO_PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
@@ -100,3 +103,63 @@ def write_example_plan(out: Path, registry: Mapping[str, PlatformSpec], *, lang:
     files = write_plan(plan, out / "plan", check_health(campaign, lang=lang),
                        source=str(campaign_file), lang=lang, progress=progress)
     return DemoPlan(campaign=campaign_file, files=files)
+
+
+@dataclass(frozen=True)
+class DemoMeasure:
+    """The measure step: exports written, what their import did, and the report."""
+
+    exports: SampleExports
+    store: Path
+    imports: tuple[ImportResult, ...]
+    html: Path
+    json: Path
+    matched: int  # posts of the store matched to the campaign
+    unmatched: int
+    advice: str | None  # the top "what to make next" line, with its evidence
+
+
+def measure_example(out: Path, campaign_file: Path, registry: Mapping[str, PlatformSpec], *,
+                    lang: str = "en", progress: Progress | None = None) -> DemoMeasure:
+    """Write sample analytics exports of the campaign into ``out/analytics/exports``, import
+    them into ``out/analytics/analytics.duckdb`` (matched to the campaign; the same files
+    again are "already imported"), and write ``report.html`` and ``report.json`` beside it.
+
+    Raises:
+        CampaignError: the campaign file does not validate.
+        AnalyticsImportError: an export cannot be imported; the store keeps what it had.
+        OutputError (and leaves): ``out`` cannot be written.
+    """
+    from coulisses.campaign.load import load_campaign
+    from coulisses.kpi.campaign_posts import campaign_posts
+    from coulisses.kpi.report import build_report, write_report
+    from coulisses.kpi.sample import write_sample_exports
+    from coulisses.kpi.store import open_store
+
+    def step(stage: str, done: float) -> None:
+        if progress is not None:
+            progress(stage, done)
+
+    campaign = load_campaign(campaign_file, platform_ids=set(registry))
+    folder = out / "analytics"
+    step("importing analytics", 0.0)
+    exports = write_sample_exports(campaign, folder / "exports", lang="fr")
+    store = folder / "analytics.duckdb"
+    with open_store(store) as db:
+        step("importing analytics", 0.2)
+        content = db.import_file(exports.content, platform="tiktok",
+                                 known_posts=campaign_posts(campaign), as_of=exports.as_of)
+        step("importing analytics", 0.4)
+        comments = db.import_file(exports.comments, mapping=exports.mapping,
+                                  as_of=exports.as_of, brand_account=exports.brand_account)
+        posts = db.posts(platform="tiktok")
+    step("measuring", 0.5)
+    report = build_report(store, campaign=campaign, lang=lang)
+    html = write_report(report, "html", folder / "report.html")
+    step("measuring", 0.9)
+    data = write_report(report, "json", folder / "report.json")
+    step("measuring", 1.0)
+    matched = sum(p.campaign == campaign.id for p in posts)
+    top = report.advice[0] if report.advice else None
+    return DemoMeasure(exports, store, (content, comments), html, data, matched,
+                       len(posts) - matched, f"{top.text} ({top.evidence})" if top else None)

@@ -26,6 +26,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "calendar app)|health report",
         "demo_plan_again": "Edit the campaign, then plan it again: coulisses plan {file} "
                            "--out {folder}",
+        "importing analytics": "importing analytics",
+        "measuring": "measuring",
+        "demo_measure": "Measure of the example campaign, from sample TikTok exports:",
+        "demo_measure_files": "analytics exports|analytics store|KPI report (open it in a "
+                              "browser)|KPI report data",
+        "demo_measure_summary": "{matched} post(s) matched to the campaign, {unmatched} not "
+                                "matched; what to make next: {advice}",
+        "demo_measure_no_advice": "not enough posts to compare yet",
+        "demo_measure_again": "Import your own exports: coulisses kpi import FILE... --campaign "
+                              "{file} --store {store}",
         "interrupted": "interrupted: nothing unfinished was kept",
         "check_pass": "{file} passes the {platform} checks.",
         "check_fail": "{file} does not pass the {platform} checks:",
@@ -54,6 +64,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "dans votre agenda)|bilan de santé",
         "demo_plan_again": "Modifiez la campagne, puis refaites le plan : coulisses plan {file} "
                            "--out {folder}",
+        "importing analytics": "import des statistiques",
+        "measuring": "calcul des KPI",
+        "demo_measure": "Mesure de la campagne d'exemple, à partir d'exports TikTok d'exemple :",
+        "demo_measure_files": "exports de statistiques|base de statistiques|rapport KPI (à "
+                              "ouvrir dans un navigateur)|données du rapport KPI",
+        "demo_measure_summary": "{matched} publication(s) rattachée(s) à la campagne, "
+                                "{unmatched} non rattachée(s) ; à faire ensuite : {advice}",
+        "demo_measure_no_advice": "pas encore assez de publications pour comparer",
+        "demo_measure_again": "Importez vos propres exports : coulisses kpi import FICHIER... "
+                              "--campaign {file} --store {store}",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",
         "check_pass": "{file} passe les contrôles {platform}.",
         "check_fail": "{file} ne passe pas les contrôles {platform} :",

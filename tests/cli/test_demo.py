@@ -1,9 +1,13 @@
-"""``coulisses demo``: sample rushes cut to four platforms, and the plan of the packaged French
-casting-series example written beside them."""
+"""``coulisses demo``: sample rushes cut to four platforms, the plan of the packaged French
+casting-series example written beside them, and its measure: sample TikTok exports imported
+into an analytics store, and the KPI report (numbers checked by hand against the files)."""
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -11,10 +15,13 @@ from icalendar import Calendar
 
 from clirun import run_cli
 from coulisses.campaign.outputs import FILES
-from coulisses.campaign.template import example_text
-from coulisses.cli.demo import print_plan
-from coulisses.demo import DEMO_CAMPAIGN, write_example_plan
+from coulisses.campaign.template import example_text, load_example, write_example
+from coulisses.cli.demo import print_measure, print_plan
+from coulisses.demo import DEMO_CAMPAIGN, DemoMeasure, measure_example, write_example_plan
+from coulisses.errors import CampaignError, OutputError
 from coulisses.i18n import MESSAGES, text
+from coulisses.kpi.sample import NNBSP, TIKTOK_CONTENT, write_sample_exports
+from coulisses.kpi.store import open_store
 from coulisses.platforms.registry import Registry
 
 
@@ -60,7 +67,7 @@ def test_it_says_where_each_plan_file_is(tmp_path: Path, lang: str,
 
 
 def test_progress_stages_are_worded_in_both_languages() -> None:
-    for stage in ("writing plan", "analysing"):
+    for stage in ("writing plan", "analysing", "importing analytics", "measuring"):
         assert stage in MESSAGES["en"] and stage in MESSAGES["fr"]
         assert text("fr", stage) != text("en", stage)
 
@@ -74,3 +81,167 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert len(list((out / "cuts").glob("bts-day1.*.mp4"))) == 4
     _check_plan(out)
     assert str(out / "plan" / "calendar.ics") in run.out
+    assert str(out / "analytics" / "report.html") in run.out
+    assert "23 post(s) matched to the campaign, 3 not matched" in run.out
+    assert "<svg" in (out / "analytics" / "report.html").read_text("utf-8")
+
+
+# --- the measure step ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> DemoMeasure:
+    """The measure step of the demo, run once for the tests below (French report)."""
+    out = tmp_path_factory.mktemp("demo")
+    campaign = write_example(out / f"{DEMO_CAMPAIGN}.yaml", DEMO_CAMPAIGN)
+    return measure_example(out, campaign, Registry.load(), lang="fr")
+
+
+def _number(cell: str) -> float:
+    """A French TikTok count or share as written (``72 643``, ``20,74%``)."""
+    return float(cell.replace(NNBSP, "").replace(",", ".").rstrip("%"))
+
+
+def _bts_deliverables() -> set[str]:
+    return {d.id for b in load_example(DEMO_CAMPAIGN).bts for d in b.deliverables}
+
+
+def _group(report: dict[str, object], section: str, key: str, kpi: str) -> dict[str, float]:
+    sections = report["sections"]
+    assert isinstance(sections, list)
+    found = next(s for s in sections if s["id"] == section)
+    group = next(g for g in found["groups"] if g["key"] == [key])
+    value: dict[str, float] = next(v for v in group["values"] if v["kpi"] == kpi)
+    return value
+
+
+def test_the_sample_exports_are_written_as_tiktok_studio_writes_them(
+        measured: DemoMeasure) -> None:
+    exports = measured.exports
+    assert exports.folder == measured.store.parent / "exports"
+    raw = exports.content.read_bytes()
+    assert raw.startswith("\ufeff".encode())  # TikTok's French CSV carries a BOM
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == TIKTOK_CONTENT["fr"]
+    # every dated TikTok deliverable of the campaign, and three posts outside the plan
+    assert len(rows) - 1 == len(exports.planned) + 3 == 26
+    campaign = load_example(DEMO_CAMPAIGN)
+    episodes = {d.id for e in campaign.series[0].episodes for d in e.deliverables}
+    assert sorted(exports.planned.values()) == sorted(episodes | _bts_deliverables())
+    assert all(re.fullmatch(r"\d{2}/\d{2}/2026 \d{2}:\d{2}", r[2]) for r in rows[1:])
+    assert all(_number(r[6]) >= 1000 for r in rows[1:])  # plausible views, none missing
+    mapping = exports.mapping.read_text("utf-8")
+    assert "brand_account: cinequartiers" in mapping
+    # the same campaign and seed give the same bytes: a re-import is recognised
+    again = write_sample_exports(load_example(DEMO_CAMPAIGN), exports.folder.parent / "again")
+    assert again.content.read_bytes() == raw
+    assert again.comments.read_bytes() == exports.comments.read_bytes()
+
+
+def test_the_store_holds_the_posts_matched_to_their_deliverables(measured: DemoMeasure) -> None:
+    assert (measured.matched, measured.unmatched) == (23, 3)
+    assert not any(r.already for r in measured.imports)
+    with open_store(measured.store) as db:
+        rows = db.con.execute("SELECT post_id, campaign, variant, kind FROM posts").fetchall()
+        comments = db.con.execute("SELECT count(*), count(*) FILTER (WHERE by_brand) "
+                                  "FROM comments").fetchone()
+    assert {r[0]: r[2] for r in rows if r[2]} == measured.exports.planned
+    assert {r[1] for r in rows if r[2]} == {"cites-casting"}
+    bts = _bts_deliverables()
+    assert all(r[3] == ("bts" if r[2] in bts else "campaign") for r in rows if r[2])
+    lines = measured.exports.comments.read_text("utf-8").splitlines()
+    assert comments is not None and comments[0] == len(lines) - 1 and comments[1] > 0
+
+
+def test_the_report_is_offline_html_with_charts(measured: DemoMeasure) -> None:
+    page = measured.html.read_text("utf-8")
+    assert page.count("<svg") >= 2
+    loads = re.findall(r"<(?:script|img|link|iframe|source)\b[^>]*(?:src|href)=\"?https?:", page)
+    assert not loads and "url(http" not in page and "@import" not in page
+    assert "Faites plus de publications coulisses" in page  # French, as asked
+
+
+def test_the_report_numbers_are_those_of_the_files(measured: DemoMeasure) -> None:
+    """Conversation rate (comments per 1,000 views) and response rate, by kind, by hand."""
+    exports = measured.exports
+    bts = _bts_deliverables()
+    kind_of = {post: "bts" if variant in bts else "campaign"
+               for post, variant in exports.planned.items()}
+    comments: dict[str, float] = defaultdict(float)
+    views: dict[str, float] = defaultdict(float)
+    rows = list(csv.reader(exports.content.read_text("utf-8-sig").splitlines()))[1:]
+    for row in rows:
+        post = row[1].rsplit("/", 1)[1]
+        if post in kind_of:
+            comments[kind_of[post]] += _number(row[4])
+            views[kind_of[post]] += _number(row[6])
+    audience: dict[str, set[str]] = defaultdict(set)
+    answered: dict[str, set[str]] = defaultdict(set)
+    for c in list(csv.DictReader(exports.comments.read_text("utf-8").splitlines())):
+        kind = kind_of[c["ID de la vidéo"]]
+        if c["Auteur"] == exports.brand_account:
+            answered[kind].add(c["Répond à"])
+        else:
+            audience[kind].add(c["ID du commentaire"])
+    report = json.loads(measured.json.read_text("utf-8"))
+    assert report["campaign"] == "cites-casting" and report["n_posts"] == 23
+    for kind in ("bts", "campaign"):
+        value = _group(report, "bts_vs_campaign", kind, "conversation_rate")
+        assert value["value"] == pytest.approx(comments[kind] / views[kind] * 1000)
+        rate = len(audience[kind] & answered[kind]) / len(audience[kind]) * 100
+        assert _group(report, "bts_vs_campaign", kind, "response_rate")["value"] == \
+            pytest.approx(rate)
+    top = report["advice"][0]
+    assert measured.advice is not None and measured.advice.startswith(top["text"])
+    assert top["ratio"] == pytest.approx(
+        (comments["bts"] / views["bts"]) / (comments["campaign"] / views["campaign"]))
+
+
+def test_measuring_again_changes_nothing_and_rewrites_the_report(tmp_path: Path) -> None:
+    campaign = write_example(tmp_path / f"{DEMO_CAMPAIGN}.yaml", DEMO_CAMPAIGN)
+    first = measure_example(tmp_path, campaign, Registry.load())
+    first.html.write_text("stale", encoding="utf-8")
+    again = measure_example(tmp_path, campaign, Registry.load())
+    assert all(r.already for r in again.imports)
+    assert (again.matched, again.unmatched, again.advice) == (first.matched, first.unmatched,
+                                                              first.advice)
+    assert again.html.read_text("utf-8").startswith("<!")
+    with open_store(again.store) as db:
+        values = db.con.execute("SELECT count(*) FROM metrics").fetchone()
+        imports = db.con.execute("SELECT count(*) FROM imports").fetchone()
+    assert values == (26 * 8,) and imports == (2,)
+    analytics = sorted(p.name for p in (tmp_path / "analytics").iterdir())
+    assert analytics == ["analytics.duckdb", "exports", "report.html", "report.json"]
+
+
+def test_a_broken_campaign_stops_before_anything_is_measured(tmp_path: Path) -> None:
+    campaign = tmp_path / "broken.yaml"
+    campaign.write_text(example_text(DEMO_CAMPAIGN).replace("version: 1", "version: 9"),
+                        encoding="utf-8")
+    with pytest.raises(CampaignError):
+        measure_example(tmp_path, campaign, Registry.load())
+    assert not (tmp_path / "analytics").exists()
+
+
+def test_an_analytics_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    campaign = write_example(tmp_path / f"{DEMO_CAMPAIGN}.yaml", DEMO_CAMPAIGN)
+    (tmp_path / "analytics").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OutputError, match="analytics"):
+        measure_example(tmp_path, campaign, Registry.load())
+    assert (tmp_path / "analytics").read_text("utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_it_says_where_the_measure_is_and_what_to_make_next(
+        measured: DemoMeasure, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    campaign = measured.store.parent.parent / f"{DEMO_CAMPAIGN}.yaml"
+    print_measure(measured, campaign, lang)
+    out = capsys.readouterr().out
+    for path in (measured.exports.content, measured.store, measured.html, measured.json):
+        assert str(path) in out
+    for label in text(lang, "demo_measure_files").split("|"):
+        assert f"  {label}: " in out
+    summary = text(lang, "demo_measure_summary", matched=23, unmatched=3,
+                   advice=measured.advice)
+    assert summary in out.splitlines()
+    assert "coulisses kpi import" in out and f"--store {measured.store}" in out

@@ -6,102 +6,38 @@ does: TikTok's ``18,400`` and no-year daily dates, Meta's UTF-16 per-metric file
 ``sep=,``, YouTube's ``Total`` row and ``H:MM:SS`` durations, LinkedIn's XLSX/XLS with a
 fraction CTR. French variants use ``1 234,5`` numbers (narrow no-break spaces) and
 day-first dates. A cell given as a ``str`` is written as is, so tests can inject ``1.2K``,
-``undefined`` or ``-1``.
+``undefined`` or ``-1``. ``Video``, the number formats and TikTok's content export live in
+``coulisses.kpi.sample`` (the demo writes its sample exports with them) and are re-exported here.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-NNBSP = "\u202f"
+from coulisses.kpi.sample import (
+    NNBSP,
+    TIKTOK_CONTENT,
+    Video,
+    clock,
+    count,
+    pct,
+    tiktok_link,
+    write_tiktok_content,
+)
+from coulisses.kpi.sample import write_csv as _csv
+from coulisses.kpi.sample import write_xlsx as _xlsx
+
+__all__ = ["NNBSP", "TIKTOK_CONTENT", "Video", "clock", "count", "pct", "tiktok_link",
+           "write_tiktok_content"]  # the library's writers, re-exported for the tests
+
 FR_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
              "nov.", "déc.")
 FR_MONTHS_LONG = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                   "septembre", "octobre", "novembre", "décembre")
-
-
-@dataclass(frozen=True)
-class Video:
-    """One published post and its lifetime numbers (None: the export leaves the cell empty)."""
-
-    id: str
-    title: str
-    published: datetime
-    views: Any = None
-    likes: Any = None
-    comments: Any = None
-    shares: Any = None
-    saves: Any = None
-    reach: Any = None
-    impressions: Any = None
-    clicks: Any = None
-    follows: Any = None
-    watch_time_s: Any = None
-    avg_watch_s: Any = None
-    completion: Any = None  # fraction 0..1
-    duration_s: Any = None
-    url: str | None = None
-
-
-def count(value: Any, lang: str) -> str:
-    """A count as the platform writes it: ``18,400`` or ``18 400`` (narrow no-break space)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if float(value).is_integer():
-        text = f"{int(value):,}"
-        return text.replace(",", NNBSP) if lang == "fr" else text
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    return text.replace(",", NNBSP).replace(".", ",") if lang == "fr" else text
-
-
-def clock(seconds: Any, *, hours: bool = True) -> str:
-    """``0:00:31`` (YouTube) or ``0:09`` (TikTok)."""
-    if seconds is None:
-        return ""
-    if isinstance(seconds, str):
-        return seconds
-    s = round(seconds)
-    if hours:
-        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-    return f"{s // 60}:{s % 60:02d}"
-
-
-def pct(value: Any, lang: str) -> str:
-    if value is None or isinstance(value, str):
-        return value or ""
-    return count(round(value * 100, 2), lang) + "%"
-
-
-def _csv(path: Path, rows: list[list[str]], *, encoding: str = "utf-8",
-         delimiter: str = ",", prefix: str = "") -> Path:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerows(rows)
-    path.write_bytes((prefix + buffer.getvalue()).encode(encoding))
-    return path
-
-
-def _xlsx(path: Path, sheets: dict[str, list[list[Any]]],
-          merges: dict[str, list[str]] | None = None) -> Path:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        for ref in (merges or {}).get(name, []):
-            sheet.merge_cells(ref)
-    book.save(path)
-    return path
 
 
 def _xls(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
@@ -119,42 +55,6 @@ def _xls(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
 
 
 # --- TikTok ---------------------------------------------------------------------------------
-
-TIKTOK_CONTENT = {
-    "en": ["Video title", "Video link", "Post time", "Total likes", "Total comments",
-           "Total shares", "Total views", "Total play time", "Average watch time",
-           "Watched full video", "Add to favorites"],
-    "fr": ["Titre de la vidéo", "Lien de la vidéo", "Heure de publication",
-           "Nombre total de J'aime", "Nombre total de commentaires", "Nombre total de partages",
-           "Vues de la vidéo", "Durée totale de lecture", "Durée moyenne de visionnage",
-           "Vidéo regardée en entier", "Ajouts aux favoris"],
-}
-
-
-def tiktok_link(video_id: str) -> str:
-    return f"https://www.tiktok.com/@maison.coulisses/video/{video_id}"
-
-
-def write_tiktok_content(path: Path, rows: list[Video], *, lang: str = "en",
-                         fmt: str = "csv") -> Path:
-    """TikTok Studio's per-video content export (CSV, or XLSX with real numbers)."""
-    table: list[list[Any]] = [list(TIKTOK_CONTENT[lang])]
-    for v in rows:
-        when = (v.published.strftime("%Y-%m-%d %H:%M") if lang == "en"
-                else v.published.strftime("%d/%m/%Y %H:%M"))
-        if fmt == "xlsx":
-            table.append([v.title, v.url or tiktok_link(v.id), v.published, v.likes,
-                          v.comments, v.shares, v.views, v.watch_time_s, v.avg_watch_s,
-                          v.completion, v.saves])
-            continue
-        table.append([v.title, v.url or tiktok_link(v.id), when, count(v.likes, lang),
-                      count(v.comments, lang), count(v.shares, lang), count(v.views, lang),
-                      clock(v.watch_time_s), clock(v.avg_watch_s, hours=False),
-                      pct(v.completion, lang), count(v.saves, lang)])
-    if fmt == "xlsx":
-        return _xlsx(path, {"Sheet1": table})
-    return _csv(path, table, encoding="utf-8-sig" if lang == "fr" else "utf-8")
-
 
 TIKTOK_DAILY = {
     "overview": {"en": ["Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares"],

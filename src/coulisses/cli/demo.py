@@ -1,5 +1,5 @@
-"""``coulisses demo``: make sample rushes and cut them to four platforms, then plan an example
-campaign; no network needed."""
+"""``coulisses demo``: make sample rushes and cut them to four platforms, plan an example
+campaign, then measure it from sample analytics exports; no network needed."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from coulisses.i18n import text
 from coulisses.settings import load_settings
 
 if TYPE_CHECKING:
-    from coulisses.demo import DemoPlan
+    from coulisses.demo import DemoMeasure, DemoPlan
 
 
 def register(app: typer.Typer) -> None:
@@ -25,10 +25,11 @@ def demo_cmd(
 ) -> None:
     """Make sample rushes, cut them to TikTok, Instagram feed, LinkedIn and YouTube with
     captions, check every output, plan an example campaign (capture sheets, deliverables,
-    calendar, health report), and say where everything is."""
+    calendar, health report), measure it from sample TikTok exports (KPI report), and say where
+    everything is."""
     from coulisses.cli.cut import print_result
     from coulisses.cli.progress import progress_bar
-    from coulisses.demo import DEMO_PLATFORMS, make_rushes, write_example_plan
+    from coulisses.demo import DEMO_PLATFORMS, make_rushes, measure_example, write_example_plan
     from coulisses.errors import QCFailedError
     from coulisses.media.ffmpeg import SubprocessRunner
     from coulisses.platforms.registry import Registry
@@ -57,6 +58,12 @@ def demo_cmd(
         planned = write_example_plan(out, registry, lang=settings.lang, progress=bar)
     print_plan(planned, settings.lang)
 
+    # 4. measure it: sample analytics exports imported into a store, and the KPI report
+    with progress_bar(settings.lang) as bar:
+        measured = measure_example(out, planned.campaign, registry, lang=settings.lang,
+                                   progress=bar)
+    print_measure(measured, planned.campaign, settings.lang)
+
     if not result.passed:
         raise QCFailedError("the demo's outputs do not all pass their checks")
 
@@ -73,3 +80,18 @@ def print_plan(planned: DemoPlan, lang: str) -> None:
     for name, paths in zip(names, shown, strict=True):
         typer.echo(f"  {name}: " + ", ".join(str(files[p]) for p in paths))
     typer.echo(text(lang, "demo_plan_again", file=planned.campaign, folder=files.folder))
+
+
+def print_measure(measured: DemoMeasure, campaign: Path, lang: str) -> None:
+    """Say where the exports, the store and the KPI report are, and what they show."""
+    exports = measured.exports
+    typer.echo(text(lang, "demo_measure"))
+    names = text(lang, "demo_measure_files").split("|")
+    shown = ((exports.content, exports.comments, exports.mapping), (measured.store,),
+             (measured.html,), (measured.json,))
+    for name, paths in zip(names, shown, strict=True):
+        typer.echo(f"  {name}: " + ", ".join(str(p) for p in paths))
+    typer.echo(text(lang, "demo_measure_summary", matched=measured.matched,
+                    unmatched=measured.unmatched,
+                    advice=measured.advice or text(lang, "demo_measure_no_advice")))
+    typer.echo(text(lang, "demo_measure_again", file=campaign, store=measured.store))
