@@ -613,6 +613,58 @@ def test_leading_dash_name_through_the_real_entry_point(hostile_names: list[Path
     _assert_safe_outputs(out, source, "x")
 
 
+def _digests(out: Path, stem: str) -> dict[str, str]:
+    import hashlib
+
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.glob(f"{stem}.*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("first", "second", "stem"), [
+    ("clip  a.mp4", "clip a.mp4", "clip_a"),
+    ("a.mov", "a.mp4", "a"),
+])
+def test_two_sources_with_one_safe_stem_keep_both_outputs(
+        first: str, second: str, stem: str, landscape_clip: Path,
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Two different files that map to the same safe stem, cut into one folder in two runs:
+    the second gets ``STEM-2``, the report says why, and each source resumes its own."""
+    sources = tmp_path / "rushes"
+    sources.mkdir()
+    a, b = sources / first, sources / second
+    media.ffmpeg("-i", landscape_clip, "-c", "copy", "-metadata", "title=take 1", a)
+    media.ffmpeg("-i", landscape_clip, "-c", "copy", "-metadata", "title=take 2", b)
+    out = tmp_path / "out"
+
+    run = run_cli(capsys, *cut_args(a, out))
+    assert run.rc == 0, run.err
+    kept = _digests(out, stem)
+    assert f"{stem}.tiktok.mp4" in kept
+
+    run = run_cli(capsys, *cut_args(b, out))
+    assert run.rc == 0, run.err
+    assert _digests(out, stem) == kept  # the first source's files are untouched
+    assert (out / f"{stem}-2.tiktok.mp4").is_file()
+    note = f"named {stem}-2.*: {stem}.* in this folder was made from another source"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["variants"][0]["video"] == f"{stem}-2.tiktok.mp4"
+    assert Path(report["source"]["path"]) == b.resolve()
+    assert any(note in n for n in report["variants"][0]["notes"])
+    assert note in (out / "report.txt").read_text(encoding="utf-8")
+    assert note in run.out
+    second_files = _digests(out, f"{stem}-2")
+
+    # each source finds its own outputs again: nothing is rendered, nothing renamed
+    for source, name in ((a, stem), (b, f"{stem}-2")):
+        run = run_cli(capsys, *cut_args(source, out))
+        assert run.rc == 0, run.err
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        assert report["resumed"] == ["tiktok"]
+        assert report["variants"][0]["video"] == f"{name}.tiktok.mp4"
+    assert _digests(out, stem) == kept and _digests(out, f"{stem}-2") == second_files
+    assert not list(out.glob(f"{stem}-3.*"))
+
+
 # --- truncated with the index intact: part of it decodes ----------------------------------
 
 
@@ -801,6 +853,106 @@ def test_subprocess_runner_raises_disk_full() -> None:
                             "-c:v", "mpeg4", "-f", "nut", "/dev/full"))
     with pytest.raises(DiskFullError):
         SubprocessRunner().run(command)
+
+
+# "permission denied": the path ffmpeg names says whether the input or the output is at fault.
+# Crafted from ffmpeg 9's real wording (in#/out# contexts, then "Error opening ... file PATH."),
+# ffmpeg 4's ("PATH: Permission denied") and image2's ("Could not open file : PATH").
+_IN, _OUT = "file:/rushes/my clip.mov", "/out/.coulisses-work-1/v0.mp4"
+_DENIED_CASES = [
+    pytest.param(f"[in#0 @ 0x55b4cc907e00] Error opening input: Permission denied\n"
+                 f"Error opening input file {_IN}.\nError opening input files: Permission denied",
+                 InputError, "/rushes/my clip.mov", id="ffmpeg9-input"),
+    pytest.param(f"[out#0/mp4 @ 0x55b6f57bf4c0] Error opening output {_OUT}: Permission denied\n"
+                 f"Error opening output file {_OUT}.\n"
+                 "Error opening output files: Permission denied",
+                 UnwritableOutputError, _OUT, id="ffmpeg9-output"),
+    pytest.param(f"{_IN}: Permission denied", InputError, "/rushes/my clip.mov",
+                 id="ffmpeg4-input"),
+    pytest.param(f"{_OUT}: Permission denied", UnwritableOutputError, _OUT, id="ffmpeg4-output"),
+    pytest.param(f"[image2 @ 0x564ef47fc300] Could not open file : {_OUT}\n"
+                 "[vost#0:0/png @ 0x564ef47fce00] Error submitting a packet to the muxer: "
+                 "Permission denied", UnwritableOutputError, _OUT, id="image2-output"),
+    pytest.param("[aist#0:1/aac @ 0x5600] Error while decoding: Permission denied",
+                 InputError, None, id="input-stream-context-two-inputs"),
+    pytest.param("something: Permission denied", UnwritableOutputError, None,
+                 id="unnamed-is-the-output"),
+]
+
+
+@pytest.mark.parametrize(("stderr", "leaf", "path"), _DENIED_CASES)
+def test_permission_denied_names_the_input_or_the_output(
+        stderr: str, leaf: type[errors.CoulissesError], path: str | None) -> None:
+    from coulisses.media.ffmpeg import classify_failure
+
+    argv = ["ffmpeg", "-protocol_whitelist", "file,pipe", "-i", _IN, "-f", "lavfi", "-i",
+            "anullsrc", "-map", "0:v", _OUT]
+    error = classify_failure(argv, 1, stderr)
+    assert type(error) is leaf, error
+    assert getattr(error, "path", None) == path
+    verb = "cannot read" if leaf is InputError else "cannot write"
+    assert verb in error.one_line() and "permission denied" in error.one_line()
+    if path is not None:
+        assert Path(path).name in error.one_line()
+
+
+def _unreadable_file(tmp_path: Path) -> Path:
+    """A file this process cannot read: mode 000, or (root reads everything) /proc/1/mem."""
+    locked = tmp_path / "locked.mp4"
+    locked.write_bytes(b"\0" * 64)
+    locked.chmod(0)
+    for candidate in (locked, Path("/proc/1/mem")):
+        try:
+            with candidate.open("rb"):
+                pass
+        except PermissionError:
+            return candidate
+        except OSError:
+            continue
+    pytest.skip("every file is readable here (root, and /proc/1/mem is open to it)")
+
+
+def _unwritable_target(tmp_path: Path) -> Path:
+    """A path this process cannot create: in a read-only folder, or (root) in sysfs."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for target in (folder / "out.mp4", Path("/sys/coulisses-test-output.mp4")):
+        try:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except PermissionError:
+            return target
+        except OSError:
+            continue
+        os.close(fd)
+        target.unlink()
+    pytest.skip("no unwritable place found (root, and sysfs refuses nothing)")
+
+
+def test_a_real_unreadable_input_is_an_input_error(tmp_path: Path) -> None:
+    from coulisses.media.ffmpeg import Command, SubprocessRunner
+
+    source = _unreadable_file(tmp_path)
+    command = Command(args=("-protocol_whitelist", "file,pipe", "-i", f"file:{source}",
+                            "-t", "0.1", "-f", "null", "-"))
+    with pytest.raises(InputError) as excinfo:
+        SubprocessRunner().run(command)
+    assert type(excinfo.value) is InputError
+    assert excinfo.value.path == str(source)
+    assert f"cannot read {source.name}: permission denied" in excinfo.value.one_line()
+
+
+def test_a_real_unwritable_output_is_an_output_error(tmp_path: Path) -> None:
+    from coulisses.media.ffmpeg import Command, SubprocessRunner
+
+    target = _unwritable_target(tmp_path)
+    command = Command(args=("-f", "lavfi", "-i", "testsrc=size=64x36:rate=10:duration=0.2",
+                            "-c:v", "mpeg4", f"file:{target}"))
+    with pytest.raises(UnwritableOutputError) as excinfo:
+        SubprocessRunner().run(command)
+    assert excinfo.value.path == str(target)
+    assert f"cannot write {target.name}: permission denied" in excinfo.value.one_line()
+    assert not target.exists()
 
 
 def _contact_sheet_fills_disk(rows: object, target: Path, title: str) -> None:

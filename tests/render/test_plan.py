@@ -122,12 +122,30 @@ def test_audio_only_probe_is_refused(registry: Registry) -> None:
     (Fraction(25), "youtube", Fraction(25)),
     (Fraction(120), "tiktok", Fraction(60)),  # slow-motion capture halved
     (Fraction(60), "linkedin", Fraction(30)),  # LinkedIn caps at 30
-    (Fraction(10), "tiktok", Fraction(30)),  # below the platform minimum: its default
+    (Fraction(10), "tiktok", Fraction(30)),  # below the minimum: 20 is still below, so 3x
     (Fraction(10), "youtube", Fraction(10)),  # YouTube takes what was recorded
+    (Fraction(12), "tiktok", Fraction(24)),  # 2x, not an uneven 2.5x to the default 30
+    (Fraction(12), "facebook-reels", Fraction(24)),  # the minimum itself is inside the range
+    (Fraction(15), "instagram-reels", Fraction(30)),
+    (Fraction(15, 2), "tiktok", Fraction(30)),  # 22.5 is below 23: 4x
+    (Fraction(8), "tiktok", Fraction(24)),
+    (Fraction(12000, 1001), "tiktok", Fraction(24000, 1001)),  # NTSC cadence kept exactly
 ])
 def test_frame_rate_choice(source: Fraction, platform: str, expected: Fraction,
                            registry: Registry) -> None:
-    assert choose_rate(source, registry[platform]) == expected
+    chosen = choose_rate(source, registry[platform])
+    assert chosen == expected and isinstance(chosen, Fraction)
+    spec = registry[platform].frame_rate
+    assert spec.min <= chosen <= spec.max
+
+
+def test_a_slow_source_with_no_whole_multiple_in_range_gets_the_default(
+        registry: Registry) -> None:
+    tiktok = registry["tiktok"]
+    narrow = tiktok.model_copy(update={"frame_rate": tiktok.frame_rate.model_copy(
+        update={"min": 25.0, "max": 30.0, "default": 25})})
+    assert choose_rate(Fraction(12), narrow) == 25  # 24 too slow, 36 too fast
+    assert choose_rate(Fraction(10), narrow) == 30  # 3x fits
 
 
 def test_hdr_sources_are_tone_mapped(registry: Registry) -> None:

@@ -7,6 +7,7 @@ With the probe, this is the only module that touches ffmpeg. The binary comes fr
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -15,11 +16,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
-from coulisses.errors import DiskFullError, FFmpegError, UnwritableOutputError
+from coulisses.errors import DiskFullError, FFmpegError, InputError, UnwritableOutputError
 
 Progress = Callable[[Fraction], None]  # seconds of output written so far
+Side = Literal["input", "output"]
 
 
 @cache
@@ -130,11 +132,83 @@ def classify_failure(argv: Sequence[str], code: int, stderr: str, tail: int = 12
     if "no space left on device" in lowered:
         return DiskFullError("the disk is full: nothing was kept",
                              hint="free some space and run again")
-    if "permission denied" in lowered or "read-only file system" in lowered:
-        return UnwritableOutputError("ffmpeg cannot write the output: permission denied")
+    if "read-only file system" in lowered:
+        named = _named_path(lines, "output")
+        return UnwritableOutputError(
+            f"ffmpeg cannot write {_shown(named, 'the output')}: read-only file system",
+            path=named)
+    if "permission denied" in lowered:
+        side, named = denied_side(argv, lines)
+        if side == "input":
+            return InputError(f"ffmpeg cannot read {_shown(named, 'an input')}: permission "
+                              "denied", path=named, hint="check the file's permissions")
+        return UnwritableOutputError(
+            f"ffmpeg cannot write {_shown(named, 'the output')}: permission denied", path=named)
     last = lines[-1] if lines else f"exit code {code}"
     return FFmpegError(f"ffmpeg failed: {last[:300]}", argv=argv, returncode=code,
                        stderr_tail=tail_text)
+
+
+_CONTEXT = re.compile(r"^\[([a-z]*)[^\]]*@ 0x[0-9a-f]+\]\s*")  # "[out#0/mp4 @ 0x55..] "
+_DENIED = re.compile(r"^(?:error opening (input|output)(?: files)?\s*)?(.*?):\s*permission denied",
+                     re.IGNORECASE)
+_NAMING = (re.compile(r"^error opening (input|output) file (.+)\.$", re.IGNORECASE),
+           re.compile(r"could not (open) file : (.+)$", re.IGNORECASE))  # image2 outputs
+
+
+def denied_side(argv: Sequence[str], lines: Sequence[str]) -> tuple[Side, str | None]:
+    """Whether a "permission denied" is about an input or an output, and the path ffmpeg named.
+
+    ffmpeg 6+ says ``[in#0 @ ..] Error opening input: Permission denied`` then ``Error opening
+    input file PATH.`` (``out#``, ``vost#``... and ``output`` for outputs); older ones say
+    ``PATH: Permission denied``, so a path is an input when it follows ``-i`` in argv.
+    Anything else is an output.
+    """
+    inputs = {_bare(argv[i + 1]) for i, a in enumerate(argv[:-1]) if a == "-i"}
+    known = {_bare(a) for a in argv}
+    for line in lines:
+        if "permission denied" not in line.lower():
+            continue
+        context = _CONTEXT.match(line)
+        match = _DENIED.match(line[context.end():] if context else line)
+        named = _bare(match.group(2).strip()) if match else ""
+        named = named if named in known else ""
+        word = (match.group(1) or "").lower() if match else ""
+        tag = context.group(1) if context else ""
+        side: Side | None = (
+            "input" if word == "input" or tag in _INPUT_TAGS
+            else "output" if word == "output" or tag in _OUTPUT_TAGS
+            else None if not named
+            else "input" if named in inputs else "output")
+        if side is not None:
+            return side, named or _named_path(lines, side) or _only(inputs, side)
+    return "output", _named_path(lines, "output")
+
+
+_INPUT_TAGS = frozenset({"in", "ist", "vist", "aist", "sist", "dist"})
+_OUTPUT_TAGS = frozenset({"out", "ost", "vost", "aost", "sost", "dost"})
+
+
+def _named_path(lines: Sequence[str], side: Side) -> str | None:
+    for line in lines:
+        for pattern in _NAMING:
+            match = pattern.search(line.strip())
+            if match and match.group(1).lower() in (side, "open" if side == "output" else ""):
+                return _bare(match.group(2).strip())
+    return None
+
+
+def _only(inputs: set[str], side: Side) -> str | None:
+    return next(iter(inputs)) if side == "input" and len(inputs) == 1 else None
+
+
+def _bare(path: str) -> str:
+    """The path without the ``file:`` protocol prefix our inputs are given with."""
+    return path.removeprefix("file:")
+
+
+def _shown(path: str | None, fallback: str) -> str:
+    return Path(path).name or path if path else fallback
 
 
 def quote_filter_value(value: str) -> str:

@@ -57,6 +57,7 @@ class VideoStream:
     color_trc: str
     color_primaries: str
     frames: int | None
+    start_time: Fraction | None = None  # seconds: stream.start_time x time_base; None: unset
 
     @property
     def display_width(self) -> int:
@@ -84,6 +85,7 @@ class AudioStream:
     layout: str
     sample_rate: int
     decodable: bool
+    start_time: Fraction | None = None  # seconds: stream.start_time x time_base; None: unset
 
 
 @dataclass(frozen=True)
@@ -245,8 +247,15 @@ def _video(container: Any, path: Path) -> VideoStream | None:
         color_trc=_TRC_NAMES.get(trc, str(trc)),
         color_primaries=_PRIMARIES_NAMES.get(int(cc.color_primaries or 2),
                                              str(cc.color_primaries)),
-        frames=frames,
+        frames=frames, start_time=_start_time(stream),
     )
+
+
+def _start_time(stream: Any) -> Fraction | None:
+    """When the stream's first frame is shown, exactly (the container's edit lists applied)."""
+    if stream.start_time is None or not stream.time_base:
+        return None
+    return Fraction(int(stream.start_time)) * Fraction(stream.time_base)
 
 
 def _first_frame(container: Any, stream: Any) -> tuple[int, bool]:
@@ -328,7 +337,8 @@ def _audio(stream: Any) -> AudioStream:
     except Exception:  # an audio stream with no decoder (e.g. apac) has no usable context
         channels, layout, rate = 0, "", 0
     return AudioStream(index=stream.index, codec=name, channels=channels, layout=layout,
-                       sample_rate=rate, decodable=name not in _UNDECODABLE and rate > 0)
+                       sample_rate=rate, decodable=name not in _UNDECODABLE and rate > 0,
+                       start_time=_start_time(stream))
 
 
 def _duration(container: Any, video: VideoStream | None) -> Fraction:

@@ -120,20 +120,27 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     specs = reg.select(platforms)
     by_id = {s.id: s for s in specs}
     info = probe(source)
-    stem = output.safe_stem(info.path.stem)
-    draft_plan = build_plan(info, specs, opts, None, stem)  # validates span, crop, durations
+    base_stem = output.safe_stem(info.path.stem)
+    draft_plan = build_plan(info, specs, opts, None, base_stem)  # validates span, crop, durations
     cues: list[cap.Cue] = []
     if isinstance(caption_source, Path):
         cues = cap.clip_to_span(cap.load_cues(caption_source), draft_plan.start,
                                 draft_plan.duration)
     corrected = load_transcript(transcript) if transcript is not None else None
     folder = output.prepare(out_dir)
+    store = Manifest.load(folder)
+    fingerprint = source_fingerprint(info.path)
+    # "clip a.mp4" and "clip  a.mov" share a safe stem: another source's outputs are kept.
+    # Only plain files count: a link named like an output is refused below, never worked around
+    owners = _stem_owners(store)
+    files = [p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
+    stem = output.claim_stem(base_stem, fingerprint, owners, files)
+    if stem != base_stem:
+        draft_plan = build_plan(info, specs, opts, None, stem)
     has_captions = bool(cues) or caption_source == "auto"
     for name in _output_names(draft_plan, by_id, has_captions, formats,
                               reframe_source == "auto"):
         output.safe_child(folder, name)
-    store = Manifest.load(folder)
-    fingerprint = source_fingerprint(info.path)
 
     measured: Loudness | None = None
     if info.main_audio is not None:
@@ -148,6 +155,10 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     plan = build_plan(info, specs, opts, measured, stem)
 
     notes: dict[str, list[str]] = {v.platform: [] for v in plan.variants}
+    if stem != base_stem:
+        for v in plan.variants:
+            notes[v.platform].append(f"named {stem}.*: {base_stem}.* in this folder was made "
+                                     "from another source and is kept")
     need = enrich.analysers_needed(caption_source, transcript, reframe_source)
     analysis = None
     if need:
@@ -209,6 +220,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
         output.publish_all(moves)
         for r in fresh.values():
             store.record(r.video.name, keys[r.platform], r.to_json())
+        store.data["stems"] = owners | {stem: fingerprint}
         store.save()
     except OSError as exc:
         raise output.write_error(exc, folder) from exc
@@ -219,6 +231,14 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
                      summary=folder / "report.txt", contact_sheet=folder / "contact-sheet.png",
                      variants=tuple(results), plan=plan, seconds=timings,
                      resumed=tuple(sorted(done)))
+
+
+def _stem_owners(store: Manifest) -> dict[str, str]:
+    """Which source fingerprint made each output stem of the folder (empty for older folders)."""
+    raw = store.data.get("stems")
+    if not isinstance(raw, dict):
+        return {}
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _output_names(plan: RenderPlan, by_id: dict[str, PlatformSpec], captions: bool,

@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from coulisses.errors import (
@@ -32,6 +33,27 @@ def safe_stem(name: str, fallback: str = "clip") -> str:
     text = _UNSAFE.sub("_", text).strip("._-")
     text = re.sub(r"_+", "_", text)[:80]
     return text or fallback
+
+
+def claim_stem(base: str, source: str, owners: Mapping[str, str], names: Iterable[str]) -> str:
+    """The stem a source's outputs get in a folder: ``base``, unless another source's outputs
+    already use it, then ``base-2``, ``base-3``... Pure.
+
+    ``owners``: which source fingerprint made each stem in this folder (from its manifest);
+    ``names``: the files in the folder. A stem nobody recorded is free only while no video
+    named ``STEM.PLATFORM.mp4`` is there: a file coulisses did not make is never overwritten.
+    """
+    present = set(names)
+    n = 1
+    while True:
+        stem = base if n == 1 else f"{base}-{n}"
+        owner = owners.get(stem)
+        if owner == source:
+            return stem
+        video = re.compile(re.escape(stem) + r"\.[a-z][a-z0-9-]*\.mp4")
+        if owner is None and not any(video.fullmatch(name) for name in present):
+            return stem
+        n += 1
 
 
 def safe_child(folder: Path, name: str) -> Path:

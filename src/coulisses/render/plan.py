@@ -8,6 +8,7 @@ more). ``render.graph`` turns a plan into one ffmpeg command with N outputs.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -226,16 +227,27 @@ def fit_duration(spec: PlatformSpec, duration: Fraction, trim: bool,
 
 
 def choose_rate(source_rate: Fraction, spec: PlatformSpec) -> Fraction:
-    """Keep the source's rate when the platform allows it, snapped to a standard rate."""
+    """Keep the source's rate when the platform allows it, snapped to a standard rate.
+
+    Above the platform's range: a whole divisor of it (120 -> 60). Below: the smallest whole
+    multiple inside the range, so every source frame is repeated the same number of times
+    (12 -> 24, 7.5 -> 30, 12000/1001 -> 24000/1001). Otherwise the platform's default.
+    """
     snapped = min(STANDARD_RATES, key=lambda r: abs(r - source_rate))
     if abs(snapped - source_rate) > Fraction(1, 2):
         snapped = source_rate
-    if spec.frame_rate.min <= snapped <= spec.frame_rate.max:
+    low = Fraction(spec.frame_rate.min).limit_denominator(1001)
+    high = Fraction(spec.frame_rate.max).limit_denominator(1001)
+    if low <= snapped <= high:
         return snapped
-    if snapped > spec.frame_rate.max:
+    if snapped > high:
         for divisor in (2, 3, 4):
-            if spec.frame_rate.min <= snapped / divisor <= spec.frame_rate.max:
+            if low <= snapped / divisor <= high:
                 return snapped / divisor
+    elif snapped > 0:
+        multiple = snapped * math.ceil(low / snapped)
+        if multiple <= high:
+            return multiple
     return Fraction(spec.frame_rate.default)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from coulisses.media.ffmpeg import Runner
-from coulisses.media.probe import Probe, probe
+from coulisses.media.probe import AudioStream, Probe, VideoStream, probe
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import loudness
 
@@ -75,6 +75,24 @@ def moov_before_mdat(path: Path) -> bool:
                 return False
             offset += size
     return False
+
+
+def start_check(video: VideoStream, audio: AudioStream, *,
+                at_zero: bool) -> tuple[bool, str, str]:
+    """``(passed, expected, measured)``: audio starts within one video frame of the video, and
+    both within one frame of 0 when ``at_zero`` (MP4). Our outputs (no edit lists, negative
+    CTS offsets) measure exactly 0 for both streams at every preset; an offset shows as
+    lip-sync drift or a frozen first frame. An unset start time counts as 0.
+    """
+    frame = 1 / video.frame_rate
+    v0, a0 = video.start_time or Fraction(0), audio.start_time or Fraction(0)
+    ok = abs(a0 - v0) <= frame and (not at_zero or (abs(v0) <= frame and abs(a0) <= frame))
+    expected = (f"audio within 1 frame ({float(frame) * 1000:.1f} ms) of video"
+                + (", both at 0 s" if at_zero else ""))
+    lag = a0 - v0
+    actual = (f"video {float(v0):.3f} s, audio {float(a0):.3f} s (audio "
+              f"{abs(float(lag)):.3f} s {'late' if lag >= 0 else 'early'})")
+    return ok, expected, actual
 
 
 def check_file(path: Path, spec: PlatformSpec, runner: Runner, *,
@@ -148,6 +166,8 @@ def check_file(path: Path, spec: PlatformSpec, runner: Runner, *,
             f"{spec.audio.sample_rate} Hz", f"{a.sample_rate} Hz")
         add("audio channels", a.channels == spec.audio.channels, spec.audio.channels,
             a.channels)
+        if v is not None:
+            add("streams start together", *start_check(v, a, at_zero=is_mp4))
         lv = loudness.verify(runner, path)
         measured.update(lufs=lv.integrated_lufs, true_peak=lv.true_peak_dbtp, lra=lv.lra_lu)
         target = spec.loudness
