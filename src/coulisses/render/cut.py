@@ -132,7 +132,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     fingerprint = source_fingerprint(info.path)
     # "clip a.mp4" and "clip  a.mov" share a safe stem: another source's outputs are kept.
     # Only plain files count: a link named like an output is refused below, never worked around
-    owners = _stem_owners(store)
+    owners = store.stem_owners()
     files = [p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
     stem = output.claim_stem(base_stem, fingerprint, owners, files)
     if stem != base_stem:
@@ -220,7 +220,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
         output.publish_all(moves)
         for r in fresh.values():
             store.record(r.video.name, keys[r.platform], r.to_json())
-        store.data["stems"] = owners | {stem: fingerprint}
+        store.set_stem_owner(stem, fingerprint)
         store.save()
     except OSError as exc:
         raise output.write_error(exc, folder) from exc
@@ -231,14 +231,6 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
                      summary=folder / "report.txt", contact_sheet=folder / "contact-sheet.png",
                      variants=tuple(results), plan=plan, seconds=timings,
                      resumed=tuple(sorted(done)))
-
-
-def _stem_owners(store: Manifest) -> dict[str, str]:
-    """Which source fingerprint made each output stem of the folder (empty for older folders)."""
-    raw = store.data.get("stems")
-    if not isinstance(raw, dict):
-        return {}
-    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _output_names(plan: RenderPlan, by_id: dict[str, PlatformSpec], captions: bool,

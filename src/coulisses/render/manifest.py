@@ -112,5 +112,16 @@ class Manifest:
     def record(self, name: str, key: str, result: dict[str, Any]) -> None:
         self.data["variants"][name] = {"key": key, "result": result}
 
+    def stem_owners(self) -> dict[str, str]:
+        """Which source fingerprint made each output stem of the folder (empty for older
+        folders)."""
+        raw = self.data.get("stems")
+        if not isinstance(raw, dict):
+            return {}
+        return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def set_stem_owner(self, stem: str, fingerprint: str) -> None:
+        self.data["stems"] = self.stem_owners() | {stem: fingerprint}
+
     def save(self) -> None:
         write_text_atomic(self.folder / NAME, json.dumps(self.data, indent=1) + "\n")
