@@ -153,12 +153,21 @@ def measure(size_mb: float, tag: str) -> dict[str, object]:
     for side in ("coulisses", "pandas"):
         store = WORK / f"kpi-import-{tag}-{side}.duckdb"
         store.unlink(missing_ok=True)
-        out[side] = run_child(__file__, ["--child", side, "--csv", str(csv_path),
-                                         "--store", str(store)])
+        load_start = os.getloadavg()[0]
+        result = run_child(__file__, ["--child", side, "--csv", str(csv_path),
+                                      "--store", str(store)])
+        out[side] = result | {"load": (load_start, os.getloadavg()[0])}
         print(tag, side, out[side], flush=True)
     out["store"] = str(WORK / f"kpi-import-{tag}-coulisses.duckdb")
     csv_path.unlink(missing_ok=True)
     return out
+
+
+def _load(side: dict[str, object]) -> str:
+    load = side.get("load")
+    if not isinstance(load, (list, tuple)) or len(load) != 2:
+        return "not recorded"
+    return f"{float(load[0]):.1f} to {float(load[1]):.1f}"
 
 
 def table(run: dict[str, object]) -> list[str]:
@@ -174,6 +183,9 @@ def table(run: dict[str, object]) -> list[str]:
         f"| plain pandas (chunks, string methods, to DuckDB) | {t2:,.1f} s | {size / t2:,.1f} | "
         f"{float(theirs['values']) / t2:,.0f} | {m2:,.0f} MB |",
         f"| ratio pandas / coulisses | {t2 / t1:.1f}x | | | {m2 / m1:.1f}x |", "",
+        "Load average (1 min) at the start and end of each side: coulisses "
+        f"{_load(ours)}, pandas {_load(theirs)}; the machine is shared, so a side run under "
+        "more load looks slower than it is.", "",
         f"Both store {int(ours['values']):,} values and the same total of views "
         f"({float(ours['views']):,.0f} against {float(theirs['views']):,.0f}).", ""]
 

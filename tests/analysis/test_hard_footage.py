@@ -195,3 +195,21 @@ def test_an_unsure_language_is_reported_and_forcing_it_works(
     forced = json.loads(run.out)
     assert forced["language"] == "en" and forced["language_probability"] == 1.0
     assert [w["text"] for w in forced["words"]]
+
+
+def test_analyze_can_force_the_language_and_prints_the_warning(
+        shared_media: Path, settings: Settings, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``coulisses analyze`` says when the language is unsure, and ``--language`` settles it."""
+    clip = shared_media / "grid" / "bbaf2n.mpg"
+    monkeypatch.setenv("COULISSES_CACHE_DIR", str(settings.cache_dir))
+    monkeypatch.setenv("COULISSES_WHISPER_MODEL", settings.whisper_model)
+    unsure = run_cli(capsys, "analyze", clip, "--only", "transcript")
+    assert unsure.rc == 0, unsure.err
+    assert "warning:" in unsure.out and "--language" in unsure.out
+    forced = run_cli(capsys, "analyze", clip, "--only", "transcript", "--language", "en",
+                     "--json")
+    assert forced.rc == 0, forced.err
+    transcript = json.loads(forced.out)["transcript"]
+    assert transcript["language"] == "en" and transcript["language_probability"] == 1.0
+    assert transcript["warnings"] == []

@@ -18,6 +18,10 @@ def analyze_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the analysis as JSON"),
     only: str | None = typer.Option(None, "--only", help="analysers to run: shots, transcript, "
                                                          "faces, audio, picture"),
+    language: str | None = typer.Option(None, "--language", help="force the spoken language "
+                                        "(fr, en, ...) instead of detecting it"),
+    vocabulary: str | None = typer.Option(None, "--vocabulary", help="brand and people names "
+                                          "to expect, comma-separated"),
 ) -> None:
     """Find shots, speech, faces, sound and picture problems; cached, so a second run is
     instant and an interrupted one resumes."""
@@ -29,6 +33,13 @@ def analyze_cmd(
 
     settings = load_settings()
     analyzers = default_analyzers(settings)
+    if language or vocabulary:
+        from coulisses.analysis.speech import SpeechAnalyzer
+        from coulisses.cli.speech import parse_vocabulary
+
+        speech = SpeechAnalyzer(settings, language=language,
+                                vocabulary=parse_vocabulary(vocabulary))
+        analyzers = [speech if a.name == speech.name else a for a in analyzers]
     if only:
         wanted = {w.strip() for w in only.split(",") if w.strip()}
         unknown = wanted - {a.name for a in analyzers}
