@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
@@ -54,11 +55,15 @@ def analyze_cmd(
                   disable=as_json or not console.is_terminal) as bar:
         task = bar.add_task("analysing", total=1000)
 
-        def update(file: str, name: str, done: float) -> None:
-            bar.update(task, description=f"{file[:28]} {name}", completed=int(done * 1000))
-
         for file in files:
-            results.append(analyze(file, settings, analyzers, update))
+            name = Path(file).name[:28]
+
+            def update(fraction: float, stages: tuple[str, ...], name: str = name) -> None:
+                bar.update(task, description=f"{name} {', '.join(stages)}"[:40],
+                           completed=int(fraction * 1000))
+
+            bar.reset(task)
+            results.append(analyze(file, settings, analyzers, overall=update))
     if as_json:
         payload = [r.to_json() for r in results]
         typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=1,

@@ -31,6 +31,26 @@ _STAGES = {"measuring loudness": (0.0, 0.1), "rendering": (0.3, 0.85), "checking
            "done": (1.0, 1.0)}
 
 
+# the analysis job's message (which stage runs), in the studio's languages
+_STAGE_TEXT: dict[str, dict[str, str]] = {
+    "en": {"running": "Analysing: {stages}", "done": "Analysis done",
+           "shots": "shots", "transcript": "speech", "faces": "faces", "audio": "sound",
+           "picture": "picture"},
+    "fr": {"running": "Analyse : {stages}", "done": "Analyse terminée",
+           "shots": "plans", "transcript": "parole", "faces": "visages", "audio": "son",
+           "picture": "image"},
+}
+
+
+def stage_message(lang: str, stages: tuple[str, ...]) -> str:
+    """``Analysing: shots, faces`` (in ``lang``, English when unknown) for the running
+    analysers, ``Analysis done`` when none runs."""
+    table = _STAGE_TEXT.get(lang, _STAGE_TEXT["en"])
+    if not stages:
+        return table["done"]
+    return table["running"].format(stages=", ".join(table.get(s, s) for s in stages))
+
+
 def analysis_file(data_dir: Path, workspace_id: int, rush_id: int) -> Path:
     return workspace_dir(data_dir, workspace_id) / "analysis" / f"rush-{int(rush_id)}.json"
 
@@ -57,12 +77,11 @@ def analyze_rush(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
         if unknown:
             raise UsageError(f"unknown analyser {sorted(unknown)[0]!r}")
         analyzers = [a for a in analyzers if a.name in only]
-    order = {a.name: i for i, a in enumerate(analyzers)}
 
-    def update(file: str, name: str, done: float) -> None:
-        progress((order.get(name, 0) + done) / max(1, len(analyzers)), name)
+    def update(fraction: float, stages: tuple[str, ...]) -> None:
+        progress(fraction, stage_message(settings.lang, stages))
 
-    result = analyze(source, settings, analyzers, update)
+    result = analyze(source, settings, analyzers, overall=update)
     moments = find_moments(result, "bts", limit=8) if result.transcript else []
     target = analysis_file(settings.data_dir, job.workspace_id, int(payload["rush_id"]))
     data = {"version": ANALYSIS_VERSION, "analysis": result.to_json(),
