@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
-
-from coulisses.media.frames import Frame
-from coulisses.media.inputs import PROTOCOL_WHITELIST
+from coulisses.media.frames import Frame, decode_video
 
 if TYPE_CHECKING:
     from coulisses.analysis.run import Source
@@ -91,54 +87,20 @@ def feed(path: Path, sinks: Sequence[FrameSink], *, start: float = 0.0,
     Raises:
         av.FFmpegError: the file cannot be decoded (callers probe first).
     """
-    import av
-
     if not sinks:
         return
-    container: Any = av.open(str(path), options={"protocol_whitelist": PROTOCOL_WHITELIST})
-    with container:
-        stream: Any = container.streams.best("video")
-        if stream is None:
-            return
-        stream.thread_type = "AUTO"
-        sar = stream.sample_aspect_ratio
-        if start > 0:
-            container.seek(int(start * 1_000_000))
-        slots = [_Slots(s.need, start) for s in sinks]
-        frame: Any
-        for n, frame in enumerate(container.decode(stream)):
-            if frame.time is None:
-                continue
-            t = float(frame.time)
-            if end is not None and t > end:
-                break
-            wanted = [i for i, slot in enumerate(slots) if slot.take(t)]
-            if not wanted:
-                continue
-            rotation = round(getattr(frame, "rotation", 0) or 0)
-            w, h = frame.width, frame.height
-            if sar and sar != 1:
-                w = round(w * Fraction(sar))
-            made: dict[tuple[int, int], Frame] = {}  # sinks of one size share the pixels
+    slots = [_Slots(s.need, start) for s in sinks]
+    for n, decoded in enumerate(decode_video(path, start=start, end=end)):
+        wanted = [i for i, slot in enumerate(slots) if slot.take(decoded.t)]
+        if wanted:
+            made: dict[int, Frame] = {}  # sinks of one size share the pixels
             for i in wanted:
-                size = _size(w, h, sinks[i].need.max_side)
-                if size not in made:
-                    rgb = frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
-                    made[size] = Frame(t=t, rgb=_upright(rgb, rotation))
-                sinks[i].add(made[size])
-            if progress is not None and n % 32 == 0:
-                progress(t)
-
-
-def _size(w: int, h: int, max_side: int) -> tuple[int, int]:
-    scale = min(1.0, max_side / max(w, h))
-    return max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2)
-
-
-def _upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
-    """Apply a display rotation (counter-clockwise degrees), as ffmpeg's autorotation does."""
-    turns = (rotation // 90) % 4
-    return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
+                side = sinks[i].need.max_side
+                if side not in made:
+                    made[side] = decoded.picture(side)
+                sinks[i].add(made[side])
+        if progress is not None and n % 32 == 0:
+            progress(decoded.t)
 
 
 class Collect:

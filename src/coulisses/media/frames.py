@@ -29,9 +29,33 @@ class Frame:
         return luma
 
 
-def sample_frames(path: Path, *, fps: float = 5.0, max_side: int = 640,
-                  start: float = 0.0, end: float | None = None) -> Iterator[Frame]:
-    """Frames at about ``fps`` per second, each the first decoded at or after its slot.
+@dataclass(frozen=True)
+class Decoded:
+    """One decoded video frame with what it takes to show it upright with square pixels."""
+
+    t: float  # seconds from the start of the file
+    frame: Any  # av.VideoFrame
+    width: int  # display width (sample aspect ratio applied)
+    height: int
+    rotation: int  # display rotation, counter-clockwise degrees
+
+    def picture(self, max_side: int) -> Frame:
+        """The frame upright, scaled so its longer side is at most ``max_side`` (even sizes)."""
+        tw, th = fit_size(self.width, self.height, max_side)
+        rgb = self.frame.to_ndarray(format="rgb24", width=tw, height=th)
+        return Frame(t=self.t, rgb=_upright(rgb, self.rotation))
+
+
+def fit_size(w: int, h: int, max_side: int) -> tuple[int, int]:
+    """Even width and height with the longer side at most ``max_side``, aspect kept."""
+    scale = min(1.0, max_side / max(w, h))
+    return max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2)
+
+
+def decode_video(path: Path, *, start: float = 0.0,
+                 end: float | None = None) -> Iterator[Decoded]:
+    """Every frame of the best video stream from ``start`` to ``end`` seconds (threaded
+    decoding; the user's file opened with the protocol whitelist).
 
     Raises:
         av.FFmpegError: the file cannot be decoded (callers probe first).
@@ -47,9 +71,6 @@ def sample_frames(path: Path, *, fps: float = 5.0, max_side: int = 640,
         sar = stream.sample_aspect_ratio
         if start > 0:
             container.seek(int(start * 1_000_000))
-        step = 1.0 / fps
-        next_slot = start
-        rotation = 0
         frame: Any
         for frame in container.decode(stream):
             if frame.time is None:
@@ -57,17 +78,26 @@ def sample_frames(path: Path, *, fps: float = 5.0, max_side: int = 640,
             t = float(frame.time)
             if end is not None and t > end:
                 break
-            if t + 1e-6 < next_slot:
-                continue
-            next_slot = max(next_slot + step, t + step * 0.5)
-            rotation = round(getattr(frame, "rotation", 0) or 0)
             w, h = frame.width, frame.height
             if sar and sar != 1:
                 w = round(w * Fraction(sar))
-            scale = min(1.0, max_side / max(w, h))
-            tw, th = max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2)
-            rgb = frame.to_ndarray(format="rgb24", width=tw, height=th)
-            yield Frame(t=t, rgb=_upright(rgb, rotation))
+            yield Decoded(t, frame, w, h, round(getattr(frame, "rotation", 0) or 0))
+
+
+def sample_frames(path: Path, *, fps: float = 5.0, max_side: int = 640,
+                  start: float = 0.0, end: float | None = None) -> Iterator[Frame]:
+    """Frames at about ``fps`` per second, each the first decoded at or after its slot.
+
+    Raises:
+        av.FFmpegError: the file cannot be decoded (callers probe first).
+    """
+    step = 1.0 / fps
+    next_slot = start
+    for decoded in decode_video(path, start=start, end=end):
+        if decoded.t + 1e-6 < next_slot:
+            continue
+        next_slot = max(next_slot + step, decoded.t + step * 0.5)
+        yield decoded.picture(max_side)
 
 
 def _upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
