@@ -195,3 +195,14 @@ def test_bad_platform_option_is_a_usage_error(tmp_path: Path,
     assert code == 2 and "myspace" in err
 
 
+
+
+def test_a_failed_first_import_leaves_no_store(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing was stored, so nothing is left: no empty store that looks like a real one."""
+    store = tmp_path / "new" / "analytics.duckdb"
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, _, err = run(["kpi", "import", str(wrong), "--store", str(store)], capsys)
+    assert code == 3 and "not an analytics export" in err, err
+    assert sorted(p.name for p in store.parent.iterdir()) == []

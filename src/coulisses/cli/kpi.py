@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from coulisses.errors import UsageError
+from coulisses.errors import CoulissesError, UsageError
 from coulisses.settings import load_settings
 
 if TYPE_CHECKING:
@@ -131,14 +131,21 @@ def import_cmd(
     as_of_day = _parse_day(as_of, "--as-of")
     known = load_posts_to_match(campaign) if campaign is not None else None
     path = _store_path(store)
+    fresh = not path.exists()
     results: list[ImportResult] = []
-    with open_store(path) as db:
-        for file in files:
-            with _bar(_t(lang, "importing", name=file.name)) as progress:
-                results.append(db.import_file(file, platform=platform, mapping=mapping,
-                                              known_posts=known, as_of=as_of_day,
-                                              progress=progress,
-                                              brand_account=brand_account))
+    try:
+        with open_store(path) as db:
+            for file in files:
+                with _bar(_t(lang, "importing", name=file.name)) as progress:
+                    results.append(db.import_file(file, platform=platform, mapping=mapping,
+                                                  known_posts=known, as_of=as_of_day,
+                                                  progress=progress,
+                                                  brand_account=brand_account))
+    except CoulissesError:
+        if fresh and not results:  # a first import that failed leaves no empty store behind
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
     table = Table(title=_t(lang, "title", store=path))
     for key in ("file", "adapter", "rows", "new", "changed", "unchanged", "posts", "matched",
                 "unmatched"):
