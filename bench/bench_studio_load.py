@@ -254,13 +254,41 @@ def main() -> None:
         "with many users the latencies mostly measure the queue for the CPU; the first "
         "phase, one user alone, is the baseline.", "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), Python "
-        f"{platform.python_version()}; {time.strftime('%Y-%m-%d')}.", "",
+        f"{platform.python_version()}; {time.strftime('%Y-%m-%d')}; command: "
+        f"`python bench/bench_studio_load.py --users {args.users} --rounds {args.rounds} "
+        f"--upload-mb {args.upload_mb}`.", "",
         "| database | phase | request | n | p50 ms | p95 ms |", "|---|---|---|---|---|---|",
-        *rows, ""])
+        *rows, "", "Ratios against the baseline of the same run:", "", *ratio_rows(rows),
+        ""])
     print(section)
     if not args.no_doc:
         write_section(ROOT / "docs" / "benchmarks.md", "## Studio load", section,
                       header="# Benchmarks\n")
+
+
+def ratio_rows(rows: list[str]) -> list[str]:
+    """Ratios against the baseline in the same run, from the table's rows: per database and
+    page, p95 with every user browsing / p95 of one user alone, and p95 while a large upload
+    runs / p95 without it (1.0 means the upload costs the others nothing)."""
+    p95: dict[tuple[str, int, str], float] = {}
+    phases: dict[str, list[str]] = {}
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        database, phase, request, value = cells[0], cells[1], cells[2], cells[5]
+        if not value or request.startswith(("sign-in", "all ")):
+            continue
+        order = phases.setdefault(database, [])
+        if phase not in order:
+            order.append(phase)
+        p95[(database, order.index(phase), request)] = float(value)
+    out = ["| database | request | p95 many users / p95 one user | p95 with upload / p95 "
+           "without |", "|---|---|---:|---:|"]
+    for (database, index, request), alone in sorted(p95.items()):
+        many, upload = p95.get((database, 1, request)), p95.get((database, 2, request))
+        if index != 0 or many is None or upload is None or not alone:
+            continue
+        out.append(f"| {database} | {request} | {many / alone:.0f}x | {upload / many:.2f}x |")
+    return out
 
 
 def _fresh_pg(url: str) -> str:
