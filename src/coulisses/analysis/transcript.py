@@ -142,17 +142,9 @@ def load_transcript(path: Path) -> Transcript:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        if path.stat().st_size > MAX_TRANSCRIPT_BYTES:
-            raise CaptionError(f"{path.name}: transcript file is larger than 50 MiB", path=path)
-        raw = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise CaptionError(f"{path}: no such transcript file", path=path) from None
-    except UnicodeDecodeError:
-        raise CaptionError(f"{path.name}: transcript file is not UTF-8 text", path=path) from None
-    except OSError as exc:
-        raise CaptionError(f"{path}: cannot read transcript file: {exc.strerror}",
-                           path=path) from None
+    from coulisses.render.captions import read_text_file
+
+    raw = read_text_file(path, "transcript file", MAX_TRANSCRIPT_BYTES)
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:

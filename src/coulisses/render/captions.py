@@ -45,17 +45,7 @@ def load_cues(path: Path) -> list[Cue]:
     """
     import pysubs2
 
-    try:
-        if path.stat().st_size > MAX_CAPTION_BYTES:
-            raise CaptionError(f"{path.name}: caption file is larger than 5 MiB", path=path)
-        raw = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise CaptionError(f"{path}: no such caption file", path=path) from None
-    except UnicodeDecodeError:
-        raise CaptionError(f"{path.name}: caption file is not UTF-8 text", path=path) from None
-    except OSError as exc:
-        raise CaptionError(f"{path}: cannot read caption file: {exc.strerror}",
-                           path=path) from None
+    raw = read_text_file(path, "caption file", MAX_CAPTION_BYTES)
     fmt = "vtt" if path.suffix.lower() == ".vtt" or raw.lstrip().startswith("WEBVTT") else "srt"
     try:
         subs = pysubs2.SSAFile.from_string(raw, format_=fmt)
@@ -239,3 +229,23 @@ def font_dir() -> Path | None:
     except ImportError:
         return None
     return folder if (folder / "DejaVuSans-Bold.ttf").exists() else None
+
+
+def read_text_file(path: Path, what: str, max_bytes: int) -> str:
+    """A user's small UTF-8 text file (a BOM is dropped), read whole.
+
+    Raises:
+        CaptionError: missing, larger than ``max_bytes``, not UTF-8, or unreadable; the
+            message names the file and ``what`` it should be ("caption file", ...).
+    """
+    try:
+        if path.stat().st_size > max_bytes:
+            raise CaptionError(f"{path.name}: {what} is larger than "
+                               f"{max_bytes // (1024 * 1024)} MiB", path=path)
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise CaptionError(f"{path}: no such {what}", path=path) from None
+    except UnicodeDecodeError:
+        raise CaptionError(f"{path.name}: {what} is not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise CaptionError(f"{path}: cannot read {what}: {exc.strerror}", path=path) from None
