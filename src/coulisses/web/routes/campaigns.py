@@ -100,6 +100,14 @@ def _checked(request: Request, row: Campaign) -> tuple[Any, str | None]:
         return None, exc.one_line()
 
 
+def _planned(request: Request, row: Campaign) -> tuple[Any, str | None]:
+    """The campaign's plan (None when the file does not validate) and the error line."""
+    checked, error = _checked(request, row)
+    if checked is None:
+        return None, error
+    return campaign_view.plan(checked, request.app.state.settings, _lang(request)), error
+
+
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}", name="campaigns_show")
 def campaigns_show(request: Request, workspace_id: int, campaign_id: int,
                    db: Session = Depends(get_db),
@@ -117,9 +125,7 @@ def campaigns_plan(request: Request, workspace_id: int, campaign_id: int,
                    db: Session = Depends(get_db),
                    member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
-    checked, error = _checked(request, row)
-    the_plan = campaign_view.plan(checked, request.app.state.settings, _lang(request)) \
-        if checked else None
+    the_plan, error = _planned(request, row)
     return render(request, "campaigns_plan.html", {
         "campaign": row, "invalid": error, "plan": the_plan, "tab": "plan",
         "matrix": campaign_view.matrix(the_plan) if the_plan is not None else None})
@@ -130,9 +136,7 @@ def campaigns_calendar(request: Request, workspace_id: int, campaign_id: int,
                        db: Session = Depends(get_db),
                        member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
-    checked, error = _checked(request, row)
-    the_plan = campaign_view.plan(checked, request.app.state.settings, _lang(request)) \
-        if checked else None
+    the_plan, error = _planned(request, row)
     entries = sorted(the_plan.calendar, key=lambda e: str(e.start)) if the_plan else None
     return render(request, "campaigns_calendar.html", {
         "campaign": row, "invalid": error, "entries": entries, "tab": "calendar"})
