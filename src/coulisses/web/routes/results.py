@@ -2,14 +2,13 @@
 form that imports platform exports into it.
 
 Each workspace has its own store (``data_dir/workspaces/<id>/analytics.duckdb``), so one
-client's numbers never show in another's pages. The report is the measure issue's HTML,
+client's numbers never show in another's pages. The report is ``coulisses.kpi.report``'s HTML,
 served under its own strict policy (no scripts) and shown in a sandboxed frame. Owners and
 editors import exports (CSV, XLSX, XLS) from the campaign's results page (``kpi_import``).
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,19 +35,8 @@ def analytics_store(request: Request, workspace_id: int) -> Path:
     return kpi_import.store_path(request.app.state.settings.data_dir, workspace_id)
 
 
-def _report_module() -> Any:
-    try:
-        return importlib.import_module("coulisses.kpi.report")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("coulisses.kpi.report", "coulisses.kpi"):
-            raise
-        return None
-
-
 def report_state(request: Request, workspace_id: int) -> str:
-    """``unavailable`` (no report module), ``empty`` (nothing imported) or ``ready``."""
-    if _report_module() is None:
-        return "unavailable"
+    """``empty`` (nothing imported) or ``ready``."""
     return "ready" if analytics_store(request, workspace_id).is_file() else "empty"
 
 
@@ -145,6 +133,6 @@ def results_report(request: Request, workspace_id: int, campaign_id: int,
     from coulisses.web.kpi_view import report_html
 
     row = campaign_in(db, workspace_id, campaign_id)
-    html = report_html(_report_module(), analytics_store(request, workspace_id), row,
-                       request.app.state.settings, _lang(request))
+    html = report_html(analytics_store(request, workspace_id), row, request.app.state.settings,
+                       _lang(request))
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})
