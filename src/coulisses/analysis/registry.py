@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Analyzer
+    from coulisses.analysis.base import Analyzer
 
 
 def analyzers(settings: Settings) -> list[Analyzer]:

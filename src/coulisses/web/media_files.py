@@ -6,12 +6,12 @@ refuses any that would leave the folder. Thumbnails are grabbed by ffmpeg throug
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from coulisses.errors import NotFoundError
 from coulisses.media.ffmpeg import Command, Runner, SubprocessRunner
 from coulisses.media.inputs import ffmpeg_input
+from coulisses.output import replacing
 
 THUMB_WIDTH = 320
 
@@ -66,10 +66,6 @@ def make_thumbnail(video: Path, target: Path, duration: float,
         FFmpegError: ffmpeg failed.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part.jpg")
-    try:
+    with replacing(target) as tmp:
         (runner or SubprocessRunner()).run(thumbnail_command(video, tmp, duration))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target

@@ -11,7 +11,6 @@ job's outcome is applied once however many apply it at the same moment.
 from __future__ import annotations
 
 import json
-import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.jobs.registry import Progress, current, handler, on_finish
+from coulisses.output import write_text
 from coulisses.settings import Settings
 from coulisses.store.media_tables import CutVersion, Rush, Variant
 from coulisses.store.tables import Job
@@ -86,7 +86,8 @@ def analyze_rush(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
     target = analysis_file(settings.data_dir, job.workspace_id, int(payload["rush_id"]))
     data = {"version": ANALYSIS_VERSION, "analysis": result.to_json(),
             "moments": [m.__dict__ for m in moments]}
-    _write_atomic(target, json.dumps(data, ensure_ascii=False))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text(target, json.dumps(data, ensure_ascii=False))
     return {"file": relative(settings.data_dir, target),
             "shots": len(result.shots or ()),
             "words": len(result.transcript.words) if result.transcript else 0,
@@ -218,12 +219,3 @@ def _take(session: Session, version_id: int, status: str) -> bool:
         .values(status=status).execution_options(synchronize_session=False))
     return bool(getattr(won, "rowcount", 0) == 1)
 
-
-def _write_atomic(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from coulisses.errors import ConflictError, InputError, NotFoundError, UploadError
+from coulisses.output import write_text
 
 MB = 1024 * 1024
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -272,6 +273,4 @@ def _locked(path: Path) -> Iterator[BinaryIO]:
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
-    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(data, ensure_ascii=False))
