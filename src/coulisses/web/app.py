@@ -79,8 +79,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     Raises:
         UsageError: the database URL cannot be used.
     """
-    from coulisses.jobs.worker import Worker
-    from coulisses.store.db import default_url, open_database
+    from coulisses.studio.db import default_url, open_database
+    from coulisses.studio.jobs.registry import register_builtin
+    from coulisses.studio.jobs.worker import Worker
     from coulisses.web import errors_web
     from coulisses.web.deps import csrf_protect, make_templates
 
@@ -88,16 +89,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     url = database_url or default_url(settings)
     engine, sessions = open_database(url)
 
-    from coulisses.web import media_jobs  # noqa: F401  (registers the analyze and render jobs)
+    register_builtin()  # the job kinds the API accepts, whether or not a worker runs here
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from anyio import to_thread
 
-        from coulisses.store.db import SERVER_THREADS
-        from coulisses.web.upload_store import MB, UploadStore
+        from coulisses.studio.db import SERVER_THREADS
+        from coulisses.studio.uploads import MB, UploadStore
 
-        # the pool has a connection for each of these threads (store/db.py)
+        # the pool has a connection for each of these threads (studio/db.py)
         to_thread.current_default_thread_limiter().total_tokens = SERVER_THREADS
         uploads = UploadStore(settings.data_dir, settings.upload_max_mb * MB)
         swept = await to_thread.run_sync(uploads.sweep)

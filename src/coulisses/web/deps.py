@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from coulisses.errors import AccessError, AuthenticationError, NotFoundError
-from coulisses.store.tables import Membership, User, Workspace
+from coulisses.studio.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator

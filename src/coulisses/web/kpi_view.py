@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coulisses.errors import CampaignError, NotFoundError
 from coulisses.settings import Settings
-from coulisses.store.tables import Campaign
+from coulisses.studio.tables import Campaign
 
 
 def report_html(store: Path, campaign: Campaign, settings: Settings, lang: str) -> str:

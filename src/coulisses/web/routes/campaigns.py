@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coulisses.errors import CampaignError, NotFoundError, UploadError
-from coulisses.store.tables import AuditEvent, Campaign, Membership, utcnow
+from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
 from coulisses.web.deps import get_db, render, require
 from coulisses.web.i18n_web import pick_lang

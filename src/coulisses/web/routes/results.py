@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import AnalyticsImportError, CampaignError, UploadError, UsageError
-from coulisses.store.tables import AuditEvent, Campaign, Membership
+from coulisses.studio import files
+from coulisses.studio.tables import AuditEvent, Campaign, Membership
 from coulisses.web import campaign_view, kpi_import
 from coulisses.web.deps import get_db, render, require
 from coulisses.web.routes.campaigns import _lang, campaign_in
@@ -32,7 +33,7 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 def analytics_store(request: Request, workspace_id: int) -> Path:
     """Where the workspace's analytics store lives."""
-    return kpi_import.store_path(request.app.state.settings.data_dir, workspace_id)
+    return files.analytics_store(request.app.state.settings.data_dir, workspace_id)
 
 
 def report_state(request: Request, workspace_id: int) -> str:
@@ -121,7 +122,7 @@ def _import(settings: Any, row: Campaign, uploads: list[kpi_import.Upload],
 
 
 def _clean(name: str) -> str:
-    from coulisses.web.upload_store import clean_name
+    from coulisses.studio.uploads import clean_name
 
     return clean_name(name)
 
