@@ -23,20 +23,20 @@ from coulisses.studio.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator
-from coulisses.web.request_state import get_db, login_state, release
+from coulisses.web.request_state import SessionDep, get_db, login_state, release
 
-__all__ = ["csrf_protect", "current_user", "get_db", "make_templates", "optional_user",
-           "render", "require", "workspace_member"]
+__all__ = ["SessionDep", "csrf_protect", "current_user", "get_db", "make_templates",
+           "optional_user", "render", "require", "workspace_member"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def optional_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+def optional_user(request: Request, db: SessionDep) -> User | None:
     """The signed-in user, or None."""
     return login_state(request, db).user
 
 
-def current_user(request: Request, db: Session = Depends(get_db)) -> User:
+def current_user(request: Request, db: SessionDep) -> User:
     """The signed-in user.
 
     Raises:
@@ -85,7 +85,7 @@ def require(action: str = "workspace.view") -> Callable[..., Membership]:
     if action not in roles.ACTIONS:
         raise KeyError(f"unknown action {action!r}")
 
-    def dependency(workspace_id: int, request: Request, db: Session = Depends(get_db),
+    def dependency(workspace_id: int, request: Request, db: SessionDep,
                    user: User = Depends(current_user)) -> Membership:
         try:
             member = workspace_member(db, user, workspace_id, action=action)

@@ -17,13 +17,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from coulisses.errors import AnalyticsImportError, CampaignError, UploadError, UsageError
 from coulisses.studio import files
 from coulisses.studio.tables import AuditEvent, Campaign, Membership
 from coulisses.web import campaign_view, kpi_import
-from coulisses.web.deps import get_db, render, require
+from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.routes.campaigns import _lang, campaign_in
 
 router = APIRouter()
@@ -42,7 +41,7 @@ def report_state(request: Request, workspace_id: int) -> str:
 
 
 @router.get("/w/{workspace_id}/results", name="results_index")
-def results_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def results_index(request: Request, workspace_id: int, db: SessionDep,
                   member: Membership = Depends(require("results.view"))) -> Response:
     rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
                            .order_by(Campaign.name)))
@@ -51,7 +50,7 @@ def results_index(request: Request, workspace_id: int, db: Session = Depends(get
 
 @router.get("/w/{workspace_id}/results/{campaign_id}", name="results_show")
 def results_show(request: Request, workspace_id: int, campaign_id: int,
-                 db: Session = Depends(get_db),
+                 db: SessionDep,
                  member: Membership = Depends(require("results.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     return _show(request, row)
@@ -68,7 +67,7 @@ def _show(request: Request, row: Campaign, *, problems: list[str] | None = None,
 
 @router.post("/w/{workspace_id}/results/{campaign_id}/import", name="results_import")
 async def results_import(request: Request, workspace_id: int, campaign_id: int,
-                         db: Session = Depends(get_db),
+                         db: SessionDep,
                          member: Membership = Depends(require("results.import"))) -> Response:
     """Import the uploaded exports; the page again, with what each file added or the one
     located problem (the files before it stay imported, nothing of it is stored)."""
@@ -129,7 +128,7 @@ def _clean(name: str) -> str:
 
 @router.get("/w/{workspace_id}/results/{campaign_id}/report", name="results_report")
 def results_report(request: Request, workspace_id: int, campaign_id: int,
-                   db: Session = Depends(get_db),
+                   db: SessionDep,
                    member: Membership = Depends(require("results.view"))) -> Response:
     from coulisses.web.kpi_view import report_html
 
