@@ -8,7 +8,7 @@ import typer
 
 from coulisses.errors import QCFailedError, UsageError
 from coulisses.i18n import text
-from coulisses.render.plan import CutOptions, Fit, Preset, Rect
+from coulisses.render.plan import CutOptions, Fit, Rect
 from coulisses.settings import load_settings
 from coulisses.timecode import parse_time
 
@@ -79,7 +79,7 @@ def cut_cmd(
     options = CutOptions(
         start=parse_time(start) if start else None, end=parse_time(end) if end else None,
         crop=crop_value if isinstance(crop_value, Rect) or crop_value is None else "center",
-        fit=_fit(fit), preset=_preset(settings.preset), trim=trim, extend=extend)
+        fit=_fit(fit), preset=settings.preset, trim=trim, extend=extend)
     caption_source = None if captions in (None, "none", "") else (
         "auto" if captions == "auto" else Path(captions))
     if reframe is not None and crop is not None:
@@ -106,10 +106,6 @@ def cut_cmd(
 
 def _fit(value: str) -> Fit:
     return "pad" if value == "pad" else "blur" if value == "blur" else "fill"
-
-
-def _preset(value: str) -> Preset:
-    return "draft" if value == "draft" else "final"
 
 
 def print_result(result: object, lang: str) -> None:

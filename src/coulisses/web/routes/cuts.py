@@ -23,11 +23,11 @@ from coulisses.studio.tables import (
     Approval,
     Comment,
     Cut,
+    CutVariant,
     CutVersion,
     Membership,
     Rush,
     User,
-    Variant,
 )
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
@@ -189,7 +189,7 @@ def api_cut(request: Request, workspace_id: int, cut_id: int, db: SessionDep,
 def variants_video(request: Request, workspace_id: int, variant_id: int,
                    db: SessionDep,
                    member: Membership = Depends(require("cut.view"))) -> Response:
-    variant = scoped(db, Variant, workspace_id, variant_id)
+    variant = scoped(db, CutVariant, workspace_id, variant_id)
     path = resolve(settings_of(request).data_dir, variant.video, workspace_id)
     return FileResponse(path, media_type="video/mp4", headers=PRIVATE,
                         content_disposition_type="inline", filename=path.name)
@@ -199,7 +199,7 @@ def variants_video(request: Request, workspace_id: int, variant_id: int,
 def variants_cover(request: Request, workspace_id: int, variant_id: int,
                    db: SessionDep,
                    member: Membership = Depends(require("cut.view"))) -> Response:
-    variant = scoped(db, Variant, workspace_id, variant_id)
+    variant = scoped(db, CutVariant, workspace_id, variant_id)
     path = resolve(settings_of(request).data_dir, variant.cover, workspace_id)
     kind = "image/jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "image/png"
     return FileResponse(path, media_type=kind, headers=PRIVATE)
