@@ -128,7 +128,7 @@ def render_version(payload: dict[str, Any], progress: Progress) -> dict[str, Any
             "variants": [{"platform": v.platform, "label": v.label, "passed": v.qc.passed,
                           "video": relative(settings.data_dir, v.video),
                           "cover": relative(settings.data_dir, v.cover),
-                          "qc": v.qc.to_json() | {"path": v.video.name}}
+                          "qc": v.to_json()["qc"]}  # as report.json has it
                          for v in result.variants]}
 
 
