@@ -112,7 +112,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     """Render ``template`` with the page's language, user, workspace navigation and CSRF token.
 
     Templates get ``t(key, **values)``, ``lang``, ``user``, ``membership``, ``workspace``,
-    ``nav`` (links present in this build), ``csrf_input()`` and ``csrf_token``.
+    ``nav`` (the workspace's sections), ``csrf_input()`` and ``csrf_token``.
     """
     state = getattr(request.state, "login", None)
     user = state.user if state is not None else None
