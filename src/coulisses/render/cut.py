@@ -27,7 +27,14 @@ from coulisses.render import captions as cap
 from coulisses.render import enrich, graph, loudness, pictures, qc, timeline
 from coulisses.render.enrich import CaptionSource, ReframeSource
 from coulisses.render.manifest import CACHE_DIR, Manifest, variant_key
-from coulisses.render.plan import CutOptions, Loudness, RenderPlan, build_plan, with_captions
+from coulisses.render.plan import (
+    CutOptions,
+    Loudness,
+    RenderPlan,
+    build_plan,
+    with_captions,
+    with_stem,
+)
 from coulisses.render.result import CutResult, VariantResult, report_json, summary_text
 from coulisses.settings import Settings, load_settings
 
@@ -82,7 +89,7 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
     files = [p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
     stem = output.claim_stem(base_stem, fingerprint, owners, files)
     if stem != base_stem:
-        draft_plan = build_plan(info, specs, opts, None, stem)
+        draft_plan = with_stem(draft_plan, stem)
     has_captions = bool(cues) or caption_source == "auto"
     for name in _output_names(draft_plan, by_id, has_captions, formats,
                               reframe_source == "auto"):
