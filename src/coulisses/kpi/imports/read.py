@@ -78,8 +78,9 @@ def _read_generic(path: Path, sink: Sink, ctx: Context, mapping: Path | None,
     ctx.decimal, ctx.date_format = spec_file.decimal, spec_file.date_format
     ctx.dayfirst = spec_file.decimal == ","
     ctx.platform = spec_file.platform
-    sheet = next(iter(open_sheets(path, delimiter=spec_file.delimiter,
-                                  encoding=spec_file.encoding)))
+    # Hold the generator: dropping it would close a workbook before its rows are read.
+    sheets = open_sheets(path, delimiter=spec_file.delimiter, encoding=spec_file.encoding)
+    sheet = next(sheets)
     ctx.sheet = sheet.name
     header = next(sheet.rows, None)
     if header is None:
