@@ -18,13 +18,13 @@ import yaml
 from coulisses.cli.main import main
 from coulisses.errors import OutputError
 from coulisses.kpi.imports.generic import Mapping, load_mapping
-from coulisses.kpi.imports.propose import CONFIDENT, propose_mapping, read_sample
 from coulisses.kpi.imports.proposal_file import (
     mapping_path,
     next_command,
     proposal_yaml,
     write_proposal,
 )
+from coulisses.kpi.imports.propose import CONFIDENT, propose_mapping, read_sample
 from coulisses.kpi.sample import write_csv, write_xlsx
 
 REAL = Path(__file__).parent / "real"
