@@ -260,3 +260,14 @@ def test_real_export_imports_through_its_guess(tmp_path: Path,
     for row in rows[1:]:
         assert values[(row[0], "views")] == float(row[4])
         assert values[(row[0], "ctr")] == pytest.approx(float(row[8]) / 100)
+
+
+def test_the_guess_is_told_in_french(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COULISSES_LANG", "fr")
+    path = write_csv(tmp_path / "stats.csv", INSTAGRAM_FR, delimiter=";")
+    code, out, _ = run(["kpi", "import", str(path), "--platform", "generic"], capsys)
+    assert code == 3
+    assert "Mapping deviné pour stats.csv" in out and "plateforme : instagram" in out
+    assert "Rien d'ambigu" in out
+    assert "Lectures" in out and "-> views" in out

@@ -143,3 +143,20 @@ def test_known_exports_skip_the_guess(client: TestClient, app: FastAPI, make_use
     done = _upload(client, csrf, f"/w/{me.workspace_id}/results/{cid}/import", real)
     assert done.status_code == 200 and "youtube.table" in done.text
     assert "/import/mapped" not in done.text and _pending(settings, me.workspace_id) == []
+
+
+def test_only_owners_and_editors_confirm_a_mapping(client: TestClient, app: FastAPI,
+                                                   make_user: Any, login: Any, csrf: Any,
+                                                   settings: Any, tmp_path: Path) -> None:
+    owner = make_user("ana@example.org")
+    reviewer = make_user("rev@example.org", role="reviewer")
+    login(client, owner.email)
+    cid = _campaign(app, owner.workspace_id)
+    shown = _upload(client, csrf, f"/w/{owner.workspace_id}/results/{cid}/import",
+                    write_csv(tmp_path / "sheet.csv", SHEET))
+    fields = _form(shown.text)
+    login(client, reviewer.email)
+    fields["csrf_token"] = csrf(client)
+    refused = client.post(f"/w/{owner.workspace_id}/results/{cid}/import/mapped", data=fields)
+    assert refused.status_code == 403
+    assert len(_pending(settings, owner.workspace_id)) == 1
