@@ -271,3 +271,11 @@ def test_the_guess_is_told_in_french(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "Mapping deviné pour stats.csv" in out and "plateforme : instagram" in out
     assert "Rien d'ambigu" in out
     assert "Lectures" in out and "-> views" in out
+
+
+def test_a_total_row_or_an_undecided_date_order_is_not_unambiguous() -> None:
+    header, rows = read_sample(REAL / "youtube-table-data-2021.csv")
+    assert not propose_mapping(header, rows).unambiguous  # the Total row is to delete
+    undecided = propose_mapping(["Link", "Date", "Views"],
+                                [["https://instagram.com/p/a", "03/04/2026", "5"]])
+    assert undecided.get("views") is not None and not undecided.unambiguous

@@ -53,7 +53,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_found": "Could not find: {what}",
         "to_check": "To check: {what}",
         "sure": "The guess is unambiguous: import with the command below as it is.",
-        "unsure": "Some guesses need a look (marked CHECK in the file): edit it, then import.",
+        "unsure": "Some of it needs a look (CHECK and 'To check' in the file): edit it, then "
+                  "import.",
     },
     "fr": {
         "importing": "import de {name}",
@@ -78,8 +79,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_found": "Introuvable : {what}",
         "to_check": "À vérifier : {what}",
         "sure": "Rien d'ambigu : importez avec la commande ci-dessous telle quelle.",
-        "unsure": "Certaines colonnes sont à vérifier (CHECK dans le fichier) : corrigez-le, "
-                  "puis importez.",
+        "unsure": "Certains points sont à vérifier (CHECK et « To check » dans le fichier) : "
+                  "corrigez-le, puis importez.",
     },
 }
 

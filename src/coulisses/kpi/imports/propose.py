@@ -77,8 +77,9 @@ class Proposal:
 
     @property
     def unambiguous(self) -> bool:
-        """True when the mapping can be used as written: nothing missing, every guess sure."""
-        return (not self.missing and self.platform != "other"
+        """True when the mapping can be used as written: nothing missing, nothing to check,
+        every guess sure."""
+        return (not self.missing and not self.notes and self.platform != "other"
                 and all(g.confidence >= CONFIDENT for g in self.guesses))
 
     def get(self, field: str) -> Guess | None:
