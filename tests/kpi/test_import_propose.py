@@ -279,3 +279,11 @@ def test_a_total_row_or_an_undecided_date_order_is_not_unambiguous() -> None:
     undecided = propose_mapping(["Link", "Date", "Views"],
                                 [["https://instagram.com/p/a", "03/04/2026", "5"]])
     assert undecided.get("views") is not None and not undecided.unambiguous
+
+
+def test_a_known_export_is_pointed_out(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "Table data.csv"
+    path.write_bytes((REAL / "youtube-table-data-2021.csv").read_bytes())
+    code, out, _ = run(["kpi", "import", str(path), "--platform", "generic"], capsys)
+    assert code == 3 and "reads without a mapping" in out

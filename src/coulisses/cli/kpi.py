@@ -53,6 +53,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_found": "Could not find: {what}",
         "to_check": "To check: {what}",
         "sure": "The guess is unambiguous: import with the command below as it is.",
+        "known_export": "Note: {file} is an export coulisses reads without a mapping "
+                        "(import it without --platform generic).",
         "unsure": "Some of it needs a look (CHECK and 'To check' in the file): edit it, then "
                   "import.",
     },
@@ -79,6 +81,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_found": "Introuvable : {what}",
         "to_check": "À vérifier : {what}",
         "sure": "Rien d'ambigu : importez avec la commande ci-dessous telle quelle.",
+        "known_export": "À noter : {file} est un export que coulisses lit sans correspondance "
+                        "(importez-le sans --platform generic).",
         "unsure": "Certains points sont à vérifier (CHECK et « To check » dans le fichier) : "
                   "corrigez-le, puis importez.",
     },
@@ -214,11 +218,13 @@ def _propose(files: list[Path], lang: str, *, force: bool) -> None:
         write_proposal,
     )
     from coulisses.kpi.imports.propose import propose_mapping, read_sample
+    from coulisses.kpi.imports.read import recognises
 
     if len(files) != 1:
         raise UsageError("--platform generic without --mapping guesses the mapping of one file "
                          f"at a time, not {len(files)}", hint="give one file")
     file = files[0]
+    known = recognises(file)
     header, rows = read_sample(file)
     proposal = propose_mapping(header, rows, name=file.name)
     target = mapping_path(file)
@@ -242,6 +248,8 @@ def _propose(files: list[Path], lang: str, *, force: bool) -> None:
     for note in proposal.notes:
         echo(_t(lang, "to_check", what=note))
     echo(_t(lang, "sure" if proposal.unambiguous else "unsure"))
+    if known:
+        echo(_t(lang, "known_export", file=file.name))
     raise AnalyticsImportError(f"no --mapping: a guessed mapping is written to {target}",
                                path=file, hint=f"check it, then run: {command}")
 
