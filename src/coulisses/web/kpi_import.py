@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from coulisses.errors import AnalyticsImportError, UploadError
+from coulisses.studio.files import analytics_store
+
+#: the workspace's analytics store; the layout is ``coulisses.studio.files``'s
+store_path = analytics_store
 
 if TYPE_CHECKING:
     from coulisses.campaign.schema import Campaign as CampaignModel
@@ -41,11 +45,6 @@ class Upload:
 
     name: str
     file: BinaryIO
-
-
-def store_path(data_dir: Path, workspace_id: int) -> Path:
-    """The workspace's analytics store (each workspace has its own)."""
-    return Path(data_dir) / "workspaces" / str(int(workspace_id)) / "analytics.duckdb"
 
 
 def check_export(name: str, head: bytes) -> None:
