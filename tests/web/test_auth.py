@@ -38,11 +38,19 @@ def test_signup_creates_user_workspace_owner_and_session(client: TestClient, app
 def test_signup_refuses_bad_input_and_keeps_what_was_typed(client: TestClient, app: FastAPI,
                                                            post: Any, make_user: Any) -> None:
     make_user("taken@example.org")
-    cases = [({"name": "A", "email": "not-an-email", "password": "x" * 12}, "valid email"),
+    good = "plum rain over tiles"
+    cases = [({"name": "A", "email": "not-an-email", "password": good}, "valid email"),
              ({"name": "A", "email": "a@example.org", "password": "short"}, "at least 10"),
-             ({"name": "", "email": "b@example.org", "password": "x" * 12}, "Enter a name"),
-             ({"name": "A", "email": "TAKEN@example.org", "password": "x" * 12},
-              "already exists")]
+             ({"name": "", "email": "b@example.org", "password": good}, "Enter a name"),
+             ({"name": "A", "email": "TAKEN@example.org", "password": good},
+              "already exists"),
+             # the password rule (audit L11): blank, common, too long
+             ({"name": "A", "email": "c@example.org", "password": " " * 10}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "1234567890"}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "Password12"}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "x" * 12}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "p" * 2000},
+              "at most 1024")]
     for form, message in cases:
         response = post(client, "/signup", {**form, "workspace": "Équipe"})
         assert response.status_code == 422

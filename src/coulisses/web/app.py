@@ -32,8 +32,9 @@ SWEEP_EVERY = 30 * 60  # seconds between sweeps of abandoned uploads (also one o
 class SecurityMiddleware:
     """Adds the security headers, and the CSRF and language cookies a request asked for."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, settings: Settings) -> None:
         self.app = app
+        self.settings = settings
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -41,15 +42,19 @@ class SecurityMiddleware:
             return
         from coulisses.web.csrf import CSRF_COOKIE
         from coulisses.web.i18n_web import LANG_COOKIE
-        from coulisses.web.security import HEADERS
+        from coulisses.web.proxy import secure_cookies
+        from coulisses.web.security import HEADERS, PRIVATE
 
-        secure = scope.get("scheme") == "https"
+        secure = secure_cookies(scope, self.settings)
+        private = not scope.get("path", "").startswith("/static/")
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in HEADERS if k not in present]
+                if private:
+                    headers += [(k, v) for k, v in PRIVATE if k not in present]
                 state = scope.get("state") or {}
                 if state.get("new_csrf"):
                     headers.append(_cookie(CSRF_COOKIE, state["new_csrf"], secure, "Strict"))
@@ -86,10 +91,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     """
     from coulisses.jobs.worker import Worker
     from coulisses.store.db import default_url, open_database
-    from coulisses.web import errors_web
+    from coulisses.web import errors_web, proxy
+    from coulisses.web.bodylimit import BodyLimitMiddleware
     from coulisses.web.deps import csrf_protect, make_templates
 
     settings = settings or load_settings()
+    proxy.public_origin(settings)  # a malformed public URL stops the start, not each request
     url = database_url or default_url(settings)
     engine, sessions = open_database(url)
 
@@ -136,7 +143,15 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         if module is not None and hasattr(module, "router"):
             app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    app.add_middleware(SecurityMiddleware)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    build = app.build_middleware_stack
+
+    def build_stack() -> Any:
+        # the security headers wrap Starlette's own error middleware, so a 500 has them too;
+        # the forwarded headers are read before anything looks at the client or the scheme
+        return proxy.wrap(SecurityMiddleware(build(), settings), settings)
+
+    app.build_middleware_stack = build_stack  # type: ignore[method-assign]
     return app
 
 

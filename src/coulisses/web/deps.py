@@ -65,7 +65,8 @@ def workspace_member(db: Session, user: User, workspace_id: int, *,
     # session has closed) read ``member.workspace`` without going back to the database
     member = db.scalars(select(Membership).options(joinedload(Membership.workspace))
                         .where(Membership.workspace_id == workspace_id,
-                               Membership.user_id == user.id)).first()
+                               Membership.user_id == user.id,
+                               Membership.status == "active")).first()
     if member is None:
         raise NotFoundError("No such workspace.", hint="check the link, or ask its owner "
                                                        "to add you")
