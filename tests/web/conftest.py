@@ -70,6 +70,32 @@ def other_client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def live(app: FastAPI) -> Iterator[tuple[str, int]]:
+    """The app served by a real uvicorn on a free loopback port: (host, port).
+
+    For what the test client cannot show: bodies that arrive in chunks, and requests that
+    really run in parallel on the server's threads.
+    """
+    import threading
+    import time
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off",
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="live-studio", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started, "the live server did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield "127.0.0.1", port
+    server.should_exit = True
+    thread.join(10)
+
+
 @dataclass(frozen=True)
 class Made:
     user_id: int

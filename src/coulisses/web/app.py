@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from coulisses.store.db import default_url, open_database
     from coulisses.web import errors_web, proxy
     from coulisses.web.bodylimit import BodyLimitMiddleware
-    from coulisses.web.deps import csrf_protect, make_templates
+    from coulisses.web.deps import bounded_ids, csrf_protect, make_templates
 
     settings = settings or load_settings()
     proxy.public_origin(settings)  # a malformed public URL stops the start, not each request
@@ -128,7 +128,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 worker.stop()
 
     app = FastAPI(title="coulisses studio", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)])
+                  openapi_url="/api/openapi.json",
+                  dependencies=[Depends(bounded_ids), Depends(csrf_protect)])
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions

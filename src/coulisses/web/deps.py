@@ -26,10 +26,26 @@ from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator
 from coulisses.web.request_state import get_db, login_state, release
 
-__all__ = ["csrf_protect", "current_user", "get_db", "make_templates", "optional_user",
-           "render", "require", "workspace_member"]
+__all__ = ["bounded_ids", "csrf_protect", "current_user", "get_db", "make_templates",
+           "optional_user", "render", "require", "workspace_member"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL store
+
+
+def bounded_ids(request: Request) -> None:
+    """Ids in the path past what the database can hold name nothing: 404, not an overflow.
+
+    Raises:
+        NotFoundError: an ``..._id`` path parameter is out of range.
+    """
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            value = int(value) if len(value) <= 19 else MAX_ID + 1
+        if name.endswith("_id") and isinstance(value, int) and value > MAX_ID:
+            raise NotFoundError("No such item.", hint="check the link")
 
 
 def optional_user(request: Request, db: Session = Depends(get_db)) -> User | None:

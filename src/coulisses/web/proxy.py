@@ -22,21 +22,15 @@ def trusted_proxies(settings: Settings) -> list[str]:
 
 
 def wrap(app: Any, settings: Settings) -> Any:
-    """``app`` behind uvicorn's forwarded-header middleware when proxies are configured.
-
-    Raises:
-        UsageError: a trusted proxy is not an address, a network or a name.
-    """
+    """``app`` behind uvicorn's forwarded-header middleware when proxies are configured
+    (an entry that is neither an address nor a network is compared as a name, e.g. a unix
+    socket's)."""
     hosts = trusted_proxies(settings)
     if not hosts:
         return app
     from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-    try:
-        return ProxyHeadersMiddleware(app, trusted_hosts=hosts)
-    except ValueError as exc:
-        raise UsageError(f"setting trusted_proxies: {exc}",
-                         hint="addresses or networks separated by commas") from None
+    return ProxyHeadersMiddleware(app, trusted_hosts=hosts)
 
 
 def public_origin(settings: Settings) -> tuple[str, str] | None:
