@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from studio_media import nonce, run_jobs, token, upload
 
-from coulisses.store.tables import Job
+from coulisses.studio.tables import Job
 
 
 def _analyse(client: TestClient, app: FastAPI, ws: int, rush_id: int) -> None:

@@ -21,7 +21,7 @@ from coulisses.media.frames import Frame
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Source
+    from coulisses.analysis.base import Source
 
 READ_FPS = 8.0
 SIDE = 256

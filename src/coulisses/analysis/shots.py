@@ -20,7 +20,7 @@ from coulisses.media.frames import Frame
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Source
+    from coulisses.analysis.base import Source
 
 Transition = Literal["cut", "dissolve", "fade"]
 

@@ -121,9 +121,9 @@ def add_tags(folder: Path, plan: Plan, rushes: Sequence[Path], day: str,
         UsageError: an unknown day or beat.
         InputError: a rush cannot be read.
     """
+    from coulisses.media.fingerprint import source_fingerprint
     from coulisses.media.inputs import check_source
-    from coulisses.render.manifest import source_fingerprint
-    from coulisses.render.output import write_text_atomic
+    from coulisses.output import write_text
 
     days = [s.day for s in plan.sheets]
     if day not in days:
@@ -144,7 +144,7 @@ def add_tags(folder: Path, plan: Plan, rushes: Sequence[Path], day: str,
     folder.mkdir(parents=True, exist_ok=True)
     data = {"version": 1, "rushes": {fp: {k: v for k, v in asdict(t).items()
                                           if k != "fingerprint"} for fp, t in tags.items()}}
-    write_text_atomic(folder / TAGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    write_text(folder / TAGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return added
 
 

@@ -105,7 +105,7 @@ def write_plan(plan: Plan, folder: Path, findings: Sequence[Any] = (), *, source
     Raises:
         OutputError (and leaves): the folder cannot be created or written, or the disk is full.
     """
-    from coulisses.render import output
+    from coulisses import output
 
     rendered = render_all(plan, findings, source=source, lang=lang, stamp=stamp,
                           progress=progress)

@@ -102,7 +102,7 @@ def coverage_cmd(
     from coulisses.campaign import coverage as cov
     from coulisses.campaign.outputs import default_folder
     from coulisses.cli.moments import _videos
-    from coulisses.render.output import prepare, write_text_atomic
+    from coulisses.output import prepare, write_text
 
     settings = load_settings()
     _, plan, _ = _load(file, settings)
@@ -115,9 +115,9 @@ def coverage_cmd(
     similarity = None if tags_only else _similarity(settings)
     report = cov.coverage(plan, cov.rush_moments(moments, tags), similarity, untagged)
     target = prepare(folder)
-    write_text_atomic(target / "coverage.json", json.dumps(report.to_json(), indent=1,
+    write_text(target / "coverage.json", json.dumps(report.to_json(), indent=1,
                                                            ensure_ascii=False) + "\n")
-    write_text_atomic(target / "coverage.html", cov.to_html(report, settings.lang))
+    write_text(target / "coverage.html", cov.to_html(report, settings.lang))
     for d in report.days:
         typer.echo(f"  {d.day} ({d.date}): {len(d.captured)}/{d.planned} captured"
                    + (f", missing: {', '.join(i.id for i in d.missing)}" if d.missing else ""))

@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from coulisses.errors import CaptionError
+from coulisses.media.inputs import read_text_file
 from coulisses.platforms.spec import PlatformSpec
 
 MAX_CAPTION_BYTES = 5 * 1024 * 1024
@@ -45,7 +46,7 @@ def load_cues(path: Path) -> list[Cue]:
     """
     import pysubs2
 
-    raw = read_text_file(path, "caption file", MAX_CAPTION_BYTES)
+    raw = read_text_file(path, "caption file", MAX_CAPTION_BYTES, error=CaptionError)
     fmt = "vtt" if path.suffix.lower() == ".vtt" or raw.lstrip().startswith("WEBVTT") else "srt"
     try:
         subs = pysubs2.SSAFile.from_string(raw, format_=fmt)
@@ -229,23 +230,3 @@ def font_dir() -> Path | None:
     except ImportError:
         return None
     return folder if (folder / "DejaVuSans-Bold.ttf").exists() else None
-
-
-def read_text_file(path: Path, what: str, max_bytes: int) -> str:
-    """A user's small UTF-8 text file (a BOM is dropped), read whole.
-
-    Raises:
-        CaptionError: missing, larger than ``max_bytes``, not UTF-8, or unreadable; the
-            message names the file and ``what`` it should be ("caption file", ...).
-    """
-    try:
-        if path.stat().st_size > max_bytes:
-            raise CaptionError(f"{path.name}: {what} is larger than "
-                               f"{max_bytes // (1024 * 1024)} MiB", path=path)
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise CaptionError(f"{path}: no such {what}", path=path) from None
-    except UnicodeDecodeError:
-        raise CaptionError(f"{path.name}: {what} is not UTF-8 text", path=path) from None
-    except OSError as exc:
-        raise CaptionError(f"{path}: cannot read {what}: {exc.strerror}", path=path) from None

@@ -17,16 +17,17 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from coulisses import __version__
+from coulisses import __version__, output
 from coulisses.analysis.transcript import load_transcript
 from coulisses.media.ffmpeg import Runner, SubprocessRunner
+from coulisses.media.fingerprint import source_fingerprint
 from coulisses.media.probe import Probe, probe
 from coulisses.platforms.registry import Registry
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import captions as cap
-from coulisses.render import enrich, graph, loudness, output, pictures, qc, timeline
+from coulisses.render import enrich, graph, loudness, pictures, qc, timeline
 from coulisses.render.enrich import CaptionSource, ReframeSource
-from coulisses.render.manifest import CACHE_DIR, Manifest, source_fingerprint, variant_key
+from coulisses.render.manifest import CACHE_DIR, Manifest, variant_key
 from coulisses.render.plan import CutOptions, Loudness, RenderPlan, build_plan, with_captions
 from coulisses.settings import Settings, load_settings
 

@@ -17,10 +17,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
-from starlette.routing import NoMatchFound
 
 from coulisses.errors import AccessError, AuthenticationError, NotFoundError
-from coulisses.store.tables import Membership, User, Workspace
+from coulisses.studio.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator
@@ -159,13 +158,8 @@ NAV: tuple[tuple[str, str], ...] = (
 
 
 def _nav(request: Request, workspace: Workspace | None) -> list[tuple[str, str]]:
-    """(label key, URL) of each workspace section present in this build."""
+    """(label key, URL) of each workspace section."""
     if workspace is None:
         return []
-    links = []
-    for label, name in NAV:
-        try:
-            links.append((label, str(request.url_for(name, workspace_id=workspace.id).path)))
-        except NoMatchFound:  # a section not built into this app
-            continue
-    return links
+    return [(label, str(request.url_for(name, workspace_id=workspace.id).path))
+            for label, name in NAV]

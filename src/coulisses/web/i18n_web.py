@@ -68,7 +68,6 @@ EN: dict[str, str] = {
     "camp.ics": "Download the calendar (ICS)",
     "camp.valid": "The campaign file is valid.",
     "camp.invalid": "This file does not validate: {error}",
-    "camp.unavailable": "The campaign tools are not installed in this build yet.",
     "camp.findings_none": "No finding: this campaign looks healthy.",
     "camp.line": "Line", "camp.severity": "Severity", "camp.rule": "Rule",
     "camp.message": "Finding", "camp.deliverables": "Deliverables",
@@ -100,7 +99,6 @@ EN: dict[str, str] = {
         "updated, {posts} posts ({matched} matched to a campaign).",
     "results.already": "{file}: already imported, nothing changed.",
     "results.warning": "Note:",
-    "results.unavailable": "The KPI report is not installed in this build yet.",
     "results.for": "Results for {name}", "results.open": "Open the full report",
     "error.title": "Something went wrong", "error.back": "Back",
     "error.signin": "Sign in", "error.not_found": "This page does not exist here.",
@@ -164,7 +162,6 @@ FR: dict[str, str] = {
     "camp.ics": "Télécharger le calendrier (ICS)",
     "camp.valid": "Le fichier de campagne est valide.",
     "camp.invalid": "Ce fichier n'est pas valide : {error}",
-    "camp.unavailable": "Les outils de campagne ne sont pas encore installés ici.",
     "camp.findings_none": "Aucun constat : cette campagne semble saine.",
     "camp.line": "Ligne", "camp.severity": "Gravité", "camp.rule": "Règle",
     "camp.message": "Constat", "camp.deliverables": "Livrables",
@@ -198,7 +195,6 @@ FR: dict[str, str] = {
     "results.title": "Résultats", "results.none":
         "Aucune statistique importée : importez les exports des plateformes ci-dessous "
         "(ou avec `coulisses kpi import`).",
-    "results.unavailable": "Le rapport KPI n'est pas encore installé ici.",
     "results.for": "Résultats de {name}", "results.open": "Ouvrir le rapport complet",
     "error.title": "Un problème est survenu", "error.back": "Retour",
     "error.signin": "Se connecter", "error.not_found": "Cette page n'existe pas ici.",

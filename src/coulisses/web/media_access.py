@@ -1,41 +1,15 @@
-"""Look up media rows inside one workspace: an id from another workspace is simply not found.
-
-Every media route goes through these, so a member of workspace A asking for B's rush, cut,
-version, variant or comment gets the same 404 as for an id that never existed.
-"""
+"""What the media pages share: the settings, time fields parsed from forms, the platform list
+for the render forms. Rows are looked up in their workspace by ``studio.scope.scoped``."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from coulisses.errors import NotFoundError
 from coulisses.settings import Settings
-from coulisses.store.media_tables import Comment, Cut, CutVersion, Rush, Variant
-
-Row = TypeVar("Row", Rush, Cut, CutVersion, Variant, Comment)
-
-_WHAT: dict[type, str] = {Rush: "rush", Cut: "cut", CutVersion: "cut version",
-                          Variant: "variant", Comment: "comment"}
-
-
-def scoped(db: Session, model: type[Row], workspace_id: int, row_id: int) -> Row:
-    """The row ``row_id`` of ``model`` in ``workspace_id``.
-
-    Raises:
-        NotFoundError: no such row in this workspace.
-    """
-    row = db.scalars(select(model).where(model.id == row_id,
-                                         model.workspace_id == workspace_id)).first()
-    if row is None:
-        raise NotFoundError(f"No such {_WHAT[model]} in this workspace.",
-                            hint="check the link")
-    return row
 
 
 def settings_of(request: Request) -> Settings:

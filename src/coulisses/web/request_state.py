@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from coulisses.store.tables import LoginSession, User
+from coulisses.studio.tables import LoginSession, User
 from coulisses.web.security import SESSION_COOKIE, find_session
 
 

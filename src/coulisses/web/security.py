@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from coulisses.store.tables import LoginSession, User, utcnow
+from coulisses.studio.tables import LoginSession, User, utcnow
 
 SESSION_COOKIE = "coulisses_session"
 SESSION_LIFETIME = timedelta(days=14)

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import UsageError
-from coulisses.jobs import result_of, submit
-from coulisses.jobs.registry import HANDLERS
-from coulisses.store.tables import Campaign, Job, Membership, User
+from coulisses.studio.jobs import result_of, submit
+from coulisses.studio.jobs.registry import HANDLERS
+from coulisses.studio.tables import Campaign, Job, Membership, User
 from coulisses.web.deps import current_user, get_db, require, workspace_member
 from coulisses.web.routes.workspaces import memberships_of
 

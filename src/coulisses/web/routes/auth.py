@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coulisses.store.tables import AuditEvent, Membership, User, Workspace
+from coulisses.studio.tables import AuditEvent, Membership, User, Workspace
 from coulisses.web import ratelimit
 from coulisses.web.deps import current_user, get_db, optional_user, render
 from coulisses.web.i18n_web import LANGS, pick_lang, translator

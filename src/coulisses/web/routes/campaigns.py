@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coulisses.errors import CampaignError, NotFoundError, UploadError
-from coulisses.store.tables import AuditEvent, Campaign, Membership, utcnow
+from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
 from coulisses.web.deps import get_db, render, require
 from coulisses.web.i18n_web import pick_lang
@@ -116,8 +116,7 @@ def campaigns_show(request: Request, workspace_id: int, campaign_id: int,
     checked, error = _checked(request, row)
     findings = campaign_view.health(checked, _lang(request)) if checked else None
     return render(request, "campaigns_show.html", {
-        "campaign": row, "invalid": error, "findings": findings, "tab": "health",
-        "available": checked is not None and checked.campaign is not None})
+        "campaign": row, "invalid": error, "findings": findings, "tab": "health"})
 
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/plan", name="campaigns_plan")
@@ -149,10 +148,8 @@ def campaigns_ics(request: Request, workspace_id: int, campaign_id: int,
     row = campaign_in(db, workspace_id, campaign_id)
     checked = campaign_view.validate(row.source, row.filename, request.app.state.settings)
     the_plan = campaign_view.plan(checked, request.app.state.settings, _lang(request))
-    data = campaign_view.ics(the_plan) if the_plan is not None else None
-    if data is None:
-        raise NotFoundError("The calendar is not available in this build.")
-    return _download(data, safe_filename(row.filename).rsplit(".", 1)[0] + ".ics",
+    return _download(campaign_view.ics(the_plan),
+                     safe_filename(row.filename).rsplit(".", 1)[0] + ".ics",
                      "text/calendar; charset=utf-8")
 
 

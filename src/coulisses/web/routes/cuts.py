@@ -1,5 +1,6 @@
 """Cut pages: render a cut from a rush (a ``render`` job), the cut with a player per variant,
-its versions (each render is version n+1; older ones are kept) and the QC report."""
+its versions (each render is version n+1; older ones are kept) and the QC report. The rules
+(what a render request holds, versions and their jobs) are in ``coulisses.studio.cuts``."""
 
 from __future__ import annotations
 
@@ -10,32 +11,39 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import NotFoundError, UsageError
-from coulisses.jobs import submit
-from coulisses.store.media_tables import Approval, Comment, Cut, CutVersion, Rush, Variant
-from coulisses.store.tables import AuditEvent, Membership, User
+from coulisses.studio.cuts import RenderRequest, queue_render
+from coulisses.studio.files import resolve
+from coulisses.studio.jobs.handlers import sync_version
+from coulisses.studio.scope import scoped
+from coulisses.studio.tables import (
+    Approval,
+    Comment,
+    Cut,
+    CutVersion,
+    Membership,
+    Rush,
+    User,
+    Variant,
+)
 from coulisses.web.deps import get_db, render
 from coulisses.web.media_access import (
     allowed,
     number,
     platform_choices,
     registry_for,
-    scoped,
     settings_of,
     wants_json,
 )
-from coulisses.web.media_files import cuts_dir, relative, resolve
-from coulisses.web.media_jobs import sync_version
 from coulisses.web.media_text import register_all, timecode
 from coulisses.web.request_state import release
 
 register_all()
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
-PRESETS = ("final", "draft")
 
 
 def version_json(v: CutVersion) -> dict[str, Any]:
@@ -64,52 +72,23 @@ async def _options(request: Request) -> dict[str, Any]:
         raise UsageError("Choose at least one platform.", hint="tick one or more platforms")
     registry = registry_for(tuple(settings_of(request).platform_dirs))
     specs = registry.select([str(p) for p in platforms])
-    start = number(data.get("start"), "start")
-    end = number(data.get("end"), "end")
-    if start is not None and end is not None and end <= start:
-        raise UsageError(f"end {end:g} s must come after start {start:g} s")
-    preset = str(data.get("preset") or "final")
-    if preset not in PRESETS:
-        raise UsageError(f"quality {preset!r} is not final or draft")
-    flags = {k: str(data.get(k) or "") in ("1", "on", "true", "True")
-             for k in ("captions", "reframe", "trim", "extend")}
-    return {"platforms": [s.id for s in specs], "start": start, "end": end, "preset": preset,
-            "title": str(data.get("title") or "").strip()[:300], "nonce": str(
-                data.get("nonce") or "")[:60], "rush_id": data.get("rush_id"), **flags}
+    start, end = number(data.get("start"), "start"), number(data.get("end"), "end")
+
+    def flag(key: str) -> bool:
+        return str(data.get(key) or "") in ("1", "on", "true", "True")
+
+    render_request = RenderRequest(
+        platforms=tuple(s.id for s in specs), start=start, end=end,
+        preset=str(data.get("preset") or "final"), captions=flag("captions"),
+        reframe=flag("reframe"), trim=flag("trim"), extend=flag("extend"))
+    return {"request": render_request, "title": str(data.get("title") or "").strip()[:300],
+            "nonce": str(data.get("nonce") or "")[:60], "rush_id": data.get("rush_id")}
 
 
 def _queue(request: Request, db: Session, cut: Cut, rush: Rush, opts: dict[str, Any],
            user_id: int) -> CutVersion:
-    """Add version n+1 of ``cut`` and its render job; a repeated nonce returns the first."""
-    nonce = opts["nonce"]
-    key = f"render:{rush.id}:{nonce}" if nonce else None  # the form's nonce: one per page
-    number_ = (db.scalar(select(func.max(CutVersion.number))
-                         .where(CutVersion.cut_id == cut.id)) or 0) + 1
-    version = CutVersion(workspace_id=cut.workspace_id, number=number_,
-                         platforms=",".join(opts["platforms"]), start=opts["start"],
-                         end=opts["end"], options=json.dumps(
-                             {k: opts[k] for k in ("preset", "captions", "reframe", "trim",
-                                                   "extend")}),
-                         status="queued", out_dir="", report="", error="", decision="pending",
-                         created_by=user_id)
-    cut.versions.append(version)
-    db.flush()  # the cut (when new) and the version get their ids
-    data_dir = settings_of(request).data_dir
-    out = cuts_dir(data_dir, cut.workspace_id, cut.id, number_)
-    payload = {"version_id": version.id, "source": rush.path,
-               "out_dir": relative(data_dir, out),
-               **{k: opts[k] for k in ("platforms", "start", "end", "preset", "captions",
-                                       "reframe", "trim", "extend")}}
-    job = submit(db, cut.workspace_id, "render", payload, dedupe_key=key, user_id=user_id)
-    earlier = db.scalars(select(CutVersion).where(CutVersion.job_id == job.id)).first()
-    if earlier is not None and earlier.id != version.id:  # a double click: keep the first
-        db.rollback()
-        return earlier
-    version.job_id = job.id
-    db.add(AuditEvent(workspace_id=cut.workspace_id, user_id=user_id, action="cut.render",
-                      detail=f"{cut.id}:{number_}"))
-    db.commit()
-    return version
+    return queue_render(db=db, data_dir=settings_of(request).data_dir, cut=cut, rush=rush,
+                        request=opts["request"], user_id=user_id, nonce=opts["nonce"])
 
 
 def _done(request: Request, version: CutVersion) -> Response:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError, NotFoundError
-from coulisses.jobs import payload_of, result_of, submit
-from coulisses.store.tables import Job, Membership
+from coulisses.studio.jobs import payload_of, result_of, submit
+from coulisses.studio.tables import Job, Membership
 from coulisses.web.deps import get_db, render, require
 
 router = APIRouter()

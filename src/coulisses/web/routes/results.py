@@ -2,14 +2,13 @@
 form that imports platform exports into it.
 
 Each workspace has its own store (``data_dir/workspaces/<id>/analytics.duckdb``), so one
-client's numbers never show in another's pages. The report is the measure issue's HTML,
+client's numbers never show in another's pages. The report is ``coulisses.kpi.report``'s HTML,
 served under its own strict policy (no scripts) and shown in a sandboxed frame. Owners and
 editors import exports (CSV, XLSX, XLS) from the campaign's results page (``kpi_import``).
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import AnalyticsImportError, CampaignError, UploadError, UsageError
-from coulisses.store.tables import AuditEvent, Campaign, Membership
+from coulisses.studio import files
+from coulisses.studio.tables import AuditEvent, Campaign, Membership
 from coulisses.web import campaign_view, kpi_import
 from coulisses.web.deps import get_db, render, require
 from coulisses.web.routes.campaigns import _lang, campaign_in
@@ -33,22 +33,11 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 def analytics_store(request: Request, workspace_id: int) -> Path:
     """Where the workspace's analytics store lives."""
-    return kpi_import.store_path(request.app.state.settings.data_dir, workspace_id)
-
-
-def _report_module() -> Any:
-    try:
-        return importlib.import_module("coulisses.kpi.report")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("coulisses.kpi.report", "coulisses.kpi"):
-            raise
-        return None
+    return files.analytics_store(request.app.state.settings.data_dir, workspace_id)
 
 
 def report_state(request: Request, workspace_id: int) -> str:
-    """``unavailable`` (no report module), ``empty`` (nothing imported) or ``ready``."""
-    if _report_module() is None:
-        return "unavailable"
+    """``empty`` (nothing imported) or ``ready``."""
     return "ready" if analytics_store(request, workspace_id).is_file() else "empty"
 
 
@@ -133,7 +122,7 @@ def _import(settings: Any, row: Campaign, uploads: list[kpi_import.Upload],
 
 
 def _clean(name: str) -> str:
-    from coulisses.web.upload_store import clean_name
+    from coulisses.studio.uploads import clean_name
 
     return clean_name(name)
 
@@ -145,6 +134,6 @@ def results_report(request: Request, workspace_id: int, campaign_id: int,
     from coulisses.web.kpi_view import report_html
 
     row = campaign_in(db, workspace_id, campaign_id)
-    html = report_html(_report_module(), analytics_store(request, workspace_id), row,
-                       request.app.state.settings, _lang(request))
+    html = report_html(analytics_store(request, workspace_id), row, request.app.state.settings,
+                       _lang(request))
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})

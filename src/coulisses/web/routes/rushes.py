@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError
-from coulisses.jobs import submit
-from coulisses.store.media_tables import Cut, Rush
-from coulisses.store.tables import AuditEvent, Membership
+from coulisses.studio.files import resolve
+from coulisses.studio.jobs import submit
+from coulisses.studio.jobs.handlers import sync_rush
+from coulisses.studio.scope import scoped
+from coulisses.studio.tables import AuditEvent, Cut, Membership, Rush
 from coulisses.web.deps import get_db, render
-from coulisses.web.media_access import allowed, platform_choices, scoped, settings_of, wants_json
-from coulisses.web.media_files import resolve
-from coulisses.web.media_jobs import sync_rush
+from coulisses.web.media_access import allowed, platform_choices, settings_of, wants_json
 from coulisses.web.media_text import register_all, timecode
 
 register_all()

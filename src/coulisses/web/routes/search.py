@@ -11,8 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.store.media_tables import Rush
-from coulisses.store.tables import Membership
+from coulisses.studio.tables import Membership, Rush
 from coulisses.web.deps import get_db, render
 from coulisses.web.media_access import allowed
 from coulisses.web.media_text import register_all, timecode

@@ -21,14 +21,13 @@ from starlette.requests import ClientDisconnect
 
 from coulisses.errors import UploadError, UsageError
 from coulisses.settings import Settings
-from coulisses.store.media_tables import Rush
-from coulisses.store.tables import AuditEvent, Membership
+from coulisses.studio.files import make_thumbnail, relative, thumbs_dir
+from coulisses.studio.tables import AuditEvent, Membership, Rush
+from coulisses.studio.uploads import MB, Upload, UploadStore
 from coulisses.web.deps import get_db, render
 from coulisses.web.media_access import allowed, settings_of
-from coulisses.web.media_files import make_thumbnail, relative, thumbs_dir
 from coulisses.web.media_text import register_all
 from coulisses.web.request_state import release
-from coulisses.web.upload_store import MB, Upload, UploadStore
 
 register_all()
 router = APIRouter()

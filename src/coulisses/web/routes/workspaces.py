@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError, NotFoundError, UsageError
-from coulisses.store.tables import AuditEvent, Campaign, Job, Membership, User, Workspace
+from coulisses.studio.tables import AuditEvent, Campaign, Job, Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.deps import current_user, get_db, optional_user, render, require
 from coulisses.web.i18n_web import pick_lang, translator
