@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from coulisses.settings import Settings
-from coulisses.store.tables import LoginAttempt, utcnow
+from coulisses.studio.tables import LoginAttempt, utcnow
 from coulisses.web import ratelimit
 
 PUBLIC = "https://studio.example.org"
@@ -51,7 +51,7 @@ def _sign_in(client: TestClient, csrf: Any, email: str, password: str) -> Any:
 
 
 def _user(app: FastAPI, email: str, password: str = "correct horse battery") -> None:
-    from coulisses.store.tables import User
+    from coulisses.studio.tables import User
     from coulisses.web.security import hash_password
 
     with app.state.sessions() as db:

@@ -111,7 +111,7 @@ def test_parallel_signups_are_throttled(live: tuple[str, int], app: FastAPI,
     from argon2 import PasswordHasher
     from sqlalchemy import func, select
 
-    from coulisses.store.tables import User
+    from coulisses.studio.tables import User
     from coulisses.web import security
 
     class Counting(PasswordHasher):
