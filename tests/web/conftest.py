@@ -71,6 +71,26 @@ def other_client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def wait_kind() -> Iterator[str]:
+    """A job kind that waits ``seconds`` in ``steps`` (reporting progress), registered for
+    the test only: production registers no test kinds (audit M4)."""
+    import time
+
+    from coulisses.studio.jobs.registry import HANDLERS, handler
+
+    @handler("test-wait")
+    def wait(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
+        steps = int(payload.get("steps", 1))
+        for i in range(steps):
+            time.sleep(float(payload.get("seconds", 0)) / steps)
+            progress((i + 1) / steps, f"step {i + 1} of {steps}")
+        return {"steps": steps}
+
+    yield "test-wait"
+    HANDLERS.pop("test-wait", None)
+
+
+@pytest.fixture
 def live(app: FastAPI) -> Iterator[tuple[str, int]]:
     """The app served by a real uvicorn on a free loopback port: (host, port).
 

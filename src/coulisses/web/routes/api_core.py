@@ -70,7 +70,8 @@ def jobs_submit(request: Request, workspace_id: int, body: dict[str, Any] = Body
         raise UsageError(f"Unknown job kind {kind!r}.", hint=", ".join(sorted(HANDLERS)))
     if not isinstance(payload, dict) or (key is not None and not isinstance(key, str)):
         raise UsageError("payload must be an object and dedupe_key a string.")
-    row = submit(db, workspace_id, kind, payload, dedupe_key=key, user_id=member.user_id)
+    row = submit(db, workspace_id, kind, payload, dedupe_key=key, user_id=member.user_id,
+                 limit=request.app.state.settings.jobs_per_workspace)
     db.commit()
     return job_json(row)
 
