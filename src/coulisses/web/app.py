@@ -21,7 +21,8 @@ from coulisses.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-SWEEP_EVERY = 30 * 60  # seconds between sweeps of abandoned uploads (also one on start)
+SWEEP_EVERY = 30 * 60  # seconds between sweeps of abandoned uploads and dead render folders
+                       # (also one on start)
 
 
 class SecurityMiddleware:
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         from anyio import to_thread
 
         from coulisses.studio.db import SERVER_THREADS
+        from coulisses.studio.files import sweep_work_folders
         from coulisses.studio.uploads import MB, UploadStore
 
         # the pool has a connection for each of these threads (studio/db.py)
@@ -111,10 +113,18 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         swept = await to_thread.run_sync(uploads.sweep)
         if swept:
             log.info("removed %d abandoned uploads", swept)
+
+        def sweep_renders() -> int:
+            return sweep_work_folders(settings.data_dir)
+
+        swept = await to_thread.run_sync(sweep_renders)
+        if swept:
+            log.info("removed %d work folders of killed renders", swept)
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
         if worker is not None:
             worker.every(SWEEP_EVERY, uploads.sweep)
+            worker.every(SWEEP_EVERY, sweep_renders)
             worker.start()
         try:
             yield

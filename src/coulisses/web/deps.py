@@ -132,7 +132,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     ``nav`` (links present in this build), ``csrf_input()`` and ``csrf_token``.
     """
     state = getattr(request.state, "login", None)
-    user = state.user if state is not None else None
+    user = _loaded(state.user if state is not None else None)
     settings = request.app.state.settings
     lang = pick_lang(request, user.lang if user else "", settings.lang)
     ctx: dict[str, Any] = dict(context or {})
@@ -148,6 +148,18 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     )
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def _loaded(user: User | None) -> User | None:
+    """The user, unless a rolled-back session expired it after the request's session closed
+    (an error page then shows no account menu instead of failing itself)."""
+    from sqlalchemy import inspect
+
+    if user is not None:
+        state = inspect(user)
+        if state.detached and state.expired_attributes:
+            return None
+    return user
 
 
 NAV: tuple[tuple[str, str], ...] = (

@@ -45,9 +45,12 @@ def job(job_id: int, db: Session = Depends(get_db),
     from coulisses.errors import NotFoundError
 
     row = db.get(Job, job_id)
-    if row is None:
-        raise NotFoundError("No such job.")
-    workspace_member(db, user, row.workspace_id, action="job.view")
+    try:
+        if row is None:
+            raise NotFoundError("No such job.")
+        workspace_member(db, user, row.workspace_id, action="job.view")
+    except NotFoundError:  # another workspace's job reads exactly as a missing one
+        raise NotFoundError("No such job.") from None
     return job_json(row)
 
 
