@@ -163,3 +163,19 @@ def test_security_headers_and_cookie_flags(client: TestClient, make_user: Any,
     cookie = signed.headers["set-cookie"]
     assert "coulisses_session=" in cookie and "HttpOnly" in cookie
     assert "samesite=lax" in cookie.lower()
+
+
+def test_signing_in_again_ends_the_browsers_earlier_session(client: TestClient, app: FastAPI,
+                                                            make_user: Any,
+                                                            login: Any) -> None:
+    """Audit I4: the earlier session stayed valid after signing in again."""
+    make_user("ana@example.org")
+    make_user("bob@example.org", workspace="Bob")
+    login(client, "ana@example.org")
+    first = client.cookies["coulisses_session"]
+    login(client, "bob@example.org")
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count(LoginSession.id))) == 1
+    client.cookies.clear()
+    client.cookies.set("coulisses_session", first)
+    assert client.get("/api/me").status_code == 401

@@ -247,3 +247,22 @@ def test_a_video_named_like_a_playlist_leaves_nothing(
         assert message.startswith(f"{name}: playlists") and str(settings.data_dir) not in message
     assert _rushes(app) == 0
     assert _kept_files(settings) == []
+
+
+def test_an_upload_belongs_to_whoever_started_it(client: TestClient, other_client: TestClient,
+                                                 make_user: Any, login: Any,
+                                                 landscape_clip: Path) -> None:
+    """Audit I3: another editor who knew the id could resume, finish or cancel it."""
+    me = make_user("ed@example.org", role="editor")
+    other = make_user("other@example.org", role="owner")
+    login(client, me.email)
+    login(other_client, other.email)
+    url = _sent(client, me.workspace_id, landscape_clip.read_bytes(), "mine.mp4")
+    h = headers(other_client)
+    assert other_client.head(url, headers=h).status_code == 404
+    assert other_client.patch(url, content=b"x", headers=h | {
+        "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+                              ).status_code == 404
+    assert other_client.delete(url, headers=h).status_code == 404
+    assert other_client.post(url + "/finish", headers=h).status_code == 404
+    assert client.post(url + "/finish", headers=headers(client)).status_code == 201

@@ -138,11 +138,12 @@ class UploadStore:
         _write_json(state, asdict(upload))
         return upload
 
-    def get(self, workspace_id: int, upload_id: str) -> Upload:
-        """The upload and its current offset (what a client asks after a dropped connection).
+    def get(self, workspace_id: int, upload_id: str, user_id: int | None = None) -> Upload:
+        """The upload and its current offset (what a client asks after a dropped connection);
+        with ``user_id``, only that user's (an upload belongs to whoever started it).
 
         Raises:
-            NotFoundError: no such upload in this workspace.
+            NotFoundError: no such upload in this workspace (for this user).
         """
         part, state = self._paths(workspace_id, upload_id)
         try:
@@ -150,7 +151,8 @@ class UploadStore:
             offset = part.stat().st_size
         except (OSError, ValueError):
             raise NotFoundError("no such upload", hint="start the upload again") from None
-        if int(data["workspace_id"]) != int(workspace_id):
+        if int(data["workspace_id"]) != int(workspace_id) or (
+                user_id is not None and int(data["user_id"]) != int(user_id)):
             raise NotFoundError("no such upload", hint="start the upload again")
         return Upload(**{**data, "offset": offset})
 

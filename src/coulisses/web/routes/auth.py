@@ -42,6 +42,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _signed_in(request: Request, db: Session, user: User, target: str) -> Response:
+    end_session(db, request.cookies.get(SESSION_COOKIE))  # this browser's earlier sign-in
     token = create_session(db, user)
     db.commit()
     response = RedirectResponse(_safe_next(target), status_code=303)
