@@ -92,14 +92,6 @@ class ShotJob:
         return shots_from_boundaries(boundaries, self.duration or self.signals.end_time())
 
 
-def detect_shots(frames: Iterable[Frame], *, duration: float, fps: float) -> tuple[Shot, ...]:
-    """Shots covering ``[0, duration]`` from every frame, in display order."""
-    job = ShotJob(duration=duration, fps=fps)
-    for frame in frames:
-        job.add(frame)
-    return job.finish()
-
-
 def shots_from_boundaries(boundaries: Iterable[Boundary], duration: float) -> tuple[Shot, ...]:
     """Consecutive shots, the first one beginning at 0 with transition ``start``."""
     starts: list[tuple[float, Literal["cut", "dissolve", "fade", "start"]]] = [(0.0, "start")]

@@ -144,7 +144,7 @@ class SpeechAnalyzer:
             _passive_threads()
             from faster_whisper import WhisperModel
 
-            from coulisses.analysis.models import whisper_model_path
+            from coulisses.analysis.speechmodel import whisper_model_path
 
             path = whisper_model_path(self.model_name, self.settings.cache_dir)
             try:

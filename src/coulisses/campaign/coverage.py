@@ -201,7 +201,7 @@ def coverage(plan: Plan, rushes: Sequence[Rush], similarity: Similarity | None =
 
 def to_html(report: Coverage, lang: str = "en") -> str:
     """The coverage report as an HTML page (a bar per shoot day)."""
-    from coulisses.campaign.templates import label, render
+    from coulisses.campaign.pages import label, render
 
     return render("coverage.html", lang, page_title=f"{label(lang, 'coverage_title')} · "
                   f"{report.title}", campaign_title=report.title, report=report,

@@ -50,7 +50,7 @@ def finding_json(finding: Any) -> dict[str, Any]:
 
 def health_html(findings: Sequence[Mapping[str, Any]], title: str, source: str,
                 lang: str) -> str:
-    from coulisses.campaign.templates import label, render
+    from coulisses.campaign.pages import label, render
 
     ordered = sorted(findings, key=lambda f: (f.get("line") is None, f.get("line") or 0))
     return render("health.html", lang, page_title=f"{label(lang, 'health_title')} · {title}",

@@ -33,16 +33,18 @@ def _register() -> None:
         cut,
         demo,
         kpi,
-        media,
         moments,
         plan,
         platforms,
+        probe,
+        search,
         serve,
-        speech,
+        transcribe,
     )
 
-    for module in (media, platforms, cut, analysis, speech, moments, campaign, plan, kpi, serve,
-                   demo):
+    # in the order ``coulisses --help`` lists them
+    for module in (probe, platforms, cut, analysis, transcribe, moments, search, campaign, plan,
+                   kpi, serve, demo):
         module.register(app)
     _registered = True
 

@@ -13,6 +13,9 @@ from pathlib import Path
 from coulisses.errors import EmptyFileError, InputError, UnsafeInputError
 
 PROTOCOL_WHITELIST = "file"
+#: what a folder of rushes is searched for
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg",
+                            ".mts", ".ts", ".mxf"})
 # Demuxers that are lists of other files: a "video" of this kind can read any local file.
 PLAYLIST_FORMATS = frozenset({"hls", "concat", "ffconcat", "dash", "image2", "tee", "data"})
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(//)?")
@@ -99,3 +102,15 @@ def read_text_file(path: Path, what: str, max_bytes: int, *,
         raise error(f"{path.name}: {what} is not UTF-8 text", path=path) from None
     except OSError as exc:
         raise error(f"{path}: cannot read {what}: {exc.strerror}", path=path) from None
+
+
+def expand_videos(paths: list[str]) -> list[Path]:
+    """The given files, and the videos (by suffix) anywhere inside the given folders, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in VIDEO_SUFFIXES)
+        else:
+            found.append(p)
+    return found

@@ -175,20 +175,11 @@ def to_ass(cues: list[Cue], spec: PlatformSpec, width: int, height: int,
     size = font_size(spec, width, height)
     outline = max(1, round(size * st.outline_ratio))
     margin_v = round((z.bottom + height * Fraction(1, 100) / scale) * scale)
-    header = "\n".join([
-        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
-        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
-        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
-        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+    header = ass_header(width, height, (
         f"Style: Caption,{st.font},{size},{_ass_color(st.text_rgb)},{_ass_color(st.text_rgb)},"
         f"{_ass_color(st.outline_rgb)},{_ass_color(st.outline_rgb, 0x80)},"
         f"{-1 if st.bold else 0},0,0,0,100,100,0,0,1,{outline},0,2,"
-        f"{round(z.left * scale)},{round(z.right * scale)},{margin_v},1",
-        "", "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ])
+        f"{round(z.left * scale)},{round(z.right * scale)},{margin_v},1"))
     events = [
         f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Caption,,0,0,0,,"
         + _ass_escape(c.text).replace("\n", "\\N")
@@ -218,6 +209,22 @@ def to_srt(cues: list[Cue]) -> str:
 def to_vtt(cues: list[Cue]) -> str:
     blocks = [f"{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{c.text}\n" for c in cues]
     return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+def ass_header(width: int, height: int, style: str) -> str:
+    """An ASS script's header at the output's resolution, with one ``Style:`` line, up to the
+    events' ``Format:`` line (the captions and the word-by-word captions share it)."""
+    return "\n".join([
+        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
+        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+        style,
+        "", "[Events]",
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+    ])
 
 
 def font_dir() -> Path | None:

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import NotFoundError
-from coulisses.studio.tables import Comment, Cut, CutVersion, Rush, Variant
+from coulisses.studio.tables import Comment, Cut, CutVariant, CutVersion, Rush
 
-Row = TypeVar("Row", Rush, Cut, CutVersion, Variant, Comment)
+Row = TypeVar("Row", Rush, Cut, CutVersion, CutVariant, Comment)
 
 _WHAT: dict[type, str] = {Rush: "rush", Cut: "cut", CutVersion: "cut version",
-                          Variant: "variant", Comment: "comment"}
+                          CutVariant: "variant", Comment: "comment"}
 
 
 def scoped(db: Session, model: type[Row], workspace_id: int, row_id: int) -> Row:

@@ -261,11 +261,11 @@ class CutVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     cut: Mapped[Cut] = relationship(back_populates="versions")
-    variants: Mapped[list[Variant]] = relationship(
-        back_populates="version", order_by="Variant.id", cascade="all, delete-orphan")
+    variants: Mapped[list[CutVariant]] = relationship(
+        back_populates="version", order_by="CutVariant.id", cascade="all, delete-orphan")
 
 
-class Variant(Base):
+class CutVariant(Base):
     """One platform's rendered file of a cut version."""
 
     __tablename__ = "variants"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from coulisses.campaign import calendar, deliverables
 from coulisses.campaign.health import Finding, check_health
 from coulisses.campaign.load import loads_campaign
-from coulisses.campaign.plan import Deliverable, Plan, build_plan
+from coulisses.campaign.plan import Plan, PlannedDeliverable, plan_campaign
 from coulisses.campaign.schema import Campaign
 from coulisses.errors import UploadError
 from coulisses.platforms.registry import Registry
@@ -65,10 +65,11 @@ def health(checked: Checked, lang: str) -> list[Finding]:
 
 def plan(checked: Checked, settings: Settings, lang: str) -> Plan:
     """The plan: deliverables, capture sheets, calendar."""
-    return build_plan(checked.campaign, Registry.load(settings.platform_dirs), lang)
+    return plan_campaign(checked.campaign, Registry.load(settings.platform_dirs), lang)
 
 
-def matrix(the_plan: Plan) -> tuple[list[str], list[tuple[str, str, dict[str, Deliverable]]]]:
+def matrix(the_plan: Plan
+           ) -> tuple[list[str], list[tuple[str, str, dict[str, PlannedDeliverable]]]]:
     """Platforms and rows of the deliverables matrix."""
     return deliverables.matrix(the_plan)
 

@@ -23,9 +23,10 @@ from coulisses.studio.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator
-from coulisses.web.request_state import get_db, login_state, release
+from coulisses.web.request_state import SessionDep, get_db, login_state, release
 
-__all__ = ["bounded_ids", "csrf_protect", "current_user", "get_db", "make_templates",
+__all__ = ["SessionDep", "bounded_ids", "csrf_protect", "current_user", "get_db",
+           "make_templates",
            "optional_user", "render", "require", "workspace_member"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -47,12 +48,12 @@ def bounded_ids(request: Request) -> None:
             raise NotFoundError("No such item.", hint="check the link")
 
 
-def optional_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+def optional_user(request: Request, db: SessionDep) -> User | None:
     """The signed-in user, or None."""
     return login_state(request, db).user
 
 
-def current_user(request: Request, db: Session = Depends(get_db)) -> User:
+def current_user(request: Request, db: SessionDep) -> User:
     """The signed-in user.
 
     Raises:
@@ -102,7 +103,7 @@ def require(action: str = "workspace.view") -> Callable[..., Membership]:
     if action not in roles.ACTIONS:
         raise KeyError(f"unknown action {action!r}")
 
-    def dependency(workspace_id: int, request: Request, db: Session = Depends(get_db),
+    def dependency(workspace_id: int, request: Request, db: SessionDep,
                    user: User = Depends(current_user)) -> Membership:
         try:
             member = workspace_member(db, user, workspace_id, action=action)
@@ -129,7 +130,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     """Render ``template`` with the page's language, user, workspace navigation and CSRF token.
 
     Templates get ``t(key, **values)``, ``lang``, ``user``, ``membership``, ``workspace``,
-    ``nav`` (links present in this build), ``csrf_input()`` and ``csrf_token``.
+    ``nav`` (the workspace's sections), ``csrf_input()`` and ``csrf_token``.
     """
     state = getattr(request.state, "login", None)
     user = _loaded(state.user if state is not None else None)

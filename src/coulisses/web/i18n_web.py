@@ -1,4 +1,5 @@
-"""The studio's interface text in English and French, and how a request picks its language.
+"""The studio's interface text in English and French (one table per language, every page's
+keys), how a request picks its language, and how times are shown.
 
 Order: ``?lang=`` (remembered in a cookie), the signed-in user's preference, the browser's
 ``Accept-Language``, then the ``lang`` setting. A key missing from a table is a bug: ``t``
@@ -95,6 +96,21 @@ EN: dict[str, str] = {
         "nothing.",
     "results.as_of": "Day the exports were downloaded (default: today)",
     "results.import_button": "Import",
+    "results.mapping_title": "{file} is no export coulisses knows: check the guessed mapping",
+    "results.mapping_intro": "Each column of the file, with what coulisses guessed it holds "
+        "and why. Change what is wrong, then import.",
+    "results.mapping_missing": "Not found: {what}",
+    "results.mapping_platform": "Whose numbers these are",
+    "results.mapping_decimal": "Decimal mark",
+    "results.mapping_date_format": "Date format, when dates are day first in a file with a "
+        "decimal point (e.g. %d/%m/%Y)",
+    "results.mapping_column": "Column", "results.mapping_field": "Imported as",
+    "results.mapping_kind": "Read as", "results.mapping_why": "Why",
+    "results.mapping_skip": "(not imported)", "results.mapping_check": "Check:",
+    "results.mapping_button": "Import with this mapping",
+    "results.field.post_id": "the post's id", "results.field.url": "the post's link",
+    "results.field.caption": "the caption", "results.field.published_at": "publication date",
+    "results.field.day": "day of the numbers",
     "results.imported": "{file} ({export}): {rows} rows, {new} new values, {changed} "
         "updated, {posts} posts ({matched} matched to a campaign).",
     "results.already": "{file}: already imported, nothing changed.",
@@ -105,6 +121,59 @@ EN: dict[str, str] = {
     "error.method": "This action is not available here.",
     "error.invalid": "The request is not valid: {detail}",
     "common.cancel": "Cancel", "common.actions": "Actions",
+    # rushes, cuts, review and search pages
+    "rush.title": "Rushes", "rush.none": "No rush yet: upload your first one.",
+    "rush.upload": "Upload rushes", "rush.upload_title": "Upload rushes",
+    "rush.file": "Video files", "rush.send": "Upload",
+    "rush.upload_help": "Large files are sent in pieces and resume after a dropped "
+                        "connection. Up to {mb} MB per file.",
+    "rush.progress": "Upload progress", "rush.retry": "Connection lost, resuming…",
+    "rush.uploaded": "Uploaded.", "rush.name": "Name", "rush.duration": "Duration",
+    "rush.size": "Size", "rush.status": "Analysis", "rush.open": "Open",
+    "rush.thumb": "Thumbnail of {name}", "rush.player": "Player of {name}",
+    "rush.analyze": "Analyse this rush", "rush.reanalyze": "Analyse again",
+    "rush.analysing": "Analysing…", "rush.failed": "The analysis failed: {error}",
+    "rush.transcript": "Transcript", "rush.no_speech": "No speech was found.",
+    "rush.timeline": "Timeline", "rush.shots": "Shots", "rush.moments": "Moments",
+    "rush.shot_n": "Shot {n} at {t}", "rush.moment_at": "Moment at {t}: {reason}",
+    "rush.not_analysed": "Not analysed yet.", "rush.delete": "Delete this rush",
+    "rush.deleted": "Rush deleted.", "rush.facts": "{w}×{h}, {fps} fps, {d}",
+    "rush.seek": "Play from {t}",
+    "status.uploaded": "not analysed", "status.analysing": "analysing",
+    "status.analysed": "analysed", "status.rendering": "rendering",
+    "search.title": "Search the rushes", "search.query": "Words or an idea",
+    "search.go": "Search", "search.none": "Nothing found for “{q}”.",
+    "search.hits": "{n} passage(s) for “{q}”", "search.in": "in {name} at {t}",
+    "cut.title": "Cuts", "cut.none": "No cut yet: open a rush and render a cut.",
+    "cut.new": "Render a cut", "cut.cut_title": "Title", "cut.platforms": "Platforms",
+    "cut.start": "Start (seconds)", "cut.end": "End (seconds)",
+    "cut.captions": "Burn word-by-word captions from speech",
+    "cut.reframe": "Reframe to follow the subject", "cut.preset": "Quality",
+    "cut.preset_final": "Final", "cut.preset_draft": "Draft (fast)",
+    "cut.trim": "Trim spans too long for a platform",
+    "cut.extend": "Extend spans too short for a platform",
+    "cut.render": "Render", "cut.rerender": "Render a new version",
+    "cut.version": "Version {n}", "cut.versions": "Versions",
+    "cut.variants": "Variants", "cut.qc": "QC report", "cut.qc_pass": "passes",
+    "cut.qc_fail": "fails", "cut.check": "Check", "cut.expected": "Expected",
+    "cut.actual": "Measured", "cut.rendering": "Rendering…",
+    "cut.failed": "The render failed: {error}", "cut.from": "From {name}",
+    "cut.sheet": "Contact sheet of version {n}", "cut.download": "Download",
+    "cut.decision": "Decision", "cut.approve": "Approve",
+    "cut.request_changes": "Request changes", "cut.note": "Note (optional)",
+    "decision.pending": "awaiting review", "decision.approved": "approved",
+    "decision.changes": "changes requested",
+    "cut.decided": "{name}: {decision}", "cut.choose_platform": "Choose at least one platform.",
+    "review.comments": "Comments", "review.none": "No comment yet.",
+    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (seconds)",
+    "review.until": "Until (seconds, for a range)", "review.at_now": "At current time",
+    "review.range_end": "End range here", "review.send": "Post comment",
+    "review.reply": "Reply", "review.edit": "Edit", "review.save": "Save",
+    "review.resolve": "Resolve", "review.reopen": "Reopen", "review.resolved": "resolved",
+    "review.conflict": "Someone else changed this comment meanwhile: nothing was "
+                       "overwritten. Their text is shown; edit again if needed.",
+    "review.by": "{name} at {t}", "review.variant": "Variant",
+    "review.empty": "Write something first.",
 }
 
 FR: dict[str, str] = {
@@ -187,6 +256,23 @@ FR: dict[str, str] = {
         "peut pas être importé ne change rien.",
     "results.as_of": "Jour du téléchargement des exports (par défaut : aujourd'hui)",
     "results.import_button": "Importer",
+    "results.mapping_title": "{file} n'est pas un export connu de coulisses : vérifiez la "
+        "correspondance devinée",
+    "results.mapping_intro": "Chaque colonne du fichier, avec ce que coulisses pense qu'elle "
+        "contient et pourquoi. Corrigez ce qui est faux, puis importez.",
+    "results.mapping_missing": "Introuvable : {what}",
+    "results.mapping_platform": "Plateforme de ces chiffres",
+    "results.mapping_decimal": "Séparateur décimal",
+    "results.mapping_date_format": "Format des dates, si elles commencent par le jour dans un "
+        "fichier à point décimal (ex. %d/%m/%Y)",
+    "results.mapping_column": "Colonne", "results.mapping_field": "Importée comme",
+    "results.mapping_kind": "Lue comme", "results.mapping_why": "Pourquoi",
+    "results.mapping_skip": "(non importée)", "results.mapping_check": "À vérifier :",
+    "results.mapping_button": "Importer avec cette correspondance",
+    "results.field.post_id": "l'identifiant de la publication",
+    "results.field.url": "le lien de la publication", "results.field.caption": "la légende",
+    "results.field.published_at": "date de publication",
+    "results.field.day": "jour des chiffres",
     "results.imported": "{file} ({export}) : {rows} lignes, {new} valeurs nouvelles, "
         "{changed} mises à jour, {posts} publications ({matched} rattachées à une "
         "campagne).",
@@ -201,14 +287,64 @@ FR: dict[str, str] = {
     "error.method": "Cette action n'est pas disponible ici.",
     "error.invalid": "La requête n'est pas valide : {detail}",
     "common.cancel": "Annuler", "common.actions": "Actions",
+    # rushes, cuts, review and search pages
+    "rush.title": "Rushes", "rush.none": "Aucun rush : envoyez le premier.",
+    "rush.upload": "Envoyer des rushes", "rush.upload_title": "Envoyer des rushes",
+    "rush.file": "Fichiers vidéo", "rush.send": "Envoyer",
+    "rush.upload_help": "Les gros fichiers partent par morceaux et reprennent après une "
+                        "coupure. Jusqu'à {mb} Mo par fichier.",
+    "rush.progress": "Progression de l'envoi", "rush.retry": "Connexion perdue, reprise…",
+    "rush.uploaded": "Envoyé.", "rush.name": "Nom", "rush.duration": "Durée",
+    "rush.size": "Taille", "rush.status": "Analyse", "rush.open": "Ouvrir",
+    "rush.thumb": "Vignette de {name}", "rush.player": "Lecteur de {name}",
+    "rush.analyze": "Analyser ce rush", "rush.reanalyze": "Analyser à nouveau",
+    "rush.analysing": "Analyse en cours…", "rush.failed": "L'analyse a échoué : {error}",
+    "rush.transcript": "Transcription", "rush.no_speech": "Aucune parole trouvée.",
+    "rush.timeline": "Chronologie", "rush.shots": "Plans", "rush.moments": "Moments",
+    "rush.shot_n": "Plan {n} à {t}", "rush.moment_at": "Moment à {t} : {reason}",
+    "rush.not_analysed": "Pas encore analysé.", "rush.delete": "Supprimer ce rush",
+    "rush.deleted": "Rush supprimé.", "rush.facts": "{w}×{h}, {fps} i/s, {d}",
+    "rush.seek": "Lire à partir de {t}",
+    "status.uploaded": "non analysé", "status.analysing": "analyse en cours",
+    "status.analysed": "analysé", "status.rendering": "rendu en cours",
+    "search.title": "Chercher dans les rushes", "search.query": "Des mots ou une idée",
+    "search.go": "Chercher", "search.none": "Rien trouvé pour « {q} ».",
+    "search.hits": "{n} passage(s) pour « {q} »", "search.in": "dans {name} à {t}",
+    "cut.title": "Montages", "cut.none": "Aucun montage : ouvrez un rush et lancez un rendu.",
+    "cut.new": "Rendre un montage", "cut.cut_title": "Titre", "cut.platforms": "Plateformes",
+    "cut.start": "Début (secondes)", "cut.end": "Fin (secondes)",
+    "cut.captions": "Incruster des sous-titres mot à mot",
+    "cut.reframe": "Recadrer pour suivre le sujet", "cut.preset": "Qualité",
+    "cut.preset_final": "Finale", "cut.preset_draft": "Brouillon (rapide)",
+    "cut.trim": "Raccourcir ce qui est trop long pour une plateforme",
+    "cut.extend": "Prolonger ce qui est trop court pour une plateforme",
+    "cut.render": "Lancer le rendu", "cut.rerender": "Rendre une nouvelle version",
+    "cut.version": "Version {n}", "cut.versions": "Versions",
+    "cut.variants": "Déclinaisons", "cut.qc": "Rapport de contrôle", "cut.qc_pass": "conforme",
+    "cut.qc_fail": "non conforme", "cut.check": "Contrôle", "cut.expected": "Attendu",
+    "cut.actual": "Mesuré", "cut.rendering": "Rendu en cours…",
+    "cut.failed": "Le rendu a échoué : {error}", "cut.from": "D'après {name}",
+    "cut.sheet": "Planche contact de la version {n}", "cut.download": "Télécharger",
+    "cut.decision": "Décision", "cut.approve": "Valider",
+    "cut.request_changes": "Demander des modifications", "cut.note": "Note (facultative)",
+    "decision.pending": "en attente de relecture", "decision.approved": "validée",
+    "decision.changes": "modifications demandées",
+    "cut.decided": "{name} : {decision}",
+    "cut.choose_platform": "Choisissez au moins une plateforme.",
+    "review.comments": "Commentaires", "review.none": "Aucun commentaire.",
+    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (secondes)",
+    "review.until": "Jusqu'à (secondes, pour un intervalle)",
+    "review.at_now": "Au temps actuel", "review.range_end": "Finir l'intervalle ici",
+    "review.send": "Publier", "review.reply": "Répondre", "review.edit": "Modifier",
+    "review.save": "Enregistrer", "review.resolve": "Résoudre", "review.reopen": "Rouvrir",
+    "review.resolved": "résolu",
+    "review.conflict": "Quelqu'un a modifié ce commentaire entre-temps : rien n'a été "
+                       "écrasé. Son texte est affiché ; modifiez à nouveau si besoin.",
+    "review.by": "{name} à {t}", "review.variant": "Déclinaison",
+    "review.empty": "Écrivez d'abord quelque chose.",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
-
-
-def register(lang: str, messages: dict[str, str]) -> None:
-    """Add a module's own keys (e.g. the media pages') to a language's table."""
-    MESSAGES[lang].update(messages)
 
 
 def translator(lang: str) -> Callable[..., str]:
@@ -244,3 +380,15 @@ def pick_lang(request: Request, user_lang: str = "", default: str = "en") -> str
         if code in LANGS:
             return code
     return default if default in LANGS else "en"
+
+
+def timecode(seconds: float | None) -> str:
+    """``m:ss.s`` for display (``h:mm:ss`` past an hour)."""
+    if seconds is None:
+        return ""
+    s = max(0.0, float(seconds))
+    hours, rest = divmod(s, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{int(hours)}:{int(minutes):02d}:{secs:04.1f}"
+    return f"{int(minutes)}:{secs:04.1f}"

@@ -107,11 +107,6 @@ def end_session(db: Session, token: str | None) -> None:
         db.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
 
 
-def end_all_sessions(db: Session, user_id: int) -> None:
-    """Sign a user out everywhere."""
-    db.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
-
-
 def user_by_email(db: Session, email: str) -> User | None:
     """The account with this email (case-insensitive), if any."""
     return db.scalars(select(User).where(User.email == normalise_email(email))).first()

@@ -23,7 +23,7 @@ from coulisses.output import write_text
 from coulisses.settings import Settings
 from coulisses.studio.files import analysis_file, relative, resolve, workspace_dir
 from coulisses.studio.jobs.registry import FinishHook, Handler, Progress, current
-from coulisses.studio.tables import CutVersion, Job, Rush, Variant
+from coulisses.studio.tables import CutVariant, CutVersion, Job, Rush
 
 ANALYSIS_VERSION = 1
 # share of a render's progress bar each stage of ``cut`` covers: (from, to)
@@ -128,7 +128,7 @@ def render_version(payload: dict[str, Any], progress: Progress) -> dict[str, Any
             "variants": [{"platform": v.platform, "label": v.label, "passed": v.qc.passed,
                           "video": relative(settings.data_dir, v.video),
                           "cover": relative(settings.data_dir, v.cover),
-                          "qc": v.qc.to_json() | {"path": v.video.name}}
+                          "qc": v.to_json()["qc"]}  # as report.json has it
                          for v in result.variants]}
 
 
@@ -188,7 +188,7 @@ def sync_version(session: Session, version: CutVersion) -> CutVersion:
         version.out_dir = str(result.get("out_dir", ""))
         version.passed = bool(result.get("passed"))
         for v in result.get("variants", []):
-            version.variants.append(Variant(
+            version.variants.append(CutVariant(
                 workspace_id=version.workspace_id, platform=v["platform"],
                 label=v.get("label", ""), video=v["video"], cover=v.get("cover", ""),
                 passed=bool(v.get("passed")), qc=json.dumps(v.get("qc", {}))))

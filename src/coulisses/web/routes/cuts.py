@@ -23,25 +23,23 @@ from coulisses.studio.tables import (
     Approval,
     Comment,
     Cut,
+    CutVariant,
     CutVersion,
     Membership,
     Rush,
     User,
-    Variant,
 )
-from coulisses.web.deps import get_db, render
-from coulisses.web.media_access import (
-    allowed,
+from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.errors_web import wants_json
+from coulisses.web.forms import (
     number,
     platform_choices,
     registry_for,
     settings_of,
-    wants_json,
 )
-from coulisses.web.media_text import register_all, timecode
+from coulisses.web.i18n_web import timecode
 from coulisses.web.request_state import release
 
-register_all()
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
 
@@ -101,8 +99,8 @@ def _done(request: Request, version: CutVersion) -> Response:
 
 @router.post("/w/{workspace_id}/cuts", name="cuts_create")
 @router.post("/api/w/{workspace_id}/cuts", name="api_cuts_create")
-async def cuts_create(request: Request, workspace_id: int, db: Session = Depends(get_db),
-                      member: Membership = Depends(allowed("cut.create"))) -> Response:
+async def cuts_create(request: Request, workspace_id: int, db: SessionDep,
+                      member: Membership = Depends(require("cut.create"))) -> Response:
     opts = await _options(request)
     try:
         rush_id = int(opts["rush_id"])
@@ -118,8 +116,8 @@ async def cuts_create(request: Request, workspace_id: int, db: Session = Depends
 
 @router.post("/w/{workspace_id}/cuts/{cut_id:int}/render", name="cuts_render")
 async def cuts_render(request: Request, workspace_id: int, cut_id: int,
-                      db: Session = Depends(get_db),
-                      member: Membership = Depends(allowed("cut.render"))) -> Response:
+                      db: SessionDep,
+                      member: Membership = Depends(require("cut.render"))) -> Response:
     """Render a new version of the cut (the older ones stay)."""
     cut = scoped(db, Cut, workspace_id, cut_id)
     opts = await _options(request)
@@ -129,8 +127,8 @@ async def cuts_render(request: Request, workspace_id: int, cut_id: int,
 
 
 @router.get("/w/{workspace_id}/cuts", name="cuts_index")
-def cuts_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
-               member: Membership = Depends(allowed("cut.view"))) -> Response:
+def cuts_index(request: Request, workspace_id: int, db: SessionDep,
+               member: Membership = Depends(require("cut.view"))) -> Response:
     cuts = list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id)
                            .order_by(Cut.id.desc()).limit(500)))
     for c in cuts:
@@ -151,9 +149,9 @@ def _version(db: Session, cut: Cut, number_: int | None) -> CutVersion:
 
 
 @router.get("/w/{workspace_id}/cuts/{cut_id:int}", name="cuts_show")
-def cuts_show(request: Request, workspace_id: int, cut_id: int, v: int | None = None,
-              edit: int | None = None, db: Session = Depends(get_db),
-              member: Membership = Depends(allowed("cut.view"))) -> Response:
+def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None = None,
+              edit: int | None = None, db: SessionDep,
+              member: Membership = Depends(require("cut.view"))) -> Response:
 
     cut = scoped(db, Cut, workspace_id, cut_id)
     version = sync_version(db, _version(db, cut, v))
@@ -181,8 +179,8 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, v: int | None = 
 
 
 @router.get("/api/w/{workspace_id}/cuts/{cut_id:int}", name="api_cut")
-def api_cut(request: Request, workspace_id: int, cut_id: int, db: Session = Depends(get_db),
-            member: Membership = Depends(allowed("cut.view"))) -> dict[str, Any]:
+def api_cut(request: Request, workspace_id: int, cut_id: int, db: SessionDep,
+            member: Membership = Depends(require("cut.view"))) -> dict[str, Any]:
     cut = scoped(db, Cut, workspace_id, cut_id)
     return {"id": cut.id, "title": cut.title, "rush_id": cut.rush_id,
             "versions": [version_json(sync_version(db, x)) for x in cut.versions]}
@@ -190,9 +188,9 @@ def api_cut(request: Request, workspace_id: int, cut_id: int, db: Session = Depe
 
 @router.get("/w/{workspace_id}/variants/{variant_id:int}/video", name="variants_video")
 def variants_video(request: Request, workspace_id: int, variant_id: int,
-                   db: Session = Depends(get_db),
-                   member: Membership = Depends(allowed("cut.view"))) -> Response:
-    variant = scoped(db, Variant, workspace_id, variant_id)
+                   db: SessionDep,
+                   member: Membership = Depends(require("cut.view"))) -> Response:
+    variant = scoped(db, CutVariant, workspace_id, variant_id)
     path = resolve(settings_of(request).data_dir, variant.video, workspace_id)
     return FileResponse(path, media_type="video/mp4", headers=PRIVATE,
                         content_disposition_type="inline", filename=path.name)
@@ -200,9 +198,9 @@ def variants_video(request: Request, workspace_id: int, variant_id: int,
 
 @router.get("/w/{workspace_id}/variants/{variant_id:int}/cover", name="variants_cover")
 def variants_cover(request: Request, workspace_id: int, variant_id: int,
-                   db: Session = Depends(get_db),
-                   member: Membership = Depends(allowed("cut.view"))) -> Response:
-    variant = scoped(db, Variant, workspace_id, variant_id)
+                   db: SessionDep,
+                   member: Membership = Depends(require("cut.view"))) -> Response:
+    variant = scoped(db, CutVariant, workspace_id, variant_id)
     path = resolve(settings_of(request).data_dir, variant.cover, workspace_id)
     kind = "image/jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "image/png"
     return FileResponse(path, media_type=kind, headers=PRIVATE)
@@ -210,8 +208,8 @@ def variants_cover(request: Request, workspace_id: int, variant_id: int,
 
 @router.get("/w/{workspace_id}/versions/{version_id:int}/sheet", name="versions_sheet")
 def versions_sheet(request: Request, workspace_id: int, version_id: int,
-                   db: Session = Depends(get_db),
-                   member: Membership = Depends(allowed("cut.view"))) -> Response:
+                   db: SessionDep,
+                   member: Membership = Depends(require("cut.view"))) -> Response:
     version = scoped(db, CutVersion, workspace_id, version_id)
     rel = f"{version.out_dir}/contact-sheet.png" if version.out_dir else ""
     path = resolve(settings_of(request).data_dir, rel, workspace_id)

@@ -19,11 +19,10 @@ from coulisses.errors import UsageError
 from coulisses.studio import review
 from coulisses.studio.scope import scoped
 from coulisses.studio.tables import Comment, CutVersion, Membership
-from coulisses.web.deps import get_db
-from coulisses.web.media_access import allowed, number, wants_json
-from coulisses.web.media_text import register_all
+from coulisses.web.deps import SessionDep, require
+from coulisses.web.errors_web import wants_json
+from coulisses.web.forms import number
 
-register_all()
 router = APIRouter()
 
 
@@ -51,8 +50,8 @@ def _create(db: Session, version: CutVersion, member: Membership, data: dict[str
 @router.post("/w/{workspace_id}/versions/{version_id:int}/comments", name="comments_create")
 @router.post("/api/w/{workspace_id}/versions/{version_id:int}/comments", name="api_comments_create")
 async def comments_create(request: Request, workspace_id: int, version_id: int,
-                          db: Session = Depends(get_db),
-                          member: Membership = Depends(allowed("comment.create"))) -> Response:
+                          db: SessionDep,
+                          member: Membership = Depends(require("comment.create"))) -> Response:
     version = scoped(db, CutVersion, workspace_id, version_id)
     if request.headers.get("content-type", "").startswith("application/json"):
         raw = await request.json()
@@ -65,8 +64,8 @@ async def comments_create(request: Request, workspace_id: int, version_id: int,
 
 
 @router.get("/api/w/{workspace_id}/versions/{version_id:int}/comments", name="api_comments")
-def api_comments(workspace_id: int, version_id: int, db: Session = Depends(get_db),
-                 member: Membership = Depends(allowed("comment.view"))
+def api_comments(workspace_id: int, version_id: int, db: SessionDep,
+                 member: Membership = Depends(require("comment.view"))
                  ) -> list[dict[str, Any]]:
     version = scoped(db, CutVersion, workspace_id, version_id)
     rows = db.scalars(select(Comment).where(Comment.version_id == version.id)
@@ -83,8 +82,8 @@ def _rev(raw: Any) -> int:
 
 @router.post("/w/{workspace_id}/comments/{comment_id:int}/edit", name="comments_edit")
 def comments_edit(request: Request, workspace_id: int, comment_id: int,
-                  body: str = Form(""), rev: str = Form(""), db: Session = Depends(get_db),
-                  member: Membership = Depends(allowed("comment.edit_own"))) -> Response:
+                  *, body: str = Form(""), rev: str = Form(""), db: SessionDep,
+                  member: Membership = Depends(require("comment.edit_own"))) -> Response:
     comment = review.save_comment(
         db=db, comment=review.editable_comment(db=db, workspace_id=workspace_id,
                                                comment_id=comment_id, user_id=member.user_id),
@@ -94,9 +93,9 @@ def comments_edit(request: Request, workspace_id: int, comment_id: int,
 
 
 @router.patch("/api/w/{workspace_id}/comments/{comment_id:int}", name="api_comments_edit")
-def api_comments_edit(workspace_id: int, comment_id: int, data: dict[str, Any] = Body(...),
-                      db: Session = Depends(get_db),
-                      member: Membership = Depends(allowed("comment.edit_own"))
+def api_comments_edit(workspace_id: int, comment_id: int, *, data: dict[str, Any] = Body(...),
+                      db: SessionDep,
+                      member: Membership = Depends(require("comment.edit_own"))
                       ) -> dict[str, Any]:
     comment = review.editable_comment(db=db, workspace_id=workspace_id, comment_id=comment_id,
                                       user_id=member.user_id)
@@ -111,9 +110,9 @@ def api_comments_edit(workspace_id: int, comment_id: int, data: dict[str, Any] =
 
 @router.post("/w/{workspace_id}/comments/{comment_id:int}/resolve", name="comments_resolve")
 def comments_resolve(request: Request, workspace_id: int, comment_id: int,
-                     rev: str = Form(""), resolved: str = Form("1"),
-                     db: Session = Depends(get_db),
-                     member: Membership = Depends(allowed("comment.create"))) -> Response:
+                     *, rev: str = Form(""), resolved: str = Form("1"),
+                     db: SessionDep,
+                     member: Membership = Depends(require("comment.create"))) -> Response:
     """Resolve or reopen: anyone who may comment (the author or an editor usually does)."""
     comment = scoped(db, Comment, workspace_id, comment_id)
     comment = review.save_comment(db=db, comment=comment, rev=_rev(rev),
@@ -125,9 +124,9 @@ def comments_resolve(request: Request, workspace_id: int, comment_id: int,
 @router.post("/w/{workspace_id}/versions/{version_id:int}/decision", name="versions_decide")
 @router.post("/api/w/{workspace_id}/versions/{version_id:int}/decision", name="api_versions_decide")
 def versions_decide(request: Request, workspace_id: int, version_id: int,
-                    decision: str = Form(""), note: str = Form(""),
-                    db: Session = Depends(get_db),
-                    member: Membership = Depends(allowed("cut.approve"))) -> Response:
+                    *, decision: str = Form(""), note: str = Form(""),
+                    db: SessionDep,
+                    member: Membership = Depends(require("cut.approve"))) -> Response:
     """Approve or request changes on a rendered version; the latest decision is shown."""
     version = scoped(db, CutVersion, workspace_id, version_id)
     review.decide(db=db, version=version, user_id=member.user_id, decision=decision, note=note)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from coulisses.errors import ConflictError, NotFoundError, UsageError
 from coulisses.studio.tables import AuditEvent, Campaign, Job, Membership, User, Workspace
 from coulisses.web import roles
-from coulisses.web.deps import current_user, get_db, optional_user, render, require
+from coulisses.web.deps import SessionDep, current_user, optional_user, render, require
 from coulisses.web.i18n_web import pick_lang, translator
 from coulisses.web.security import user_by_email
 
@@ -26,7 +26,7 @@ def memberships_of(db: Session, user: User, status: str = "active") -> list[Memb
 
 
 @router.get("/", name="home")
-def home(request: Request, db: Session = Depends(get_db),
+def home(request: Request, db: SessionDep,
          user: User | None = Depends(optional_user)) -> Response:
     if user is None:
         return RedirectResponse("/login", status_code=303)
@@ -37,7 +37,7 @@ def home(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/workspaces", name="workspaces_index")
-def workspaces_index(request: Request, db: Session = Depends(get_db),
+def workspaces_index(request: Request, db: SessionDep,
                      user: User = Depends(current_user)) -> Response:
     return render(request, "workspaces_list.html", {
         "members": memberships_of(db, user),
@@ -45,8 +45,7 @@ def workspaces_index(request: Request, db: Session = Depends(get_db),
 
 
 @router.post("/invitations/{membership_id}/{answer}", name="invitation_answer")
-def invitation_answer(request: Request, membership_id: int, answer: str,
-                      db: Session = Depends(get_db),
+def invitation_answer(request: Request, membership_id: int, answer: str, db: SessionDep,
                       user: User = Depends(current_user)) -> Response:
     """Accept or decline an invitation to a workspace (only the invited user can)."""
     invite = db.get(Membership, membership_id)
@@ -66,7 +65,7 @@ def invitation_answer(request: Request, membership_id: int, answer: str,
 
 
 @router.post("/workspaces", name="workspaces_create")
-def workspaces_create(request: Request, name: str = Form(""), db: Session = Depends(get_db),
+def workspaces_create(request: Request, *, name: str = Form(""), db: SessionDep,
                       user: User = Depends(current_user)) -> Response:
     name = name.strip()[:200]
     if not name:
@@ -81,7 +80,7 @@ def workspaces_create(request: Request, name: str = Form(""), db: Session = Depe
 
 
 @router.get("/w/{workspace_id}", name="workspace_dashboard")
-def dashboard(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def dashboard(request: Request, workspace_id: int, db: SessionDep,
               member: Membership = Depends(require("workspace.view"))) -> Response:
     campaigns = db.scalar(select(func.count(Campaign.id))
                           .where(Campaign.workspace_id == workspace_id)) or 0
@@ -94,7 +93,7 @@ def dashboard(request: Request, workspace_id: int, db: Session = Depends(get_db)
 
 
 @router.get("/w/{workspace_id}/members", name="members_index")
-def members_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def members_index(request: Request, workspace_id: int, db: SessionDep,
                   member: Membership = Depends(require("workspace.view"))) -> Response:
     # invitations stay out of the list: it would tell who has an account (L7)
     members = list(db.scalars(select(Membership).join(User)
@@ -108,8 +107,8 @@ def members_index(request: Request, workspace_id: int, db: Session = Depends(get
 
 
 @router.post("/w/{workspace_id}/members", name="members_add")
-def members_add(request: Request, workspace_id: int, email: str = Form(""),
-                role: str = Form("reviewer"), db: Session = Depends(get_db),
+def members_add(request: Request, workspace_id: int, *, email: str = Form(""),
+                role: str = Form("reviewer"), db: SessionDep,
                 member: Membership = Depends(require("member.manage"))) -> Response:
     """Invite the account with this email; the answer is the same whether there is one."""
     if role not in roles.ROLES:
@@ -146,7 +145,7 @@ def _keeps_an_owner(db: Session, workspace_id: int, target: Membership, message:
 
 @router.post("/w/{workspace_id}/members/{membership_id}/role", name="members_role")
 def members_role(request: Request, workspace_id: int, membership_id: int,
-                 role: str = Form(""), db: Session = Depends(get_db),
+                 *, role: str = Form(""), db: SessionDep,
                  member: Membership = Depends(require("member.manage"))) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     if role not in roles.ROLES:
@@ -163,7 +162,7 @@ def members_role(request: Request, workspace_id: int, membership_id: int,
 
 @router.post("/w/{workspace_id}/members/{membership_id}/remove", name="members_remove")
 def members_remove(request: Request, workspace_id: int, membership_id: int,
-                   db: Session = Depends(get_db),
+                   db: SessionDep,
                    member: Membership = Depends(require("member.manage"))) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     target = _target(db, workspace_id, membership_id)

@@ -18,13 +18,6 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def wants_json(request: Request) -> bool:
-    """Whether the caller asked for JSON (an API path or an ``Accept`` header)."""
-    accept = request.headers.get("accept", "")
-    return request.url.path.startswith("/api/") or (
-        "application/json" in accept and "text/html" not in accept)
-
-
 def number(raw: Any, name: str, *, minimum: float = 0.0,
            maximum: float = 24 * 3600.0) -> float | None:
     """A time in seconds from a form field; empty means None.
@@ -44,14 +37,6 @@ def number(raw: Any, name: str, *, minimum: float = 0.0,
     if not minimum <= value <= maximum or value != value:
         raise UsageError(f"{name}: {value:g} is out of range ({minimum:g} to {maximum:g} s)")
     return value
-
-
-def allowed(action: str) -> Any:
-    """``deps.require(action)``: the media routes' guard (the membership comes with its
-    workspace loaded, so error pages raised later in a route still name it)."""
-    from coulisses.web.deps import require
-
-    return require(action)
 
 
 @lru_cache(maxsize=8)
