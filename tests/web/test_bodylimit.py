@@ -147,3 +147,16 @@ def test_a_campaign_file_over_its_cap_is_refused_by_its_declared_length(
                            files={"file": ("c.yaml", b"#" * (10 * MB))})
     assert response.status_code == 413
     assert "MB this page accepts" in response.text
+
+
+def test_the_refusals_speak_french_too(client: TestClient, make_user: Any, login: Any,
+                                       csrf: Any) -> None:
+    made = make_user("owner@example.org")
+    login(client, made.email)
+    response = client.post("/workspaces?lang=fr", data={"csrf_token": csrf(client)},
+                           files={"junk": ("a.bin", b"\0" * 10)})
+    assert response.status_code == 415 and "ne prend pas de fichiers" in response.text
+    big = client.post(f"/w/{made.workspace_id}/campaigns?lang=fr",
+                      data={"csrf_token": csrf(client)},
+                      files={"file": ("c.yaml", b"#" * (10 * MB))})
+    assert big.status_code == 413 and "3 MB que cette page accepte" in big.text

@@ -73,10 +73,12 @@ class BodyTooLarge(HTTPException):
     """The body passed its route's cap while it was being read."""
 
     def __init__(self, cap: int) -> None:
-        super().__init__(413, f"The request is over the {_size(cap)} this page accepts.")
+        super().__init__(413, f"The request is over the {size_text(cap)} this page accepts.")
+        self.cap = cap
 
 
-def _size(cap: int) -> str:
+def size_text(cap: int) -> str:
+    """A cap as people read it: ``3 MB``, ``64 kB``."""
     return f"{cap // MB} MB" if cap >= MB else f"{cap // 1024} kB"
 
 
@@ -100,11 +102,12 @@ class BodyLimitMiddleware:
             cap = min(cap, ANONYMOUS_CAP)
         content_type = connection.headers.get("content-type", "").lower()
         if content_type.startswith("multipart/") and (anonymous or not files):
-            await _refuse(scope, send, 415, "This page takes no files.")
+            await _refuse(scope, send, 415, self._text(scope, "error.no_files"))
             return
         declared = connection.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            await _refuse(scope, send, 413, BodyTooLarge(cap).detail)
+            await _refuse(scope, send, 413,
+                          self._text(scope, "error.too_large", size=size_text(cap)))
             return
         received = 0
         started = False
@@ -129,7 +132,15 @@ class BodyLimitMiddleware:
         except BodyTooLarge as exc:
             if started:
                 raise
-            await _refuse(scope, send, 413, exc.detail)
+            await _refuse(scope, send, 413,
+                          self._text(scope, "error.too_large", size=size_text(exc.cap)))
+
+    def _text(self, scope: Any, key: str, **values: str) -> str:
+        from starlette.requests import Request
+
+        from coulisses.web.i18n_web import pick_lang, translator
+
+        return translator(pick_lang(Request(scope), default=self.settings.lang))(key, **values)
 
 
 async def _refuse(scope: Any, send: Any, status: int, message: str) -> None:

@@ -119,6 +119,8 @@ EN: dict[str, str] = {
     "error.title": "Something went wrong", "error.back": "Back",
     "error.signin": "Sign in", "error.not_found": "This page does not exist here.",
     "error.method": "This action is not available here.",
+    "error.too_large": "The request is over the {size} this page accepts.",
+    "error.no_files": "This page takes no files.",
     "error.invalid": "The request is not valid: {detail}",
     "common.cancel": "Cancel", "common.actions": "Actions",
     # rushes, cuts, review and search pages
@@ -285,6 +287,8 @@ FR: dict[str, str] = {
     "error.title": "Un problème est survenu", "error.back": "Retour",
     "error.signin": "Se connecter", "error.not_found": "Cette page n'existe pas ici.",
     "error.method": "Cette action n'est pas disponible ici.",
+    "error.too_large": "La requête dépasse les {size} que cette page accepte.",
+    "error.no_files": "Cette page ne prend pas de fichiers.",
     "error.invalid": "La requête n'est pas valide : {detail}",
     "common.cancel": "Annuler", "common.actions": "Actions",
     # rushes, cuts, review and search pages
