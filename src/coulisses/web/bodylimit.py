@@ -23,6 +23,7 @@ MB = 1024 * 1024
 DEFAULT_CAP = 4 * MB  # forms and JSON: a pasted campaign file (1 MB) percent-encoded fits
 ANONYMOUS_CAP = 64 * 1024  # sign-in and sign-up forms are a few hundred bytes
 FORM_OVERHEAD = MB  # multipart boundaries and the other fields of a file form
+FIELD_MAX = 2 * MB  # one text field of a multipart form (a pasted campaign file is 1 MB at most)
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

@@ -90,7 +90,10 @@ async def csrf_protect(request: Request,
             if not given and (multipart or content_type.lower().startswith(
                     "application/x-www-form-urlencoded")):
                 # the body was capped before it got here (web/bodylimit.py)
-                form = await request.form()
+                from coulisses.web.bodylimit import FIELD_MAX
+
+                # parsed once: the route reads this same form, with this same field limit
+                form = await request.form(max_part_size=FIELD_MAX)
                 value = form.get(CSRF_FIELD)
                 given = value if isinstance(value, str) else None
             if not (given and any(hmac.compare_digest(given.encode(), e.encode())
