@@ -113,3 +113,32 @@ def test_production_registers_no_test_kinds(client: TestClient, make_user: Any, 
 def _no_leftover_kinds() -> Any:
     yield
     assert "test-endless" not in HANDLERS
+
+
+def test_a_stopping_server_gives_its_running_job_back(app: FastAPI, settings: Settings,
+                                                     make_user: Any, wait_kind: str) -> None:
+    """Audit I8: the job stayed `running` for a minute after a restart before it re-ran."""
+    import time
+
+    ws = make_user("a@example.org").workspace_id
+    with app.state.sessions() as db:
+        job_id = submit(db, ws, wait_kind, {"seconds": 3, "steps": 30}).id
+        db.commit()
+    worker = Worker(app.state.sessions, settings, poll_seconds=0.05)
+    worker.start()
+    deadline = time.monotonic() + 20
+    status = ""
+    while status != "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        with app.state.sessions() as db:
+            row = db.get(Job, job_id)
+            status = row.status if row is not None else ""
+    worker.stop(timeout=0.1)
+    with app.state.sessions() as db:
+        row = db.get(Job, job_id)
+        assert row is not None
+        assert (row.status, row.claimed_by, row.attempts) == ("queued", "", 1)
+    time.sleep(3.5)  # the abandoned handler ends; what it records changes nothing
+    with app.state.sessions() as db:
+        row = db.get(Job, job_id)
+        assert row is not None and row.status == "queued"

@@ -173,6 +173,17 @@ def requeue_stale(session: Session, *, stale_after: timedelta = STALE_AFTER,
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def release(session: Session, worker: str) -> int:
+    """Put the jobs ``worker`` is running back in the queue (it is stopping); their attempt
+    stays counted. What the worker's handler records afterwards matches no row. Commits."""
+    result = session.execute(update(Job).where(Job.claimed_by == worker,
+                                               Job.status == "running").values(
+        status="queued", claimed_by="", message="re-queued: the server stopped")
+        .execution_options(synchronize_session=False))
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def payload_of(job: Job) -> dict[str, Any]:
     """The job's payload as a dict."""
     data = json.loads(job.payload or "{}")
