@@ -149,6 +149,9 @@ def test_a_signed_in_form_refuses_the_anonymous_token(client: TestClient, app: F
     """Audit L8: a planted anonymous token was accepted alongside the session's."""
     made = make_user("ana@example.org")
     login(client, made.email)
+    for cookie in list(client.cookies.jar):  # a planted cookie replaces the browser's own
+        if cookie.name == "coulisses_csrf":
+            client.cookies.delete(cookie.name, domain=cookie.domain)
     client.cookies.set("coulisses_csrf", "attacker-known-value-0123456789")
     response = client.post("/workspaces", data={
         "name": "Planted", "csrf_token": "attacker-known-value-0123456789"})
