@@ -73,6 +73,20 @@ class Settings:
         "help": "largest rush the studio accepts, in megabytes (MiB); bigger uploads are "
                 "refused with HTTP 413 and nothing is kept"})
 
+    trusted_proxies: str = field(default="", metadata={
+        "help": "addresses or networks (e.g. `127.0.0.1,10.0.0.0/8`) of the reverse proxies "
+                "in front of `coulisses serve`; only their `X-Forwarded-For` and "
+                "`X-Forwarded-Proto` headers are believed; empty believes none"})
+    public_url: str = field(default="", metadata={
+        "help": "the studio's address as browsers see it, e.g. `https://studio.example.org`; "
+                "forms must come from this origin, and an `https` URL makes cookies `Secure`"})
+    jobs_per_workspace: int = field(default=20, metadata={
+        "help": "most jobs one workspace may have queued or running at once; more are "
+                "refused with HTTP 429 until some finish"})
+    jobs_running_per_workspace: int = field(default=1, metadata={
+        "help": "most jobs of one workspace the workers run at the same time; the others "
+                "wait while other workspaces' jobs take turns"})
+
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}
 

@@ -70,6 +70,52 @@ def other_client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def wait_kind() -> Iterator[str]:
+    """A job kind that waits ``seconds`` in ``steps`` (reporting progress), registered for
+    the test only: production registers no test kinds (audit M4)."""
+    import time
+
+    from coulisses.studio.jobs.registry import HANDLERS, handler
+
+    @handler("test-wait")
+    def wait(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
+        steps = int(payload.get("steps", 1))
+        for i in range(steps):
+            time.sleep(float(payload.get("seconds", 0)) / steps)
+            progress((i + 1) / steps, f"step {i + 1} of {steps}")
+        return {"steps": steps}
+
+    yield "test-wait"
+    HANDLERS.pop("test-wait", None)
+
+
+@pytest.fixture
+def live(app: FastAPI) -> Iterator[tuple[str, int]]:
+    """The app served by a real uvicorn on a free loopback port: (host, port).
+
+    For what the test client cannot show: bodies that arrive in chunks, and requests that
+    really run in parallel on the server's threads.
+    """
+    import threading
+    import time
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off",
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="live-studio", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started, "the live server did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield "127.0.0.1", port
+    server.should_exit = True
+    thread.join(10)
+
+
 @dataclass(frozen=True)
 class Made:
     user_id: int

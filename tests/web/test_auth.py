@@ -38,11 +38,19 @@ def test_signup_creates_user_workspace_owner_and_session(client: TestClient, app
 def test_signup_refuses_bad_input_and_keeps_what_was_typed(client: TestClient, app: FastAPI,
                                                            post: Any, make_user: Any) -> None:
     make_user("taken@example.org")
-    cases = [({"name": "A", "email": "not-an-email", "password": "x" * 12}, "valid email"),
+    good = "plum rain over tiles"
+    cases = [({"name": "A", "email": "not-an-email", "password": good}, "valid email"),
              ({"name": "A", "email": "a@example.org", "password": "short"}, "at least 10"),
-             ({"name": "", "email": "b@example.org", "password": "x" * 12}, "Enter a name"),
-             ({"name": "A", "email": "TAKEN@example.org", "password": "x" * 12},
-              "already exists")]
+             ({"name": "", "email": "b@example.org", "password": good}, "Enter a name"),
+             ({"name": "A", "email": "TAKEN@example.org", "password": good},
+              "already exists"),
+             # the password rule (audit L11): blank, common, too long
+             ({"name": "A", "email": "c@example.org", "password": " " * 10}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "1234567890"}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "Password12"}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "x" * 12}, "too easy"),
+             ({"name": "A", "email": "c@example.org", "password": "p" * 2000},
+              "at most 1024")]
     for form, message in cases:
         response = post(client, "/signup", {**form, "workspace": "Équipe"})
         assert response.status_code == 422
@@ -155,3 +163,19 @@ def test_security_headers_and_cookie_flags(client: TestClient, make_user: Any,
     cookie = signed.headers["set-cookie"]
     assert "coulisses_session=" in cookie and "HttpOnly" in cookie
     assert "samesite=lax" in cookie.lower()
+
+
+def test_signing_in_again_ends_the_browsers_earlier_session(client: TestClient, app: FastAPI,
+                                                            make_user: Any,
+                                                            login: Any) -> None:
+    """Audit I4: the earlier session stayed valid after signing in again."""
+    make_user("ana@example.org")
+    make_user("bob@example.org", workspace="Bob")
+    login(client, "ana@example.org")
+    first = client.cookies["coulisses_session"]
+    login(client, "bob@example.org")
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count(LoginSession.id))) == 1
+    client.cookies.clear()
+    client.cookies.set("coulisses_session", first)
+    assert client.get("/api/me").status_code == 401

@@ -189,3 +189,20 @@ def test_roles_on_campaigns(client: TestClient, other_client: TestClient, make_u
         assert post(other_client, f"/w/{owner.workspace_id}/campaigns",
                     {"text": SMALL}).status_code == 403
     assert client.get(base + "/export").text == SMALL
+
+
+@pytest.mark.parametrize("token_in", ["form", "header"])
+def test_pasted_text_over_the_limit_gets_the_campaign_limit_message(
+        client: TestClient, owner: Any, csrf: Any, token_in: str) -> None:
+    """Audit I5: 1.5 MB of pasted text got Starlette's 400 "Field exceeded maximum size"."""
+    token = csrf(client)
+    data = {"text": "# " + "x" * (1536 * 1024)}
+    headers = {}
+    if token_in == "form":
+        data["csrf_token"] = token
+    else:
+        headers["x-csrf-token"] = token
+    response = client.post(f"/w/{owner.workspace_id}/campaigns", data=data, headers=headers,
+                           files={"file": ("", b"", "application/octet-stream")})
+    assert response.status_code == 413
+    assert "over the 1 MB a campaign file may be" in response.text

@@ -63,3 +63,93 @@ def test_success_clears_the_account_count(client: TestClient, make_user: Any, po
     for _ in range(ratelimit.LIMITS["account"] - 1):
         post(client, "/login", {"email": made.email, "password": "wrong one"})
     login(client, made.email)
+
+
+def _parallel(live: tuple[str, int], url: str, forms: list[dict[str, str]]) -> list[int]:
+    """POST every form at once, from one browser's CSRF cookie, over real HTTP."""
+    import re
+    import threading
+
+    import httpx
+
+    base = f"http://{live[0]}:{live[1]}"
+    page = httpx.get(f"{base}/login")
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert match
+    cookies = dict(page.cookies)
+    ready = threading.Barrier(len(forms))
+    statuses: list[int] = []
+
+    def send(form: dict[str, str]) -> None:
+        with httpx.Client(base_url=base, cookies=cookies, timeout=60) as http:
+            ready.wait()
+            statuses.append(http.post(url, data={**form, "csrf_token": match.group(1)}).status_code)
+
+    threads = [threading.Thread(target=send, args=(f,)) for f in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def test_parallel_wrong_passwords_cannot_outrun_the_count(live: tuple[str, int],
+                                                          make_user: Any) -> None:
+    """Audit M1: 25 guesses at once were all checked; now at most the limit are."""
+    made = make_user("ana@example.org")
+    statuses = _parallel(live, "/login", [{"email": made.email, "password": f"guess {i:03}"}
+                                          for i in range(25)])
+    assert statuses.count(401) <= ratelimit.LIMITS["account"]
+    assert set(statuses) == {401, 429}
+
+
+def test_parallel_signups_are_throttled(live: tuple[str, int], app: FastAPI,
+                                        monkeypatch: Any) -> None:
+    """Audit M5: 16 sign-ups at once all went through, each hashing with 64 MiB at once."""
+    import threading
+
+    from argon2 import PasswordHasher
+    from sqlalchemy import func, select
+
+    from coulisses.studio.tables import User
+    from coulisses.web import security
+
+    class Counting(PasswordHasher):
+        """Real argon2, counting how many hashes run at the same moment."""
+
+        now = peak = 0
+        lock = threading.Lock()
+
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            with self.lock:
+                Counting.now += 1
+                Counting.peak = max(Counting.peak, Counting.now)
+            try:
+                return super().hash(password, salt=salt)
+            finally:
+                with self.lock:
+                    Counting.now -= 1
+
+    monkeypatch.setattr(security, "_hasher", Counting(time_cost=3, memory_cost=8192,
+                                                      parallelism=1))
+    statuses = _parallel(live, "/signup", [
+        {"email": f"new{i}@example.org", "password": "plum rain over tiles", "name": f"N{i}"}
+        for i in range(16)])
+    created = statuses.count(303)
+    assert 1 <= created <= ratelimit.LIMITS["signup_ip"]
+    assert set(statuses) == {303, 429}
+    assert Counting.peak <= security.HASH_SLOTS
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count(User.id))) == created
+
+
+def test_the_signup_count_is_shared_by_every_address(client: TestClient, post: Any,
+                                                     monkeypatch: Any) -> None:
+    monkeypatch.setitem(ratelimit.LIMITS, "signup_all", 2)
+    for i in range(2):
+        assert post(client, "/signup", {"email": f"n{i}@example.org", "name": "N",
+                                        "password": "plum rain over tiles"}).status_code == 303
+        client.cookies.clear()
+    third = post(client, "/signup", {"email": "n3@example.org", "name": "N",
+                                     "password": "plum rain over tiles"})
+    assert third.status_code == 429 and "wait 1 seconds" in third.text

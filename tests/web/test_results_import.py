@@ -204,3 +204,18 @@ def test_known_posts_come_from_the_deliverables(app: FastAPI, make_user: Any,
     assert posts["first-fitting-tiktok"].caption == BTS_CAPTION
     teaser = posts["launch-teaser-reel"]  # no caption, no time: only its day and title
     assert teaser.caption in (None, "") and teaser.published_at is None
+
+
+def test_a_field_over_the_csv_limit_is_a_located_error(
+        client: TestClient, app: FastAPI, make_user: Any, login: Any, csrf: Any,
+        tmp_path: Path) -> None:
+    """Audit L6: a 2 MB line gave a 500 (the csv module's field limit) instead of an error."""
+    me = make_user("ana@example.org")
+    login(client, me.email)
+    cid = _campaign(app, me.workspace_id)
+    export = write_tiktok_content(tmp_path / "long.csv", VIDEOS)
+    with export.open("a", encoding="utf-8") as fh:
+        fh.write('"' + "x" * (2 * 1024 * 1024) + '"\n')
+    refused = _send(client, csrf, f"/w/{me.workspace_id}/results/{cid}/import", export)
+    assert refused.status_code == 422, refused.status_code
+    assert "long.csv" in refused.text and 'role="alert"' in refused.text

@@ -129,3 +129,30 @@ def test_the_pool_has_a_connection_for_every_server_thread(app: FastAPI) -> None
 
     pool = app.state.engine.pool
     assert pool.size() > SERVER_THREADS  # the threads, plus the job worker's
+
+
+def test_work_folders_of_killed_renders_are_swept(settings: Settings, db_url: str) -> None:
+    """Audit L10: a render killed mid-way left its work folder for good."""
+    import os
+
+    from coulisses.output import make_work_dir
+    from coulisses.studio.files import WORK_IDLE, cuts_dir, sweep_work_folders
+    from coulisses.web.app import create_app
+
+    version = cuts_dir(settings.data_dir, 1, 5, 1)
+    version.mkdir(parents=True)
+    (version / "kept.tiktok.mp4").write_bytes(b"published")
+    dead, live = make_work_dir(version), make_work_dir(version)
+    for folder in (dead, live):
+        (folder / "part.mp4").write_bytes(b"\0" * 1000)
+    old = time.time() - WORK_IDLE - 60
+    for path in (dead / "part.mp4", dead):
+        os.utime(path, (old, old))
+    application = create_app(settings, database_url=db_url, start_worker=False)
+    with TestClient(application):
+        assert not dead.exists() and live.exists()
+    application.state.engine.dispose()
+    assert (version / "kept.tiktok.mp4").read_bytes() == b"published"
+    # between jobs, once nothing has been written in it for a while
+    assert sweep_work_folders(settings.data_dir, now=time.time() + WORK_IDLE + 1) == 1
+    assert not live.exists()

@@ -179,3 +179,90 @@ def test_settings_limit_is_read_from_the_environment(tmp_path: Path) -> None:
     s = load_settings(env={"COULISSES_UPLOAD_MAX_MB": "42"}, file=tmp_path / "none.toml")
     assert s.upload_max_mb == 42
     assert replace(s, upload_max_mb=1).upload_max_mb == 1
+
+
+def _sent(client: TestClient, workspace_id: int, data: bytes, name: str) -> str:
+    """An upload with all its bytes sent, not finished; its URL."""
+    h = headers(client)
+    created = client.post(f"/api/w/{workspace_id}/uploads", headers=h,
+                          json={"name": name, "size": len(data)})
+    url = str(created.json()["url"])
+    assert client.patch(url, content=data, headers=h | {
+        "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+                        ).status_code == 204
+    return url
+
+
+@pytest.mark.parametrize("second", ["finish", "cancel"])
+def test_finish_racing_finish_or_cancel_never_fails(
+        client: TestClient, app: FastAPI, settings: Settings, make_user: Any, login: Any,
+        landscape_clip: Path, second: str) -> None:
+    """Audit L1: the second of two racing finishes (or a cancel) answered 500."""
+    import threading
+
+    me = make_user("ed@example.org", role="editor")
+    login(client, me.email)
+    for _ in range(3):
+        url = _sent(client, me.workspace_id, landscape_clip.read_bytes(), "race.mp4")
+        h = headers(client)
+        ready = threading.Barrier(2)
+        answers: dict[str, int] = {}
+
+        def call(what: str, url: str, h: dict[str, str], ready: threading.Barrier,
+                 answers: dict[str, int]) -> None:
+            ready.wait()
+            response = client.post(url + "/finish", headers=h) if what != "cancel" else \
+                client.delete(url, headers=h)
+            answers[what + str(threading.get_ident())] = response.status_code
+
+        threads = [threading.Thread(target=call, args=(w, url, h, ready, answers))
+                   for w in ("finish", second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = sorted(answers.values())
+        assert 500 not in statuses, statuses
+        if second == "finish":
+            assert statuses == [201, 404]
+        else:
+            assert 204 in statuses and set(statuses) <= {201, 204, 404}
+    rushes = _rushes(app)
+    files = list((settings.data_dir / "media").rglob("rushes/*race.mp4"))
+    assert len(files) == rushes  # every moved file has its rush, and no rush lost its file
+
+
+def test_a_video_named_like_a_playlist_leaves_nothing(
+        client: TestClient, app: FastAPI, settings: Settings, make_user: Any, login: Any,
+        landscape_clip: Path) -> None:
+    """Audit L2: it was moved into the rushes, refused after, left there, and the message
+    showed the data folder's absolute path."""
+    me = make_user("ed@example.org", role="editor")
+    login(client, me.email)
+    for name in ("clip.m3u8", "clip.sdp", "clip.ffconcat"):
+        url = _sent(client, me.workspace_id, landscape_clip.read_bytes(), name)
+        refused = client.post(url + "/finish", headers=headers(client))
+        assert refused.status_code == 415
+        message = refused.json()["error"]
+        assert message.startswith(f"{name}: playlists") and str(settings.data_dir) not in message
+    assert _rushes(app) == 0
+    assert _kept_files(settings) == []
+
+
+def test_an_upload_belongs_to_whoever_started_it(client: TestClient, other_client: TestClient,
+                                                 make_user: Any, login: Any,
+                                                 landscape_clip: Path) -> None:
+    """Audit I3: another editor who knew the id could resume, finish or cancel it."""
+    me = make_user("ed@example.org", role="editor")
+    other = make_user("other@example.org", role="owner")
+    login(client, me.email)
+    login(other_client, other.email)
+    url = _sent(client, me.workspace_id, landscape_clip.read_bytes(), "mine.mp4")
+    h = headers(other_client)
+    assert other_client.head(url, headers=h).status_code == 404
+    assert other_client.patch(url, content=b"x", headers=h | {
+        "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
+                              ).status_code == 404
+    assert other_client.delete(url, headers=h).status_code == 404
+    assert other_client.post(url + "/finish", headers=h).status_code == 404
+    assert client.post(url + "/finish", headers=headers(client)).status_code == 201

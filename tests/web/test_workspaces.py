@@ -20,19 +20,35 @@ from coulisses.web.i18n_web import EN, FR
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "coulisses" / "web" / "templates"
 
 
-def test_owner_adds_changes_and_removes_members(client: TestClient, app: FastAPI,
-                                                make_user: Any, login: Any,
+def test_owner_adds_changes_and_removes_members(client: TestClient, other_client: TestClient,
+                                                app: FastAPI, make_user: Any, login: Any,
                                                 post: Any) -> None:
     owner = make_user("owner@example.org", workspace="Ñandú & Co")
-    make_user("rev@example.org", workspace="Elsewhere")
+    invited = make_user("rev@example.org", workspace="Elsewhere")
     login(client, owner.email)
     base = f"/w/{owner.workspace_id}/members"
-    assert post(client, base, {"email": "REV@example.org", "role": "reviewer"}) \
-        .headers["location"] == base + "?notice=added"
-    again = post(client, base, {"email": "rev@example.org", "role": "editor"})
-    assert again.status_code == 409 and "already a member" in again.text
-    unknown = post(client, base, {"email": "ghost@example.org", "role": "editor"})
-    assert unknown.status_code == 404 and "No account uses this email" in unknown.text
+    # known, known again and unknown emails get the same answer (audit L7: no lookup)
+    answers = [post(client, base, {"email": email, "role": role}) for email, role in
+               (("REV@example.org", "reviewer"), ("rev@example.org", "editor"),
+                ("ghost@example.org", "editor"))]
+    assert {(a.status_code, a.headers["location"]) for a in answers} == \
+        {(303, base + "?notice=invited")}
+    assert "ghost" not in client.get(base).text and "rev@example.org" not in \
+        client.get(base).text  # an invitation is not listed: it would tell
+    # the invited user sees the invitation, not the workspace, until they accept
+    login(other_client, invited.email)
+    assert other_client.get(f"/w/{owner.workspace_id}").status_code == 404
+    listed = other_client.get("/workspaces").text
+    assert "Ñandú &amp; Co, as Reviewer" in listed
+    with app.state.sessions() as db:
+        invite = db.scalars(select(Membership).where(
+            Membership.user_id == invited.user_id,
+            Membership.workspace_id == owner.workspace_id)).one()
+    assert invite.status == "invited"
+    assert post(client, f"/invitations/{invite.id}/accept").status_code == 404  # not theirs
+    accepted = post(other_client, f"/invitations/{invite.id}/accept")
+    assert accepted.headers["location"] == f"/w/{owner.workspace_id}"
+    assert other_client.get(f"/w/{owner.workspace_id}").status_code == 200
     bad_role = post(client, base, {"email": "rev@example.org", "role": "admin"})
     assert bad_role.status_code == 400
     with app.state.sessions() as db:

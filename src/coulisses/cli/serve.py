@@ -29,4 +29,9 @@ def serve_cmd(
     where = default_url(settings)
     shown = where.split("@")[-1] if "@" in where else where  # never print a password
     typer.echo(f"coulisses studio on http://{host}:{port}/ (database: {shown})")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    if settings.public_url:
+        typer.echo(f"public address: {settings.public_url} (trusted proxies: "
+                   f"{settings.trusted_proxies or 'none'})")
+    # forwarded headers are read by the app itself, from `trusted_proxies` only (web/proxy.py)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False,
+                server_header=False)

@@ -61,6 +61,11 @@ def check_source(raw: str | Path) -> Path:
     return path
 
 
+def is_playlist_name(name: str) -> bool:
+    """Whether ffmpeg would read a file of this name as a playlist or a list of other files."""
+    return Path(name).suffix.lower() in _PLAYLIST_SUFFIXES
+
+
 def _starts_like_playlist(path: Path) -> bool:
     with path.open("rb") as fh:
         head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coulisses.errors import UsageError
+from coulisses.errors import ConflictError, UsageError
 from coulisses.studio.files import cuts_dir, relative
 from coulisses.studio.jobs import submit
 from coulisses.studio.tables import AuditEvent, Cut, CutVersion, Rush
@@ -52,9 +53,14 @@ class RenderRequest:
 
 
 def queue_render(*, db: Session, data_dir: Path, cut: Cut, rush: Rush, request: RenderRequest,
-                 user_id: int, nonce: str = "") -> CutVersion:
+                 user_id: int, nonce: str = "", job_limit: int | None = None) -> CutVersion:
     """Add version n+1 of ``cut`` and its render job, with an audit event, and commit; a
-    repeated ``nonce`` (one per form) returns the version it made."""
+    repeated ``nonce`` (one per form) returns the version it made.
+
+    Raises:
+        RateLimitError: the workspace has ``job_limit`` jobs queued or running.
+        ConflictError: another request added the same version number at the same moment.
+    """
     key = f"render:{rush.id}:{nonce}" if nonce else None
     number = (db.scalar(select(func.max(CutVersion.number))
                         .where(CutVersion.cut_id == cut.id)) or 0) + 1
@@ -64,12 +70,18 @@ def queue_render(*, db: Session, data_dir: Path, cut: Cut, rush: Rush, request: 
                          status="queued", out_dir="", report="", error="", decision="pending",
                          created_by=user_id)
     cut.versions.append(version)
-    db.flush()  # the cut (when new) and the version get their ids
+    try:
+        db.flush()  # the cut (when new) and the version get their ids
+    except IntegrityError:  # two "render a new version" at once: the other one won
+        db.rollback()
+        raise ConflictError("Another version of this cut was just started.",
+                            hint="reload the page to see it") from None
     out = cuts_dir(data_dir, cut.workspace_id, cut.id, number)
     payload = {"version_id": version.id, "source": rush.path,
                "out_dir": relative(data_dir, out), "platforms": list(request.platforms),
                "start": request.start, "end": request.end, **request.options()}
-    job = submit(db, cut.workspace_id, "render", payload, dedupe_key=key, user_id=user_id)
+    job = submit(db, cut.workspace_id, "render", payload, dedupe_key=key, user_id=user_id,
+                 limit=job_limit)
     earlier = db.scalars(select(CutVersion).where(CutVersion.job_id == job.id)).first()
     if earlier is not None and earlier.id != version.id:  # a double click: keep the first
         db.rollback()

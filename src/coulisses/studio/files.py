@@ -16,12 +16,14 @@ leave the workspace's folder. Thumbnails are grabbed by ffmpeg through the runne
 
 from __future__ import annotations
 
+import shutil
+import time
 from pathlib import Path
 
 from coulisses.errors import NotFoundError
 from coulisses.media.ffmpeg import Command, Runner, SubprocessRunner
 from coulisses.media.inputs import ffmpeg_input
-from coulisses.output import replacing
+from coulisses.output import WORK_PREFIX, replacing
 
 THUMB_WIDTH = 320
 
@@ -59,6 +61,29 @@ def thumbs_dir(data_dir: Path, workspace_id: int) -> Path:
 
 def cuts_dir(data_dir: Path, workspace_id: int, cut_id: int, number: int) -> Path:
     return workspace_dir(data_dir, workspace_id) / "cuts" / f"cut-{cut_id}" / f"v{number}"
+
+
+WORK_IDLE = 30 * 60.0  # seconds without a write after which a render's work folder is dead
+
+
+def sweep_work_folders(data_dir: Path, *, idle: float = WORK_IDLE,
+                       now: float | None = None) -> int:
+    """Remove the work folders of renders that were killed (``.coulisses-work-*`` in a cut
+    version's folder, nothing written in it for ``idle`` seconds); returns how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    for folder in (Path(data_dir) / "media").glob(f"ws-*/cuts/cut-*/v*/{WORK_PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            last = max([folder.stat().st_mtime] +
+                       [p.stat().st_mtime for p in folder.rglob("*") if not p.is_symlink()])
+        except FileNotFoundError:  # finished and published meanwhile
+            continue
+        if now - last >= idle:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def relative(data_dir: Path, path: Path) -> str:

@@ -138,11 +138,12 @@ class UploadStore:
         _write_json(state, asdict(upload))
         return upload
 
-    def get(self, workspace_id: int, upload_id: str) -> Upload:
-        """The upload and its current offset (what a client asks after a dropped connection).
+    def get(self, workspace_id: int, upload_id: str, user_id: int | None = None) -> Upload:
+        """The upload and its current offset (what a client asks after a dropped connection);
+        with ``user_id``, only that user's (an upload belongs to whoever started it).
 
         Raises:
-            NotFoundError: no such upload in this workspace.
+            NotFoundError: no such upload in this workspace (for this user).
         """
         part, state = self._paths(workspace_id, upload_id)
         try:
@@ -150,7 +151,8 @@ class UploadStore:
             offset = part.stat().st_size
         except (OSError, ValueError):
             raise NotFoundError("no such upload", hint="start the upload again") from None
-        if int(data["workspace_id"]) != int(workspace_id):
+        if int(data["workspace_id"]) != int(workspace_id) or (
+                user_id is not None and int(data["user_id"]) != int(user_id)):
             raise NotFoundError("no such upload", hint="start the upload again")
         return Upload(**{**data, "offset": offset})
 
@@ -168,7 +170,7 @@ class UploadStore:
                 upload is discarded).
         """
         upload = self.get(workspace_id, upload_id)
-        part, _ = self._paths(workspace_id, upload_id)
+        part, state = self._paths(workspace_id, upload_id)
         with _locked(part) as fh:
             current = os.fstat(fh.fileno()).st_size
             if offset != current:
@@ -189,7 +191,7 @@ class UploadStore:
                     if len(head) >= 12 or written + len(chunk) == upload.size:
                         checked = True
                         if not looks_like_video(head):
-                            self.discard(workspace_id, upload_id)
+                            _remove(part, state)  # under the lock already
                             raise UploadError(
                                 f"{upload.name}: not a video file (its content is not a video "
                                 "container)", http_status=415,
@@ -207,6 +209,7 @@ class UploadStore:
             ConflictError: bytes are still missing (409).
             UploadError: the content is not a video (415); the upload is discarded.
         """
+        from coulisses.media.inputs import is_playlist_name
         from coulisses.media.probe import probe
 
         upload = self.get(workspace_id, upload_id)
@@ -214,25 +217,38 @@ class UploadStore:
             raise ConflictError(f"{upload.name}: {upload.size - upload.offset} bytes still "
                                 "missing", hint="send the rest, then finish")
         part, state = self._paths(workspace_id, upload_id)
-        try:
-            probe(part).require_video()
-        except InputError as exc:
-            self.discard(workspace_id, upload_id)
-            raise UploadError(f"{upload.name}: not a video file ({exc.message})",
-                              http_status=415, hint="upload a video such as MP4 or MOV"
-                              ) from None
-        target_dir = self.media_dir(workspace_id)
-        target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / disk_name(upload.name, upload.id)
-        os.replace(part, target)
-        state.unlink(missing_ok=True)
+        # under the lock, a second finish or a cancel at the same moment waits, then finds
+        # the file gone (404) instead of failing half-way
+        with _locked(part):
+            if not part.exists():
+                raise NotFoundError("no such upload", hint="start the upload again")
+            problem = None
+            if is_playlist_name(upload.name):  # checked before the move: nothing is left
+                problem = "playlists and file lists are not accepted"
+            else:
+                try:
+                    probe(part).require_video()
+                except InputError as exc:
+                    problem = f"not a video file ({exc.message.replace(str(part), 'file')})"
+            if problem is not None:
+                _remove(part, state)
+                raise UploadError(f"{upload.name}: {problem}", http_status=415,
+                                  hint="upload a video such as MP4 or MOV")
+            target_dir = self.media_dir(workspace_id)
+            target_dir.mkdir(parents=True, exist_ok=True)
+            target = target_dir / disk_name(upload.name, upload.id)
+            os.replace(part, target)
+            state.unlink(missing_ok=True)
         return upload, target
 
     def discard(self, workspace_id: int, upload_id: str) -> None:
-        """Forget an upload and its bytes (missing ones are fine)."""
+        """Forget an upload and its bytes (missing ones are fine); waits for a finish."""
         part, state = self._paths(workspace_id, upload_id)
-        part.unlink(missing_ok=True)
-        state.unlink(missing_ok=True)
+        try:
+            with _locked(part):
+                _remove(part, state)
+        except NotFoundError:
+            state.unlink(missing_ok=True)
 
     def sweep(self, now: float | None = None) -> int:
         """Delete unfinished uploads older than a week; returns how many were removed."""
@@ -256,6 +272,11 @@ class UploadStore:
                 f"{name}: {size / MB:.1f} MB is over the {self.max_bytes / MB:.0f} MB limit",
                 http_status=413, hint="trim the rush or raise the upload_max_mb setting")
 
+
+
+def _remove(part: Path, state: Path) -> None:
+    part.unlink(missing_ok=True)
+    state.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -21,14 +21,16 @@ from coulisses.settings import Settings, load_settings
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-SWEEP_EVERY = 30 * 60  # seconds between sweeps of abandoned uploads (also one on start)
+SWEEP_EVERY = 30 * 60  # seconds between sweeps of abandoned uploads and dead render folders
+                       # (also one on start)
 
 
 class SecurityMiddleware:
     """Adds the security headers, and the CSRF and language cookies a request asked for."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, settings: Settings) -> None:
         self.app = app
+        self.settings = settings
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -36,15 +38,19 @@ class SecurityMiddleware:
             return
         from coulisses.web.csrf import CSRF_COOKIE
         from coulisses.web.i18n_web import LANG_COOKIE
-        from coulisses.web.security import HEADERS
+        from coulisses.web.proxy import secure_cookies
+        from coulisses.web.security import HEADERS, PRIVATE
 
-        secure = scope.get("scheme") == "https"
+        secure = secure_cookies(scope, self.settings)
+        private = not scope.get("path", "").startswith("/static/")
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in HEADERS if k not in present]
+                if private:
+                    headers += [(k, v) for k, v in PRIVATE if k not in present]
                 state = scope.get("state") or {}
                 if state.get("new_csrf"):
                     headers.append(_cookie(CSRF_COOKIE, state["new_csrf"], secure, "Strict"))
@@ -82,10 +88,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from coulisses.studio.db import default_url, open_database
     from coulisses.studio.jobs.registry import register_builtin
     from coulisses.studio.jobs.worker import Worker
-    from coulisses.web import errors_web
-    from coulisses.web.deps import csrf_protect, make_templates
+    from coulisses.web import errors_web, proxy
+    from coulisses.web.bodylimit import BodyLimitMiddleware
+    from coulisses.web.deps import bounded_ids, csrf_protect, make_templates
 
     settings = settings or load_settings()
+    proxy.public_origin(settings)  # a malformed public URL stops the start, not each request
     url = database_url or default_url(settings)
     engine, sessions = open_database(url)
 
@@ -96,6 +104,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         from anyio import to_thread
 
         from coulisses.studio.db import SERVER_THREADS
+        from coulisses.studio.files import sweep_work_folders
         from coulisses.studio.uploads import MB, UploadStore
 
         # the pool has a connection for each of these threads (studio/db.py)
@@ -104,10 +113,18 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         swept = await to_thread.run_sync(uploads.sweep)
         if swept:
             log.info("removed %d abandoned uploads", swept)
+
+        def sweep_renders() -> int:
+            return sweep_work_folders(settings.data_dir)
+
+        swept = await to_thread.run_sync(sweep_renders)
+        if swept:
+            log.info("removed %d work folders of killed renders", swept)
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
         if worker is not None:
             worker.every(SWEEP_EVERY, uploads.sweep)
+            worker.every(SWEEP_EVERY, sweep_renders)
             worker.start()
         try:
             yield
@@ -116,7 +133,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 worker.stop()
 
     app = FastAPI(title="coulisses studio", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json", dependencies=[Depends(csrf_protect)])
+                  openapi_url="/api/openapi.json",
+                  dependencies=[Depends(bounded_ids), Depends(csrf_protect)])
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
@@ -127,7 +145,15 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     for router in routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    app.add_middleware(SecurityMiddleware)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    build = app.build_middleware_stack
+
+    def build_stack() -> Any:
+        # the security headers wrap Starlette's own error middleware, so a 500 has them too;
+        # the forwarded headers are read before anything looks at the client or the scheme
+        return proxy.wrap(SecurityMiddleware(build(), settings), settings)
+
+    app.build_middleware_stack = build_stack  # type: ignore[method-assign]
     return app
 
 

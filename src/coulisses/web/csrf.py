@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
@@ -48,10 +47,12 @@ def csrf_input(request: Request) -> Markup:
 
 
 def _same_origin(request: Request) -> bool:
+    from coulisses.web.proxy import same_origin
+
     origin = request.headers.get("origin")
     if not origin or origin == "null":
         return origin != "null"
-    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+    return same_origin(origin, request.headers.get("host", ""), request.app.state.settings)
 
 
 async def csrf_protect(request: Request,
@@ -68,9 +69,10 @@ async def csrf_protect(request: Request,
     form = None
     try:
         state = await run_in_threadpool(login_state, request, db)  # never block the loop
-        expected = [anonymous_token(request)]
-        if state.session is not None:
-            expected.insert(0, state.session.csrf_token)
+        # signed in, only the session's token counts: the anonymous one lives in a cookie
+        # that a sibling subdomain could plant
+        expected = [state.session.csrf_token if state.session is not None
+                    else anonymous_token(request)]
         request.state.csrf_token = expected[0]
         if request.method not in SAFE:
             forged = AccessError("This form did not come from this studio page or has "
@@ -79,9 +81,19 @@ async def csrf_protect(request: Request,
                 raise forged
             given = request.headers.get(CSRF_HEADER)
             content_type = request.headers.get("content-type", "")
-            if not given and content_type.startswith(("application/x-www-form-urlencoded",
-                                                      "multipart/form-data")):
-                form = await request.form()
+            multipart = content_type.lower().startswith("multipart/")
+            if multipart and state.session is None:
+                # files come from signed-in pages only: never spool them here
+                if state.expired:
+                    raise AuthenticationError("Your session has expired.", hint="sign in again")
+                raise forged
+            if not given and (multipart or content_type.lower().startswith(
+                    "application/x-www-form-urlencoded")):
+                # the body was capped before it got here (web/bodylimit.py)
+                from coulisses.web.bodylimit import FIELD_MAX
+
+                # parsed once: the route reads this same form, with this same field limit
+                form = await request.form(max_part_size=FIELD_MAX)
                 value = form.get(CSRF_FIELD)
                 given = value if isinstance(value, str) else None
             if not (given and any(hmac.compare_digest(given.encode(), e.encode())

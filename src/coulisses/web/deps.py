@@ -25,10 +25,27 @@ from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator
 from coulisses.web.request_state import SessionDep, get_db, login_state, release
 
-__all__ = ["SessionDep", "csrf_protect", "current_user", "get_db", "make_templates",
+__all__ = ["SessionDep", "bounded_ids", "csrf_protect", "current_user", "get_db",
+           "make_templates",
            "optional_user", "render", "require", "workspace_member"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL store
+
+
+def bounded_ids(request: Request) -> None:
+    """Ids in the path past what the database can hold name nothing: 404, not an overflow.
+
+    Raises:
+        NotFoundError: an ``..._id`` path parameter is out of range.
+    """
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            value = int(value) if len(value) <= 19 else MAX_ID + 1
+        if name.endswith("_id") and isinstance(value, int) and value > MAX_ID:
+            raise NotFoundError("No such item.", hint="check the link")
 
 
 def optional_user(request: Request, db: SessionDep) -> User | None:
@@ -64,7 +81,8 @@ def workspace_member(db: Session, user: User, workspace_id: int, *,
     # session has closed) read ``member.workspace`` without going back to the database
     member = db.scalars(select(Membership).options(joinedload(Membership.workspace))
                         .where(Membership.workspace_id == workspace_id,
-                               Membership.user_id == user.id)).first()
+                               Membership.user_id == user.id,
+                               Membership.status == "active")).first()
     if member is None:
         raise NotFoundError("No such workspace.", hint="check the link, or ask its owner "
                                                        "to add you")
@@ -115,7 +133,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     ``nav`` (the workspace's sections), ``csrf_input()`` and ``csrf_token``.
     """
     state = getattr(request.state, "login", None)
-    user = state.user if state is not None else None
+    user = _loaded(state.user if state is not None else None)
     settings = request.app.state.settings
     lang = pick_lang(request, user.lang if user else "", settings.lang)
     ctx: dict[str, Any] = dict(context or {})
@@ -131,6 +149,18 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     )
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def _loaded(user: User | None) -> User | None:
+    """The user, unless a rolled-back session expired it after the request's session closed
+    (an error page then shows no account menu instead of failing itself)."""
+    from sqlalchemy import inspect
+
+    if user is not None:
+        state = inspect(user)
+        if state.detached and state.expired_attributes:
+            return None
+    return user
 
 
 NAV: tuple[tuple[str, str], ...] = (

@@ -56,12 +56,15 @@ async def on_coulisses_error(request: Request, exc: Exception) -> Response:
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    from coulisses.web.bodylimit import BodyTooLarge, size_text
     from coulisses.web.deps import render  # noqa: F401  (the page needs the app's templates)
     from coulisses.web.i18n_web import pick_lang, translator
 
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     message = {404: t("error.not_found"), 405: t("error.method")}.get(
         exc.status_code, str(exc.detail))
+    if isinstance(exc, BodyTooLarge):
+        message = t("error.too_large", size=size_text(exc.cap))
     return error_response(request, exc.status_code, message,
                           headers=dict(exc.headers) if exc.headers else None)
 

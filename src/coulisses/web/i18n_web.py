@@ -29,6 +29,14 @@ EN: dict[str, str] = {
     "auth.no_account": "No account yet?", "auth.have_account": "Already have an account?",
     "auth.bad_credentials": "Wrong email or password.",
     "auth.rate_limited": "Too many failed sign-ins: wait 15 minutes, then try again.",
+    "auth.slow_down": "Too many attempts from here: wait {n} seconds, then try again.",
+    "auth.password_long": "Choose a password of at most {n} characters.",
+    "auth.password_common": "This password is too easy to guess: choose a longer phrase of "
+                            "your own.",
+    "ws.member_invited": "Invitation sent, if an account uses this email: the workspace "
+                         "opens to them once they accept.",
+    "ws.invitations": "Invitations", "ws.invited_to": "{name}, as {role}",
+    "ws.accept": "Accept", "ws.decline": "Decline",
     "auth.password_short": "Choose a password of at least {n} characters.",
     "auth.email_bad": "Enter a valid email address.",
     "auth.email_taken": "An account with this email already exists: sign in instead.",
@@ -111,6 +119,8 @@ EN: dict[str, str] = {
     "error.title": "Something went wrong", "error.back": "Back",
     "error.signin": "Sign in", "error.not_found": "This page does not exist here.",
     "error.method": "This action is not available here.",
+    "error.too_large": "The request is over the {size} this page accepts.",
+    "error.no_files": "This page takes no files.",
     "error.invalid": "The request is not valid: {detail}",
     "common.cancel": "Cancel", "common.actions": "Actions",
     # rushes, cuts, review and search pages
@@ -182,6 +192,15 @@ FR: dict[str, str] = {
     "auth.no_account": "Pas encore de compte ?", "auth.have_account": "Déjà un compte ?",
     "auth.bad_credentials": "E-mail ou mot de passe incorrect.",
     "auth.rate_limited": "Trop d'échecs de connexion : attendez 15 minutes puis réessayez.",
+    "auth.slow_down": "Trop de tentatives depuis cet endroit : attendez {n} secondes puis "
+                      "réessayez.",
+    "auth.password_long": "Choisissez un mot de passe d'au plus {n} caractères.",
+    "auth.password_common": "Ce mot de passe est trop facile à deviner : choisissez une phrase "
+                            "plus longue, à vous.",
+    "ws.member_invited": "Invitation envoyée, si un compte utilise cet e-mail : l'espace lui "
+                         "est ouvert dès qu'il accepte.",
+    "ws.invitations": "Invitations", "ws.invited_to": "{name}, comme {role}",
+    "ws.accept": "Accepter", "ws.decline": "Refuser",
     "auth.password_short": "Choisissez un mot de passe d'au moins {n} caractères.",
     "auth.email_bad": "Saisissez une adresse e-mail valide.",
     "auth.email_taken": "Un compte existe déjà avec cet e-mail : connectez-vous.",
@@ -268,6 +287,8 @@ FR: dict[str, str] = {
     "error.title": "Un problème est survenu", "error.back": "Retour",
     "error.signin": "Se connecter", "error.not_found": "Cette page n'existe pas ici.",
     "error.method": "Cette action n'est pas disponible ici.",
+    "error.too_large": "La requête dépasse les {size} que cette page accepte.",
+    "error.no_files": "Cette page ne prend pas de fichiers.",
     "error.invalid": "La requête n'est pas valide : {detail}",
     "common.cancel": "Annuler", "common.actions": "Actions",
     # rushes, cuts, review and search pages

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +19,10 @@ from coulisses.studio.tables import LoginSession, User, utcnow
 
 SESSION_COOKIE = "coulisses_session"
 SESSION_LIFETIME = timedelta(days=14)
-MIN_PASSWORD = 10
+# each argon2 hash or check holds 64 MiB for a moment: a burst of sign-ups or sign-ins waits
+# for a slot instead of adding 64 MiB per server thread
+HASH_SLOTS = 4
+_slots = threading.BoundedSemaphore(HASH_SLOTS)
 
 _hasher: Any = None
 
@@ -34,7 +38,8 @@ def _ph() -> Any:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` with the library's current parameters."""
-    return str(_ph().hash(password))
+    with _slots:
+        return str(_ph().hash(password))
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -42,7 +47,8 @@ def verify_password(user: User, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        _ph().verify(user.password_hash, password)
+        with _slots:
+            _ph().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
     if _ph().check_needs_rehash(user.password_hash):
@@ -122,3 +128,7 @@ HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"SAMEORIGIN"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
+
+# signed-in pages and JSON must not stay in shared caches or the back-forward history of a
+# browser someone else uses next
+PRIVATE: tuple[tuple[bytes, bytes], ...] = ((b"cache-control", b"no-store"),)

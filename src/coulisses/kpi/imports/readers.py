@@ -150,7 +150,10 @@ def _sniff(lines: list[str]) -> str:
     """The delimiter that splits most sample lines into the same, largest number of fields."""
     best, best_score = ",", (0, 0)
     for candidate in _DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=candidate) if r]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=candidate) if r]
+        except csv.Error:  # a field over the csv module's limit: the reader reports it
+            continue
         if not counts:
             continue
         widest = max(counts)

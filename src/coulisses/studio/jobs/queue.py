@@ -9,14 +9,14 @@ and goes back to the queue with its attempt counted.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coulisses.errors import UsageError
+from coulisses.errors import RateLimitError, UsageError
 from coulisses.studio.tables import Job, utcnow
 
 MAX_ATTEMPTS = 3
@@ -24,11 +24,14 @@ STALE_AFTER = timedelta(seconds=60)
 
 
 def submit(session: Session, workspace_id: int, kind: str, payload: dict[str, Any], *,
-           dedupe_key: str | None = None, user_id: int | None = None) -> Job:
+           dedupe_key: str | None = None, user_id: int | None = None,
+           limit: int | None = None) -> Job:
     """Queue a job; with ``dedupe_key``, a second submit returns the first job instead.
+    With ``limit``, a workspace that already has that many jobs queued or running gets none.
 
     Raises:
         UsageError: the payload is not JSON-serialisable.
+        RateLimitError: the workspace is at its ``limit``.
     """
     try:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
@@ -38,6 +41,12 @@ def submit(session: Session, workspace_id: int, kind: str, payload: dict[str, An
         existing = _by_key(session, workspace_id, dedupe_key)
         if existing is not None:
             return existing
+    if limit is not None:
+        active = session.scalar(select(func.count(Job.id)).where(
+            Job.workspace_id == workspace_id, Job.status.in_(("queued", "running")))) or 0
+        if active >= limit:
+            raise RateLimitError(f"This workspace already has {active} jobs waiting or "
+                                 "running.", hint="wait for some to finish, then try again")
     job = Job(workspace_id=workspace_id, kind=kind, payload=text, status="queued",
               progress=0.0, message="", result="", error="", attempts=0,
               dedupe_key=dedupe_key, claimed_by="", created_by=user_id, created_at=utcnow())
@@ -57,29 +66,62 @@ def _by_key(session: Session, workspace_id: int, key: str) -> Job | None:
                                              Job.dedupe_key == key)).first()
 
 
-def claim(session: Session, worker: str, kinds: list[str] | None = None) -> Job | None:
-    """Take the oldest queued job for ``worker``; None when there is none. Commits.
+def claim(session: Session, worker: str, kinds: list[str] | None = None, *,
+          running_per_workspace: int | None = None) -> Job | None:
+    """Take a queued job for ``worker``; None when there is none. Commits.
 
-    Several workers may call this at once: the conditional update lets exactly one win.
+    Workspaces take turns: the next job comes from the workspace with the fewest jobs
+    running, then the one whose last job started longest ago, then the oldest job; a
+    workspace with ``running_per_workspace`` jobs running already waits. Several workers may
+    call this at once: the conditional update lets exactly one win each job.
     """
-    for _ in range(20):  # lost races: try the next queued job
-        query = select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(1)
-        if kinds is not None:
-            query = query.where(Job.kind.in_(kinds))
-        job_id = session.scalars(query).first()
-        if job_id is None:
+    for _ in range(20):  # lost races: look again
+        candidates = _next_jobs(session, kinds, running_per_workspace)
+        if not candidates:
             session.rollback()
             return None
-        now = utcnow()
-        won = session.execute(
-            update(Job).where(Job.id == job_id, Job.status == "queued").values(
-                status="running", claimed_by=worker, attempts=Job.attempts + 1,
-                started_at=now, heartbeat_at=now, error="")
-            .execution_options(synchronize_session=False))
-        session.commit()
-        if getattr(won, "rowcount", 0) == 1:
-            return session.get(Job, job_id, populate_existing=True)
+        for job_id in candidates:
+            now = utcnow()
+            won = session.execute(
+                update(Job).where(Job.id == job_id, Job.status == "queued").values(
+                    status="running", claimed_by=worker, attempts=Job.attempts + 1,
+                    started_at=now, heartbeat_at=now, error="")
+                .execution_options(synchronize_session=False))
+            session.commit()
+            if getattr(won, "rowcount", 0) == 1:
+                return session.get(Job, job_id, populate_existing=True)
     return None
+
+
+def _next_jobs(session: Session, kinds: list[str] | None,
+               running_cap: int | None) -> list[int]:
+    """The oldest queued job of each workspace that may run one now, in turn order."""
+    first = select(Job.workspace_id, func.min(Job.id)).where(Job.status == "queued")
+    if kinds is not None:
+        first = first.where(Job.kind.in_(kinds))
+    oldest = {ws: job_id for ws, job_id in session.execute(first.group_by(Job.workspace_id))}
+    if not oldest:
+        return []
+    running = dict(session.execute(
+        select(Job.workspace_id, func.count(Job.id)).where(
+            Job.status == "running", Job.workspace_id.in_(oldest)).group_by(Job.workspace_id)
+    ).all())
+    started = dict(session.execute(
+        select(Job.workspace_id, func.max(Job.started_at)).where(
+            Job.workspace_id.in_(oldest), Job.started_at.is_not(None))
+        .group_by(Job.workspace_id)).all())
+    never = utcnow().replace(year=1970)
+    turns = sorted(oldest, key=lambda ws: (running.get(ws, 0), _aware(started.get(ws)) or never,
+                                           oldest[ws]))
+    return [oldest[ws] for ws in turns
+            if running_cap is None or running.get(ws, 0) < running_cap]
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite gives aggregates back without a time zone; they are UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def heartbeat(session: Session, job_id: int, worker: str, progress: float | None = None,
@@ -127,6 +169,17 @@ def requeue_stale(session: Session, *, stale_after: timedelta = STALE_AFTER,
     result = session.execute(update(Job).where(*stale).values(status="queued", claimed_by="",
                                                               message="re-queued after a restart")
                              .execution_options(synchronize_session=False))
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def release(session: Session, worker: str) -> int:
+    """Put the jobs ``worker`` is running back in the queue (it is stopping); their attempt
+    stays counted. What the worker's handler records afterwards matches no row. Commits."""
+    result = session.execute(update(Job).where(Job.claimed_by == worker,
+                                               Job.status == "running").values(
+        status="queued", claimed_by="", message="re-queued: the server stopped")
+        .execution_options(synchronize_session=False))
     session.commit()
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -30,6 +30,8 @@ FinishHook = Callable[["Session", "Job", Settings], None]
 
 HANDLERS: dict[str, Handler] = {}
 FINISH_HOOKS: dict[str, FinishHook] = {}
+TIME_LIMITS: dict[str, float] = {}  # seconds a job of the kind may run; DEFAULT_TIME_LIMIT else
+DEFAULT_TIME_LIMIT = 3600.0
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,14 @@ class JobContext:
 _current: ContextVar[JobContext | None] = ContextVar("coulisses_job", default=None)
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register ``function`` as the handler of jobs of ``kind`` (the last one wins)."""
+def handler(kind: str, *, time_limit: float | None = None) -> Callable[[Handler], Handler]:
+    """Register ``function`` as the handler of jobs of ``kind`` (the last one wins); a job
+    running past ``time_limit`` seconds (``DEFAULT_TIME_LIMIT``) fails at its next progress."""
 
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
+        if time_limit is not None:
+            TIME_LIMITS[kind] = float(time_limit)
         return function
 
     return register
@@ -109,5 +114,12 @@ def register_builtin() -> None:
 
     for kind, function in handlers.BUILTIN.items():
         HANDLERS.setdefault(kind, function)
+    for kind, seconds in handlers.BUILTIN_TIME_LIMITS.items():
+        TIME_LIMITS.setdefault(kind, seconds)
     for kind, hook in handlers.BUILTIN_FINISH.items():
         FINISH_HOOKS.setdefault(kind, hook)
+
+
+def time_limit(kind: str) -> float:
+    """The seconds a job of ``kind`` may run."""
+    return TIME_LIMITS.get(kind, DEFAULT_TIME_LIMIT)

@@ -31,6 +31,7 @@ from coulisses.studio.jobs.registry import (
     _set_current,
     lookup,
     register_builtin,
+    time_limit,
 )
 
 log = logging.getLogger(__name__)
@@ -84,16 +85,23 @@ class Worker:
     def run_once(self) -> int | None:
         """Claim one job and run it to the end; the job's id, or None when the queue is empty."""
         with self.sessions() as session:
-            job = queue.claim(session, self.name)
+            job = queue.claim(session, self.name,
+                              running_per_workspace=self.settings.jobs_running_per_workspace)
             if job is None:
                 return None
             job_id, kind, attempt = job.id, job.kind, job.attempts
             workspace_id, payload = job.workspace_id, queue.payload_of(job)
         beating = threading.Event()
         last = [0.0]
+        limit = time_limit(kind)
+        deadline = time.monotonic() + limit
 
         def progress(fraction: float, message: str = "") -> None:
             now = time.monotonic()
+            if now > deadline:  # the handler stops here: a job cannot hold the worker forever
+                raise CoulissesError(f"stopped after {_duration(limit)}, the most a {kind} "
+                                     "job may run",
+                                     hint="split the work, or ask the administrator")
             if now - last[0] < 0.2 and fraction < 1.0:
                 return
             last[0] = now
@@ -174,8 +182,22 @@ class Worker:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop taking jobs; waits for the running one up to ``timeout`` seconds."""
+        """Stop taking jobs; waits for the running one up to ``timeout`` seconds, then puts
+        it back in the queue, so the next start runs it at once instead of a minute later."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                with self.sessions() as session:
+                    given_back = queue.release(session, self.name)
+                if given_back:
+                    log.info("job worker: %d unfinished job(s) back in the queue", given_back)
             self._thread = None
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"

@@ -44,9 +44,12 @@ def job(job_id: int, db: SessionDep,
     from coulisses.errors import NotFoundError
 
     row = db.get(Job, job_id)
-    if row is None:
-        raise NotFoundError("No such job.")
-    workspace_member(db, user, row.workspace_id, action="job.view")
+    try:
+        if row is None:
+            raise NotFoundError("No such job.")
+        workspace_member(db, user, row.workspace_id, action="job.view")
+    except NotFoundError:  # another workspace's job reads exactly as a missing one
+        raise NotFoundError("No such job.") from None
     return job_json(row)
 
 
@@ -69,7 +72,8 @@ def jobs_submit(request: Request, workspace_id: int, *, body: dict[str, Any] = B
         raise UsageError(f"Unknown job kind {kind!r}.", hint=", ".join(sorted(HANDLERS)))
     if not isinstance(payload, dict) or (key is not None and not isinstance(key, str)):
         raise UsageError("payload must be an object and dedupe_key a string.")
-    row = submit(db, workspace_id, kind, payload, dedupe_key=key, user_id=member.user_id)
+    row = submit(db, workspace_id, kind, payload, dedupe_key=key, user_id=member.user_id,
+                 limit=request.app.state.settings.jobs_per_workspace)
     db.commit()
     return job_json(row)
 

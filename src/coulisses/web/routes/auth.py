@@ -7,16 +7,17 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coulisses.errors import RateLimitError
 from coulisses.studio.tables import AuditEvent, Membership, User, Workspace
 from coulisses.web import ratelimit
 from coulisses.web.deps import SessionDep, current_user, optional_user, render
 from coulisses.web.i18n_web import LANGS, pick_lang, translator
+from coulisses.web.passwords import MAX_PASSWORD, MIN_PASSWORD, password_problem
+from coulisses.web.proxy import secure_cookies
 from coulisses.web.request_state import release
 from coulisses.web.security import (
-    MIN_PASSWORD,
     SESSION_COOKIE,
     SESSION_LIFETIME,
     create_session,
@@ -41,20 +42,37 @@ def _safe_next(target: str | None) -> str:
 
 
 def _signed_in(request: Request, db: Session, user: User, target: str) -> Response:
+    end_session(db, request.cookies.get(SESSION_COOKIE))  # this browser's earlier sign-in
     token = create_session(db, user)
     db.commit()
     response = RedirectResponse(_safe_next(target), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()),
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https",
-                        path="/")
+                        httponly=True, samesite="lax",
+                        secure=secure_cookies(request, request.app.state.settings), path="/")
     return response
+
+
+def _client(request: Request) -> str:
+    """The client's address (the proxy's forwarded one when trusted: web/proxy.py)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _limited(request: Request, template: str, context: dict[str, object],
+             exc: ratelimit.Limited) -> Response:
+    t = translator(pick_lang(request, default=request.app.state.settings.lang))
+    message = t("auth.rate_limited") if exc.locked else \
+        t("auth.slow_down", n=exc.retry_after)
+    page = render(request, template, {**context, "problems": [message]}, status_code=429)
+    page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 @router.get("/signup", name="signup_form")
 def signup_form(request: Request, user: User | None = Depends(optional_user)) -> Response:
     if user is not None:
         return RedirectResponse("/", status_code=303)
-    return render(request, "auth_signup.html", {"min_password": MIN_PASSWORD, "form": {}})
+    return render(request, "auth_signup.html", {"min_password": MIN_PASSWORD,
+                                              "max_password": MAX_PASSWORD, "form": {}})
 
 
 @router.post("/signup", name="signup")
@@ -64,26 +82,38 @@ def signup(request: Request, *, email: str = Form(""), password: str = Form(""),
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     email = normalise_email(email)
     name, workspace = name.strip()[:200], workspace.strip()[:200]
+    context = {"min_password": MIN_PASSWORD, "max_password": MAX_PASSWORD,
+               "form": {"email": email, "name": name, "workspace": workspace}}
     problems = []
     if not EMAIL.match(email) or len(email) > 320:
         problems.append(t("auth.email_bad"))
-    if len(password) < MIN_PASSWORD:
-        problems.append(t("auth.password_short", n=MIN_PASSWORD))
+    bad_password = password_problem(password, email)
+    if bad_password is not None:
+        problems.append(t(bad_password[0], **bad_password[1]))
     if not name:
         problems.append(t("auth.name_missing"))
     if not problems and user_by_email(db, email) is not None:
         problems.append(t("auth.email_taken"))
     if problems:
-        return render(request, "auth_signup.html", {
-            "min_password": MIN_PASSWORD, "problems": problems,
-            "form": {"email": email, "name": name, "workspace": workspace}}, status_code=422)
+        return render(request, "auth_signup.html", {**context, "problems": problems},
+                      status_code=422)
+    try:  # counted before the hash: a burst of sign-ups cannot outrun the count
+        ratelimit.attempt(db, ratelimit.signup_keys(_client(request)))
+    except ratelimit.Limited as exc:
+        return _limited(request, "auth_signup.html", context, exc)
     release(db)  # hashing takes a while: hold no connection meanwhile
     user = User(email=email, name=name, password_hash=hash_password(password),
                 lang=pick_lang(request, default=request.app.state.settings.lang))
     space = Workspace(name=workspace or name)
-    db.add_all([user, space])
-    db.flush()
-    db.add(Membership(workspace_id=space.id, user_id=user.id, role="owner"))
+    try:
+        db.add_all([user, space])
+        db.flush()
+    except IntegrityError:  # the same email signed up a moment ago, in another request
+        db.rollback()
+        return render(request, "auth_signup.html",
+                      {**context, "problems": [t("auth.email_taken")]}, status_code=422)
+    db.add(Membership(workspace_id=space.id, user_id=user.id, role="owner",
+                      status="active"))
     db.add(AuditEvent(workspace_id=space.id, user_id=user.id, action="signup", detail=""))
     return _signed_in(request, db, user, f"/w/{space.id}")
 
@@ -100,29 +130,24 @@ def login_form(request: Request, next: str = "/",
 def login(request: Request, *, email: str = Form(""), password: str = Form(""),
           next: str = Form("/"), db: SessionDep) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
-    ip = request.client.host if request.client else "unknown"
-    counters = ratelimit.keys(email, ip)
-    try:
-        ratelimit.check(db, counters, lang_text=t("auth.rate_limited"))
-    except RateLimitError as exc:
-        limited = render(request, "auth_login.html", {
-            "next": _safe_next(next), "problems": [exc.message],
-            "form": {"email": email.strip()}}, status_code=429)
-        limited.headers["Retry-After"] = str(int(ratelimit.WINDOW.total_seconds()))
-        return limited
+    counters = ratelimit.keys(email, _client(request))
+    try:  # counted before the check: parallel guesses cannot outrun the count
+        attempt = ratelimit.attempt(db, counters)
+    except ratelimit.Limited as exc:
+        return _limited(request, "auth_login.html", {
+            "next": _safe_next(next), "form": {"email": email.strip()}}, exc)
     user = user_by_email(db, email)
     release(db)  # argon2 takes a while (on purpose): hold no connection meanwhile
-    if user is None:
+    if user is None:  # (a sign-in body is at most 64 kB: web/bodylimit.py bounds the hash)
         dummy_verify(password)
     if user is None or not verify_password(user, password):
-        ratelimit.record_failure(db, counters)
         db.add(AuditEvent(user_id=user.id if user else None, action="login", ok=False,
                           detail="wrong password" if user else "unknown email"))
         db.commit()
         return render(request, "auth_login.html", {
             "next": _safe_next(next), "problems": [t("auth.bad_credentials")],
             "form": {"email": email.strip()}}, status_code=401)
-    ratelimit.clear(db, counters)
+    ratelimit.clear(db, counters, attempt)
     db.add(AuditEvent(user_id=user.id, action="login", detail=""))
     return _signed_in(request, db, user, next)
 

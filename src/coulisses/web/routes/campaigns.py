@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from coulisses.errors import CampaignError, NotFoundError, UploadError
 from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
+from coulisses.web.bodylimit import FIELD_MAX
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.i18n_web import pick_lang
 
@@ -56,7 +57,8 @@ def campaigns_index(request: Request, workspace_id: int, db: SessionDep,
     return render(request, "campaigns_list.html", {"campaigns": rows, "form": {}})
 
 
-@router.post("/w/{workspace_id}/campaigns", name="campaigns_import")
+@router.post("/w/{workspace_id}/campaigns", name="campaigns_import",
+             form_limits={"max_part_size": FIELD_MAX})
 async def campaigns_import(request: Request, workspace_id: int,
                            *, file: UploadFile | None = File(None), text: str = Form(""),
                            db: SessionDep,

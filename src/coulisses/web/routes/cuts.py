@@ -86,7 +86,8 @@ async def _options(request: Request) -> dict[str, Any]:
 def _queue(request: Request, db: Session, cut: Cut, rush: Rush, opts: dict[str, Any],
            user_id: int) -> CutVersion:
     return queue_render(db=db, data_dir=settings_of(request).data_dir, cut=cut, rush=rush,
-                        request=opts["request"], user_id=user_id, nonce=opts["nonce"])
+                        request=opts["request"], user_id=user_id, nonce=opts["nonce"],
+                        job_limit=settings_of(request).jobs_per_workspace)
 
 
 def _done(request: Request, version: CutVersion) -> Response:

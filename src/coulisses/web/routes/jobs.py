@@ -49,6 +49,7 @@ def jobs_retry(request: Request, workspace_id: int, job_id: int, db: SessionDep,
     if job.status != "failed":
         raise ConflictError("Only a failed job can be run again.")
     again = submit(db, workspace_id, job.kind, payload_of(job),
-                   dedupe_key=f"retry:{job.id}", user_id=member.user_id)
+                   dedupe_key=f"retry:{job.id}", user_id=member.user_id,
+                   limit=request.app.state.settings.jobs_per_workspace)
     db.commit()
     return RedirectResponse(f"/w/{workspace_id}/jobs/{again.id}", status_code=303)

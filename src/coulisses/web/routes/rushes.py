@@ -121,7 +121,8 @@ def rushes_analyze(request: Request, workspace_id: int, rush_id: int,
     if only:
         payload["only"] = list(only)
     job = submit(db, workspace_id, "analyze", payload, user_id=member.user_id,
-                 dedupe_key=f"analyze:{rush.id}:{nonce[:40] or 'once'}:{rush.job_id or 0}")
+                 dedupe_key=f"analyze:{rush.id}:{nonce[:40] or 'once'}:{rush.job_id or 0}",
+                 limit=settings_of(request).jobs_per_workspace)
     rush.status, rush.job_id, rush.error = "analysing", job.id, ""
     db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
                       action="rush.analyze", detail=str(rush.id)))

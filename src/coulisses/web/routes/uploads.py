@@ -66,7 +66,7 @@ def create(request: Request, workspace_id: int, body: dict[str, Any] = Body(...)
 @router.head("/api/w/{workspace_id}/uploads/{upload_id}", name="api_upload_offset")
 def offset(request: Request, workspace_id: int, upload_id: str,
            member: Membership = Depends(require("rush.upload"))) -> Response:
-    upload = store_of(settings_of(request)).get(workspace_id, upload_id)
+    upload = store_of(settings_of(request)).get(workspace_id, upload_id, member.user_id)
     return Response(status_code=200, headers=_headers(upload))
 
 
@@ -78,6 +78,7 @@ async def append(request: Request, workspace_id: int, upload_id: str,
     if not raw.isdigit():
         raise UsageError("the Upload-Offset header is missing", hint="send the byte offset")
     store = store_of(settings_of(request))
+    await run_in_threadpool(store.get, workspace_id, upload_id, member.user_id)  # theirs only
     try:
         upload = await run_in_threadpool(store.append, workspace_id, upload_id, int(raw),
                                          _sync_chunks(request.stream()))
@@ -92,6 +93,7 @@ def finish(request: Request, workspace_id: int, upload_id: str, db: SessionDep,
            member: Membership = Depends(require("rush.upload"))) -> JSONResponse:
     """Check the finished file is video and add it as a rush."""
     settings = settings_of(request)
+    store_of(settings).get(workspace_id, upload_id, member.user_id)  # the uploader's only
     upload, path = store_of(settings).finish(workspace_id, upload_id)
     rush = _add_rush(db, settings, workspace_id, member.user_id, upload.name, path)
     url = f"/w/{workspace_id}/rushes/{rush.id}"
@@ -104,7 +106,7 @@ def finish(request: Request, workspace_id: int, upload_id: str, db: SessionDep,
 def cancel(request: Request, workspace_id: int, upload_id: str,
            member: Membership = Depends(require("rush.upload"))) -> Response:
     store = store_of(settings_of(request))
-    store.get(workspace_id, upload_id)
+    store.get(workspace_id, upload_id, member.user_id)
     store.discard(workspace_id, upload_id)
     return Response(status_code=204)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError, NotFoundError, UsageError
@@ -17,10 +18,11 @@ from coulisses.web.security import user_by_email
 router = APIRouter()
 
 
-def memberships_of(db: Session, user: User) -> list[Membership]:
-    """The user's memberships, workspaces by name."""
+def memberships_of(db: Session, user: User, status: str = "active") -> list[Membership]:
+    """The user's memberships (or, with ``status="invited"``, invitations), by name."""
     return list(db.scalars(select(Membership).join(Workspace)
-                           .where(Membership.user_id == user.id).order_by(Workspace.name)))
+                           .where(Membership.user_id == user.id, Membership.status == status)
+                           .order_by(Workspace.name)))
 
 
 @router.get("/", name="home")
@@ -37,7 +39,29 @@ def home(request: Request, db: SessionDep,
 @router.get("/workspaces", name="workspaces_index")
 def workspaces_index(request: Request, db: SessionDep,
                      user: User = Depends(current_user)) -> Response:
-    return render(request, "workspaces_list.html", {"members": memberships_of(db, user)})
+    return render(request, "workspaces_list.html", {
+        "members": memberships_of(db, user),
+        "invitations": memberships_of(db, user, "invited")})
+
+
+@router.post("/invitations/{membership_id}/{answer}", name="invitation_answer")
+def invitation_answer(request: Request, membership_id: int, answer: str, db: SessionDep,
+                      user: User = Depends(current_user)) -> Response:
+    """Accept or decline an invitation to a workspace (only the invited user can)."""
+    invite = db.get(Membership, membership_id)
+    if invite is None or invite.user_id != user.id or invite.status != "invited" \
+            or answer not in ("accept", "decline"):
+        raise NotFoundError("No such invitation.")
+    if answer == "accept":
+        invite.status = "active"
+        target = f"/w/{invite.workspace_id}"
+    else:
+        db.delete(invite)
+        target = "/workspaces"
+    db.add(AuditEvent(workspace_id=invite.workspace_id, user_id=user.id,
+                      action=f"member.{answer}", detail=str(user.id)))
+    db.commit()
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/workspaces", name="workspaces_create")
@@ -71,8 +95,10 @@ def dashboard(request: Request, workspace_id: int, db: SessionDep,
 @router.get("/w/{workspace_id}/members", name="members_index")
 def members_index(request: Request, workspace_id: int, db: SessionDep,
                   member: Membership = Depends(require("workspace.view"))) -> Response:
+    # invitations stay out of the list: it would tell who has an account (L7)
     members = list(db.scalars(select(Membership).join(User)
-                              .where(Membership.workspace_id == workspace_id)
+                              .where(Membership.workspace_id == workspace_id,
+                                     Membership.status == "active")
                               .order_by(User.name)))
     actions = sorted(roles.ACTIONS)
     return render(request, "workspaces_members.html", {
@@ -84,21 +110,22 @@ def members_index(request: Request, workspace_id: int, db: SessionDep,
 def members_add(request: Request, workspace_id: int, *, email: str = Form(""),
                 role: str = Form("reviewer"), db: SessionDep,
                 member: Membership = Depends(require("member.manage"))) -> Response:
-    t = translator(pick_lang(request, default=request.app.state.settings.lang))
+    """Invite the account with this email; the answer is the same whether there is one."""
     if role not in roles.ROLES:
         raise UsageError(f"Unknown role {role!r}.", hint=", ".join(roles.ROLES))
     other = user_by_email(db, email)
-    if other is None:
-        raise NotFoundError(t("ws.member_unknown"))
-    exists = db.scalars(select(Membership).where(Membership.workspace_id == workspace_id,
-                                                 Membership.user_id == other.id)).first()
-    if exists is not None:
-        raise ConflictError(t("ws.member_exists"))
-    db.add(Membership(workspace_id=workspace_id, user_id=other.id, role=role))
-    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
-                      action="member.add", detail=f"{other.id}:{role}"))
-    db.commit()
-    return RedirectResponse(f"/w/{workspace_id}/members?notice=added", status_code=303)
+    exists = other is not None and db.scalars(select(Membership).where(
+        Membership.workspace_id == workspace_id, Membership.user_id == other.id)).first()
+    if other is not None and not exists:
+        db.add(Membership(workspace_id=workspace_id, user_id=other.id, role=role,
+                          status="invited"))
+        db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                          action="member.invite", detail=f"{other.id}:{role}"))
+        try:
+            db.commit()
+        except IntegrityError:  # the same invitation sent twice at once: one is kept
+            db.rollback()
+    return RedirectResponse(f"/w/{workspace_id}/members?notice=invited", status_code=303)
 
 
 def _target(db: Session, workspace_id: int, membership_id: int) -> Membership:
@@ -110,7 +137,8 @@ def _target(db: Session, workspace_id: int, membership_id: int) -> Membership:
 
 def _keeps_an_owner(db: Session, workspace_id: int, target: Membership, message: str) -> None:
     owners = db.scalar(select(func.count(Membership.id)).where(
-        Membership.workspace_id == workspace_id, Membership.role == "owner")) or 0
+        Membership.workspace_id == workspace_id, Membership.role == "owner",
+        Membership.status == "active")) or 0
     if target.role == "owner" and owners <= 1:
         raise ConflictError(message)
 
