@@ -44,8 +44,8 @@ def serve(url: str, data_dir: str, port: int) -> None:
 
 def seed(url: str, users: int) -> int:
     """One workspace with an owner and ``users`` reviewers; its id."""
-    from coulisses.store.db import open_database
-    from coulisses.store.tables import Membership, User, Workspace
+    from coulisses.studio.db import open_database
+    from coulisses.studio.tables import Membership, User, Workspace
     from coulisses.web.security import hash_password
 
     engine, sessions = open_database(url)

@@ -22,8 +22,9 @@ import pytest
 
 from coulisses.errors import DurationError, NoVideoError
 from coulisses.platforms.registry import Registry
-from coulisses.render.cut import CutResult, cut
+from coulisses.render.cut import cut
 from coulisses.render.plan import CutOptions
+from coulisses.render.result import CutResult
 from coulisses.render.timeline import read_timeline
 
 pytestmark = pytest.mark.slow

@@ -93,13 +93,13 @@ def write_example_plan(out: Path, registry: Mapping[str, PlatformSpec], *, lang:
     from coulisses.campaign.health import check_health
     from coulisses.campaign.load import load_campaign
     from coulisses.campaign.outputs import write_plan
-    from coulisses.campaign.plan import build_plan
+    from coulisses.campaign.plan import plan_campaign
     from coulisses.campaign.template import write_example
 
     out.mkdir(parents=True, exist_ok=True)
     campaign_file = write_example(out / f"{DEMO_CAMPAIGN}.yaml", DEMO_CAMPAIGN, force=True)
     campaign = load_campaign(campaign_file, platform_ids=set(registry))
-    plan = build_plan(campaign, registry, lang)
+    plan = plan_campaign(campaign, registry, lang)
     files = write_plan(plan, out / "plan", check_health(campaign, lang=lang),
                        source=str(campaign_file), lang=lang, progress=progress)
     return DemoPlan(campaign=campaign_file, files=files)

@@ -10,11 +10,15 @@ import os
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from coulisses.errors import UsageError
 
 ENV_PREFIX = "COULISSES_"
+#: the render presets (``render.plan.PRESETS`` says what each one encodes)
+Preset = Literal["draft", "final"]
+#: the languages of the interface
+Lang = Literal["en", "fr"]
 
 
 def _default_cache_dir() -> Path:
@@ -38,12 +42,12 @@ class Settings:
 
     out_dir: Path = field(default=Path("coulisses-out"), metadata={
         "help": "folder where `cut` and `demo` write when --out is not given"})
-    preset: str = field(default="final", metadata={
+    preset: Preset = field(default="final", metadata={
         "help": "render preset when --preset is not given: `final` or `draft`"})
     platform_dirs: tuple[Path, ...] = field(default=(), metadata={
         "help": "extra folders of platform spec YAML files, separated by `:`; "
                 "they add platforms or override built-in ones"})
-    lang: str = field(default="en", metadata={
+    lang: Lang = field(default="en", metadata={
         "help": "language of the command-line interface: `en` or `fr`"})
     ffmpeg: str = field(default="", metadata={
         "help": "path of an ffmpeg binary to use instead of the one in the imageio-ffmpeg wheel"})
@@ -126,8 +130,9 @@ def load_settings(env: dict[str, str] | None = None, file: Path | None = None,
     if unknown:
         raise UsageError(f"unknown setting {sorted(unknown)[0]!r}")
     settings = replace(settings, **flags)
-    if settings.preset not in ("final", "draft"):
+    # files and the environment give strings: the Literal types hold once these checks pass
+    if settings.preset not in get_args(Preset):
         raise UsageError(f"preset {settings.preset!r} is not final or draft")
-    if settings.lang not in ("en", "fr"):
+    if settings.lang not in get_args(Lang):
         raise UsageError(f"lang {settings.lang!r} is not en or fr")
     return settings

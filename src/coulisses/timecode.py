@@ -59,8 +59,3 @@ def format_clock(value: Fraction | float) -> str:
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)
     return f"{h}:{m:02d}:{s:02d}.{ms:03d}"
-
-
-def frame_count(duration: Fraction, rate: Fraction) -> int:
-    """Number of whole frames a constant-rate stream of ``duration`` holds."""
-    return int(duration * rate)

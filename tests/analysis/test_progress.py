@@ -15,7 +15,7 @@ from coulisses.analysis.picture import PictureAnalyzer
 from coulisses.analysis.run import WEIGHTS, ProgressTracker, analyze
 from coulisses.analysis.shots import ShotAnalyzer
 from coulisses.settings import Settings
-from coulisses.web.media_jobs import stage_message
+from coulisses.studio.jobs.handlers import stage_message
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 import typer
 
-from coulisses.analysis import models, speech
+from coulisses.analysis import speech
+from coulisses.analysis import speechmodel as models
 from coulisses.analysis.model import Segment, Transcript, Word
-from coulisses.analysis.models import whisper_model_path
 from coulisses.analysis.run import Source
 from coulisses.analysis.speech import SpeechAnalyzer, transcribe_file
+from coulisses.analysis.speechmodel import whisper_model_path
 from coulisses.analysis.transcript import (
     default_transcript_path,
     load_transcript,
@@ -510,7 +511,7 @@ def test_burned_karaoke_highlights_the_spoken_word(tmp_path: Path) -> None:
 
 
 def _cli(args: list[str]) -> Any:
-    from coulisses.cli import speech
+    from coulisses.cli import transcribe as speech
 
     app = typer.Typer()
     speech.register(app)

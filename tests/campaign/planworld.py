@@ -106,12 +106,12 @@ def write_campaign(folder: Path, text: str = CAMPAIGN_YAML) -> Path:
 def load_world(folder: Path, text: str = CAMPAIGN_YAML, lang: str = "en"):  # type: ignore[no-untyped-def]
     """(campaign file, campaign, plan) of ``text`` written into ``folder``."""
     from coulisses.campaign.load import load_campaign
-    from coulisses.campaign.plan import build_plan
+    from coulisses.campaign.plan import plan_campaign
     from coulisses.platforms.registry import Registry
 
     path = write_campaign(folder, text)
     campaign = load_campaign(path)
-    return path, campaign, build_plan(campaign, Registry.load(), lang)
+    return path, campaign, plan_campaign(campaign, Registry.load(), lang)
 
 
 def pdf_text(pdf) -> list[str]:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""``build_plan`` and ``coulisses plan FILE``: the plan folder, written whole or not at all."""
+"""``plan_campaign`` and ``coulisses plan FILE``: the plan folder, written whole or not at all."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from planworld import CAMPAIGN_YAML, load_world, write_campaign
 from clirun import error_line, run_cli
 from coulisses.campaign.load import load_campaign
 from coulisses.campaign.outputs import FILES
-from coulisses.campaign.plan import build_plan
+from coulisses.campaign.plan import plan_campaign
 from coulisses.platforms.registry import Registry, builtin_dir
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "src" / "coulisses" / "campaign" / "data"
@@ -41,7 +41,7 @@ def test_canvas_comes_from_the_registry_not_the_code(tmp_path: Path) -> None:
     spec["canvas"].update(width=720, height=1280)
     spec["duration"]["max_seconds"] = 90
     (extra / "tiktok.yaml").write_text(yaml.safe_dump(spec), "utf-8")
-    plan = build_plan(campaign, Registry.load([extra]))
+    plan = plan_campaign(campaign, Registry.load([extra]))
     tiktok = plan.deliverable("ep-1-tiktok")
     assert (tiktok.width, tiktok.height, tiktok.max_seconds) == (720, 1280, 90)
     assert plan.deliverable("installation-reels").width == 1080
@@ -92,7 +92,7 @@ def test_missing_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_examples_plan(example: Path, tmp_path: Path) -> None:
     campaign = load_campaign(example)
-    plan = build_plan(campaign, Registry.load())
+    plan = plan_campaign(campaign, Registry.load())
     assert len(plan.deliverables) == len(campaign.deliverables())
     from coulisses.campaign.outputs import write_plan
 

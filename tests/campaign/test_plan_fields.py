@@ -161,14 +161,14 @@ def test_a_publish_time_needs_a_date(tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_starter_files_show_the_new_fields(lang: str) -> None:
     from coulisses.campaign.load import loads_campaign
-    from coulisses.campaign.plan import build_plan
+    from coulisses.campaign.plan import plan_campaign
     from coulisses.campaign.template import starter_text
     from coulisses.platforms.registry import Registry
 
     campaign = loads_campaign(starter_text(lang), f"starter.{lang}.yaml")
     assert campaign.timezone == "Europe/Paris"
     assert [d.wrap for d in campaign.shoot_days] == ["18:30"]
-    plan = build_plan(campaign, Registry.load(), lang)
+    plan = plan_campaign(campaign, Registry.load(), lang)
     statuses = {d.id: (d.status, d.due) for d in plan.deliverables}
     assert ("in-edit", date(2026, 4, 6)) in statuses.values()
     timed = [d for d in plan.deliverables if isinstance(d.publish, datetime)]

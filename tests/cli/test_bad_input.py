@@ -790,7 +790,7 @@ def test_symlink_named_like_a_cover_leaves_no_partial_output(
 
 
 def test_safe_child_refuses_names_leaving_the_folder(tmp_path: Path) -> None:
-    from coulisses.render.output import safe_child, safe_stem
+    from coulisses.output import safe_child, safe_stem
 
     for name in ("../escape.mp4", "a/../../escape.mp4", str(tmp_path / "abs.mp4"),
                  "/etc/passwd"):

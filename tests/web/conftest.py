@@ -86,7 +86,7 @@ def make_user(app: FastAPI) -> Any:
     """
     from sqlalchemy import select
 
-    from coulisses.store.tables import Membership, User, Workspace
+    from coulisses.studio.tables import Membership, User, Workspace
     from coulisses.web.security import hash_password
 
     def make(email: str, password: str = PASSWORD, workspace: str = "Acme",

@@ -45,7 +45,7 @@ def upload(client: TestClient, workspace_id: int, path: Path, name: str | None =
 
 def run_jobs(app: FastAPI) -> list[int]:
     """Run every queued job to the end, as the server's worker thread would."""
-    from coulisses.jobs.worker import Worker
+    from coulisses.studio.jobs.worker import Worker
 
     return Worker(app.state.sessions, app.state.settings).run_until_empty()
 

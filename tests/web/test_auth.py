@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from coulisses.store.tables import LoginSession, Membership, User, utcnow
+from coulisses.studio.tables import LoginSession, Membership, User, utcnow
 
 
 def test_signup_creates_user_workspace_owner_and_session(client: TestClient, app: FastAPI,

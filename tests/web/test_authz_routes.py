@@ -18,8 +18,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from coulisses.jobs import submit
-from coulisses.store.tables import Campaign, Job, Membership
+from coulisses.studio.jobs import submit
+from coulisses.studio.tables import Campaign, Job, Membership
 
 PUBLIC = {"/", "/login", "/signup", "/logout", "/api/health", "/api/openapi.json"}
 SMALL = "version: 1\nid: a\nname: A\n"

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from coulisses.store.tables import Campaign
+from coulisses.studio.tables import Campaign
 
 SMALL = """version: 1
 id: fete-ete

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from coulisses.store.tables import Membership, Workspace
+from coulisses.studio.tables import Membership, Workspace
 
 
 @pytest.fixture

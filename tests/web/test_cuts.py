@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from studio_media import render_cut, run_jobs, token, upload
 
-from coulisses.store.media_tables import CutVersion
-from coulisses.store.tables import Job
+from coulisses.studio.tables import CutVersion, Job
 
 
 def test_render_twice_clicked_runs_once_and_shows_variants_and_qc(

@@ -13,10 +13,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from coulisses.jobs import claim, handler, submit
-from coulisses.jobs.registry import HANDLERS, current
-from coulisses.jobs.worker import Worker
-from coulisses.store.tables import Job, utcnow
+from coulisses.studio.jobs import claim, handler, submit
+from coulisses.studio.jobs.registry import HANDLERS, current
+from coulisses.studio.jobs.worker import Worker
+from coulisses.studio.tables import Job, utcnow
 
 RUNS: list[tuple[int, Any]] = []
 
@@ -150,7 +150,7 @@ def test_a_job_left_running_by_a_dead_worker_is_requeued_and_completes_once(
         assert row is not None
         assert (row.status, row.attempts, row.claimed_by) == ("done", 2, fresh.name)
     # the dead worker coming back cannot overwrite the finished job
-    from coulisses.jobs.queue import finish, heartbeat
+    from coulisses.studio.jobs.queue import finish, heartbeat
 
     with app.state.sessions() as db:
         assert heartbeat(db, job_id, "dead-server", 0.5) is False
@@ -160,7 +160,7 @@ def test_a_job_left_running_by_a_dead_worker_is_requeued_and_completes_once(
 
 
 def test_a_job_that_keeps_dying_gives_up(app: FastAPI, make_user: Any) -> None:
-    from coulisses.jobs.queue import MAX_ATTEMPTS, requeue_stale
+    from coulisses.studio.jobs.queue import MAX_ATTEMPTS, requeue_stale
 
     made = make_user("ana@example.org")
     with app.state.sessions() as db:

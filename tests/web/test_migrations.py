@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from coulisses.store.db import make_engine, upgrade
-from coulisses.store.tables import Base
-
-with contextlib.suppress(ModuleNotFoundError):
-    import coulisses.store.media_tables  # noqa: F401
+from coulisses.studio.db import make_engine, upgrade
+from coulisses.studio.tables import Base
 
 
 def test_migrations_match_the_models(db_url: str) -> None:
@@ -38,7 +33,7 @@ def test_upgrade_is_idempotent_and_downgrade_removes_everything(db_url: str) -> 
                 "audit_events", "login_attempts", "alembic_version"} <= tables
         from alembic import command
 
-        from coulisses.store.db import alembic_config
+        from coulisses.studio.db import alembic_config
 
         command.downgrade(alembic_config(engine), "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
@@ -52,7 +47,7 @@ def test_serve_creates_the_sqlite_database_in_the_data_folder(tmp_path: object) 
     from pathlib import Path
 
     from coulisses.settings import Settings
-    from coulisses.store.db import default_url
+    from coulisses.studio.db import default_url
 
     data = Path(str(tmp_path)) / "data"
     url = default_url(Settings(data_dir=data))

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from coulisses.store.tables import LoginAttempt, utcnow
+from coulisses.studio.tables import LoginAttempt, utcnow
 from coulisses.web import ratelimit
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from coulisses.store.tables import Campaign
+from coulisses.studio.tables import Campaign
 
 SOURCE = "version: 1\nid: nope\nname: Été\n"  # invalid on purpose: results still show
 

@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from coulisses.store.tables import Campaign
+from coulisses.studio.tables import Campaign
 
 
 def _exports() -> Any:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from studio_media import nonce, run_jobs, token, upload
 
-from coulisses.store.tables import Job
+from coulisses.studio.tables import Job
 
 
 def _analyse(client: TestClient, app: FastAPI, ws: int, rush_id: int) -> None:
@@ -99,8 +99,8 @@ def test_delete_removes_row_and_files(
     assert not any(p.exists() for p in files)
 
 
-def test_media_text_exists_in_english_and_french() -> None:
-    from coulisses.web.media_text import EN, FR, timecode
+def test_interface_text_exists_in_english_and_french() -> None:
+    from coulisses.web.i18n_web import EN, FR, timecode
 
     assert EN.keys() == FR.keys()
     assert [k for k in EN if EN[k].count("{") != FR[k].count("{")] == []

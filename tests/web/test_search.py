@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from studio_media import upload
 
-from coulisses.store.media_tables import Rush
+from coulisses.studio.tables import Rush
 
 
 def _give_transcript(app: FastAPI, rush_id: int, sentences: list[tuple[float, str]]) -> None:

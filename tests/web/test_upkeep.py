@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from studio_media import nonce, render_cut, run_jobs, token, upload
 
-from coulisses.jobs.worker import Worker
 from coulisses.settings import Settings
-from coulisses.store.media_tables import CutVersion, Rush
-from coulisses.web.upload_store import MB, UploadStore
+from coulisses.studio.jobs.worker import Worker
+from coulisses.studio.tables import CutVersion, Rush
+from coulisses.studio.uploads import MB, UploadStore
 
 
 def test_worker_applies_a_render_without_anyone_opening_the_page(
@@ -125,7 +125,7 @@ def test_pages_give_their_connection_back(client: TestClient, app: FastAPI, make
 
 
 def test_the_pool_has_a_connection_for_every_server_thread(app: FastAPI) -> None:
-    from coulisses.store.db import SERVER_THREADS
+    from coulisses.studio.db import SERVER_THREADS
 
     pool = app.state.engine.pool
     assert pool.size() > SERVER_THREADS  # the threads, plus the job worker's

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from studio_media import headers, token, upload
 
 from coulisses.settings import Settings
-from coulisses.store.media_tables import Rush
+from coulisses.studio.tables import Rush
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from coulisses.jobs import submit
-from coulisses.store.tables import Campaign, Membership
+from coulisses.studio.jobs import submit
+from coulisses.studio.tables import Campaign, Membership
 from coulisses.web import roles
 from coulisses.web.i18n_web import EN, FR
 

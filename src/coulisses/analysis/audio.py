@@ -7,21 +7,19 @@ is bounded by the block size plus about 100 bytes per second of audio.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from coulisses.analysis.model import AudioMeasures, Span
-from coulisses.media.inputs import PROTOCOL_WHITELIST
+from coulisses.media.audio import RATE, audio_blocks
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Source
+    from coulisses.analysis.base import Source
 
-RATE = 16_000  # Hz: speech, laughter and applause live below 8 kHz
 HOP = 1_600  # samples: 100 ms, the step of the loudness and spectral measures
 FRAME = 160  # samples: 10 ms, the step of the level envelope (silences, bursts)
 LOUDNESS_WINDOW = 4  # hops: 400 ms, EBU R128 "momentary"
@@ -45,7 +43,6 @@ LAUGH_DEPTH_DB = 25.0  # bursts with near-silence between them (speech is shallo
 LAUGH_MAX_GAP_S = 0.25  # ... but no longer pause than this inside the window
 LAUGH_VOICED_SHARE = 0.3  # hops with a clear pitch
 VOICED_CORRELATION = 0.5  # normalised autocorrelation at the pitch lag (75-500 Hz)
-_BLOCK_S = 10.0  # seconds decoded before they are reduced
 
 
 class AudioAnalyzer:
@@ -75,44 +72,6 @@ class AudioAnalyzer:
 
         return measure_audio(audio_blocks(source.path, channels=channels), progress=progress,
                              duration=duration)
-
-
-def audio_blocks(path: Path, *, channels: int = 1, rate: int = RATE,
-                 block_s: float = _BLOCK_S) -> Iterator[np.ndarray]:
-    """The first decodable audio track as float32 blocks of shape (channels, samples).
-
-    Stereo keeps left and right (more channels are downmixed to them by ffmpeg); mono mixes.
-
-    Raises:
-        av.FFmpegError: the file cannot be decoded.
-    """
-    import av
-
-    container: Any = av.open(str(path), options={"protocol_whitelist": PROTOCOL_WHITELIST})
-    with container:
-        streams = [s for s in container.streams.audio if s.codec_context is not None]
-        if not streams:
-            return
-        layout = "stereo" if channels == 2 else "mono"
-        resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
-        pending: list[np.ndarray] = []
-        size = 0
-        limit = int(block_s * rate)
-
-        def converted(frames: Iterable[Any]) -> Iterator[np.ndarray]:
-            for out in frames:
-                yield out.to_ndarray().reshape(channels, -1).astype(np.float32, copy=False)
-
-        for frame in container.decode(streams[0]):
-            for chunk in converted(resampler.resample(frame)):
-                pending.append(chunk)
-                size += chunk.shape[1]
-            if size >= limit:
-                yield np.concatenate(pending, axis=1)
-                pending, size = [], 0
-        pending += list(converted(resampler.resample(None)))
-        if pending:
-            yield np.concatenate(pending, axis=1)
 
 
 @dataclass

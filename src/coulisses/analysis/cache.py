@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from coulisses.render.output import write_text_atomic
+from coulisses.output import write_text
 
 
 class AnalysisCache:
@@ -30,7 +30,7 @@ class AnalysisCache:
     def put(self, fingerprint: str, name: str, version: str, data: Any) -> None:
         path = self._path(fingerprint, name, version)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, json.dumps(data, ensure_ascii=False))
+        write_text(path, json.dumps(data, ensure_ascii=False))
 
     def folder(self, fingerprint: str) -> Path:
         return self.root / fingerprint

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from coulisses.analysis.base import Source
 from coulisses.analysis.centerface import CenterFace, Detection, model_path
 from coulisses.analysis.facetracks import Tracker
 from coulisses.analysis.framebus import FrameNeed, feed, run_alone
 from coulisses.analysis.model import Box, FaceTrack
-from coulisses.analysis.run import Source
 from coulisses.analysis.speakers import (
     frame_energies,
     mouth_patch,

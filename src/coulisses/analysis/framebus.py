@@ -9,39 +9,16 @@ pixels), so its results do not change.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
+from coulisses.analysis.base import FrameJob, FrameNeed, FrameSink, Source
 from coulisses.media.frames import Frame, decode_video
 
-if TYPE_CHECKING:
-    from coulisses.analysis.run import Source
+__all__ = ["EVERY_FRAME", "Collect", "FrameJob", "FrameNeed", "FrameSink", "feed", "run_alone",
+           "time_progress"]
 
 EVERY_FRAME = 1000.0  # a rate that takes every decoded frame
-
-
-@dataclass(frozen=True)
-class FrameNeed:
-    """Frames at about ``fps`` per second (each the first decoded at or after its slot),
-    scaled so their longer side is at most ``max_side``."""
-
-    fps: float
-    max_side: int
-
-
-class FrameSink(Protocol):
-    """What a frame analyser gives the bus: what it needs, and where frames go."""
-
-    need: FrameNeed
-
-    def add(self, frame: Frame) -> None: ...
-
-
-class FrameJob(FrameSink, Protocol):
-    """A frame analyser's work on one file: frames in, then ``finish()`` gives its part."""
-
-    def finish(self) -> Any: ...
 
 
 def run_alone(source: Source, job: FrameJob) -> Any:

@@ -9,7 +9,6 @@ brightness the mean, motion the mean difference between the frames read 1/8 s ap
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,7 +20,7 @@ from coulisses.media.frames import Frame
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Source
+    from coulisses.analysis.base import Source
 
 READ_FPS = 8.0
 SIDE = 256
@@ -94,17 +93,6 @@ class PictureJob:
 
     def finish(self) -> PictureMeasures:
         return _measures(self.reads, self.duration)
-
-
-def measure_picture(frames: Iterable[Frame], *, duration: float | None = None,
-                    progress: Callable[[float], None] | None = None) -> PictureMeasures:
-    """Samples and spans from frames read at a steady rate (``READ_FPS``)."""
-    job = PictureJob(duration=duration)
-    for n, frame in enumerate(frames):
-        job.add(frame)
-        if progress is not None and n % 32 == 0:
-            progress(frame.t)
-    return job.finish()
 
 
 def _measures(reads: list[_Read], duration: float | None) -> PictureMeasures:

@@ -7,22 +7,17 @@ from typing import TYPE_CHECKING
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Analyzer
+    from coulisses.analysis.base import Analyzer
 
 
 def analyzers(settings: Settings) -> list[Analyzer]:
-    """Instances of every available analyser (modules not yet present are skipped)."""
-    import importlib
+    """One instance of every analyser, in the order they run."""
+    # imported here: each module imports the protocols of run.py, which imports this one
+    from coulisses.analysis.audio import AudioAnalyzer
+    from coulisses.analysis.faces import FaceAnalyzer
+    from coulisses.analysis.picture import PictureAnalyzer
+    from coulisses.analysis.shots import ShotAnalyzer
+    from coulisses.analysis.speech import SpeechAnalyzer
 
-    found: list[Analyzer] = []
-    for module_name, class_name in (("shots", "ShotAnalyzer"), ("speech", "SpeechAnalyzer"),
-                                    ("faces", "FaceAnalyzer"), ("audio", "AudioAnalyzer"),
-                                    ("picture", "PictureAnalyzer")):
-        try:
-            module = importlib.import_module(f"coulisses.analysis.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"coulisses.analysis.{module_name}":
-                continue
-            raise
-        found.append(getattr(module, class_name)(settings))
-    return found
+    return [ShotAnalyzer(settings), SpeechAnalyzer(settings), FaceAnalyzer(settings),
+            AudioAnalyzer(settings), PictureAnalyzer(settings)]

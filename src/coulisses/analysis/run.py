@@ -1,8 +1,9 @@
 """``analyze(path, analyzers) -> Analysis``: run each analyser once per file content.
 
-An ``Analyzer`` has a ``name`` (the ``Analysis`` field it fills), a ``version`` (bumped when
-its output changes) and one method, ``analyze(source) -> part``. Results are cached by the
-file's content fingerprint, so a second run is instant and an interrupted run resumes.
+An ``Analyzer`` (``analysis/base.py``) has a ``name`` (the ``Analysis`` field it fills), a
+``version`` (bumped when its output changes) and one method, ``analyze(source) -> part``; a
+``FrameAnalyzer`` also offers a ``frame_job``, so frame analysers share one decode. Results are
+cached by the file's content fingerprint, so a second run is instant and an interrupted run resumes.
 
 Progress comes two ways: ``progress(file, name, done)`` per analyser, and ``overall(fraction,
 stages)``, one steadily rising fraction of the whole file's work (``ProgressTracker``: each
@@ -12,14 +13,15 @@ piece of work weighted by its expected share, concurrent pieces summed by weight
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from coulisses.analysis.base import Analyzer, FrameAnalyzer, Source
 from coulisses.analysis.cache import AnalysisCache
 from coulisses.analysis.model import Analysis, part_from_json, part_to_json
+from coulisses.media.fingerprint import source_fingerprint
 from coulisses.media.probe import Probe, probe
-from coulisses.render.manifest import source_fingerprint
 from coulisses.settings import Settings
 
 # (file name, analyser name, fraction done 0..1)
@@ -31,26 +33,6 @@ OverallProgress = Callable[[float, tuple[str, ...]], None]
 #: analysers share one decode, which counts as one piece weighing the sum of theirs.
 WEIGHTS: dict[str, float] = {"shots": 1.0, "faces": 2.0, "picture": 1.0, "transcript": 4.0,
                              "audio": 0.5}
-
-
-@dataclass(frozen=True)
-class Source:
-    """What an analyser gets: the probed file, the settings, and a progress callback."""
-
-    probe: Probe
-    settings: Settings
-    progress: Callable[[float], None]
-
-    @property
-    def path(self) -> Path:
-        return self.probe.path
-
-
-class Analyzer(Protocol):
-    name: str
-    version: str
-
-    def analyze(self, source: Source) -> Any: ...
 
 
 def default_analyzers(settings: Settings) -> list[Analyzer]:
@@ -80,8 +62,8 @@ def analyze(path: str | Path, settings: Settings, analyzers: Sequence[Analyzer] 
     chosen = list(analyzers if analyzers is not None else default_analyzers(settings))
     stored = {a.name: cache.get(fingerprint, a.name, a.version) for a in chosen}
     pending = [a for a in chosen if stored[a.name] is None]
-    frames = [a for a in pending if hasattr(a, "frame_job")]
-    others = [a for a in pending if a not in frames]
+    frames = [a for a in pending if isinstance(a, FrameAnalyzer)]
+    others = [a for a in pending if not isinstance(a, FrameAnalyzer)]
     tracker = ProgressTracker(overall)
     decode = tracker.piece(tuple(a.name for a in frames)) if frames else None
     sound = {a.name: tracker.piece((a.name,)) for a in others}
@@ -207,8 +189,8 @@ class _Background:
         return self._value
 
 
-def _run_shared(analyzers: list[Any], info: Probe, settings: Settings, report: AnalysisProgress,
-                cache: AnalysisCache, fingerprint: str,
+def _run_shared(analyzers: list[FrameAnalyzer], info: Probe, settings: Settings,
+                report: AnalysisProgress, cache: AnalysisCache, fingerprint: str,
                 piece: Callable[[float], None]) -> dict[str, Any]:
     """Run the frame analysers on one decode of the file; each result is cached as it is
     done. Progress is reported under the first one's name, and to ``piece`` as the time

@@ -20,7 +20,7 @@ from coulisses.media.frames import Frame
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Source
+    from coulisses.analysis.base import Source
 
 Transition = Literal["cut", "dissolve", "fade"]
 
@@ -90,14 +90,6 @@ class ShotJob:
     def finish(self) -> tuple[Shot, ...]:
         boundaries = find_boundaries(self.signals)
         return shots_from_boundaries(boundaries, self.duration or self.signals.end_time())
-
-
-def detect_shots(frames: Iterable[Frame], *, duration: float, fps: float) -> tuple[Shot, ...]:
-    """Shots covering ``[0, duration]`` from every frame, in display order."""
-    job = ShotJob(duration=duration, fps=fps)
-    for frame in frames:
-        job.add(frame)
-    return job.finish()
 
 
 def shots_from_boundaries(boundaries: Iterable[Boundary], duration: float) -> tuple[Shot, ...]:

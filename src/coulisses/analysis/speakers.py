@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from coulisses.analysis.model import Box, Span
-from coulisses.media.inputs import PROTOCOL_WHITELIST
 
 RATE = 16000
 FRAME = 480  # 30 ms at 16 kHz
@@ -54,34 +52,22 @@ def frame_energies(path: Path, *, start: float = 0.0,
     Raises:
         av.FFmpegError: the audio cannot be decoded (callers probe first).
     """
-    import av
+    from coulisses.media.audio import audio_chunks
 
     energies: list[np.ndarray] = []
     first: float | None = None
     carry = np.zeros(0, dtype=np.float32)
-    container: Any = av.open(str(path), options={"protocol_whitelist": PROTOCOL_WHITELIST})
-    with container:
-        streams = [s for s in container.streams.audio if s.codec_context is not None]
-        if not streams:
-            return 0.0, np.zeros(0)
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
-        if start > 0:
-            container.seek(int(start * 1_000_000))
-        frame: Any
-        for frame in container.decode(streams[0]):
-            if frame.time is not None and end is not None and frame.time > end:
-                break
-            if first is None:
-                if frame.time is None:
-                    continue
-                first = float(frame.time)
-            for out in resampler.resample(frame):
-                carry = np.concatenate([carry, out.to_ndarray().reshape(-1)])
-                n = len(carry) // FRAME
-                if n:
-                    block = carry[:n * FRAME].astype(np.float64).reshape(n, FRAME)
-                    energies.append(10 * np.log10(np.mean(block * block, axis=1) + 1e-12))
-                    carry = carry[n * FRAME:]
+    for time, samples in audio_chunks(path, rate=RATE, start=start, end=end, tail=False):
+        if first is None:
+            if time is None:
+                continue
+            first = float(time)
+        carry = np.concatenate([carry, samples.reshape(-1)])
+        n = len(carry) // FRAME
+        if n:
+            block = carry[:n * FRAME].astype(np.float64).reshape(n, FRAME)
+            energies.append(10 * np.log10(np.mean(block * block, axis=1) + 1e-12))
+            carry = carry[n * FRAME:]
     if first is None or not energies:
         return 0.0, np.zeros(0)
     db = np.concatenate(energies)

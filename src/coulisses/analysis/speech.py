@@ -28,7 +28,7 @@ from coulisses.errors import CorruptMediaError, UsageError
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from coulisses.analysis.run import Source
+    from coulisses.analysis.base import Source
 
 VERSION = "2"  # 2: windows, warnings
 DEFAULT_MODEL = "base"
@@ -144,7 +144,7 @@ class SpeechAnalyzer:
             _passive_threads()
             from faster_whisper import WhisperModel
 
-            from coulisses.analysis.models import whisper_model_path
+            from coulisses.analysis.speechmodel import whisper_model_path
 
             path = whisper_model_path(self.model_name, self.settings.cache_dir)
             try:
@@ -168,11 +168,11 @@ def transcribe_file(path: str | Path, settings: Settings, *, language: str | Non
     Raises:
         InputError (and leaves): the file cannot be read; UsageError: a bad language.
     """
+    from coulisses.analysis.base import Source
     from coulisses.analysis.cache import AnalysisCache
     from coulisses.analysis.model import part_from_json, part_to_json
-    from coulisses.analysis.run import Source
+    from coulisses.media.fingerprint import source_fingerprint
     from coulisses.media.probe import probe
-    from coulisses.render.manifest import source_fingerprint
 
     info = probe(path)
     analyzer = SpeechAnalyzer(settings, language=language, vocabulary=vocabulary)

@@ -88,7 +88,7 @@ def file_windows(path: Path, *, window_s: float = WINDOW_S,
     Raises:
         av.FFmpegError: the audio cannot be decoded.
     """
-    from coulisses.analysis.audio import audio_blocks
+    from coulisses.media.audio import audio_blocks
 
     blocks = (b[0] for b in audio_blocks(path, channels=1, rate=RATE, block_s=10.0))
     yield from windows(blocks, window_s=window_s, search_s=search_s)

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coulisses.analysis.model import Segment, Transcript, Word
 from coulisses.errors import CaptionError
-from coulisses.render.output import write_text_atomic
+from coulisses.media.inputs import read_text_file
+from coulisses.output import write_text
 from coulisses.settings import Settings
 
 MAX_TRANSCRIPT_BYTES = 50 * 1024 * 1024
@@ -97,7 +98,7 @@ def save_transcript(t: Transcript, path: Path) -> Path:
     Raises:
         OSError: the folder cannot be written (surfaces map it with ``output.write_error``).
     """
-    return write_text_atomic(path, transcript_json(t))
+    return write_text(path, transcript_json(t))
 
 
 def load_transcript(path: Path) -> Transcript:
@@ -142,9 +143,8 @@ def load_transcript(path: Path) -> Transcript:
 
 
 def _read_json(path: Path) -> Any:
-    from coulisses.render.captions import read_text_file
-
-    raw = read_text_file(path, "transcript file", MAX_TRANSCRIPT_BYTES)
+    # CaptionError, as before the reader moved: the leaf a bad transcript has always raised
+    raw = read_text_file(path, "transcript file", MAX_TRANSCRIPT_BYTES, error=CaptionError)
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coulisses.campaign.plan import CalendarEntry, Clock, Plan
@@ -96,8 +96,3 @@ def to_csv(plan: Plan) -> str:
                          "yes" if e.all_day else "no", plan.timezone or "UTC", e.platform,
                          e.deliverable, e.location, e.description])
     return buffer.getvalue()
-
-
-def day_span(day: date) -> tuple[date, date]:
-    """An all-day event's start and (exclusive) end."""
-    return day, day + timedelta(days=1)

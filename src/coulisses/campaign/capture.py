@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coulisses.campaign.plan import CaptureItem, CaptureSheet, Plan
-from coulisses.campaign.templates import consent_label, label
+from coulisses.campaign.pages import label
+from coulisses.campaign.plan import CaptureItem, CaptureSheet, Plan, consent_label
 
 
 def item_warnings(plan: Plan, item: CaptureItem, lang: str) -> list[str]:
@@ -28,7 +28,7 @@ def item_warnings(plan: Plan, item: CaptureItem, lang: str) -> list[str]:
 
 def to_html(plan: Plan, lang: str = "en") -> str:
     """Every shoot day's sheet in one printable page (a page break between days)."""
-    from coulisses.campaign.templates import render
+    from coulisses.campaign.pages import render
 
     return render("capture.html", lang, page_title=f"{label(lang, 'capture_title')} · "
                   f"{plan.title}", campaign_title=plan.title, timezone=plan.timezone,

@@ -121,9 +121,9 @@ def add_tags(folder: Path, plan: Plan, rushes: Sequence[Path], day: str,
         UsageError: an unknown day or beat.
         InputError: a rush cannot be read.
     """
+    from coulisses.media.fingerprint import source_fingerprint
     from coulisses.media.inputs import check_source
-    from coulisses.render.manifest import source_fingerprint
-    from coulisses.render.output import write_text_atomic
+    from coulisses.output import write_text
 
     days = [s.day for s in plan.sheets]
     if day not in days:
@@ -144,7 +144,7 @@ def add_tags(folder: Path, plan: Plan, rushes: Sequence[Path], day: str,
     folder.mkdir(parents=True, exist_ok=True)
     data = {"version": 1, "rushes": {fp: {k: v for k, v in asdict(t).items()
                                           if k != "fingerprint"} for fp, t in tags.items()}}
-    write_text_atomic(folder / TAGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    write_text(folder / TAGS_FILE, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return added
 
 
@@ -201,7 +201,7 @@ def coverage(plan: Plan, rushes: Sequence[Rush], similarity: Similarity | None =
 
 def to_html(report: Coverage, lang: str = "en") -> str:
     """The coverage report as an HTML page (a bar per shoot day)."""
-    from coulisses.campaign.templates import label, render
+    from coulisses.campaign.pages import label, render
 
     return render("coverage.html", lang, page_title=f"{label(lang, 'coverage_title')} · "
                   f"{report.title}", campaign_title=report.title, report=report,

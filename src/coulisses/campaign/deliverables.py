@@ -11,15 +11,15 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from coulisses.campaign.plan import Deliverable, Plan
-from coulisses.campaign.templates import label
+from coulisses.campaign.pages import label
+from coulisses.campaign.plan import Plan, PlannedDeliverable
 
 CSV_COLUMNS = ("asset", "source_kind", "source", "title", "platform", "canvas", "aspect",
                "min_seconds", "max_seconds", "target_seconds", "due", "publish", "status",
                "shoot_day", "timezone")
 
 
-def rows(deliverables: Sequence[Deliverable], timezone: str = "UTC") -> list[list[str]]:
+def rows(deliverables: Sequence[PlannedDeliverable], timezone: str = "UTC") -> list[list[str]]:
     """One row of text per deliverable, in the order of ``CSV_COLUMNS``; a timed publication
     is ``YYYY-MM-DDTHH:MM`` in ``timezone`` (the campaign's)."""
     out = []
@@ -44,10 +44,10 @@ def to_csv(plan: Plan) -> str:
     return buffer.getvalue()
 
 
-def matrix(plan: Plan) -> tuple[list[str], list[tuple[str, str, dict[str, Deliverable]]]]:
+def matrix(plan: Plan) -> tuple[list[str], list[tuple[str, str, dict[str, PlannedDeliverable]]]]:
     """Platforms (columns) and, per episode or BTS item, its asset on each platform."""
     platforms: list[str] = []
-    by_source: dict[str, tuple[str, str, dict[str, Deliverable]]] = {}
+    by_source: dict[str, tuple[str, str, dict[str, PlannedDeliverable]]] = {}
     for d in plan.deliverables:
         if d.platform not in platforms:
             platforms.append(d.platform)
@@ -57,7 +57,7 @@ def matrix(plan: Plan) -> tuple[list[str], list[tuple[str, str, dict[str, Delive
 
 def to_html(plan: Plan, lang: str = "en") -> str:
     """The matrix (sources by platforms) and the full list, as one HTML page."""
-    from coulisses.campaign.templates import render
+    from coulisses.campaign.pages import render
 
     platforms, grid = matrix(plan)
     names = {d.platform: d.platform_name for d in plan.deliverables}

@@ -50,7 +50,7 @@ def finding_json(finding: Any) -> dict[str, Any]:
 
 def health_html(findings: Sequence[Mapping[str, Any]], title: str, source: str,
                 lang: str) -> str:
-    from coulisses.campaign.templates import label, render
+    from coulisses.campaign.pages import label, render
 
     ordered = sorted(findings, key=lambda f: (f.get("line") is None, f.get("line") or 0))
     return render("health.html", lang, page_title=f"{label(lang, 'health_title')} · {title}",
@@ -105,7 +105,7 @@ def write_plan(plan: Plan, folder: Path, findings: Sequence[Any] = (), *, source
     Raises:
         OutputError (and leaves): the folder cannot be created or written, or the disk is full.
     """
-    from coulisses.render import output
+    from coulisses import output
 
     rendered = render_all(plan, findings, source=source, lang=lang, stamp=stamp,
                           progress=progress)

@@ -1,6 +1,6 @@
 """The plan a crew works from: capture sheets, deliverables and calendar, as frozen dataclasses.
 
-``build_plan(campaign, registry)`` turns a loaded campaign into a ``Plan`` without touching a
+``plan_campaign(campaign, registry)`` turns a loaded campaign into a ``Plan`` without touching a
 file; the renderers (``capture``, ``deliverables``, ``calendar``) only read a ``Plan``. Canvas
 and duration limits come from the platform registry, never from this module.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from coulisses.campaign.pages import LABELS, label
 from coulisses.campaign.schema import DUE_LEAD_DAYS
 
 if TYPE_CHECKING:
@@ -41,11 +42,17 @@ class Person:
         """True when this person may be shown (with a guardian's consent for a minor)."""
         return self.consent == "granted" and (not self.minor or self.guardian_consent)
 
-    def cleared_for(self, platform: str, on: date | None = None) -> bool:
-        """Cleared, on ``platform``, on the day ``on`` (when given)."""
-        if on is not None and self.expires is not None and on > self.expires:
-            return False
-        return self.cleared and (not self.platforms or platform in self.platforms)
+
+def consent_label(lang: str, person: Person) -> str:
+    """What a sheet prints beside a person: consent, and a warning when not cleared."""
+    text = label(lang, person.consent if person.consent in LABELS["en"] else "unknown")
+    if person.minor:
+        text += f", {label(lang, 'minor')}"
+        if not person.guardian_consent:
+            text += f", {label(lang, 'no_guardian')}"
+    if not person.cleared:
+        text += f": {label(lang, 'not_cleared')}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ class CaptureSheet:
 
 
 @dataclass(frozen=True)
-class Deliverable:
+class PlannedDeliverable:
     """One asset: an episode or BTS item cut for one platform, with its spec and dates."""
 
     id: str
@@ -161,13 +168,13 @@ class Plan:
     title: str
     timezone: str = "UTC"
     sheets: tuple[CaptureSheet, ...] = ()
-    deliverables: tuple[Deliverable, ...] = ()
+    deliverables: tuple[PlannedDeliverable, ...] = ()
     calendar: tuple[CalendarEntry, ...] = ()
     people: tuple[Person, ...] = ()
     music: tuple[Music, ...] = ()
     unscheduled: tuple[CaptureItem, ...] = ()  # BTS items without a shoot day
 
-    def deliverable(self, id: str) -> Deliverable:
+    def deliverable(self, id: str) -> PlannedDeliverable:
         """The deliverable ``id``.
 
         Raises:
@@ -212,7 +219,7 @@ def to_json(plan: Plan) -> dict[str, Any]:
 SHOOT_HOURS = 10  # length of a shoot day when only the call time is known
 
 
-def build_plan(campaign: Campaign, registry: Mapping[str, PlatformSpec],
+def plan_campaign(campaign: Campaign, registry: Mapping[str, PlatformSpec],
                lang: str = "en") -> Plan:
     """The plan of ``campaign``: sheets per shoot day, deliverables, calendar. Pure.
 
@@ -289,7 +296,7 @@ def _item(campaign: Campaign, index: int, bts: schema.BtsItem,
 
 
 def _deliverables(campaign: Campaign,
-                  registry: Mapping[str, PlatformSpec]) -> tuple[Deliverable, ...]:
+                  registry: Mapping[str, PlatformSpec]) -> tuple[PlannedDeliverable, ...]:
     out = []
     sources: list[tuple[str, str, str, schema.Episode | schema.BtsItem]] = [
         ("episode", e.id, f"{s.title} #{e.number}: {e.title}", e)
@@ -303,7 +310,7 @@ def _deliverables(campaign: Campaign,
             at = _hhmm(d.publish_time or usual.get(d.platform))
             publish: Clock | None = (datetime.combine(d.publish, at) if d.publish and at
                                      else d.publish)
-            out.append(Deliverable(
+            out.append(PlannedDeliverable(
                 id=d.id, source=source_id, source_kind=kind, title=title, platform=d.platform,
                 platform_name=spec.name, width=spec.canvas.width, height=spec.canvas.height,
                 aspect=spec.canvas.aspect, min_seconds=spec.duration.min_seconds,
@@ -315,7 +322,6 @@ def _deliverables(campaign: Campaign,
 
 
 def _calendar(plan: Plan, lang: str) -> tuple[CalendarEntry, ...]:
-    from coulisses.campaign.templates import label
 
     entries = []
     for sheet in plan.sheets:

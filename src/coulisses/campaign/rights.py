@@ -15,13 +15,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from coulisses.campaign.plan import Deliverable, Plan
+from coulisses.campaign.plan import Plan, PlannedDeliverable
 from coulisses.errors import RightsError, UsageError
 
 OVERRIDE_LOG = "rights-overrides.jsonl"
 
 
-def reasons(plan: Plan, deliverable: Deliverable, people: Sequence[str] | None = None,
+def reasons(plan: Plan, deliverable: PlannedDeliverable, people: Sequence[str] | None = None,
             music: Sequence[str] | None = None, on: date | None = None) -> list[str]:
     """Why ``deliverable`` may not be published (empty when it may).
 
@@ -58,7 +58,7 @@ def reasons(plan: Plan, deliverable: Deliverable, people: Sequence[str] | None =
     return out
 
 
-def check(plan: Plan, deliverable: Deliverable, people: Sequence[str] | None = None,
+def check(plan: Plan, deliverable: PlannedDeliverable, people: Sequence[str] | None = None,
           music: Sequence[str] | None = None, on: date | None = None) -> None:
     """Pass silently when ``deliverable`` may be rendered with these people and this music.
 
@@ -74,7 +74,7 @@ def check(plan: Plan, deliverable: Deliverable, people: Sequence[str] | None = N
                                "--override-rights \"why\"")
 
 
-def gate(plan: Plan, deliverable: Deliverable, folder: Path, *,
+def gate(plan: Plan, deliverable: PlannedDeliverable, folder: Path, *,
          people: Sequence[str] | None = None, music: Sequence[str] | None = None,
          override: str | None = None, who: str | None = None) -> list[str]:
     """Check the rights; with ``override`` (a reason), log the override and let it pass.
@@ -98,7 +98,7 @@ def gate(plan: Plan, deliverable: Deliverable, folder: Path, *,
     return []
 
 
-def record_override(folder: Path, plan: Plan, deliverable: Deliverable, found: list[str],
+def record_override(folder: Path, plan: Plan, deliverable: PlannedDeliverable, found: list[str],
                     why: str, who: str | None = None) -> dict[str, Any]:
     """Append one override to ``folder/rights-overrides.jsonl`` (flushed to disk)."""
     entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "who": who or _user(),

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coulisses import atomic
+from coulisses import output
 from coulisses.errors import OutputError, UnwritableOutputError, UsageError
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def write_text(target: Path, text: str, *, force: bool = False) -> Path:
     if not folder.is_dir():
         raise UnwritableOutputError(f"folder {folder} does not exist", path=folder,
                                     hint="create it first")
-    return atomic.write_text(target, text, what="campaign file")
+    return output.write_text(target, text, what="campaign file")
 
 
 def json_schema() -> str:

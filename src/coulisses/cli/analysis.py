@@ -36,7 +36,7 @@ def analyze_cmd(
     analyzers = default_analyzers(settings)
     if language or vocabulary:
         from coulisses.analysis.speech import SpeechAnalyzer
-        from coulisses.cli.speech import parse_vocabulary
+        from coulisses.cli.transcribe import parse_vocabulary
 
         speech = SpeechAnalyzer(settings, language=language,
                                 vocabulary=parse_vocabulary(vocabulary))

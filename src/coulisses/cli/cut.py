@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import typer
 
 from coulisses.errors import QCFailedError, UsageError
 from coulisses.i18n import text
-from coulisses.render.plan import CutOptions, Fit, Preset, Rect
+from coulisses.render.plan import CutOptions, Fit, Rect
 from coulisses.settings import load_settings
 from coulisses.timecode import parse_time
 
@@ -79,16 +80,16 @@ def cut_cmd(
     options = CutOptions(
         start=parse_time(start) if start else None, end=parse_time(end) if end else None,
         crop=crop_value if isinstance(crop_value, Rect) or crop_value is None else "center",
-        fit=_fit(fit), preset=_preset(settings.preset), trim=trim, extend=extend)
-    caption_source = None if captions in (None, "none", "") else (
-        "auto" if captions == "auto" else Path(captions))
+        fit=_fit(fit), preset=settings.preset, trim=trim, extend=extend)
+    caption_source = None if captions in (None, "none") else source_of(captions)
     if reframe is not None and crop is not None:
         raise UsageError("--reframe and --crop cannot be used together")
     if transcript is not None and caption_source != "auto":
         raise UsageError("--transcript goes with --captions auto")
     with progress_bar(settings.lang, enabled=not as_json) as bar:
-        result = cut(file, to, out or settings.out_dir, options=options,
-                     captions=caption_source, transcript=transcript, reframe=reframe,
+        result = cut(file, to.split(","), out or settings.out_dir, options=options,
+                     captions=caption_source, transcript=transcript,
+                     reframe=source_of(reframe),
                      caption_style=caption_style, settings=settings,
                      timeline_formats=parse_formats(export_timeline),
                      registry=Registry.load(settings.platform_dirs),
@@ -108,13 +109,9 @@ def _fit(value: str) -> Fit:
     return "pad" if value == "pad" else "blur" if value == "blur" else "fill"
 
 
-def _preset(value: str) -> Preset:
-    return "draft" if value == "draft" else "final"
-
-
 def print_result(result: object, lang: str) -> None:
     """The summary a person reads after a cut."""
-    from coulisses.render.cut import CutResult
+    from coulisses.render.result import CutResult
 
     assert isinstance(result, CutResult)
     typer.echo(f"{text(lang, 'videos')}:")
@@ -130,3 +127,8 @@ def print_result(result: object, lang: str) -> None:
     n_fail = sum(not v.qc.passed for v in result.variants)
     typer.echo(text(lang, "all_pass", n=len(result.variants)) if not n_fail
                else text(lang, "some_fail", n=n_fail))
+
+
+def source_of(value: str | None) -> Path | Literal["auto"] | None:
+    """``--captions`` or ``--reframe`` as the core takes it: ``"auto"``, a file, or None."""
+    return "auto" if value == "auto" else Path(value) if value else None

@@ -46,7 +46,7 @@ def demo_cmd(
     typer.echo(f"{text(settings.lang, 'demo_rushes')}: {rushes.landscape}")
 
     # 2. cut them to four platforms, with captions, checked
-    options = CutOptions(preset="draft" if settings.preset == "draft" else "final")
+    options = CutOptions(preset=settings.preset)
     with progress_bar(settings.lang) as bar:
         result = cut(rushes.landscape, DEMO_PLATFORMS, out / "cuts", options=options,
                      captions=rushes.captions, timeline_formats=["otio", "fcp7xml"],

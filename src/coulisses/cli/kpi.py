@@ -1,12 +1,10 @@
 """``coulisses kpi``: import analytics exports into the store and list its posts.
 
-The report work adds ``coulisses kpi report`` from ``coulisses.cli.kpi_report`` (its
-``register(kpi_app)`` is called when the module exists).
+``coulisses kpi report`` lives in ``coulisses.cli.kpi_report``, added to this group by ``register``.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -95,14 +93,10 @@ def _t(lang: str, key: str, **values: object) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``kpi`` group, with the report's commands when that module exists."""
-    try:
-        report = importlib.import_module("coulisses.cli.kpi_report")
-    except ModuleNotFoundError as exc:  # the report command is being built separately
-        if exc.name != "coulisses.cli.kpi_report":
-            raise
-    else:
-        report.register(kpi_app)
+    """Add the ``kpi`` group, with the report's commands."""
+    from coulisses.cli import kpi_report
+
+    kpi_report.register(kpi_app)
     app.add_typer(kpi_app, name="kpi")
 
 

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
+from coulisses.cli.kpi import _parse_day  # the one date option parser of the kpi group
 from coulisses.errors import UsageError
 from coulisses.settings import load_settings
 
 
 def register(kpi_app: typer.Typer) -> None:
     kpi_app.command("report")(report_cmd)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value!r} is not a date like 2026-10-03") from None
 
 
 def report_cmd(
@@ -44,7 +35,7 @@ def report_cmd(
     settings = load_settings(lang=lang)
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
-    period = Period(_day(since, "--since"), _day(until, "--until"))
+    period = Period(_parse_day(since, "--since"), _parse_day(until, "--until"))
     if period.since and period.until and period.since > period.until:
         raise UsageError("--since is after --until")
     loaded = None

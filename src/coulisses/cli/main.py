@@ -26,16 +26,25 @@ def _register() -> None:
     global _registered
     if _registered:
         return
-    import importlib
+    # imported here, not at module level: `coulisses --help` stays fast
+    from coulisses.cli import (
+        analysis,
+        campaign,
+        cut,
+        demo,
+        kpi,
+        moments,
+        plan,
+        platforms,
+        probe,
+        search,
+        serve,
+        transcribe,
+    )
 
-    for name in ("media", "platforms", "cut", "analysis", "speech", "moments", "campaign", "plan",
-                 "kpi", "serve", "demo"):
-        try:
-            module = importlib.import_module(f"coulisses.cli.{name}")
-        except ModuleNotFoundError as exc:  # a command group still being built
-            if exc.name != f"coulisses.cli.{name}":
-                raise
-            continue
+    # in the order ``coulisses --help`` lists them
+    for module in (probe, platforms, cut, analysis, transcribe, moments, search, campaign, plan,
+                   kpi, serve, demo):
         module.register(app)
     _registered = True
 

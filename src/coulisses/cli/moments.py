@@ -1,22 +1,17 @@
-"""``coulisses moments`` and ``coulisses search``."""
+"""``coulisses moments``: rank candidate clips in analysed rushes."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from pathlib import Path
 
 import typer
 
 from coulisses.settings import load_settings
 
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".mts",
-                  ".ts", ".mxf"}
-
 
 def register(app: typer.Typer) -> None:
     app.command("moments")(moments_cmd)
-    app.command("search")(search_cmd)
 
 
 def moments_cmd(
@@ -54,44 +49,3 @@ def moments_cmd(
                     typer.echo(f"      \"{m.text[:100]}\"")
     if as_json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, indent=1, ensure_ascii=False))
-
-
-def _videos(paths: list[str]) -> list[Path]:
-    found: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in VIDEO_SUFFIXES)
-        else:
-            found.append(p)
-    return found
-
-
-def search_cmd(
-    query: str = typer.Argument(..., help="what was said, in your words"),
-    paths: list[str] = typer.Argument(..., help="rushes or folders of rushes"),
-    limit: int = typer.Option(10, "--limit", help="how many passages"),
-    as_json: bool = typer.Option(False, "--json", help="print JSON"),
-) -> None:
-    """Find spoken passages across rushes (by meaning when embeddings are installed)."""
-    from coulisses.analysis.embeddings import Embedder
-    from coulisses.analysis.run import analyze
-    from coulisses.analysis.search import search
-
-    settings = load_settings()
-    analyses = [analyze(p, settings) for p in _videos(paths)]
-    try:
-        import sentence_transformers  # noqa: F401
-
-        embedder: Embedder | None = Embedder(settings)
-    except ImportError:
-        embedder = None
-    hits = search(query, analyses, embedder, limit)
-    if as_json:
-        typer.echo(json.dumps([asdict(h) for h in hits], indent=1, ensure_ascii=False))
-        return
-    for h in hits:
-        typer.echo(f"{h.score:.2f}  {Path(h.path).name}  {h.start:.2f}-{h.end:.2f} s  "
-                   f"\"{h.text[:100]}\"")
-    if not hits:
-        typer.echo("no spoken passage matches")

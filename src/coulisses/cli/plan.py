@@ -34,12 +34,12 @@ def register(app: typer.Typer) -> None:
 def _load(file: Path, settings: Settings) -> tuple[Any, Any, Any]:
     """(campaign, plan, registry) of a campaign file."""
     from coulisses.campaign.load import load_campaign
-    from coulisses.campaign.plan import build_plan
+    from coulisses.campaign.plan import plan_campaign
     from coulisses.platforms.registry import Registry
 
     registry = Registry.load(settings.platform_dirs)
     campaign = load_campaign(file, platform_ids=set(registry))
-    return campaign, build_plan(campaign, registry, settings.lang), registry
+    return campaign, plan_campaign(campaign, registry, settings.lang), registry
 
 
 @plan_app.command("write")
@@ -101,23 +101,23 @@ def coverage_cmd(
 
     from coulisses.campaign import coverage as cov
     from coulisses.campaign.outputs import default_folder
-    from coulisses.cli.moments import _videos
-    from coulisses.render.output import prepare, write_text_atomic
+    from coulisses.media.inputs import expand_videos
+    from coulisses.output import prepare, write_text
 
     settings = load_settings()
     _, plan, _ = _load(file, settings)
     folder = out or default_folder(file)
     tags = cov.load_tags(folder)
     tagged = {t.path for t in tags.values()}
-    untagged = [str(p.resolve()) for p in _videos([str(rushes)])] if rushes else []
+    untagged = [str(p.resolve()) for p in expand_videos([str(rushes)])] if rushes else []
     untagged = [p for p in untagged if p not in tagged]
     moments = {} if tags_only else _moments(sorted(tagged), settings)
     similarity = None if tags_only else _similarity(settings)
     report = cov.coverage(plan, cov.rush_moments(moments, tags), similarity, untagged)
     target = prepare(folder)
-    write_text_atomic(target / "coverage.json", json.dumps(report.to_json(), indent=1,
+    write_text(target / "coverage.json", json.dumps(report.to_json(), indent=1,
                                                            ensure_ascii=False) + "\n")
-    write_text_atomic(target / "coverage.html", cov.to_html(report, settings.lang))
+    write_text(target / "coverage.html", cov.to_html(report, settings.lang))
     for d in report.days:
         typer.echo(f"  {d.day} ({d.date}): {len(d.captured)}/{d.planned} captured"
                    + (f", missing: {', '.join(i.id for i in d.missing)}" if d.missing else ""))
@@ -208,8 +208,7 @@ def cut_cmd(
     if last is None and asset.target_seconds:
         wanted = first + Fraction(asset.target_seconds).limit_denominator(1000)
         last = wanted if wanted < probe(rush).duration else None
-    options = CutOptions(start=first, end=last, preset="draft" if settings.preset == "draft"
-                         else "final")
+    options = CutOptions(start=first, end=last, preset=settings.preset)
     with progress_bar(settings.lang) as bar:
         result = cut(rush, [asset.platform], folder / "cuts" / asset.id, options=options,
                      registry=registry, settings=settings,

@@ -21,7 +21,7 @@ def serve_cmd(
     """Start the studio: campaigns, rushes, cuts, reviews, jobs and results in the browser."""
     import uvicorn
 
-    from coulisses.store.db import default_url
+    from coulisses.studio.db import default_url
     from coulisses.web.app import create_app
 
     settings = load_settings(database_url=database_url)

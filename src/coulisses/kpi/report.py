@@ -272,7 +272,7 @@ def write_report(report: Report, fmt: Format, out: Path) -> Path:
     Raises:
         UnwritableOutputError: the folder is missing or read-only.
     """
-    from coulisses.atomic import write_text
+    from coulisses.output import write_text
 
     return write_text(out, render(report, fmt), what="report")
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import random
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coulisses.errors import OutputError
+from coulisses.output import write_bytes
 
 if TYPE_CHECKING:
     from coulisses.campaign.schema import Campaign, Deliverable
@@ -80,30 +79,6 @@ def pct(value: Cell, lang: str) -> str:
     if value is None or isinstance(value, str):
         return value or ""
     return count(round(value * 100, 2), lang) + "%"
-
-
-def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` at ``path`` atomically (a temporary name, then a rename).
-
-    Raises:
-        OutputError: the folder cannot be written.
-    """
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as exc:
-        raise OutputError(f"cannot write in {path.parent}: {exc.strerror or exc}",
-                          path=path.parent) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=path) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_csv(path: Path, rows: list[list[str]], *, encoding: str = "utf-8",

@@ -104,31 +104,3 @@ def _upright(rgb: np.ndarray, rotation: int) -> np.ndarray:
     """Apply a display rotation (counter-clockwise degrees), as ffmpeg's autorotation does."""
     turns = (rotation // 90) % 4
     return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
-
-
-def read_audio(path: Path, *, rate: int = 16000, start: float = 0.0,
-               end: float | None = None) -> np.ndarray:
-    """The first decodable audio stream as mono float32 at ``rate`` Hz (empty if none)."""
-    import av
-
-    chunks: list[np.ndarray] = []
-    container: Any = av.open(str(path), options={"protocol_whitelist": PROTOCOL_WHITELIST})
-    with container:
-        streams = [s for s in container.streams.audio if s.codec_context is not None]
-        if not streams:
-            return np.zeros(0, dtype=np.float32)
-        stream = streams[0]
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        if start > 0:
-            container.seek(int(start * 1_000_000))
-        for frame in container.decode(stream):
-            if frame.time is not None and end is not None and frame.time > end:
-                break
-            for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray().reshape(-1))
-        for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1))
-    audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-    if start > 0:
-        return audio
-    return audio.astype(np.float32, copy=False)

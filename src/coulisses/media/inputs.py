@@ -1,7 +1,8 @@
-"""Check user media paths before anything opens them: local files only, never URLs or playlists.
+"""Check user files before anything opens them: local files only, never URLs or playlists.
 
 Every open of user media (PyAV or ffmpeg) also passes ``PROTOCOL_WHITELIST`` so that a file
-cannot make the demuxer read anything else.
+cannot make the demuxer read anything else. Small text files a user gives (captions,
+transcripts) are read whole by ``read_text_file``, with a size limit.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from pathlib import Path
 from coulisses.errors import EmptyFileError, InputError, UnsafeInputError
 
 PROTOCOL_WHITELIST = "file"
+#: what a folder of rushes is searched for
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".mpg", ".mpeg",
+                            ".mts", ".ts", ".mxf"})
 # Demuxers that are lists of other files: a "video" of this kind can read any local file.
 PLAYLIST_FORMATS = frozenset({"hls", "concat", "ffconcat", "dash", "image2", "tee", "data"})
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(//)?")
@@ -70,3 +74,38 @@ def ffmpeg_input(path: Path) -> list[str]:
     or protocols.
     """
     return ["-protocol_whitelist", PROTOCOL_WHITELIST, "-i", f"file:{path}"]
+
+
+def read_text_file(path: Path, what: str, max_bytes: int, *,
+                   error: type[InputError] = InputError) -> str:
+    """A user's small UTF-8 text file (a BOM is dropped), read whole.
+
+    ``error`` is the leaf raised (``CaptionError`` for captions); the message names the file
+    and ``what`` it should be ("caption file", ...).
+
+    Raises:
+        InputError: (or ``error``) missing, larger than ``max_bytes``, not UTF-8, or unreadable.
+    """
+    try:
+        if path.stat().st_size > max_bytes:
+            raise error(f"{path.name}: {what} is larger than "
+                        f"{max_bytes // (1024 * 1024)} MiB", path=path)
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}", path=path) from None
+    except UnicodeDecodeError:
+        raise error(f"{path.name}: {what} is not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror}", path=path) from None
+
+
+def expand_videos(paths: list[str]) -> list[Path]:
+    """The given files, and the videos (by suffix) anywhere inside the given folders, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in VIDEO_SUFFIXES)
+        else:
+            found.append(p)
+    return found

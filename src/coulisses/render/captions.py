@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from coulisses.errors import CaptionError
+from coulisses.media.inputs import read_text_file
 from coulisses.platforms.spec import PlatformSpec
 
 MAX_CAPTION_BYTES = 5 * 1024 * 1024
@@ -45,7 +46,7 @@ def load_cues(path: Path) -> list[Cue]:
     """
     import pysubs2
 
-    raw = read_text_file(path, "caption file", MAX_CAPTION_BYTES)
+    raw = read_text_file(path, "caption file", MAX_CAPTION_BYTES, error=CaptionError)
     fmt = "vtt" if path.suffix.lower() == ".vtt" or raw.lstrip().startswith("WEBVTT") else "srt"
     try:
         subs = pysubs2.SSAFile.from_string(raw, format_=fmt)
@@ -174,20 +175,11 @@ def to_ass(cues: list[Cue], spec: PlatformSpec, width: int, height: int,
     size = font_size(spec, width, height)
     outline = max(1, round(size * st.outline_ratio))
     margin_v = round((z.bottom + height * Fraction(1, 100) / scale) * scale)
-    header = "\n".join([
-        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
-        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
-        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
-        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+    header = ass_header(width, height, (
         f"Style: Caption,{st.font},{size},{_ass_color(st.text_rgb)},{_ass_color(st.text_rgb)},"
         f"{_ass_color(st.outline_rgb)},{_ass_color(st.outline_rgb, 0x80)},"
         f"{-1 if st.bold else 0},0,0,0,100,100,0,0,1,{outline},0,2,"
-        f"{round(z.left * scale)},{round(z.right * scale)},{margin_v},1",
-        "", "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ])
+        f"{round(z.left * scale)},{round(z.right * scale)},{margin_v},1"))
     events = [
         f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Caption,,0,0,0,,"
         + _ass_escape(c.text).replace("\n", "\\N")
@@ -219,6 +211,22 @@ def to_vtt(cues: list[Cue]) -> str:
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
+def ass_header(width: int, height: int, style: str) -> str:
+    """An ASS script's header at the output's resolution, with one ``Style:`` line, up to the
+    events' ``Format:`` line (the captions and the word-by-word captions share it)."""
+    return "\n".join([
+        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
+        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
+        "[V4+ Styles]",
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
+        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
+        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+        style,
+        "", "[Events]",
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+    ])
+
+
 def font_dir() -> Path | None:
     """A folder holding DejaVu Sans Bold: matplotlib's copy, so captions render the same
     everywhere, or None to let fontconfig find system fonts."""
@@ -229,23 +237,3 @@ def font_dir() -> Path | None:
     except ImportError:
         return None
     return folder if (folder / "DejaVuSans-Bold.ttf").exists() else None
-
-
-def read_text_file(path: Path, what: str, max_bytes: int) -> str:
-    """A user's small UTF-8 text file (a BOM is dropped), read whole.
-
-    Raises:
-        CaptionError: missing, larger than ``max_bytes``, not UTF-8, or unreadable; the
-            message names the file and ``what`` it should be ("caption file", ...).
-    """
-    try:
-        if path.stat().st_size > max_bytes:
-            raise CaptionError(f"{path.name}: {what} is larger than "
-                               f"{max_bytes // (1024 * 1024)} MiB", path=path)
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise CaptionError(f"{path}: no such {what}", path=path) from None
-    except UnicodeDecodeError:
-        raise CaptionError(f"{path.name}: {what} is not UTF-8 text", path=path) from None
-    except OSError as exc:
-        raise CaptionError(f"{path}: cannot read {what}: {exc.strerror}", path=path) from None

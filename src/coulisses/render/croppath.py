@@ -43,7 +43,7 @@ def save_crop_path(path_obj: CropPath, file: Path, *,
     lines = [f'  {{"t": {_seconds(k.t)}, "x": {k.x}, "y": {k.y}}}' for k in path_obj.keyframes]
     text = json.dumps(head, indent=1)[:-2] + ',\n "keyframes": [\n' + ",\n".join(lines)
     text += "\n ]\n}\n"
-    from coulisses.atomic import write_text
+    from coulisses.output import write_text
 
     write_text(Path(file), text, what="crop path")
 

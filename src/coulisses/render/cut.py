@@ -3,7 +3,8 @@
 Order: validate everything that can be validated without work (platforms, source, span,
 durations, captions, output folder), measure loudness once, render all variants in one ffmpeg
 pass, check each against its spec, then move the finished files into place and write the
-report, covers, contact sheet, sidecars and timelines.
+report, covers, contact sheet, sidecars and timelines. What a cut returns and writes about
+itself (``CutResult``, ``report.json``, ``report.txt``) is ``render/result.py``'s.
 """
 
 from __future__ import annotations
@@ -11,94 +12,49 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from fractions import Fraction
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from coulisses import __version__
+from coulisses import output
 from coulisses.analysis.transcript import load_transcript
 from coulisses.media.ffmpeg import Runner, SubprocessRunner
+from coulisses.media.fingerprint import source_fingerprint
 from coulisses.media.probe import Probe, probe
 from coulisses.platforms.registry import Registry
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import captions as cap
-from coulisses.render import enrich, graph, loudness, output, pictures, qc, timeline
+from coulisses.render import enrich, graph, loudness, pictures, qc, timeline
 from coulisses.render.enrich import CaptionSource, ReframeSource
-from coulisses.render.manifest import CACHE_DIR, Manifest, source_fingerprint, variant_key
-from coulisses.render.plan import CutOptions, Loudness, RenderPlan, build_plan, with_captions
+from coulisses.render.manifest import CACHE_DIR, Manifest, variant_key
+from coulisses.render.plan import (
+    CutOptions,
+    Loudness,
+    RenderPlan,
+    build_plan,
+    with_captions,
+    with_stem,
+)
+from coulisses.render.result import CutResult, VariantResult, report_json, summary_text
 from coulisses.settings import Settings, load_settings
 
 # (stage, done fraction 0..1) for progress bars
 ProgressFn = Callable[[str, float], None]
 
 
-@dataclass(frozen=True)
-class VariantResult:
-    platform: str
-    video: Path
-    cover: Path
-    qc: qc.QCResult
-    sidecar: Path | None = None
-    timelines: tuple[Path, ...] = ()
-    notes: tuple[str, ...] = ()
-    strip: Path | None = None  # frames for the contact sheet (in the hidden cache folder)
-    label: str = ""
-    detail: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        """Paths relative to the output folder, for the manifest."""
-        folder = self.video.parent
-        return {
-            "platform": self.platform, "video": self.video.name, "cover": self.cover.name,
-            "sidecar": self.sidecar.name if self.sidecar else None,
-            "timelines": [t.name for t in self.timelines], "notes": list(self.notes),
-            "strip": str(self.strip.relative_to(folder)) if self.strip else None,
-            "label": self.label, "detail": self.detail,
-            "qc": self.qc.to_json() | {"path": self.video.name},
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], folder: Path) -> VariantResult:
-        return cls(platform=data["platform"], video=folder / data["video"],
-                   cover=folder / data["cover"],
-                   qc=qc.QCResult.from_json(data["qc"] | {"path": str(folder / data["video"])}),
-                   sidecar=folder / data["sidecar"] if data.get("sidecar") else None,
-                   timelines=tuple(folder / t for t in data.get("timelines", [])),
-                   notes=tuple(data.get("notes", [])),
-                   strip=folder / data["strip"] if data.get("strip") else None,
-                   label=data.get("label", ""), detail=data.get("detail", ""))
-
-
-@dataclass(frozen=True)
-class CutResult:
-    out_dir: Path
-    report: Path
-    summary: Path
-    contact_sheet: Path
-    variants: tuple[VariantResult, ...]
-    plan: RenderPlan
-    seconds: dict[str, float] = field(default_factory=dict)
-    resumed: tuple[str, ...] = ()  # platforms kept from an earlier run
-
-    @property
-    def passed(self) -> bool:
-        return all(v.qc.passed for v in self.variants)
-
-
-def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
-        options: CutOptions | None = None, captions: CaptionSource | str = None,
-        transcript: Path | None = None, reframe: ReframeSource | str = None,
+def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
+        options: CutOptions | None = None, captions: CaptionSource = None,
+        transcript: Path | None = None, reframe: ReframeSource = None,
         caption_style: str | None = None,
         timeline_formats: list[timeline.TimelineFormat] | None = None,
         registry: Registry | None = None, runner: Runner | None = None,
         settings: Settings | None = None, progress: ProgressFn | None = None) -> CutResult:
     """Cut ``source`` to each platform; variants already finished in ``out_dir`` are kept.
 
-    ``captions``: an SRT/VTT file, or ``"auto"`` for word-by-word captions from speech (from
-    ``transcript`` when a corrected transcript file is given). ``reframe``: ``"auto"`` for
-    crops that follow the subject, or a crop-path JSON file a person edited.
+    ``platforms``: platform ids. ``captions``: an SRT/VTT file, or ``"auto"`` for word-by-word
+    captions from speech (from ``transcript`` when a corrected transcript file is given).
+    ``reframe``: ``"auto"`` for crops that follow the subject, or a crop-path JSON file a
+    person edited. The surfaces parse what users type; ``coulisses.cut`` takes the loose forms.
 
     Raises:
         InputError (and leaves): bad source, span, platform, crop or captions.
@@ -112,10 +68,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     report_progress = progress or (lambda stage, done: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    caption_source: CaptionSource = (
-        "auto" if captions == "auto" else Path(captions) if captions else None)
-    reframe_source: ReframeSource = (
-        "auto" if reframe == "auto" else Path(reframe) if reframe else None)
+    caption_source, reframe_source = captions, reframe
 
     specs = reg.select(platforms)
     by_id = {s.id: s for s in specs}
@@ -136,7 +89,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
     files = [p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
     stem = output.claim_stem(base_stem, fingerprint, owners, files)
     if stem != base_stem:
-        draft_plan = build_plan(info, specs, opts, None, stem)
+        draft_plan = with_stem(draft_plan, stem)
     has_captions = bool(cues) or caption_source == "auto"
     for name in _output_names(draft_plan, by_id, has_captions, formats,
                               reframe_source == "auto"):
@@ -219,7 +172,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
                                 sorted(done))
         output.publish_all(moves)
         for r in fresh.values():
-            store.record(r.video.name, keys[r.platform], r.to_json())
+            store.record(r.video.name, keys[r.platform], r.to_manifest())
         store.set_stem_owner(stem, fingerprint)
         store.save()
     except OSError as exc:
@@ -342,50 +295,14 @@ def _write_reports(plan: RenderPlan, info: Probe, results: list[VariantResult], 
     pictures.contact_sheet(rows, sheet_tmp, f"{info.path.name}: {len(rows)} variants "
                                             f"({plan.preset})")
     report_tmp = work / "report.json"
-    report = _report(plan, info, results, folder / "contact-sheet.png", timings, resumed)
+    report = report_json(plan, info, results, folder / "contact-sheet.png", timings, resumed)
     report_tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                           encoding="utf-8")
     summary_tmp = work / "report.txt"
-    summary_tmp.write_text(_summary_text(results) + "\n", encoding="utf-8")
+    summary_tmp.write_text(summary_text(results) + "\n", encoding="utf-8")
     return [(sheet_tmp, folder / "contact-sheet.png"), (report_tmp, folder / "report.json"),
             (summary_tmp, folder / "report.txt")]
 
 
 def _relocate(result: qc.QCResult, final: Path) -> qc.QCResult:
     return replace(result, path=str(final))
-
-
-def _summary_text(results: list[VariantResult]) -> str:
-    text = qc.summary([r.qc for r in results])
-    extra = [f"      - {n}" for r in results for n in r.notes]
-    return text + ("\nnotes:\n" + "\n".join(extra) if extra else "")
-
-
-def _report(plan: RenderPlan, info: Probe, results: list[VariantResult], sheet: Path,
-            timings: dict[str, float], resumed: list[str]) -> dict[str, Any]:
-    def frac(x: Fraction) -> str:
-        return f"{x.numerator}/{x.denominator}"
-
-    return {
-        "coulisses": __version__,
-        "source": info.to_json(),
-        "span": {"start": float(plan.start), "duration": float(plan.duration),
-                 "start_exact": frac(plan.start), "duration_exact": frac(plan.duration)},
-        "preset": plan.preset,
-        "normalised": {"rotation": plan.normalise.rotation, "tonemap": plan.normalise.tonemap,
-                       "square_pixels": plan.normalise.fix_sar,
-                       "constant_frame_rate": True},
-        "loudness_source": None if plan.loudness is None else {
-            "integrated_lufs": plan.loudness.input_i, "true_peak_dbtp": plan.loudness.input_tp,
-            "lra_lu": plan.loudness.input_lra},
-        "passed": all(r.qc.passed for r in results),
-        "variants": [{
-            "platform": r.platform, "video": r.video.name, "cover": r.cover.name,
-            "sidecar": r.sidecar.name if r.sidecar else None,
-            "timelines": [t.name for t in r.timelines], "notes": list(r.notes),
-            "qc": r.qc.to_json() | {"path": r.video.name},
-        } for r in results],
-        "contact_sheet": sheet.name,
-        "resumed": resumed,
-        "seconds": {k: round(v, 3) for k, v in timings.items()},
-    }

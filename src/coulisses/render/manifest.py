@@ -17,28 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from coulisses import __version__
+from coulisses.output import write_text
 from coulisses.render.captions import Cue
-from coulisses.render.output import write_text_atomic
 from coulisses.render.plan import Loudness, RenderPlan, Variant
 
 NAME = ".coulisses-manifest.json"
 CACHE_DIR = ".coulisses-cache"
-_SAMPLE = 4 * 1024 * 1024
-
-
-def source_fingerprint(path: Path) -> str:
-    """A content fingerprint: the size and SHA-256 of the first, middle and last 4 MiB.
-
-    Reading whole multi-gigabyte rushes on every run would cost more than the cut; sampled
-    content changes whenever a file is replaced, re-exported or trimmed.
-    """
-    size = path.stat().st_size
-    digest = hashlib.sha256(str(size).encode())
-    with path.open("rb") as fh:
-        for offset in sorted({0, max(0, size // 2 - _SAMPLE // 2), max(0, size - _SAMPLE)}):
-            fh.seek(offset)
-            digest.update(fh.read(_SAMPLE))
-    return digest.hexdigest()
 
 
 def _plain(value: Any) -> Any:
@@ -124,4 +108,4 @@ class Manifest:
         self.data["stems"] = self.stem_owners() | {stem: fingerprint}
 
     def save(self) -> None:
-        write_text_atomic(self.folder / NAME, json.dumps(self.data, indent=1) + "\n")
+        write_text(self.folder / NAME, json.dumps(self.data, indent=1) + "\n")

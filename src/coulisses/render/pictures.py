@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from coulisses.media.ffmpeg import Command, Runner
+from coulisses.media.ffmpeg import Command
 from coulisses.media.inputs import ffmpeg_input
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.timecode import to_seconds_arg
@@ -87,8 +87,3 @@ def _font(size: int):  # type: ignore[no-untyped-def]
         return ImageFont.truetype("DejaVuSans-Bold.ttf", size)
     except OSError:
         return ImageFont.load_default()
-
-
-def grab(runner: Runner, command: Command) -> None:
-    """Run a picture command (kept for symmetry with the render step)."""
-    runner.run(command)

@@ -357,3 +357,10 @@ def with_captions(plan: RenderPlan, ass_names: dict[str, str]) -> RenderPlan:
     """The same plan with caption files attached to the named platforms."""
     variants = tuple(replace(v, captions_ass=ass_names.get(v.platform)) for v in plan.variants)
     return replace(plan, variants=variants)
+
+
+def with_stem(plan: RenderPlan, output_stem: str) -> RenderPlan:
+    """The same plan writing ``STEM.PLATFORM.mp4``, as ``build_plan`` names its outputs."""
+    variants = tuple(replace(v, output=Path(f"{output_stem}.{v.platform}.mp4"))
+                     for v in plan.variants)
+    return replace(plan, variants=variants)

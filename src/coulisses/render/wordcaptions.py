@@ -20,6 +20,7 @@ from coulisses.render.captions import (
     _ass_color,
     _ass_escape,
     _ass_time,
+    ass_header,
     balanced_lines,
     font_size,
 )
@@ -242,20 +243,11 @@ def karaoke_ass(words: Sequence[Word], spec: PlatformSpec, width: int, height: i
         tops = [place_caption((float(a), float(b)), faces, *block) == "top"
                 for (a, b), block in zip(spans, blocks, strict=True)]
     outline_color = _ass_color(st.outline_rgb, st.box_alpha if st.box else 0)
-    header = "\n".join([
-        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {width}", f"PlayResY: {height}",
-        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
-        "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
-        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
-        "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
+    header = ass_header(width, height, (
         f"Style: Word,{st.font},{size},{_ass_color(st.highlight_rgb)},{_ass_color(st.text_rgb)},"
         f"{outline_color},{_ass_color(st.outline_rgb, 0x80)},"
         f"{-1 if st.bold else 0},0,0,0,100,100,0,0,{3 if st.box else 1},{outline},0,2,"
-        f"{round(z.left * scale)},{round(z.right * scale)},{margin_v},1",
-        "", "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
-    ])
+        f"{round(z.left * scale)},{round(z.right * scale)},{margin_v},1"))
     events = karaoke_events(groups, spec.captions, tops, top_margin)
     return header + "\n" + "\n".join(events) + "\n"
 

@@ -1,30 +1,25 @@
 """The studio app factory: ``create_app(settings)`` wires database, routes, errors and jobs.
 
-Core routers come from ``ROUTERS``; the media pages (rushes, uploads, cuts, review, search)
-and their job handlers are included when their modules are present. Every route depends on
-``csrf_protect``, so no state-changing request can skip the token.
+Every router of ``coulisses.web.routes`` is included, in the order of ``routers()``. Every route
+depends on ``csrf_protect``, so no state-changing request can skip the token.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from coulisses.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
-ROUTERS = ("auth", "workspaces", "campaigns", "results", "jobs", "api_core")
-OPTIONAL_ROUTERS = ("rushes", "uploads", "cuts", "review", "search")
-OPTIONAL_MODULES = ("coulisses.web.media_jobs",)
 STATIC = Path(__file__).resolve().parent / "static"
 SWEEP_EVERY = 30 * 60  # seconds between sweeps of abandoned uploads (also one on start)
 
@@ -84,8 +79,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     Raises:
         UsageError: the database URL cannot be used.
     """
-    from coulisses.jobs.worker import Worker
-    from coulisses.store.db import default_url, open_database
+    from coulisses.studio.db import default_url, open_database
+    from coulisses.studio.jobs.registry import register_builtin
+    from coulisses.studio.jobs.worker import Worker
     from coulisses.web import errors_web
     from coulisses.web.deps import csrf_protect, make_templates
 
@@ -93,17 +89,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     url = database_url or default_url(settings)
     engine, sessions = open_database(url)
 
-    for name in OPTIONAL_MODULES:
-        _try_import(name)
+    register_builtin()  # the job kinds the API accepts, whether or not a worker runs here
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from anyio import to_thread
 
-        from coulisses.store.db import SERVER_THREADS
-        from coulisses.web.upload_store import MB, UploadStore
+        from coulisses.studio.db import SERVER_THREADS
+        from coulisses.studio.uploads import MB, UploadStore
 
-        # the pool has a connection for each of these threads (store/db.py)
+        # the pool has a connection for each of these threads (studio/db.py)
         to_thread.current_default_thread_limiter().total_tokens = SERVER_THREADS
         uploads = UploadStore(settings.data_dir, settings.upload_max_mb * MB)
         swept = await to_thread.run_sync(uploads.sweep)
@@ -129,21 +124,28 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.templates = make_templates()
     app.state.worker = None
     errors_web.install(app)
-    for name in ROUTERS:
-        app.include_router(importlib.import_module(f"coulisses.web.routes.{name}").router)
-    for name in OPTIONAL_ROUTERS:
-        module = _try_import(f"coulisses.web.routes.{name}")
-        if module is not None and hasattr(module, "router"):
-            app.include_router(module.router)
+    for router in routers():
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(SecurityMiddleware)
     return app
 
 
-def _try_import(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+def routers() -> list[APIRouter]:
+    """Every router of the studio, in the order they are matched."""
+    from coulisses.web.routes import (
+        api_core,
+        auth,
+        campaigns,
+        cuts,
+        jobs,
+        results,
+        review,
+        rushes,
+        search,
+        uploads,
+        workspaces,
+    )
+
+    return [module.router for module in (auth, workspaces, campaigns, results, jobs, api_core,
+                                         rushes, uploads, cuts, review, search)]

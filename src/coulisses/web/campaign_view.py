@@ -1,29 +1,22 @@
 """The campaign tools as the studio uses them: validate, plan, health, calendar.
 
-A thin adapter over ``coulisses.campaign`` (schema, load, health) and the plan outputs; when a
-piece is missing from the build, pages say so instead of failing.
+A thin adapter over ``coulisses.campaign`` (load, health, plan, deliverables, calendar).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Any
 
-from coulisses.errors import CampaignError, UploadError
+from coulisses.campaign import calendar, deliverables
+from coulisses.campaign.health import Finding, check_health
+from coulisses.campaign.load import loads_campaign
+from coulisses.campaign.plan import Plan, PlannedDeliverable, plan_campaign
+from coulisses.campaign.schema import Campaign
+from coulisses.errors import UploadError
+from coulisses.platforms.registry import Registry
 from coulisses.settings import Settings
 
 MAX_BYTES = 1024 * 1024
-
-
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-
 
 def decode(data: bytes, filename: str) -> str:
     """The campaign file's text, exactly (a BOM is kept, so the export is byte for byte).
@@ -43,9 +36,9 @@ def decode(data: bytes, filename: str) -> str:
 
 @dataclass(frozen=True)
 class Checked:
-    """A validated campaign: its model (None when the tools are missing) and its name."""
+    """A validated campaign: its model and its name."""
 
-    campaign: Any
+    campaign: Campaign
     name: str
 
 
@@ -55,60 +48,32 @@ def validate(text: str, filename: str, settings: Settings) -> Checked:
     Raises:
         CampaignError: invalid, located by line and column.
     """
-    load = _module("coulisses.campaign.load")
-    if load is None:  # the campaign tools are not in this build: at least it must be YAML
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise CampaignError(str(getattr(exc, "problem", exc)), path=filename,
-                                line=mark.line + 1 if mark else None,
-                                column=mark.column + 1 if mark else None) from None
-        if not isinstance(data, dict):
-            raise CampaignError("a campaign file is a mapping of keys", path=filename)
-        return Checked(None, str(data.get("name") or filename)[:300])
-    platform_ids = _platform_ids(settings)
-    campaign = load.loads_campaign(text, filename, platform_ids=platform_ids)
+    campaign = loads_campaign(text, filename, platform_ids=_platform_ids(settings))
     return Checked(campaign, str(campaign.name)[:300])
 
 
 def _platform_ids(settings: Settings) -> set[str] | None:
     if not settings.platform_dirs:
         return None
-    from coulisses.platforms.registry import Registry
-
-    registry = Registry.load(settings.platform_dirs)
-    return set(registry)
+    return set(Registry.load(settings.platform_dirs))
 
 
-def health(checked: Checked, lang: str) -> list[Any] | None:
-    """The health findings (each with its line), or None when the rules are not built."""
-    module = _module("coulisses.campaign.health")
-    if module is None or checked.campaign is None:
-        return None
-    findings: list[Any] = module.check_health(checked.campaign, lang=lang)
-    return findings
+def health(checked: Checked, lang: str) -> list[Finding]:
+    """The health findings, each with its line."""
+    return check_health(checked.campaign, lang=lang)
 
 
-def plan(checked: Checked, settings: Settings, lang: str) -> Any:
-    """The plan (deliverables, capture sheets, calendar), or None when not built."""
-    module = _module("coulisses.campaign.plan")
-    if module is None or checked.campaign is None:
-        return None
-    from coulisses.platforms.registry import Registry
-
-    return module.build_plan(checked.campaign, Registry.load(settings.platform_dirs), lang)
+def plan(checked: Checked, settings: Settings, lang: str) -> Plan:
+    """The plan: deliverables, capture sheets, calendar."""
+    return plan_campaign(checked.campaign, Registry.load(settings.platform_dirs), lang)
 
 
-def matrix(the_plan: Any) -> Any:
-    """Platforms and rows of the deliverables matrix, or None when not built."""
-    module = _module("coulisses.campaign.deliverables")
-    return None if module is None else module.matrix(the_plan)
+def matrix(the_plan: Plan
+           ) -> tuple[list[str], list[tuple[str, str, dict[str, PlannedDeliverable]]]]:
+    """Platforms and rows of the deliverables matrix."""
+    return deliverables.matrix(the_plan)
 
 
-def ics(the_plan: Any) -> bytes | None:
-    """The calendar as ICS bytes, or None when not built."""
-    module = _module("coulisses.campaign.calendar")
-    return None if module is None else bytes(module.to_ics(the_plan))
+def ics(the_plan: Plan) -> bytes:
+    """The calendar as ICS bytes."""
+    return calendar.to_ics(the_plan)

@@ -12,13 +12,12 @@ import hmac
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup, escape
-from sqlalchemy.orm import Session
 
 from coulisses.errors import AccessError, AuthenticationError
-from coulisses.web.request_state import get_db, login_state
+from coulisses.web.request_state import SessionDep, login_state
 from coulisses.web.security import new_token
 
 CSRF_COOKIE = "coulisses_csrf"
@@ -56,7 +55,7 @@ def _same_origin(request: Request) -> bool:
 
 
 async def csrf_protect(request: Request,
-                       db: Session = Depends(get_db)) -> AsyncIterator[None]:
+                       db: SessionDep) -> AsyncIterator[None]:
     """Check the token of a state-changing request; remember the page's token otherwise.
 
     A form read here for its token is closed once the request is over, also when the

@@ -17,27 +17,26 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
-from starlette.routing import NoMatchFound
 
 from coulisses.errors import AccessError, AuthenticationError, NotFoundError
-from coulisses.store.tables import Membership, User, Workspace
+from coulisses.studio.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
 from coulisses.web.i18n_web import pick_lang, translator
-from coulisses.web.request_state import get_db, login_state, release
+from coulisses.web.request_state import SessionDep, get_db, login_state, release
 
-__all__ = ["csrf_protect", "current_user", "get_db", "make_templates", "optional_user",
-           "render", "require", "workspace_member"]
+__all__ = ["SessionDep", "csrf_protect", "current_user", "get_db", "make_templates",
+           "optional_user", "render", "require", "workspace_member"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def optional_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+def optional_user(request: Request, db: SessionDep) -> User | None:
     """The signed-in user, or None."""
     return login_state(request, db).user
 
 
-def current_user(request: Request, db: Session = Depends(get_db)) -> User:
+def current_user(request: Request, db: SessionDep) -> User:
     """The signed-in user.
 
     Raises:
@@ -86,7 +85,7 @@ def require(action: str = "workspace.view") -> Callable[..., Membership]:
     if action not in roles.ACTIONS:
         raise KeyError(f"unknown action {action!r}")
 
-    def dependency(workspace_id: int, request: Request, db: Session = Depends(get_db),
+    def dependency(workspace_id: int, request: Request, db: SessionDep,
                    user: User = Depends(current_user)) -> Membership:
         try:
             member = workspace_member(db, user, workspace_id, action=action)
@@ -113,7 +112,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     """Render ``template`` with the page's language, user, workspace navigation and CSRF token.
 
     Templates get ``t(key, **values)``, ``lang``, ``user``, ``membership``, ``workspace``,
-    ``nav`` (links present in this build), ``csrf_input()`` and ``csrf_token``.
+    ``nav`` (the workspace's sections), ``csrf_input()`` and ``csrf_token``.
     """
     state = getattr(request.state, "login", None)
     user = state.user if state is not None else None
@@ -142,13 +141,8 @@ NAV: tuple[tuple[str, str], ...] = (
 
 
 def _nav(request: Request, workspace: Workspace | None) -> list[tuple[str, str]]:
-    """(label key, URL) of each workspace section present in this build."""
+    """(label key, URL) of each workspace section."""
     if workspace is None:
         return []
-    links = []
-    for label, name in NAV:
-        try:
-            links.append((label, str(request.url_for(name, workspace_id=workspace.id).path)))
-        except NoMatchFound:  # a section not built into this app
-            continue
-    return links
+    return [(label, str(request.url_for(name, workspace_id=workspace.id).path))
+            for label, name in NAV]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from coulisses.errors import AnalyticsImportError, UploadError
+from coulisses.studio.files import analytics_store
 
 if TYPE_CHECKING:
     from coulisses.campaign.schema import Campaign as CampaignModel
@@ -41,11 +42,6 @@ class Upload:
 
     name: str
     file: BinaryIO
-
-
-def store_path(data_dir: Path, workspace_id: int) -> Path:
-    """The workspace's analytics store (each workspace has its own)."""
-    return Path(data_dir) / "workspaces" / str(int(workspace_id)) / "analytics.duckdb"
 
 
 def check_export(name: str, head: bytes) -> None:
@@ -91,7 +87,7 @@ def import_exports(data_dir: Path, workspace_id: int, uploads: Iterable[Upload],
         raise UploadError(f"{len(files)} files at once: at most {MAX_FILES}", http_status=413,
                           hint="import them in several goes")
     known = campaign_posts(campaign) if campaign is not None else None
-    target = store_path(data_dir, workspace_id)
+    target = analytics_store(data_dir, workspace_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     results = []
     with _lock(target), tempfile.TemporaryDirectory(dir=target.parent,

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import RateLimitError
-from coulisses.store.tables import LoginAttempt, utcnow
+from coulisses.studio.tables import LoginAttempt, utcnow
 
 WINDOW = timedelta(minutes=15)
 LIMITS = {"account": 5, "ip": 30}

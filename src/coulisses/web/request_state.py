@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from coulisses.store.tables import LoginSession, User
+from coulisses.studio.tables import LoginSession, User
 from coulisses.web.security import SESSION_COOKIE, find_session
 
 
@@ -21,6 +22,10 @@ def get_db(request: Request) -> Iterator[Session]:
     factory: sessionmaker[Session] = request.app.state.sessions
     with factory() as session:
         yield session
+
+
+#: the request's database session, as a parameter type: ``db: SessionDep``
+SessionDep = Annotated[Session, Depends(get_db)]
 
 
 def release(db: Session) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from coulisses.store.tables import LoginSession, User, utcnow
+from coulisses.studio.tables import LoginSession, User, utcnow
 
 SESSION_COOKIE = "coulisses_session"
 SESSION_LIFETIME = timedelta(days=14)
@@ -99,11 +99,6 @@ def end_session(db: Session, token: str | None) -> None:
     """Forget the session behind ``token`` (logout)."""
     if token:
         db.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
-
-
-def end_all_sessions(db: Session, user_id: int) -> None:
-    """Sign a user out everywhere."""
-    db.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
 
 
 def user_by_email(db: Session, email: str) -> User | None:

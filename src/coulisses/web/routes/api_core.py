@@ -6,13 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Request
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from coulisses.errors import UsageError
-from coulisses.jobs import result_of, submit
-from coulisses.jobs.registry import HANDLERS
-from coulisses.store.tables import Campaign, Job, Membership, User
-from coulisses.web.deps import current_user, get_db, require, workspace_member
+from coulisses.studio.jobs import result_of, submit
+from coulisses.studio.jobs.registry import HANDLERS
+from coulisses.studio.tables import Campaign, Job, Membership, User
+from coulisses.web.deps import SessionDep, current_user, require, workspace_member
 from coulisses.web.routes.workspaces import memberships_of
 
 router = APIRouter(prefix="/api")
@@ -33,14 +32,14 @@ def health() -> dict[str, str]:
 
 
 @router.get("/me", name="api_me")
-def me(db: Session = Depends(get_db), user: User = Depends(current_user)) -> dict[str, Any]:
+def me(db: SessionDep, user: User = Depends(current_user)) -> dict[str, Any]:
     return {"id": user.id, "email": user.email, "name": user.name, "lang": user.lang,
             "workspaces": [{"id": m.workspace_id, "name": m.workspace.name, "role": m.role}
                            for m in memberships_of(db, user)]}
 
 
 @router.get("/jobs/{job_id}", name="api_job")
-def job(job_id: int, db: Session = Depends(get_db),
+def job(job_id: int, db: SessionDep,
         user: User = Depends(current_user)) -> dict[str, Any]:
     from coulisses.errors import NotFoundError
 
@@ -52,7 +51,7 @@ def job(job_id: int, db: Session = Depends(get_db),
 
 
 @router.get("/w/{workspace_id}/jobs", name="api_jobs")
-def jobs(workspace_id: int, db: Session = Depends(get_db),
+def jobs(workspace_id: int, db: SessionDep,
          member: Membership = Depends(require("job.view"))) -> list[dict[str, Any]]:
     rows = db.scalars(select(Job).where(Job.workspace_id == workspace_id)
                       .order_by(Job.id.desc()).limit(200))
@@ -60,8 +59,8 @@ def jobs(workspace_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/w/{workspace_id}/jobs", name="api_jobs_submit", status_code=202)
-def jobs_submit(request: Request, workspace_id: int, body: dict[str, Any] = Body(...),
-                db: Session = Depends(get_db),
+def jobs_submit(request: Request, workspace_id: int, *, body: dict[str, Any] = Body(...),
+                db: SessionDep,
                 member: Membership = Depends(require("job.submit"))) -> dict[str, Any]:
     kind = body.get("kind")
     payload = body.get("payload", {})
@@ -76,7 +75,7 @@ def jobs_submit(request: Request, workspace_id: int, body: dict[str, Any] = Body
 
 
 @router.get("/w/{workspace_id}/campaigns", name="api_campaigns")
-def campaigns(workspace_id: int, db: Session = Depends(get_db),
+def campaigns(workspace_id: int, db: SessionDep,
               member: Membership = Depends(require("campaign.view"))) -> list[dict[str, Any]]:
     rows = db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
                       .order_by(Campaign.name))

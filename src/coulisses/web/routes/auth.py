@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from coulisses.errors import RateLimitError
-from coulisses.store.tables import AuditEvent, Membership, User, Workspace
+from coulisses.studio.tables import AuditEvent, Membership, User, Workspace
 from coulisses.web import ratelimit
-from coulisses.web.deps import current_user, get_db, optional_user, render
+from coulisses.web.deps import SessionDep, current_user, optional_user, render
 from coulisses.web.i18n_web import LANGS, pick_lang, translator
 from coulisses.web.request_state import release
 from coulisses.web.security import (
@@ -58,9 +58,9 @@ def signup_form(request: Request, user: User | None = Depends(optional_user)) ->
 
 
 @router.post("/signup", name="signup")
-def signup(request: Request, email: str = Form(""), password: str = Form(""),
+def signup(request: Request, *, email: str = Form(""), password: str = Form(""),
            name: str = Form(""), workspace: str = Form(""),
-           db: Session = Depends(get_db)) -> Response:
+           db: SessionDep) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     email = normalise_email(email)
     name, workspace = name.strip()[:200], workspace.strip()[:200]
@@ -97,8 +97,8 @@ def login_form(request: Request, next: str = "/",
 
 
 @router.post("/login", name="login")
-def login(request: Request, email: str = Form(""), password: str = Form(""),
-          next: str = Form("/"), db: Session = Depends(get_db)) -> Response:
+def login(request: Request, *, email: str = Form(""), password: str = Form(""),
+          next: str = Form("/"), db: SessionDep) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     ip = request.client.host if request.client else "unknown"
     counters = ratelimit.keys(email, ip)
@@ -128,7 +128,7 @@ def login(request: Request, email: str = Form(""), password: str = Form(""),
 
 
 @router.post("/logout", name="logout")
-def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+def logout(request: Request, db: SessionDep) -> Response:
     end_session(db, request.cookies.get(SESSION_COOKIE))
     db.commit()
     response = RedirectResponse("/login", status_code=303)
@@ -142,8 +142,8 @@ def account(request: Request, user: User = Depends(current_user)) -> Response:
 
 
 @router.post("/account", name="account_save")
-def account_save(request: Request, lang: str = Form(""), user: User = Depends(current_user),
-                 db: Session = Depends(get_db)) -> Response:
+def account_save(request: Request, *, lang: str = Form(""), user: User = Depends(current_user),
+                 db: SessionDep) -> Response:
     if lang in LANGS:
         user.lang = lang
         db.commit()

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coulisses.errors import CampaignError, NotFoundError, UploadError
-from coulisses.store.tables import AuditEvent, Campaign, Membership, utcnow
+from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
-from coulisses.web.deps import get_db, render, require
+from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.i18n_web import pick_lang
 
 router = APIRouter()
@@ -49,7 +49,7 @@ def _lang(request: Request) -> str:
 
 
 @router.get("/w/{workspace_id}/campaigns", name="campaigns_index")
-def campaigns_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def campaigns_index(request: Request, workspace_id: int, db: SessionDep,
                     member: Membership = Depends(require("campaign.view"))) -> Response:
     rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
                            .order_by(Campaign.name)))
@@ -58,8 +58,8 @@ def campaigns_index(request: Request, workspace_id: int, db: Session = Depends(g
 
 @router.post("/w/{workspace_id}/campaigns", name="campaigns_import")
 async def campaigns_import(request: Request, workspace_id: int,
-                           file: UploadFile | None = File(None), text: str = Form(""),
-                           db: Session = Depends(get_db),
+                           *, file: UploadFile | None = File(None), text: str = Form(""),
+                           db: SessionDep,
                            member: Membership = Depends(require("campaign.import"))) -> Response:
     filename = "campaign.yaml"
     if file is not None and file.filename:
@@ -110,19 +110,18 @@ def _planned(request: Request, row: Campaign) -> tuple[Any, str | None]:
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}", name="campaigns_show")
 def campaigns_show(request: Request, workspace_id: int, campaign_id: int,
-                   db: Session = Depends(get_db),
+                   db: SessionDep,
                    member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     checked, error = _checked(request, row)
     findings = campaign_view.health(checked, _lang(request)) if checked else None
     return render(request, "campaigns_show.html", {
-        "campaign": row, "invalid": error, "findings": findings, "tab": "health",
-        "available": checked is not None and checked.campaign is not None})
+        "campaign": row, "invalid": error, "findings": findings, "tab": "health"})
 
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/plan", name="campaigns_plan")
 def campaigns_plan(request: Request, workspace_id: int, campaign_id: int,
-                   db: Session = Depends(get_db),
+                   db: SessionDep,
                    member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     the_plan, error = _planned(request, row)
@@ -133,7 +132,7 @@ def campaigns_plan(request: Request, workspace_id: int, campaign_id: int,
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/calendar", name="campaigns_calendar")
 def campaigns_calendar(request: Request, workspace_id: int, campaign_id: int,
-                       db: Session = Depends(get_db),
+                       db: SessionDep,
                        member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     the_plan, error = _planned(request, row)
@@ -144,15 +143,13 @@ def campaigns_calendar(request: Request, workspace_id: int, campaign_id: int,
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/calendar.ics", name="campaigns_ics")
 def campaigns_ics(request: Request, workspace_id: int, campaign_id: int,
-                  db: Session = Depends(get_db),
+                  db: SessionDep,
                   member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     checked = campaign_view.validate(row.source, row.filename, request.app.state.settings)
     the_plan = campaign_view.plan(checked, request.app.state.settings, _lang(request))
-    data = campaign_view.ics(the_plan) if the_plan is not None else None
-    if data is None:
-        raise NotFoundError("The calendar is not available in this build.")
-    return _download(data, safe_filename(row.filename).rsplit(".", 1)[0] + ".ics",
+    return _download(campaign_view.ics(the_plan),
+                     safe_filename(row.filename).rsplit(".", 1)[0] + ".ics",
                      "text/calendar; charset=utf-8")
 
 
@@ -164,7 +161,7 @@ def _download(data: bytes, filename: str, media_type: str) -> Response:
 
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/export", name="campaigns_export")
-def campaigns_export(workspace_id: int, campaign_id: int, db: Session = Depends(get_db),
+def campaigns_export(workspace_id: int, campaign_id: int, db: SessionDep,
                      member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     return _download(row.source.encode("utf-8"), safe_filename(row.filename),
@@ -173,7 +170,7 @@ def campaigns_export(workspace_id: int, campaign_id: int, db: Session = Depends(
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/edit", name="campaigns_edit_form")
 def campaigns_edit_form(request: Request, workspace_id: int, campaign_id: int,
-                        db: Session = Depends(get_db),
+                        db: SessionDep,
                         member: Membership = Depends(require("campaign.edit"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     return render(request, "campaigns_edit.html", {"campaign": row, "text": row.source,
@@ -182,8 +179,8 @@ def campaigns_edit_form(request: Request, workspace_id: int, campaign_id: int,
 
 @router.post("/w/{workspace_id}/campaigns/{campaign_id}/edit", name="campaigns_edit")
 def campaigns_edit(request: Request, workspace_id: int, campaign_id: int,
-                   text: str = Form(""), version: int = Form(...),
-                   db: Session = Depends(get_db),
+                   *, text: str = Form(""), version: int = Form(...),
+                   db: SessionDep,
                    member: Membership = Depends(require("campaign.edit"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     if "\r" not in row.source:  # browsers send CRLF from a textarea
@@ -216,7 +213,7 @@ def _conflict(request: Request, row: Campaign, text: str) -> Response:
 
 
 @router.post("/w/{workspace_id}/campaigns/{campaign_id}/delete", name="campaigns_delete")
-def campaigns_delete(workspace_id: int, campaign_id: int, db: Session = Depends(get_db),
+def campaigns_delete(workspace_id: int, campaign_id: int, db: SessionDep,
                      member: Membership = Depends(require("campaign.delete"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     db.delete(row)

@@ -1,5 +1,6 @@
 """Cut pages: render a cut from a rush (a ``render`` job), the cut with a player per variant,
-its versions (each render is version n+1; older ones are kept) and the QC report."""
+its versions (each render is version n+1; older ones are kept) and the QC report. The rules
+(what a render request holds, versions and their jobs) are in ``coulisses.studio.cuts``."""
 
 from __future__ import annotations
 
@@ -10,32 +11,37 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import NotFoundError, UsageError
-from coulisses.jobs import submit
-from coulisses.store.media_tables import Approval, Comment, Cut, CutVersion, Rush, Variant
-from coulisses.store.tables import AuditEvent, Membership, User
-from coulisses.web.deps import get_db, render
-from coulisses.web.media_access import (
-    allowed,
+from coulisses.studio.cuts import RenderRequest, queue_render
+from coulisses.studio.files import resolve
+from coulisses.studio.jobs.handlers import sync_version
+from coulisses.studio.scope import scoped
+from coulisses.studio.tables import (
+    Approval,
+    Comment,
+    Cut,
+    CutVariant,
+    CutVersion,
+    Membership,
+    Rush,
+    User,
+)
+from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.errors_web import wants_json
+from coulisses.web.forms import (
     number,
     platform_choices,
     registry_for,
-    scoped,
     settings_of,
-    wants_json,
 )
-from coulisses.web.media_files import cuts_dir, relative, resolve
-from coulisses.web.media_jobs import sync_version
-from coulisses.web.media_text import register_all, timecode
+from coulisses.web.i18n_web import timecode
 from coulisses.web.request_state import release
 
-register_all()
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
-PRESETS = ("final", "draft")
 
 
 def version_json(v: CutVersion) -> dict[str, Any]:
@@ -64,52 +70,23 @@ async def _options(request: Request) -> dict[str, Any]:
         raise UsageError("Choose at least one platform.", hint="tick one or more platforms")
     registry = registry_for(tuple(settings_of(request).platform_dirs))
     specs = registry.select([str(p) for p in platforms])
-    start = number(data.get("start"), "start")
-    end = number(data.get("end"), "end")
-    if start is not None and end is not None and end <= start:
-        raise UsageError(f"end {end:g} s must come after start {start:g} s")
-    preset = str(data.get("preset") or "final")
-    if preset not in PRESETS:
-        raise UsageError(f"quality {preset!r} is not final or draft")
-    flags = {k: str(data.get(k) or "") in ("1", "on", "true", "True")
-             for k in ("captions", "reframe", "trim", "extend")}
-    return {"platforms": [s.id for s in specs], "start": start, "end": end, "preset": preset,
-            "title": str(data.get("title") or "").strip()[:300], "nonce": str(
-                data.get("nonce") or "")[:60], "rush_id": data.get("rush_id"), **flags}
+    start, end = number(data.get("start"), "start"), number(data.get("end"), "end")
+
+    def flag(key: str) -> bool:
+        return str(data.get(key) or "") in ("1", "on", "true", "True")
+
+    render_request = RenderRequest(
+        platforms=tuple(s.id for s in specs), start=start, end=end,
+        preset=str(data.get("preset") or "final"), captions=flag("captions"),
+        reframe=flag("reframe"), trim=flag("trim"), extend=flag("extend"))
+    return {"request": render_request, "title": str(data.get("title") or "").strip()[:300],
+            "nonce": str(data.get("nonce") or "")[:60], "rush_id": data.get("rush_id")}
 
 
 def _queue(request: Request, db: Session, cut: Cut, rush: Rush, opts: dict[str, Any],
            user_id: int) -> CutVersion:
-    """Add version n+1 of ``cut`` and its render job; a repeated nonce returns the first."""
-    nonce = opts["nonce"]
-    key = f"render:{rush.id}:{nonce}" if nonce else None  # the form's nonce: one per page
-    number_ = (db.scalar(select(func.max(CutVersion.number))
-                         .where(CutVersion.cut_id == cut.id)) or 0) + 1
-    version = CutVersion(workspace_id=cut.workspace_id, number=number_,
-                         platforms=",".join(opts["platforms"]), start=opts["start"],
-                         end=opts["end"], options=json.dumps(
-                             {k: opts[k] for k in ("preset", "captions", "reframe", "trim",
-                                                   "extend")}),
-                         status="queued", out_dir="", report="", error="", decision="pending",
-                         created_by=user_id)
-    cut.versions.append(version)
-    db.flush()  # the cut (when new) and the version get their ids
-    data_dir = settings_of(request).data_dir
-    out = cuts_dir(data_dir, cut.workspace_id, cut.id, number_)
-    payload = {"version_id": version.id, "source": rush.path,
-               "out_dir": relative(data_dir, out),
-               **{k: opts[k] for k in ("platforms", "start", "end", "preset", "captions",
-                                       "reframe", "trim", "extend")}}
-    job = submit(db, cut.workspace_id, "render", payload, dedupe_key=key, user_id=user_id)
-    earlier = db.scalars(select(CutVersion).where(CutVersion.job_id == job.id)).first()
-    if earlier is not None and earlier.id != version.id:  # a double click: keep the first
-        db.rollback()
-        return earlier
-    version.job_id = job.id
-    db.add(AuditEvent(workspace_id=cut.workspace_id, user_id=user_id, action="cut.render",
-                      detail=f"{cut.id}:{number_}"))
-    db.commit()
-    return version
+    return queue_render(db=db, data_dir=settings_of(request).data_dir, cut=cut, rush=rush,
+                        request=opts["request"], user_id=user_id, nonce=opts["nonce"])
 
 
 def _done(request: Request, version: CutVersion) -> Response:
@@ -121,8 +98,8 @@ def _done(request: Request, version: CutVersion) -> Response:
 
 @router.post("/w/{workspace_id}/cuts", name="cuts_create")
 @router.post("/api/w/{workspace_id}/cuts", name="api_cuts_create")
-async def cuts_create(request: Request, workspace_id: int, db: Session = Depends(get_db),
-                      member: Membership = Depends(allowed("cut.create"))) -> Response:
+async def cuts_create(request: Request, workspace_id: int, db: SessionDep,
+                      member: Membership = Depends(require("cut.create"))) -> Response:
     opts = await _options(request)
     try:
         rush_id = int(opts["rush_id"])
@@ -138,8 +115,8 @@ async def cuts_create(request: Request, workspace_id: int, db: Session = Depends
 
 @router.post("/w/{workspace_id}/cuts/{cut_id:int}/render", name="cuts_render")
 async def cuts_render(request: Request, workspace_id: int, cut_id: int,
-                      db: Session = Depends(get_db),
-                      member: Membership = Depends(allowed("cut.render"))) -> Response:
+                      db: SessionDep,
+                      member: Membership = Depends(require("cut.render"))) -> Response:
     """Render a new version of the cut (the older ones stay)."""
     cut = scoped(db, Cut, workspace_id, cut_id)
     opts = await _options(request)
@@ -149,8 +126,8 @@ async def cuts_render(request: Request, workspace_id: int, cut_id: int,
 
 
 @router.get("/w/{workspace_id}/cuts", name="cuts_index")
-def cuts_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
-               member: Membership = Depends(allowed("cut.view"))) -> Response:
+def cuts_index(request: Request, workspace_id: int, db: SessionDep,
+               member: Membership = Depends(require("cut.view"))) -> Response:
     cuts = list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id)
                            .order_by(Cut.id.desc()).limit(500)))
     for c in cuts:
@@ -171,9 +148,9 @@ def _version(db: Session, cut: Cut, number_: int | None) -> CutVersion:
 
 
 @router.get("/w/{workspace_id}/cuts/{cut_id:int}", name="cuts_show")
-def cuts_show(request: Request, workspace_id: int, cut_id: int, v: int | None = None,
-              edit: int | None = None, db: Session = Depends(get_db),
-              member: Membership = Depends(allowed("cut.view"))) -> Response:
+def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None = None,
+              edit: int | None = None, db: SessionDep,
+              member: Membership = Depends(require("cut.view"))) -> Response:
 
     cut = scoped(db, Cut, workspace_id, cut_id)
     version = sync_version(db, _version(db, cut, v))
@@ -201,8 +178,8 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, v: int | None = 
 
 
 @router.get("/api/w/{workspace_id}/cuts/{cut_id:int}", name="api_cut")
-def api_cut(request: Request, workspace_id: int, cut_id: int, db: Session = Depends(get_db),
-            member: Membership = Depends(allowed("cut.view"))) -> dict[str, Any]:
+def api_cut(request: Request, workspace_id: int, cut_id: int, db: SessionDep,
+            member: Membership = Depends(require("cut.view"))) -> dict[str, Any]:
     cut = scoped(db, Cut, workspace_id, cut_id)
     return {"id": cut.id, "title": cut.title, "rush_id": cut.rush_id,
             "versions": [version_json(sync_version(db, x)) for x in cut.versions]}
@@ -210,9 +187,9 @@ def api_cut(request: Request, workspace_id: int, cut_id: int, db: Session = Depe
 
 @router.get("/w/{workspace_id}/variants/{variant_id:int}/video", name="variants_video")
 def variants_video(request: Request, workspace_id: int, variant_id: int,
-                   db: Session = Depends(get_db),
-                   member: Membership = Depends(allowed("cut.view"))) -> Response:
-    variant = scoped(db, Variant, workspace_id, variant_id)
+                   db: SessionDep,
+                   member: Membership = Depends(require("cut.view"))) -> Response:
+    variant = scoped(db, CutVariant, workspace_id, variant_id)
     path = resolve(settings_of(request).data_dir, variant.video, workspace_id)
     return FileResponse(path, media_type="video/mp4", headers=PRIVATE,
                         content_disposition_type="inline", filename=path.name)
@@ -220,9 +197,9 @@ def variants_video(request: Request, workspace_id: int, variant_id: int,
 
 @router.get("/w/{workspace_id}/variants/{variant_id:int}/cover", name="variants_cover")
 def variants_cover(request: Request, workspace_id: int, variant_id: int,
-                   db: Session = Depends(get_db),
-                   member: Membership = Depends(allowed("cut.view"))) -> Response:
-    variant = scoped(db, Variant, workspace_id, variant_id)
+                   db: SessionDep,
+                   member: Membership = Depends(require("cut.view"))) -> Response:
+    variant = scoped(db, CutVariant, workspace_id, variant_id)
     path = resolve(settings_of(request).data_dir, variant.cover, workspace_id)
     kind = "image/jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "image/png"
     return FileResponse(path, media_type=kind, headers=PRIVATE)
@@ -230,8 +207,8 @@ def variants_cover(request: Request, workspace_id: int, variant_id: int,
 
 @router.get("/w/{workspace_id}/versions/{version_id:int}/sheet", name="versions_sheet")
 def versions_sheet(request: Request, workspace_id: int, version_id: int,
-                   db: Session = Depends(get_db),
-                   member: Membership = Depends(allowed("cut.view"))) -> Response:
+                   db: SessionDep,
+                   member: Membership = Depends(require("cut.view"))) -> Response:
     version = scoped(db, CutVersion, workspace_id, version_id)
     rel = f"{version.out_dir}/contact-sheet.png" if version.out_dir else ""
     path = resolve(settings_of(request).data_dir, rel, workspace_id)

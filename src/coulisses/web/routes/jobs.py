@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError, NotFoundError
-from coulisses.jobs import payload_of, result_of, submit
-from coulisses.store.tables import Job, Membership
-from coulisses.web.deps import get_db, render, require
+from coulisses.studio.jobs import payload_of, result_of, submit
+from coulisses.studio.tables import Job, Membership
+from coulisses.web.deps import SessionDep, render, require
 
 router = APIRouter()
 
@@ -28,7 +28,7 @@ def job_in(db: Session, workspace_id: int, job_id: int) -> Job:
 
 
 @router.get("/w/{workspace_id}/jobs", name="jobs_index")
-def jobs_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def jobs_index(request: Request, workspace_id: int, db: SessionDep,
                member: Membership = Depends(require("job.view"))) -> Response:
     jobs = list(db.scalars(select(Job).where(Job.workspace_id == workspace_id)
                            .order_by(Job.id.desc()).limit(200)))
@@ -36,14 +36,14 @@ def jobs_index(request: Request, workspace_id: int, db: Session = Depends(get_db
 
 
 @router.get("/w/{workspace_id}/jobs/{job_id}", name="jobs_show")
-def jobs_show(request: Request, workspace_id: int, job_id: int, db: Session = Depends(get_db),
+def jobs_show(request: Request, workspace_id: int, job_id: int, db: SessionDep,
               member: Membership = Depends(require("job.view"))) -> Response:
     job = job_in(db, workspace_id, job_id)
     return render(request, "jobs_show.html", {"job": job, "result": result_of(job)})
 
 
 @router.post("/w/{workspace_id}/jobs/{job_id}/retry", name="jobs_retry")
-def jobs_retry(request: Request, workspace_id: int, job_id: int, db: Session = Depends(get_db),
+def jobs_retry(request: Request, workspace_id: int, job_id: int, db: SessionDep,
                member: Membership = Depends(require("job.submit"))) -> Response:
     job = job_in(db, workspace_id, job_id)
     if job.status != "failed":

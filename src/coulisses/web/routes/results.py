@@ -2,14 +2,13 @@
 form that imports platform exports into it.
 
 Each workspace has its own store (``data_dir/workspaces/<id>/analytics.duckdb``), so one
-client's numbers never show in another's pages. The report is the measure issue's HTML,
+client's numbers never show in another's pages. The report is ``coulisses.kpi.report``'s HTML,
 served under its own strict policy (no scripts) and shown in a sandboxed frame. Owners and
 editors import exports (CSV, XLSX, XLS) from the campaign's results page (``kpi_import``).
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,12 +17,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from coulisses.errors import AnalyticsImportError, CampaignError, UploadError, UsageError
-from coulisses.store.tables import AuditEvent, Campaign, Membership
+from coulisses.studio import files
+from coulisses.studio.tables import AuditEvent, Campaign, Membership
 from coulisses.web import campaign_view, kpi_import
-from coulisses.web.deps import get_db, render, require
+from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.routes.campaigns import _lang, campaign_in
 
 router = APIRouter()
@@ -33,27 +32,16 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 def analytics_store(request: Request, workspace_id: int) -> Path:
     """Where the workspace's analytics store lives."""
-    return kpi_import.store_path(request.app.state.settings.data_dir, workspace_id)
-
-
-def _report_module() -> Any:
-    try:
-        return importlib.import_module("coulisses.kpi.report")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("coulisses.kpi.report", "coulisses.kpi"):
-            raise
-        return None
+    return files.analytics_store(request.app.state.settings.data_dir, workspace_id)
 
 
 def report_state(request: Request, workspace_id: int) -> str:
-    """``unavailable`` (no report module), ``empty`` (nothing imported) or ``ready``."""
-    if _report_module() is None:
-        return "unavailable"
+    """``empty`` (nothing imported) or ``ready``."""
     return "ready" if analytics_store(request, workspace_id).is_file() else "empty"
 
 
 @router.get("/w/{workspace_id}/results", name="results_index")
-def results_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def results_index(request: Request, workspace_id: int, db: SessionDep,
                   member: Membership = Depends(require("results.view"))) -> Response:
     rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
                            .order_by(Campaign.name)))
@@ -62,7 +50,7 @@ def results_index(request: Request, workspace_id: int, db: Session = Depends(get
 
 @router.get("/w/{workspace_id}/results/{campaign_id}", name="results_show")
 def results_show(request: Request, workspace_id: int, campaign_id: int,
-                 db: Session = Depends(get_db),
+                 db: SessionDep,
                  member: Membership = Depends(require("results.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
     return _show(request, row)
@@ -85,7 +73,7 @@ def _show(request: Request, row: Campaign, *, problems: list[str] | None = None,
 
 @router.post("/w/{workspace_id}/results/{campaign_id}/import", name="results_import")
 async def results_import(request: Request, workspace_id: int, campaign_id: int,
-                         db: Session = Depends(get_db),
+                         db: SessionDep,
                          member: Membership = Depends(require("results.import"))) -> Response:
     """Import the uploaded exports; the page again, with what each file added or the one
     located problem (the files before it stay imported, nothing of it is stored)."""
@@ -197,18 +185,18 @@ def _import(settings: Any, row: Campaign, uploads: list[kpi_import.Upload],
 
 
 def _clean(name: str) -> str:
-    from coulisses.web.upload_store import clean_name
+    from coulisses.studio.uploads import clean_name
 
     return clean_name(name)
 
 
 @router.get("/w/{workspace_id}/results/{campaign_id}/report", name="results_report")
 def results_report(request: Request, workspace_id: int, campaign_id: int,
-                   db: Session = Depends(get_db),
+                   db: SessionDep,
                    member: Membership = Depends(require("results.view"))) -> Response:
     from coulisses.web.kpi_view import report_html
 
     row = campaign_in(db, workspace_id, campaign_id)
-    html = report_html(_report_module(), analytics_store(request, workspace_id), row,
-                       request.app.state.settings, _lang(request))
+    html = report_html(analytics_store(request, workspace_id), row, request.app.state.settings,
+                       _lang(request))
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})

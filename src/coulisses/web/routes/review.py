@@ -1,8 +1,8 @@
 """Review: comments at a time code or over a range (threaded, edited with optimistic
 concurrency, resolved), and the approve / request-changes decision per cut version.
 
-An edit carries the ``rev`` it was based on; when someone saved in between, the edit is
-refused with 409 and nothing is overwritten. A repeated form nonce (a double click) posts once.
+The routes parse, call ``coulisses.studio.review`` (the rules: optimistic edits, nonce
+dedupe, replies on the same version) and respond with JSON or a redirect.
 """
 
 from __future__ import annotations
@@ -13,37 +13,17 @@ from fastapi import APIRouter, Body, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from coulisses.errors import AccessError, ConflictError, UsageError
-from coulisses.store.media_tables import Approval, Comment, CutVersion
-from coulisses.store.tables import AuditEvent, Membership, utcnow
-from coulisses.web.deps import get_db
-from coulisses.web.media_access import allowed, number, scoped, wants_json
-from coulisses.web.media_text import register_all
+from coulisses.errors import UsageError
+from coulisses.studio import review
+from coulisses.studio.scope import scoped
+from coulisses.studio.tables import Comment, CutVersion, Membership
+from coulisses.web.deps import SessionDep, require
+from coulisses.web.errors_web import wants_json
+from coulisses.web.forms import number
 
-register_all()
 router = APIRouter()
-MAX_BODY = 5000
-DECISIONS = ("approved", "changes")
-
-
-def comment_json(c: Comment) -> dict[str, Any]:
-    return {"id": c.id, "version_id": c.version_id, "parent_id": c.parent_id,
-            "author_id": c.author_id, "platform": c.platform, "t_start": c.t_start,
-            "t_end": c.t_end, "body": c.body, "resolved": c.resolved, "rev": c.rev,
-            "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
-
-
-def _body(text: str) -> str:
-    body = (text or "").replace("\r\n", "\n").strip()
-    if not body:
-        raise UsageError("Write something first.", hint="a comment cannot be empty")
-    if len(body) > MAX_BODY:
-        raise UsageError(f"A comment holds at most {MAX_BODY} characters ({len(body)} given).")
-    return body
 
 
 def _back(request: Request, version: CutVersion, payload: dict[str, Any],
@@ -56,46 +36,22 @@ def _back(request: Request, version: CutVersion, payload: dict[str, Any],
 
 def _create(db: Session, version: CutVersion, member: Membership, data: dict[str, Any]
             ) -> Comment:
-    body = _body(str(data.get("body") or ""))
-    t_start = number(data.get("t_start"), "time") or 0.0
+    body = review.clean_body(str(data.get("body") or ""))
+    t_start = number(data.get("t_start"), "time")
     t_end = number(data.get("t_end"), "range end")
-    if t_end is not None and t_end <= t_start:
-        raise UsageError(f"the range must end after it starts ({t_start:g} s)")
     parent_id = data.get("parent_id")
-    parent = None
-    if parent_id not in (None, ""):
-        parent = scoped(db, Comment, version.workspace_id, int(str(parent_id)))
-        if parent.version_id != version.id:
-            raise UsageError("A reply belongs to the same version as its comment.")
-        t_start, t_end = parent.t_start, parent.t_end
-    nonce = str(data.get("nonce") or "")[:60] or None
-    key = f"{member.user_id}:{version.id}:{nonce}" if nonce else None
-    if key is not None:
-        existing = db.scalars(select(Comment).where(Comment.dedupe_key == key)).first()
-        if existing is not None:
-            return existing
-    comment = Comment(workspace_id=version.workspace_id, version_id=version.id,
-                      parent_id=parent.id if parent else None, author_id=member.user_id,
-                      platform=str(data.get("platform") or "")[:60], t_start=t_start,
-                      t_end=t_end, body=body, resolved=False, dedupe_key=key,
-                      created_at=utcnow(), updated_at=utcnow())
-    try:
-        with db.begin_nested():
-            db.add(comment)
-    except IntegrityError:  # the same click arrived twice at once: keep the first
-        existing = db.scalars(select(Comment).where(Comment.dedupe_key == key)).first()
-        if existing is None:
-            raise
-        return existing
-    db.commit()
-    return comment
+    return review.add_comment(
+        db=db, version=version, author_id=member.user_id, body=body, t_start=t_start,
+        t_end=t_end, parent_id=None if parent_id in (None, "") else int(str(parent_id)),
+        platform=str(data.get("platform") or ""),
+        nonce=str(data.get("nonce") or "")[:60] or None)
 
 
 @router.post("/w/{workspace_id}/versions/{version_id:int}/comments", name="comments_create")
 @router.post("/api/w/{workspace_id}/versions/{version_id:int}/comments", name="api_comments_create")
 async def comments_create(request: Request, workspace_id: int, version_id: int,
-                          db: Session = Depends(get_db),
-                          member: Membership = Depends(allowed("comment.create"))) -> Response:
+                          db: SessionDep,
+                          member: Membership = Depends(require("comment.create"))) -> Response:
     version = scoped(db, CutVersion, workspace_id, version_id)
     if request.headers.get("content-type", "").startswith("application/json"):
         raw = await request.json()
@@ -104,41 +60,17 @@ async def comments_create(request: Request, workspace_id: int, version_id: int,
         form = await request.form()
         data = {k: form.get(k) for k in form}
     comment = await run_in_threadpool(_create, db, version, member, data)  # off the loop
-    return _back(request, version, comment_json(comment), 201, f"#comment-{comment.id}")
+    return _back(request, version, review.comment_json(comment), 201, f"#comment-{comment.id}")
 
 
 @router.get("/api/w/{workspace_id}/versions/{version_id:int}/comments", name="api_comments")
-def api_comments(workspace_id: int, version_id: int, db: Session = Depends(get_db),
-                 member: Membership = Depends(allowed("comment.view"))
+def api_comments(workspace_id: int, version_id: int, db: SessionDep,
+                 member: Membership = Depends(require("comment.view"))
                  ) -> list[dict[str, Any]]:
     version = scoped(db, CutVersion, workspace_id, version_id)
     rows = db.scalars(select(Comment).where(Comment.version_id == version.id)
                       .order_by(Comment.t_start, Comment.id))
-    return [comment_json(c) for c in rows]
-
-
-def _save(db: Session, comment: Comment, rev: int, change: dict[str, Any]) -> Comment:
-    """Apply ``change`` if the comment is still at ``rev``; 409 otherwise."""
-    if comment.rev != rev:
-        raise ConflictError("Someone else changed this comment meanwhile: nothing was "
-                            "overwritten.", hint=f"reload it (now at revision {comment.rev})")
-    for key, value in change.items():
-        setattr(comment, key, value)
-    comment.updated_at = utcnow()
-    try:
-        db.commit()  # UPDATE ... WHERE rev = :rev (version_id_col): a racing save loses here
-    except StaleDataError:
-        db.rollback()
-        raise ConflictError("Someone else changed this comment meanwhile: nothing was "
-                            "overwritten.", hint="reload it and edit again") from None
-    return comment
-
-
-def _editable(db: Session, workspace_id: int, comment_id: int, member: Membership) -> Comment:
-    comment = scoped(db, Comment, workspace_id, comment_id)
-    if comment.author_id != member.user_id:
-        raise AccessError("Only its author can edit a comment.")
-    return comment
+    return [review.comment_json(c) for c in rows]
 
 
 def _rev(raw: Any) -> int:
@@ -150,56 +82,52 @@ def _rev(raw: Any) -> int:
 
 @router.post("/w/{workspace_id}/comments/{comment_id:int}/edit", name="comments_edit")
 def comments_edit(request: Request, workspace_id: int, comment_id: int,
-                  body: str = Form(""), rev: str = Form(""), db: Session = Depends(get_db),
-                  member: Membership = Depends(allowed("comment.edit_own"))) -> Response:
-    comment = _save(db, _editable(db, workspace_id, comment_id, member), _rev(rev),
-                    {"body": _body(body)})
+                  *, body: str = Form(""), rev: str = Form(""), db: SessionDep,
+                  member: Membership = Depends(require("comment.edit_own"))) -> Response:
+    comment = review.save_comment(
+        db=db, comment=review.editable_comment(db=db, workspace_id=workspace_id,
+                                               comment_id=comment_id, user_id=member.user_id),
+        rev=_rev(rev), change={"body": review.clean_body(body)})
     version = scoped(db, CutVersion, workspace_id, comment.version_id)
-    return _back(request, version, comment_json(comment), 200, f"#comment-{comment.id}")
+    return _back(request, version, review.comment_json(comment), 200, f"#comment-{comment.id}")
 
 
 @router.patch("/api/w/{workspace_id}/comments/{comment_id:int}", name="api_comments_edit")
-def api_comments_edit(workspace_id: int, comment_id: int, data: dict[str, Any] = Body(...),
-                      db: Session = Depends(get_db),
-                      member: Membership = Depends(allowed("comment.edit_own"))
+def api_comments_edit(workspace_id: int, comment_id: int, *, data: dict[str, Any] = Body(...),
+                      db: SessionDep,
+                      member: Membership = Depends(require("comment.edit_own"))
                       ) -> dict[str, Any]:
-    comment = _editable(db, workspace_id, comment_id, member)
+    comment = review.editable_comment(db=db, workspace_id=workspace_id, comment_id=comment_id,
+                                      user_id=member.user_id)
     change: dict[str, Any] = {}
     if "body" in data:
-        change["body"] = _body(str(data["body"]))
+        change["body"] = review.clean_body(str(data["body"]))
     if "resolved" in data:
         change["resolved"] = bool(data["resolved"])
-    return comment_json(_save(db, comment, _rev(data.get("rev")), change))
+    return review.comment_json(review.save_comment(db=db, comment=comment,
+                                                   rev=_rev(data.get("rev")), change=change))
 
 
 @router.post("/w/{workspace_id}/comments/{comment_id:int}/resolve", name="comments_resolve")
 def comments_resolve(request: Request, workspace_id: int, comment_id: int,
-                     rev: str = Form(""), resolved: str = Form("1"),
-                     db: Session = Depends(get_db),
-                     member: Membership = Depends(allowed("comment.create"))) -> Response:
+                     *, rev: str = Form(""), resolved: str = Form("1"),
+                     db: SessionDep,
+                     member: Membership = Depends(require("comment.create"))) -> Response:
     """Resolve or reopen: anyone who may comment (the author or an editor usually does)."""
     comment = scoped(db, Comment, workspace_id, comment_id)
-    comment = _save(db, comment, _rev(rev), {"resolved": resolved in ("1", "on", "true")})
+    comment = review.save_comment(db=db, comment=comment, rev=_rev(rev),
+                                  change={"resolved": resolved in ("1", "on", "true")})
     version = scoped(db, CutVersion, workspace_id, comment.version_id)
-    return _back(request, version, comment_json(comment), 200, f"#comment-{comment.id}")
+    return _back(request, version, review.comment_json(comment), 200, f"#comment-{comment.id}")
 
 
 @router.post("/w/{workspace_id}/versions/{version_id:int}/decision", name="versions_decide")
 @router.post("/api/w/{workspace_id}/versions/{version_id:int}/decision", name="api_versions_decide")
 def versions_decide(request: Request, workspace_id: int, version_id: int,
-                    decision: str = Form(""), note: str = Form(""),
-                    db: Session = Depends(get_db),
-                    member: Membership = Depends(allowed("cut.approve"))) -> Response:
+                    *, decision: str = Form(""), note: str = Form(""),
+                    db: SessionDep,
+                    member: Membership = Depends(require("cut.approve"))) -> Response:
     """Approve or request changes on a rendered version; the latest decision is shown."""
     version = scoped(db, CutVersion, workspace_id, version_id)
-    if decision not in DECISIONS:
-        raise UsageError(f"decision {decision[:20]!r} is not approved or changes")
-    if version.status != "done":
-        raise ConflictError("This version is not rendered yet: review it once it is.")
-    db.add(Approval(workspace_id=workspace_id, version_id=version.id, user_id=member.user_id,
-                    decision=decision, note=note.strip()[:MAX_BODY], created_at=utcnow()))
-    version.decision = decision
-    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
-                      action=f"cut.{decision}", detail=f"{version.cut_id}:{version.number}"))
-    db.commit()
+    review.decide(db=db, version=version, user_id=member.user_id, decision=decision, note=note)
     return _back(request, version, {"version_id": version.id, "decision": decision})

@@ -13,16 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError
-from coulisses.jobs import submit
-from coulisses.store.media_tables import Cut, Rush
-from coulisses.store.tables import AuditEvent, Membership
-from coulisses.web.deps import get_db, render
-from coulisses.web.media_access import allowed, platform_choices, scoped, settings_of, wants_json
-from coulisses.web.media_files import resolve
-from coulisses.web.media_jobs import sync_rush
-from coulisses.web.media_text import register_all, timecode
+from coulisses.studio.files import resolve
+from coulisses.studio.jobs import submit
+from coulisses.studio.jobs.handlers import sync_rush
+from coulisses.studio.scope import scoped
+from coulisses.studio.tables import AuditEvent, Cut, Membership, Rush
+from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.errors_web import wants_json
+from coulisses.web.forms import platform_choices, settings_of
+from coulisses.web.i18n_web import timecode
 
-register_all()
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
 
@@ -43,16 +43,16 @@ def _list(db: Session, workspace_id: int) -> list[Rush]:
 
 
 @router.get("/w/{workspace_id}/rushes", name="rushes_index")
-def rushes_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
-                 member: Membership = Depends(allowed("rush.view"))) -> Response:
+def rushes_index(request: Request, workspace_id: int, db: SessionDep,
+                 member: Membership = Depends(require("rush.view"))) -> Response:
     data_dir = settings_of(request).data_dir
     rushes = [sync_rush(db, r, data_dir) for r in _list(db, workspace_id)]
     return render(request, "rushes_list.html", {"rushes": rushes, "timecode": timecode})
 
 
 @router.get("/api/w/{workspace_id}/rushes", name="api_rushes")
-def api_rushes(request: Request, workspace_id: int, db: Session = Depends(get_db),
-               member: Membership = Depends(allowed("rush.view"))) -> list[dict[str, Any]]:
+def api_rushes(request: Request, workspace_id: int, db: SessionDep,
+               member: Membership = Depends(require("rush.view"))) -> list[dict[str, Any]]:
     data_dir = settings_of(request).data_dir
     return [rush_json(sync_rush(db, r, data_dir)) for r in _list(db, workspace_id)]
 
@@ -64,8 +64,8 @@ def _analysis(rush: Rush) -> dict[str, Any]:
 
 @router.get("/w/{workspace_id}/rushes/{rush_id:int}", name="rushes_show")
 def rushes_show(request: Request, workspace_id: int, rush_id: int,
-                db: Session = Depends(get_db),
-                member: Membership = Depends(allowed("rush.view"))) -> Response:
+                db: SessionDep,
+                member: Membership = Depends(require("rush.view"))) -> Response:
     settings = settings_of(request)
     rush = sync_rush(db, scoped(db, Rush, workspace_id, rush_id), settings.data_dir)
     analysis = _analysis(rush)
@@ -79,8 +79,8 @@ def rushes_show(request: Request, workspace_id: int, rush_id: int,
 
 
 @router.get("/api/w/{workspace_id}/rushes/{rush_id:int}", name="api_rush")
-def api_rush(request: Request, workspace_id: int, rush_id: int, db: Session = Depends(get_db),
-             member: Membership = Depends(allowed("rush.view"))) -> dict[str, Any]:
+def api_rush(request: Request, workspace_id: int, rush_id: int, db: SessionDep,
+             member: Membership = Depends(require("rush.view"))) -> dict[str, Any]:
     rush = sync_rush(db, scoped(db, Rush, workspace_id, rush_id), settings_of(request).data_dir)
     analysis = _analysis(rush)
     return rush_json(rush) | {
@@ -90,8 +90,8 @@ def api_rush(request: Request, workspace_id: int, rush_id: int, db: Session = De
 
 @router.get("/w/{workspace_id}/rushes/{rush_id:int}/video", name="rushes_video")
 def rushes_video(request: Request, workspace_id: int, rush_id: int,
-                 db: Session = Depends(get_db),
-                 member: Membership = Depends(allowed("rush.view"))) -> Response:
+                 db: SessionDep,
+                 member: Membership = Depends(require("rush.view"))) -> Response:
     rush = scoped(db, Rush, workspace_id, rush_id)
     path = resolve(settings_of(request).data_dir, rush.path, workspace_id)
     return FileResponse(path, media_type=_video_type(path.suffix), headers=PRIVATE,
@@ -100,8 +100,8 @@ def rushes_video(request: Request, workspace_id: int, rush_id: int,
 
 @router.get("/w/{workspace_id}/rushes/{rush_id:int}/thumb", name="rushes_thumb")
 def rushes_thumb(request: Request, workspace_id: int, rush_id: int,
-                 db: Session = Depends(get_db),
-                 member: Membership = Depends(allowed("rush.view"))) -> Response:
+                 db: SessionDep,
+                 member: Membership = Depends(require("rush.view"))) -> Response:
     rush = scoped(db, Rush, workspace_id, rush_id)
     path = resolve(settings_of(request).data_dir, rush.thumb, workspace_id)
     return FileResponse(path, media_type="image/jpeg", headers=PRIVATE)
@@ -109,8 +109,8 @@ def rushes_thumb(request: Request, workspace_id: int, rush_id: int,
 
 @router.post("/w/{workspace_id}/rushes/{rush_id:int}/analyze", name="rushes_analyze")
 def rushes_analyze(request: Request, workspace_id: int, rush_id: int,
-                   nonce: str = Form(""), db: Session = Depends(get_db),
-                   member: Membership = Depends(allowed("rush.edit"))) -> Response:
+                   *, nonce: str = Form(""), db: SessionDep,
+                   member: Membership = Depends(require("rush.edit"))) -> Response:
     """Queue the analysis; a double click (same form nonce) queues it once."""
     rush = sync_rush(db, scoped(db, Rush, workspace_id, rush_id), settings_of(request).data_dir)
     if rush.status == "analysing":
@@ -134,8 +134,8 @@ def rushes_analyze(request: Request, workspace_id: int, rush_id: int,
 
 @router.post("/w/{workspace_id}/rushes/{rush_id:int}/delete", name="rushes_delete")
 def rushes_delete(request: Request, workspace_id: int, rush_id: int,
-                  db: Session = Depends(get_db),
-                  member: Membership = Depends(allowed("rush.delete"))) -> Response:
+                  db: SessionDep,
+                  member: Membership = Depends(require("rush.delete"))) -> Response:
     rush = scoped(db, Rush, workspace_id, rush_id)
     data_dir = settings_of(request).data_dir
     files = [rush.path, rush.thumb]

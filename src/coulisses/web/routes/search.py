@@ -11,13 +11,10 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.store.media_tables import Rush
-from coulisses.store.tables import Membership
-from coulisses.web.deps import get_db, render
-from coulisses.web.media_access import allowed
-from coulisses.web.media_text import register_all, timecode
+from coulisses.studio.tables import Membership, Rush
+from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.i18n_web import timecode
 
-register_all()
 router = APIRouter()
 MAX_QUERY = 300
 
@@ -50,14 +47,14 @@ def find(db: Session, workspace_id: int, query: str, limit: int = 30) -> list[di
 
 
 @router.get("/w/{workspace_id}/search", name="search_page")
-def search_page(request: Request, workspace_id: int, q: str = "",
-                db: Session = Depends(get_db),
-                member: Membership = Depends(allowed("rush.view"))) -> Response:
+def search_page(request: Request, workspace_id: int, *, q: str = "",
+                db: SessionDep,
+                member: Membership = Depends(require("rush.view"))) -> Response:
     return render(request, "rushes_search.html", {
         "q": q[:MAX_QUERY], "hits": find(db, workspace_id, q), "timecode": timecode})
 
 
 @router.get("/api/w/{workspace_id}/search", name="api_search")
-def api_search(workspace_id: int, q: str = "", db: Session = Depends(get_db),
-               member: Membership = Depends(allowed("rush.view"))) -> list[dict[str, Any]]:
+def api_search(workspace_id: int, *, q: str = "", db: SessionDep,
+               member: Membership = Depends(require("rush.view"))) -> list[dict[str, Any]]:
     return find(db, workspace_id, q)

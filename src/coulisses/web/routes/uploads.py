@@ -21,16 +21,13 @@ from starlette.requests import ClientDisconnect
 
 from coulisses.errors import UploadError, UsageError
 from coulisses.settings import Settings
-from coulisses.store.media_tables import Rush
-from coulisses.store.tables import AuditEvent, Membership
-from coulisses.web.deps import get_db, render
-from coulisses.web.media_access import allowed, settings_of
-from coulisses.web.media_files import make_thumbnail, relative, thumbs_dir
-from coulisses.web.media_text import register_all
+from coulisses.studio.files import make_thumbnail, relative, thumbs_dir
+from coulisses.studio.tables import AuditEvent, Membership, Rush
+from coulisses.studio.uploads import MB, Upload, UploadStore
+from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.forms import settings_of
 from coulisses.web.request_state import release
-from coulisses.web.upload_store import MB, Upload, UploadStore
 
-register_all()
 router = APIRouter()
 _CHUNK = 1024 * 1024
 
@@ -46,14 +43,14 @@ def _headers(upload: Upload) -> dict[str, str]:
 
 @router.get("/w/{workspace_id}/rushes/upload", name="rushes_upload_page")
 def upload_page(request: Request, workspace_id: int,
-                member: Membership = Depends(allowed("rush.upload"))) -> Response:
+                member: Membership = Depends(require("rush.upload"))) -> Response:
     return render(request, "rushes_upload.html",
                   {"max_mb": settings_of(request).upload_max_mb})
 
 
 @router.post("/api/w/{workspace_id}/uploads", name="api_upload_create", status_code=201)
 def create(request: Request, workspace_id: int, body: dict[str, Any] = Body(...),
-           member: Membership = Depends(allowed("rush.upload"))) -> JSONResponse:
+           member: Membership = Depends(require("rush.upload"))) -> JSONResponse:
     """Start an upload: ``{"name": ..., "size": bytes}``."""
     try:
         size = int(body.get("size", -1))
@@ -68,14 +65,14 @@ def create(request: Request, workspace_id: int, body: dict[str, Any] = Body(...)
 
 @router.head("/api/w/{workspace_id}/uploads/{upload_id}", name="api_upload_offset")
 def offset(request: Request, workspace_id: int, upload_id: str,
-           member: Membership = Depends(allowed("rush.upload"))) -> Response:
+           member: Membership = Depends(require("rush.upload"))) -> Response:
     upload = store_of(settings_of(request)).get(workspace_id, upload_id)
     return Response(status_code=200, headers=_headers(upload))
 
 
 @router.patch("/api/w/{workspace_id}/uploads/{upload_id}", name="api_upload_append")
 async def append(request: Request, workspace_id: int, upload_id: str,
-                 member: Membership = Depends(allowed("rush.upload"))) -> Response:
+                 member: Membership = Depends(require("rush.upload"))) -> Response:
     """Append the body at ``Upload-Offset``; 409 with the real offset when it differs."""
     raw = request.headers.get("upload-offset", "")
     if not raw.isdigit():
@@ -91,8 +88,8 @@ async def append(request: Request, workspace_id: int, upload_id: str,
 
 @router.post("/api/w/{workspace_id}/uploads/{upload_id}/finish", name="api_upload_finish",
              status_code=201)
-def finish(request: Request, workspace_id: int, upload_id: str, db: Session = Depends(get_db),
-           member: Membership = Depends(allowed("rush.upload"))) -> JSONResponse:
+def finish(request: Request, workspace_id: int, upload_id: str, db: SessionDep,
+           member: Membership = Depends(require("rush.upload"))) -> JSONResponse:
     """Check the finished file is video and add it as a rush."""
     settings = settings_of(request)
     upload, path = store_of(settings).finish(workspace_id, upload_id)
@@ -105,7 +102,7 @@ def finish(request: Request, workspace_id: int, upload_id: str, db: Session = De
 @router.delete("/api/w/{workspace_id}/uploads/{upload_id}", name="api_upload_cancel",
                status_code=204)
 def cancel(request: Request, workspace_id: int, upload_id: str,
-           member: Membership = Depends(allowed("rush.upload"))) -> Response:
+           member: Membership = Depends(require("rush.upload"))) -> Response:
     store = store_of(settings_of(request))
     store.get(workspace_id, upload_id)
     store.discard(workspace_id, upload_id)
@@ -113,8 +110,8 @@ def cancel(request: Request, workspace_id: int, upload_id: str,
 
 
 @router.post("/w/{workspace_id}/rushes/upload", name="rushes_upload_form")
-async def upload_form(request: Request, workspace_id: int, db: Session = Depends(get_db),
-                      member: Membership = Depends(allowed("rush.upload"))) -> Response:
+async def upload_form(request: Request, workspace_id: int, db: SessionDep,
+                      member: Membership = Depends(require("rush.upload"))) -> Response:
     """The plain form: each file goes through the same store, checks and limits."""
     settings = settings_of(request)
     store = store_of(settings)

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError, NotFoundError, UsageError
-from coulisses.store.tables import AuditEvent, Campaign, Job, Membership, User, Workspace
+from coulisses.studio.tables import AuditEvent, Campaign, Job, Membership, User, Workspace
 from coulisses.web import roles
-from coulisses.web.deps import current_user, get_db, optional_user, render, require
+from coulisses.web.deps import SessionDep, current_user, optional_user, render, require
 from coulisses.web.i18n_web import pick_lang, translator
 from coulisses.web.security import user_by_email
 
@@ -24,7 +24,7 @@ def memberships_of(db: Session, user: User) -> list[Membership]:
 
 
 @router.get("/", name="home")
-def home(request: Request, db: Session = Depends(get_db),
+def home(request: Request, db: SessionDep,
          user: User | None = Depends(optional_user)) -> Response:
     if user is None:
         return RedirectResponse("/login", status_code=303)
@@ -35,13 +35,13 @@ def home(request: Request, db: Session = Depends(get_db),
 
 
 @router.get("/workspaces", name="workspaces_index")
-def workspaces_index(request: Request, db: Session = Depends(get_db),
+def workspaces_index(request: Request, db: SessionDep,
                      user: User = Depends(current_user)) -> Response:
     return render(request, "workspaces_list.html", {"members": memberships_of(db, user)})
 
 
 @router.post("/workspaces", name="workspaces_create")
-def workspaces_create(request: Request, name: str = Form(""), db: Session = Depends(get_db),
+def workspaces_create(request: Request, *, name: str = Form(""), db: SessionDep,
                       user: User = Depends(current_user)) -> Response:
     name = name.strip()[:200]
     if not name:
@@ -56,7 +56,7 @@ def workspaces_create(request: Request, name: str = Form(""), db: Session = Depe
 
 
 @router.get("/w/{workspace_id}", name="workspace_dashboard")
-def dashboard(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def dashboard(request: Request, workspace_id: int, db: SessionDep,
               member: Membership = Depends(require("workspace.view"))) -> Response:
     campaigns = db.scalar(select(func.count(Campaign.id))
                           .where(Campaign.workspace_id == workspace_id)) or 0
@@ -69,7 +69,7 @@ def dashboard(request: Request, workspace_id: int, db: Session = Depends(get_db)
 
 
 @router.get("/w/{workspace_id}/members", name="members_index")
-def members_index(request: Request, workspace_id: int, db: Session = Depends(get_db),
+def members_index(request: Request, workspace_id: int, db: SessionDep,
                   member: Membership = Depends(require("workspace.view"))) -> Response:
     members = list(db.scalars(select(Membership).join(User)
                               .where(Membership.workspace_id == workspace_id)
@@ -81,8 +81,8 @@ def members_index(request: Request, workspace_id: int, db: Session = Depends(get
 
 
 @router.post("/w/{workspace_id}/members", name="members_add")
-def members_add(request: Request, workspace_id: int, email: str = Form(""),
-                role: str = Form("reviewer"), db: Session = Depends(get_db),
+def members_add(request: Request, workspace_id: int, *, email: str = Form(""),
+                role: str = Form("reviewer"), db: SessionDep,
                 member: Membership = Depends(require("member.manage"))) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     if role not in roles.ROLES:
@@ -117,7 +117,7 @@ def _keeps_an_owner(db: Session, workspace_id: int, target: Membership, message:
 
 @router.post("/w/{workspace_id}/members/{membership_id}/role", name="members_role")
 def members_role(request: Request, workspace_id: int, membership_id: int,
-                 role: str = Form(""), db: Session = Depends(get_db),
+                 *, role: str = Form(""), db: SessionDep,
                  member: Membership = Depends(require("member.manage"))) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     if role not in roles.ROLES:
@@ -134,7 +134,7 @@ def members_role(request: Request, workspace_id: int, membership_id: int,
 
 @router.post("/w/{workspace_id}/members/{membership_id}/remove", name="members_remove")
 def members_remove(request: Request, workspace_id: int, membership_id: int,
-                   db: Session = Depends(get_db),
+                   db: SessionDep,
                    member: Membership = Depends(require("member.manage"))) -> Response:
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     target = _target(db, workspace_id, membership_id)

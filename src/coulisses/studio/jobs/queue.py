@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coulisses.errors import UsageError
-from coulisses.store.tables import Job, utcnow
+from coulisses.studio.tables import Job, utcnow
 
 MAX_ATTEMPTS = 3
 STALE_AFTER = timedelta(seconds=60)

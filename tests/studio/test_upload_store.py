@@ -11,8 +11,8 @@ import pytest
 
 import media
 from coulisses.errors import ConflictError, NotFoundError, UploadError
-from coulisses.web.media_files import make_thumbnail, resolve
-from coulisses.web.upload_store import MB, UploadStore, clean_name, disk_name, looks_like_video
+from coulisses.studio.files import make_thumbnail, resolve
+from coulisses.studio.uploads import MB, UploadStore, clean_name, disk_name, looks_like_video
 
 
 def _chunks(data: bytes, size: int) -> list[bytes]:

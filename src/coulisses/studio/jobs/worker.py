@@ -22,9 +22,16 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from coulisses.errors import CoulissesError
-from coulisses.jobs import queue
-from coulisses.jobs.registry import FINISH_HOOKS, JobContext, _reset_current, _set_current, lookup
 from coulisses.settings import Settings
+from coulisses.studio.jobs import queue
+from coulisses.studio.jobs.registry import (
+    FINISH_HOOKS,
+    JobContext,
+    _reset_current,
+    _set_current,
+    lookup,
+    register_builtin,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,7 @@ class Worker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._chores: list[_Chore] = []
+        register_builtin()
 
     def every(self, seconds: float, function: Callable[[], object]) -> None:
         """Run ``function`` in the worker's thread every ``seconds``, first ``seconds`` from now."""
@@ -123,7 +131,7 @@ class Worker:
         hook = FINISH_HOOKS.get(kind)
         if hook is None:
             return
-        from coulisses.store.tables import Job
+        from coulisses.studio.tables import Job
 
         try:
             with self.sessions() as session:

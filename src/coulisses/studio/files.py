@@ -1,23 +1,56 @@
-"""Where the studio keeps a workspace's files under ``data_dir``, and the rush thumbnail.
+"""Where the studio keeps a workspace's files under ``data_dir``: the one module that knows the
+layout. Nothing else joins paths under ``data_dir`` for a workspace.
 
-Rows store paths relative to ``data_dir``; ``resolve`` turns them back into absolute paths and
-refuses any that would leave the folder. Thumbnails are grabbed by ffmpeg through the runner.
+    data_dir/
+      studio.sqlite3                     the studio database (SQLite, ``db.default_url``)
+      media/ws-<id>/                     ``workspace_dir``: the workspace's media
+        rushes/  thumbs/  analysis/rush-<n>.json  cuts/cut-<c>/v<n>/
+      uploads/ws-<id>/<upload>.part|.json  ``uploads_dir``: unfinished uploads
+      workspaces/<id>/analytics.duckdb   ``analytics_store``: the workspace's KPI store
+
+The three roots are historical (media, uploads and analytics were built apart); they are kept
+as they are so existing data folders are found without a migration. Rows store paths relative
+to ``data_dir``; ``resolve`` turns them back into absolute paths and refuses any that would
+leave the workspace's folder. Thumbnails are grabbed by ffmpeg through the runner.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from coulisses.errors import NotFoundError
 from coulisses.media.ffmpeg import Command, Runner, SubprocessRunner
 from coulisses.media.inputs import ffmpeg_input
+from coulisses.output import replacing
 
 THUMB_WIDTH = 320
 
 
 def workspace_dir(data_dir: Path, workspace_id: int) -> Path:
+    """The workspace's media folder: rushes, thumbnails, analyses, cuts."""
     return Path(data_dir) / "media" / f"ws-{int(workspace_id)}"
+
+
+def rushes_dir(data_dir: Path, workspace_id: int) -> Path:
+    return workspace_dir(data_dir, workspace_id) / "rushes"
+
+
+def analysis_file(data_dir: Path, workspace_id: int, rush_id: int) -> Path:
+    return workspace_dir(data_dir, workspace_id) / "analysis" / f"rush-{int(rush_id)}.json"
+
+
+def uploads_root(data_dir: Path) -> Path:
+    """The folder of every workspace's unfinished uploads."""
+    return Path(data_dir) / "uploads"
+
+
+def uploads_dir(data_dir: Path, workspace_id: int) -> Path:
+    return uploads_root(data_dir) / f"ws-{int(workspace_id)}"
+
+
+def analytics_store(data_dir: Path, workspace_id: int) -> Path:
+    """The workspace's analytics store (each workspace has its own)."""
+    return Path(data_dir) / "workspaces" / str(int(workspace_id)) / "analytics.duckdb"
 
 
 def thumbs_dir(data_dir: Path, workspace_id: int) -> Path:
@@ -66,10 +99,6 @@ def make_thumbnail(video: Path, target: Path, duration: float,
         FFmpegError: ffmpeg failed.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.part.jpg")
-    try:
+    with replacing(target) as tmp:
         (runner or SubprocessRunner()).run(thumbnail_command(video, tmp, duration))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target

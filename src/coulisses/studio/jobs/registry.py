@@ -4,6 +4,8 @@ A handler receives the job's payload and a ``progress(fraction, message)`` callb
 return a JSON-serialisable dict kept as the job's result. ``current()`` tells it which job,
 workspace and settings it runs for. ``@on_finish("render")`` registers what applies a finished
 job's outcome to the database, in a session of its own, as soon as the job ends.
+coulisses' own handlers (``handlers.py``) are registered by ``register_builtin()``, which the
+worker and the studio app call; importing a module registers nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from coulisses.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from coulisses.store.tables import Job
+    from coulisses.studio.tables import Job
 
 Progress = Callable[[float, str], None]
 Handler = Callable[[dict[str, Any], Progress], "dict[str, Any] | None"]
@@ -100,14 +102,12 @@ def _reset_current(token: Any) -> None:
     _current.reset(token)
 
 
-@handler("sleep")
-def _sleep(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """A job that waits ``seconds`` in ``steps``, for trying the queue and its progress."""
-    import time
+def register_builtin() -> None:
+    """Register coulisses' own handlers and finish hooks (``handlers.BUILTIN``,
+    ``handlers.BUILTIN_FINISH``); a kind someone registered already keeps its function."""
+    from coulisses.studio.jobs import handlers
 
-    steps = max(1, min(int(payload.get("steps", 5)), 1000))
-    seconds = max(0.0, min(float(payload.get("seconds", 1.0)), 3600.0))
-    for i in range(steps):
-        time.sleep(seconds / steps)
-        progress((i + 1) / steps, f"step {i + 1} of {steps}")
-    return {"steps": steps}
+    for kind, function in handlers.BUILTIN.items():
+        HANDLERS.setdefault(kind, function)
+    for kind, hook in handlers.BUILTIN_FINISH.items():
+        FINISH_HOOKS.setdefault(kind, hook)

@@ -84,7 +84,7 @@ def transcribe_cmd(
     """Transcribe speech into timed words: captions, or a JSON transcript to correct."""
     from coulisses.analysis.speech import transcribe_file
     from coulisses.cli.progress import progress_bar
-    from coulisses.render.output import write_error, write_text_atomic
+    from coulisses.output import write_error, write_text
 
     check_format(fmt)
     settings = load_settings(whisper_model=model)
@@ -98,6 +98,6 @@ def transcribe_cmd(
         typer.echo(body, nl=False)
         return
     try:
-        write_text_atomic(out, body)
+        write_text(out, body)
     except OSError as exc:
         raise write_error(exc, out.parent) from None

@@ -1,8 +1,9 @@
-"""The output folder: checked before work starts, written atomically, never escaped.
+"""Writing files: safe names, the output folder, atomic writes. Everything that writes uses it.
 
-Work happens in a hidden folder inside the output folder (same file system), and finished
-files are moved into place with ``os.replace``: an interrupted run leaves nothing that looks
-finished.
+A file is written under a temporary name in its target's folder, then moved into place with
+``os.replace``; a cut works in a hidden folder inside the output folder (same file system) and
+publishes its files together. A crash or a full disk never leaves a file that looks finished;
+failures become the ``OutputError`` leaves with the file's name in the message.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from coulisses.errors import (
@@ -102,17 +104,65 @@ def remove_work_dir(work: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
-def publish(temp: Path, final: Path) -> Path:
-    """Move a finished file into place atomically."""
-    os.replace(temp, final)
-    return final
+def write_text(target: Path | str, text: str, *, what: str = "file") -> Path:
+    """Write ``text`` as UTF-8, byte for byte (no newline translation), atomically.
+
+    Raises:
+        UnwritableOutputError: the folder is missing or read-only.
+        DiskFullError: no space left while writing.
+    """
+    return write_bytes(target, text.encode("utf-8"), what=what)
 
 
-def write_text_atomic(target: Path, text: str) -> Path:
-    """Write a text file through a temporary name in the same folder."""
-    from coulisses.atomic import write_text
+def write_bytes(target: Path | str, data: bytes, *, what: str = "file") -> Path:
+    """Write ``data`` to ``target`` atomically, readable by everyone (0644).
 
-    return write_text(target, text)
+    Raises:
+        UnwritableOutputError: the folder is missing or read-only.
+        DiskFullError: no space left while writing.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise UnwritableOutputError(f"cannot write the {what} in {folder}: "
+                                    f"{exc.strerror or exc}", path=folder) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for everyone to read
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise DiskFullError(f"{target}: the disk is full", path=target) from None
+        raise UnwritableOutputError(f"cannot write {target}: {exc.strerror or exc}",
+                                    path=target) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A fresh temporary name beside ``target`` (same suffix) for a tool or a stream to write;
+    moved onto ``target`` when the block ends without error, removed otherwise.
+
+    Raises:
+        OSError: the folder cannot be written (callers map it with ``write_error``).
+    """
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                suffix=f".part{target.suffix}")
+    os.close(fd)
+    os.chmod(name, 0o644)  # as write_bytes: outputs are for everyone to read
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def publish_all(moves: list[tuple[Path, Path]]) -> None:

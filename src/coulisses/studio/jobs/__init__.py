@@ -6,8 +6,8 @@ registers what runs a kind; ``worker.Worker`` claims each job exactly once and r
 
 from __future__ import annotations
 
-from coulisses.jobs.queue import claim, finish, payload_of, requeue_stale, result_of, submit
-from coulisses.jobs.registry import JobContext, current, handler
+from coulisses.studio.jobs.queue import claim, finish, payload_of, requeue_stale, result_of, submit
+from coulisses.studio.jobs.registry import JobContext, current, handler
 
 __all__ = ["JobContext", "claim", "current", "finish", "handler", "payload_of", "requeue_stale",
            "result_of", "submit"]

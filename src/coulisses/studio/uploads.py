@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from coulisses.errors import ConflictError, InputError, NotFoundError, UploadError
+from coulisses.output import write_text
+from coulisses.studio import files
 
 MB = 1024 * 1024
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -104,10 +106,10 @@ class UploadStore:
 
     # --- layout -------------------------------------------------------------------------
     def partial_dir(self, workspace_id: int) -> Path:
-        return self.root / "uploads" / f"ws-{int(workspace_id)}"
+        return files.uploads_dir(self.root, workspace_id)
 
     def media_dir(self, workspace_id: int) -> Path:
-        return self.root / "media" / f"ws-{int(workspace_id)}" / "rushes"
+        return files.rushes_dir(self.root, workspace_id)
 
     def _paths(self, workspace_id: int, upload_id: str) -> tuple[Path, Path]:
         if not _ID.match(upload_id):
@@ -236,7 +238,7 @@ class UploadStore:
         """Delete unfinished uploads older than a week; returns how many were removed."""
         limit = (now or time.time()) - STALE_SECONDS
         removed = 0
-        for state in (self.root / "uploads").glob("ws-*/*.json"):
+        for state in files.uploads_root(self.root).glob("ws-*/*.json"):
             try:
                 created = float(json.loads(state.read_text(encoding="utf-8"))["created"])
             except (OSError, ValueError, KeyError):
@@ -272,6 +274,4 @@ def _locked(path: Path) -> Iterator[BinaryIO]:
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
-    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(data, ensure_ascii=False))

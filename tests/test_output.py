@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coulisses.render.output import claim_stem, safe_stem
+from coulisses.output import claim_stem, safe_stem
 
 
 def test_sources_that_differ_only_in_spacing_or_extension_share_a_safe_stem() -> None:

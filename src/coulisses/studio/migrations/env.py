@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from alembic import context
 
-from coulisses.store.tables import Base
-
-with contextlib.suppress(ModuleNotFoundError):  # the media tables, once they exist
-    import coulisses.store.media_tables  # noqa: F401
+from coulisses.studio.tables import Base
 
 target_metadata = Base.metadata
 config = context.config

@@ -1,1 +1,0 @@
-"""The studio's database: SQLAlchemy 2 tables (``tables``), engines and migrations (``db``)."""
