@@ -86,7 +86,7 @@ def cut_cmd(
         raise UsageError("--reframe and --crop cannot be used together")
     if transcript is not None and caption_source != "auto":
         raise UsageError("--transcript goes with --captions auto")
-    with progress_bar(settings.lang, enabled=not as_json) as bar:
+    with progress_bar(settings.lang, enabled=not as_json, lines=True) as bar:
         result = cut(file, to.split(","), out or settings.out_dir, options=options,
                      captions=caption_source, transcript=transcript,
                      reframe=source_of(reframe),
