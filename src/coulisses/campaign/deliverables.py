@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from coulisses import spreadsheet
-from coulisses.spreadsheet import decimal
 from coulisses.campaign.pages import label
 from coulisses.campaign.plan import Plan, PlannedDeliverable
+from coulisses.spreadsheet import decimal
 
 CSV_COLUMNS = ("asset", "source_kind", "source", "title", "platform", "canvas", "aspect",
                "min_seconds", "max_seconds", "target_seconds", "due", "publish", "status",
