@@ -139,15 +139,15 @@ def _sheet_page(pdf: Any, plan: Plan, sheet: CaptureSheet, lang: str) -> None:
     header = [t("done"), t("what"), t("kind"), t("beat"), t("platforms"), t("notes")]
     # the style (raw, staged...) goes with the kind; the notes column holds only the
     # consent warnings, in red
-    items = [(item, ["☐", "\n".join(x for x in (item.title, item.what) if x),
-                     "\n".join(x for x in (item.kind, item.notes) if x),
-                     item.beat_title or item.beat, ", ".join(item.platforms),
-                     "\n".join(item_warnings(plan, item, lang))]) for item in sheet.items]
-    with _table(pdf, header, [cells for _, cells in items], heading, 5) as table:
-        for _, cells in items:
+    items = [["☐", "\n".join(x for x in (item.title, item.what) if x),
+              "\n".join(x for x in (item.kind, item.notes) if x),
+              item.beat_title or item.beat, ", ".join(item.platforms),
+              "\n".join(item_warnings(plan, item, lang))] for item in sheet.items]
+    with _table(pdf, header, items, heading, 5) as table:
+        for values in items:
             row = table.row()
-            for i, value in enumerate(cells):
-                row.cell(value, style=warn if i == len(cells) - 1 and value else None)
+            for i, value in enumerate(values):
+                row.cell(value, style=warn if i == len(values) - 1 and value else None)
 
 
 PADDING = 1.0  # mm inside each cell, on every side
