@@ -1,6 +1,10 @@
-"""Interface text in English and French; ``text(lang, key, **values)`` picks and fills one."""
+"""Interface text in English and French; ``text(lang, key, **values)`` picks and fills one.
+The command line's help texts are a table of their own (``cli_help.yaml``, see ``help_texts``).
+"""
 
 from __future__ import annotations
+
+from functools import cache
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -90,3 +94,24 @@ def text(lang: str, key: str, **values: object) -> str:
     table = MESSAGES.get(lang, MESSAGES["en"])
     template = table.get(key) or MESSAGES["en"].get(key, key)
     return template.format(**values)
+
+
+@cache
+def help_table() -> dict[str, dict[str, str]]:
+    """The help text of every command, option and argument of ``coulisses``, by language,
+    keyed ``"cut --to"`` (``""`` is the command itself)."""
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load((resources.files("coulisses") / "cli_help.yaml").read_text("utf-8"))
+    return {str(key): {str(lang): str(value) for lang, value in texts.items()}
+            for key, texts in data.items()}
+
+
+def help_text(lang: str, key: str) -> str | None:
+    """The help of ``key`` in ``lang`` (English when missing), or None for an unknown key."""
+    texts = help_table().get(key)
+    if texts is None:
+        return None
+    return texts.get(lang) or texts.get("en")

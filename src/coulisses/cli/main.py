@@ -65,10 +65,24 @@ def _register() -> None:
     _registered = True
 
 
+def _lang() -> str:
+    """The interface language; English when the settings cannot be read (the command then
+    says why, in one line)."""
+    from coulisses.settings import load_settings
+
+    try:
+        return load_settings().lang
+    except CoulissesError:
+        return "en"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command and turn errors into one line and an exit code."""
+    from coulisses.cli.helptext import translate
+
     _register()
     command = typer.main.get_command(app)
+    translate(command, _lang())
     try:
         result = command.main(args=argv, prog_name="coulisses", standalone_mode=False)
     except CoulissesError as exc:
