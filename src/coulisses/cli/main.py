@@ -11,6 +11,7 @@ import sys
 import typer
 
 from coulisses.errors import CoulissesError
+from coulisses.i18n import text
 
 app = typer.Typer(
     name="coulisses", no_args_is_help=True, add_completion=False,
@@ -81,21 +82,23 @@ def main(argv: list[str] | None = None) -> int:
     from coulisses.cli.helptext import translate
 
     _register()
+    lang = _lang()
     command = typer.main.get_command(app)
-    translate(command, _lang())
+    translate(command, lang)
+    error = f"coulisses: {text(lang, 'error')}{' :' if lang == 'fr' else ':'}"
     try:
         result = command.main(args=argv, prog_name="coulisses", standalone_mode=False)
     except CoulissesError as exc:
-        print(f"coulisses: error: {exc.one_line()}", file=sys.stderr)
+        print(f"{error} {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        print("coulisses: interrupted: nothing unfinished was kept", file=sys.stderr)
+        print(f"coulisses: {text(lang, 'interrupted')}", file=sys.stderr)
         return 130
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         message = exc.format_message().strip()
         if not message:  # no arguments: the help was printed, nothing went wrong
             return 0
-        print(f"coulisses: error: {message}", file=sys.stderr)
+        print(f"{error} {message}", file=sys.stderr)
         return 2 if exc.exit_code == 1 else exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code

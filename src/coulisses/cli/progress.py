@@ -14,6 +14,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from coulisses.i18n import text
 from coulisses.render.cut import ProgressFn
 
+#: the stages a cut reports, in order ("analysing" is followed by the analyser's name)
+STAGES = ("probing", "measuring loudness", "analysing", "rendering", "checking", "done")
+
 
 def stage_text(lang: str, stage: str) -> str:
     """A stage key in ``lang``; ``analysing shots`` is ``analysing`` followed by the analyser."""
