@@ -19,4 +19,4 @@ def test_the_one_liner_takes_a_comma_list_and_string_paths(landscape_clip: Path,
     assert all(v.sidecar is not None and v.sidecar.is_file() for v in result.variants)
     report = json.loads(result.report.read_text(encoding="utf-8"))
     assert [v["platform"] for v in report["variants"]] == ["tiktok", "youtube"]
-    assert report["variants"] == [v.to_json() for v in result.variants]
+    assert report["variants"] == json.loads(json.dumps([v.to_json() for v in result.variants]))

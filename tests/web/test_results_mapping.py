@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from coulisses.kpi.sample import write_csv
-from coulisses.store.tables import Campaign
+from coulisses.studio.tables import Campaign
 from coulisses.web import kpi_import
 
 SHEET = [["Post", "Date", "Reach", "Likes", "Comments", "Saves", "Plays", "Notes"],

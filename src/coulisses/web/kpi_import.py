@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING, BinaryIO
 from coulisses.errors import AnalyticsImportError, UploadError
 from coulisses.studio.files import analytics_store
 
+#: the workspace's analytics store; the layout is ``coulisses.studio.files``'s
+store_path = analytics_store
+
 if TYPE_CHECKING:
     from coulisses.campaign.schema import Campaign as CampaignModel
     from coulisses.kpi.store import ImportResult
@@ -87,7 +90,7 @@ def import_exports(data_dir: Path, workspace_id: int, uploads: Iterable[Upload],
         raise UploadError(f"{len(files)} files at once: at most {MAX_FILES}", http_status=413,
                           hint="import them in several goes")
     known = campaign_posts(campaign) if campaign is not None else None
-    target = analytics_store(data_dir, workspace_id)
+    target = store_path(data_dir, workspace_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     results = []
     with _lock(target), tempfile.TemporaryDirectory(dir=target.parent,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coulisses import atomic
+from coulisses import output
 from coulisses.errors import OutputError
 from coulisses.kpi.imports.propose import CONFIDENT, POST_KEYS, Proposal
 
@@ -83,7 +83,7 @@ def write_proposal(path: Path, text: str, *, force: bool = False) -> Path:
                           "have edited", path=path,
                           hint=f"use it: {next_command('FILE', path)}; or pass --force to "
                                "guess again over it")
-    return atomic.write_text(path, text, what="mapping file")
+    return output.write_text(path, text, what="mapping file")
 
 
 def _why(guess: object) -> str:

@@ -130,7 +130,7 @@ async def results_import(request: Request, workspace_id: int, campaign_id: int,
 @router.post("/w/{workspace_id}/results/{campaign_id}/import/mapped",
              name="results_import_mapped")
 async def results_import_mapped(request: Request, workspace_id: int, campaign_id: int,
-                                db: Session = Depends(get_db),
+                                db: SessionDep,
                                 member: Membership = Depends(require("results.import"))
                                 ) -> Response:
     """Import the file kept by a guessed mapping, with the mapping as the form confirmed it;

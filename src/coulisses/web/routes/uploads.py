@@ -2,7 +2,7 @@
 finish, cancel) and the plain multipart form for browsers without JavaScript.
 
 Bytes stream to disk as they arrive (never held in memory), so a large upload does not block
-other requests; limits and type checks are in ``upload_store``.
+other requests; limits and type checks are in ``coulisses.studio.uploads``.
 """
 
 from __future__ import annotations
