@@ -64,6 +64,8 @@ def test_help_in_french_from_the_settings_file(tmp_path: Path,
     assert run.rc == 0
     flat = " ".join(run.out.replace("│", " ").split())
     assert "identifiants de plateformes, séparés par des virgules" in flat
+    assert "[obligatoire]" in flat and "[required]" not in flat
+    assert "[par défaut : fill]" in flat
     assert "Commandes" not in run.out  # a command without subcommands
 
 

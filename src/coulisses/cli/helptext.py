@@ -11,8 +11,9 @@ from typer.core import TyperOption
 
 from coulisses.i18n import help_text
 
-PANELS = {"en": ("Arguments", "Options", "Commands"),
-          "fr": ("Arguments", "Options", "Commandes")}
+#: Typer's own words around the help: panel titles, then the default and required marks
+PANELS = {"en": ("Arguments", "Options", "Commands", "[default: {}]", "[required]"),
+          "fr": ("Arguments", "Options", "Commandes", "[par défaut : {}]", "[obligatoire]")}
 
 
 def param_key(path: str, param: Any) -> str:
@@ -49,8 +50,10 @@ def translate(root: Any, lang: str) -> None:
             option = help_option(item)
             if option is not None:
                 option.help = help_text(lang, "--help") or option.help
-    arguments, options, commands = PANELS.get(lang, PANELS["en"])
+    arguments, options, commands, default, required = PANELS.get(lang, PANELS["en"])
     rich_utils.ARGUMENTS_PANEL_TITLE = arguments
     rich_utils.OPTIONS_PANEL_TITLE = options
     rich_utils.COMMANDS_PANEL_TITLE = commands
+    rich_utils.DEFAULT_STRING = default
+    rich_utils.REQUIRED_LONG_STRING = required
 
