@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "coulisses"
 #: each top-level module or package of coulisses and its floor (0 is the ground)
 FLOORS: dict[str, int] = {
     "errors": 0,
-    "settings": 1, "timecode": 1, "output": 1, "i18n": 1,
+    "settings": 1, "timecode": 1, "output": 1, "i18n": 1, "spreadsheet": 1,
     "media": 2, "platforms": 2,
     "analysis": 3,
     "campaign": 4, "render": 4,

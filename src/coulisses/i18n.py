@@ -1,6 +1,10 @@
-"""Interface text in English and French; ``text(lang, key, **values)`` picks and fills one."""
+"""Interface text in English and French; ``text(lang, key, **values)`` picks and fills one.
+The command line's help texts are a table of their own (``cli_help.yaml``, see ``help_texts``).
+"""
 
 from __future__ import annotations
+
+from functools import cache
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -12,6 +16,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "writing plan": "writing plan",
         "analysing": "analysing",
         "done": "done",
+        "probing": "reading the source",
+        "percent": "{n}%",
         "pass": "PASS",
         "fail": "FAIL",
         "videos": "Videos",
@@ -39,6 +45,61 @@ MESSAGES: dict[str, dict[str, str]] = {
         "interrupted": "interrupted: nothing unfinished was kept",
         "check_pass": "{file} passes the {platform} checks.",
         "check_fail": "{file} does not pass the {platform} checks:",
+        "qc_reason": "{name}: expected {expected}, got {actual}",
+        "qc_fails": "{file} fails {n} {platform} check(s): {reasons}",
+        "cut_fails": "{n} of {total} variants fail their checks (see {summary})",
+        # QC check names (render/qc.py) and the fixed words of their values
+        "qc.container": "container",
+        "qc.fast start": "fast start",
+        "qc.video stream": "video stream",
+        "qc.canvas": "canvas",
+        "qc.square pixels": "square pixels",
+        "qc.codec": "codec",
+        "qc.profile": "profile",
+        "qc.pixel format": "pixel format",
+        "qc.constant frame rate": "constant frame rate",
+        "qc.frame rate": "frame rate",
+        "qc.colour": "colour",
+        "qc.duration": "duration",
+        "qc.duration as planned": "duration as planned",
+        "qc.file size": "file size",
+        "qc.bitrate": "bitrate",
+        "qc.audio stream": "audio stream",
+        "qc.audio codec": "audio codec",
+        "qc.sample rate": "sample rate",
+        "qc.audio channels": "audio channels",
+        "qc.streams start together": "streams start together",
+        "qc.loudness": "loudness",
+        "qc.true peak": "true peak",
+        "qcv.yes": "yes",
+        "qcv.no": "no",
+        "qcv.present": "present",
+        "qcv.none": "none",
+        "qcv.unknown": "unknown",
+        "qcv.constant": "constant",
+        "qcv.variable": "variable",
+        "qcv.one video stream": "one video stream",
+        "qcv.one AAC stream": "one AAC stream",
+        "qcv.index (moov) before media data": "index (moov) before media data",
+        # what makes a moment stand out (analysis/moments.py)
+        "moment.laughter": "laughter or applause",
+        "moment.reaction": "a reaction",
+        "moment.trouble": "technical trouble",
+        "moment.crew": "several people on screen",
+        "moment.preparation": "preparation",
+        "moment.effort": "effort and retakes",
+        "moment.reveal": "a reveal",
+        "moment.energy": "energy peaks",
+        "moment.speech": "clear speech",
+        "moment.picture": "clean picture",
+        "moment.faces": "a face on screen",
+        "moment.opening": "a strong opening line",
+        "moment.brief": "close to the brief",
+        "moment.nothing": "nothing stands out",
+        "moment.kind.bts": "bts",
+        "moment.kind.episode": "episode",
+        "moment.kind.hook": "hook",
+        "moment_reason": "{kind}: {parts}",
     },
     "fr": {
         "error": "erreur",
@@ -49,6 +110,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "writing plan": "écriture du plan",
         "analysing": "analyse",
         "done": "terminé",
+        "probing": "lecture de la source",
+        "percent": "{n} %",
         "pass": "OK",
         "fail": "ÉCHEC",
         "videos": "Vidéos",
@@ -77,6 +140,59 @@ MESSAGES: dict[str, dict[str, str]] = {
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",
         "check_pass": "{file} passe les contrôles {platform}.",
         "check_fail": "{file} ne passe pas les contrôles {platform} :",
+        "qc_reason": "{name} : attendu {expected}, mesuré {actual}",
+        "qc_fails": "{file} échoue à {n} contrôle(s) {platform} : {reasons}",
+        "cut_fails": "{n} déclinaison(s) sur {total} échouent aux contrôles (voir {summary})",
+        "qc.container": "conteneur",
+        "qc.fast start": "lecture rapide (fast start)",
+        "qc.video stream": "flux vidéo",
+        "qc.canvas": "format d'image",
+        "qc.square pixels": "pixels carrés",
+        "qc.codec": "codec",
+        "qc.profile": "profil",
+        "qc.pixel format": "format de pixels",
+        "qc.constant frame rate": "cadence constante",
+        "qc.frame rate": "cadence",
+        "qc.colour": "couleur",
+        "qc.duration": "durée",
+        "qc.duration as planned": "durée prévue",
+        "qc.file size": "taille du fichier",
+        "qc.bitrate": "débit",
+        "qc.audio stream": "flux audio",
+        "qc.audio codec": "codec audio",
+        "qc.sample rate": "fréquence d'échantillonnage",
+        "qc.audio channels": "canaux audio",
+        "qc.streams start together": "départ simultané des flux",
+        "qc.loudness": "volume sonore",
+        "qc.true peak": "crête vraie",
+        "qcv.yes": "oui",
+        "qcv.no": "non",
+        "qcv.present": "présent",
+        "qcv.none": "aucun",
+        "qcv.unknown": "inconnu",
+        "qcv.constant": "constante",
+        "qcv.variable": "variable",
+        "qcv.one video stream": "un flux vidéo",
+        "qcv.one AAC stream": "un flux AAC",
+        "qcv.index (moov) before media data": "index (moov) avant les données",
+        "moment.laughter": "rires ou applaudissements",
+        "moment.reaction": "une réaction",
+        "moment.trouble": "un souci technique",
+        "moment.crew": "plusieurs personnes à l'image",
+        "moment.preparation": "la préparation",
+        "moment.effort": "l'effort et les reprises",
+        "moment.reveal": "une révélation",
+        "moment.energy": "des pics d'énergie",
+        "moment.speech": "une parole claire",
+        "moment.picture": "une image propre",
+        "moment.faces": "un visage à l'image",
+        "moment.opening": "une première phrase forte",
+        "moment.brief": "proche du brief",
+        "moment.nothing": "rien ne ressort",
+        "moment.kind.bts": "coulisses",
+        "moment.kind.episode": "épisode",
+        "moment.kind.hook": "accroche",
+        "moment_reason": "{kind} : {parts}",
     },
 }
 
@@ -86,3 +202,31 @@ def text(lang: str, key: str, **values: object) -> str:
     table = MESSAGES.get(lang, MESSAGES["en"])
     template = table.get(key) or MESSAGES["en"].get(key, key)
     return template.format(**values)
+
+
+def word(lang: str, group: str, value: str) -> str:
+    """``value`` (a check name, a fixed measured word) in ``lang`` from the ``group.value``
+    key; ``value`` itself when the table does not know it (a number, a file name)."""
+    key = f"{group}.{value}"
+    return text(lang, key) if key in MESSAGES["en"] else value
+
+
+@cache
+def help_table() -> dict[str, dict[str, str]]:
+    """The help text of every command, option and argument of ``coulisses``, by language,
+    keyed ``"cut --to"`` (``""`` is the command itself)."""
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load((resources.files("coulisses") / "cli_help.yaml").read_text("utf-8"))
+    return {str(key): {str(lang): str(value) for lang, value in texts.items()}
+            for key, texts in data.items()}
+
+
+def help_text(lang: str, key: str) -> str | None:
+    """The help of ``key`` in ``lang`` (English when missing), or None for an unknown key."""
+    texts = help_table().get(key)
+    if texts is None:
+        return None
+    return texts.get(lang) or texts.get("en")

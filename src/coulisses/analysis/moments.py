@@ -172,26 +172,27 @@ def score(analysis: Analysis, c: Candidate, kind: Kind,
     return scores
 
 
-def _reason(kind: Kind, scores: dict[str, float], weights: dict[str, float]) -> str:
-    labels = {"laughter": "laughter or applause", "reaction": "a reaction", "trouble":
-              "technical trouble", "crew": "several people on screen", "preparation":
-              "preparation", "effort": "effort and retakes", "reveal": "a reveal", "energy":
-              "energy peaks", "speech": "clear speech", "picture": "clean picture", "faces":
-              "a face on screen", "opening": "a strong opening line", "brief":
-              "close to the brief"}
+def _reason(kind: Kind, scores: dict[str, float], weights: dict[str, float],
+            lang: str = "en") -> str:
+    """What makes the moment stand out, its three strongest measures, in ``lang``."""
+    from coulisses.i18n import text, word
+
     ranked = sorted(((scores[k] * w, k) for k, w in weights.items() if scores.get(k, 0) > 0.2),
                     reverse=True)
-    parts = [labels.get(k, k) for _, k in ranked[:3]]
-    return f"{kind}: " + (", ".join(parts) if parts else "nothing stands out")
+    parts = [word(lang, "moment", k) for _, k in ranked[:3]]
+    return text(lang, "moment_reason", kind=word(lang, "moment.kind", kind),
+                parts=", ".join(parts) if parts else text(lang, "moment.nothing"))
 
 
 def find_moments(analysis: Analysis, kind: Kind = "bts", *, max_len: float = 60.0,
                  limit: int = 10, brief_relevance: Callable[[list[str]], list[float]]
-                 | None = None, weights: dict[str, float] | None = None) -> list[Moment]:
+                 | None = None, weights: dict[str, float] | None = None,
+                 lang: str = "en") -> list[Moment]:
     """Ranked moments of one analysed file, best first, without overlaps.
 
     ``brief_relevance`` maps candidate texts to relevance in [0, 1] (embeddings);
-    ``weights`` override the kind's defaults (e.g. from measured results).
+    ``weights`` override the kind's defaults (e.g. from measured results); reasons are
+    written in ``lang``.
     """
     w = dict(WEIGHTS.get(kind, WEIGHTS["bts"]))
     w.update(weights or {})
@@ -206,7 +207,7 @@ def find_moments(analysis: Analysis, kind: Kind = "bts", *, max_len: float = 60.
         present = {k: wk for k, wk in w.items() if k in s}
         total = sum(s[k] * wk for k, wk in present.items()) / (sum(present.values()) or 1.0)
         ranked.append(Moment(start=round(c.start, 3), end=round(c.end, 3),
-                             score=round(total, 4), kind=kind, reason=_reason(kind, s, w),
+                             score=round(total, 4), kind=kind, reason=_reason(kind, s, w, lang),
                              scores={k: round(v, 3) for k, v in s.items()}, text=c.text))
     ranked.sort(key=lambda m: (-m.score, m.start))
     chosen: list[Moment] = []

@@ -7,11 +7,10 @@ events. Escaping and line folding are icalendar's.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from coulisses import spreadsheet
 from coulisses.campaign.plan import CalendarEntry, Clock, Plan
 from coulisses.errors import UsageError
 
@@ -86,13 +85,10 @@ def _order(entry: CalendarEntry) -> tuple[str, str]:
     return key, entry.uid
 
 
-def to_csv(plan: Plan) -> str:
-    """The same events as CSV, one row each, times in the campaign's zone."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for e in sorted(plan.calendar, key=_order):
-        writer.writerow([e.uid, e.kind, e.title, e.start.isoformat(), e.end.isoformat(),
-                         "yes" if e.all_day else "no", plan.timezone or "UTC", e.platform,
-                         e.deliverable, e.location, e.description])
-    return buffer.getvalue()
+def to_csv(plan: Plan, lang: str = "en") -> str:
+    """The same events as CSV text, one row each, times in the campaign's zone, separated as a
+    spreadsheet in ``lang`` expects (``spreadsheet.file_bytes`` adds the byte-order mark)."""
+    return spreadsheet.table(CSV_COLUMNS, (
+        [e.uid, e.kind, e.title, e.start.isoformat(), e.end.isoformat(),
+         "yes" if e.all_day else "no", plan.timezone or "UTC", e.platform, e.deliverable,
+         e.location, e.description] for e in sorted(plan.calendar, key=_order)), lang)

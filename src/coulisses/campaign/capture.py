@@ -6,6 +6,8 @@ matplotlib so accents print). One shoot day per page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,9 +105,11 @@ def _sheet_page(pdf: Any, plan: Plan, sheet: CaptureSheet, lang: str) -> None:
     facts = [(t("day"), sheet.day), (t("date"), sheet.date.isoformat()),
              (t("location"), sheet.location or t("tbc")), (t("call"), f"{call} "
                                                                     f"({plan.timezone})")]
+    pdf.set_font("DejaVu", "B", 11)
+    label_width = max(pdf.get_string_width(f"{name}:") for name, _ in facts) + 3
     for name, value in facts:
         pdf.set_font("DejaVu", "B", 11)
-        pdf.cell(32, 6, f"{name}:")
+        pdf.cell(label_width, 6, f"{name}:")
         pdf.set_font("DejaVu", "", 11)
         pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
     if sheet.notes:
@@ -118,28 +122,79 @@ def _sheet_page(pdf: Any, plan: Plan, sheet: CaptureSheet, lang: str) -> None:
     pdf.cell(0, 8, t("people"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     if sheet.people:
-        with pdf.table(col_widths=(60, 40), headings_style=heading, line_height=6) as table:
-            table.row([t("people"), t("consent")])
-            for p in sheet.people:
+        header = [t("people"), t("consent")]
+        cells = [[f"{p.name} ({p.role})" if p.role else p.name, consent_label(lang, p)]
+                 for p in sheet.people]
+        with _table(pdf, header, cells, heading, 6) as table:
+            for p, (who, consent) in zip(sheet.people, cells, strict=True):
                 row = table.row()
-                row.cell(f"{p.name} ({p.role})" if p.role else p.name)
-                row.cell(consent_label(lang, p), style=None if p.cleared else warn)
+                row.cell(who)
+                row.cell(consent, style=None if p.cleared else warn)
     else:
         pdf.cell(0, 6, t("nobody"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, t("items"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 9)
-    with pdf.table(col_widths=(8, 50, 25, 28, 30, 45), headings_style=heading,
-                   line_height=5) as table:
-        table.row([t("done"), t("what"), t("kind"), t("beat"), t("platforms"), t("notes")])
-        for item in sheet.items:
+    header = [t("done"), t("what"), t("kind"), t("beat"), t("platforms"), t("notes")]
+    # the style (raw, staged...) goes with the kind; the notes column holds only the
+    # consent warnings, in red
+    items = [["☐", "\n".join(x for x in (item.title, item.what) if x),
+              "\n".join(x for x in (item.kind, item.notes) if x),
+              item.beat_title or item.beat, ", ".join(item.platforms),
+              "\n".join(item_warnings(plan, item, lang))] for item in sheet.items]
+    with _table(pdf, header, items, heading, 5) as table:
+        for values in items:
             row = table.row()
-            row.cell("☐")
-            row.cell(item.what)
-            row.cell(item.kind)
-            row.cell(item.beat_title or item.beat)
-            row.cell(", ".join(item.platforms))
-            warnings = item_warnings(plan, item, lang)
-            row.cell("\n".join([item.notes, *warnings]).strip(),
-                     style=warn if warnings else None)
+            for i, value in enumerate(values):
+                row.cell(value, style=warn if i == len(values) - 1 and value else None)
+
+
+PADDING = 1.0  # mm inside each cell, on every side
+
+
+def column_widths(pdf: Any, header: Sequence[str], rows: Sequence[Sequence[str]],
+                  width: float) -> list[float]:
+    """Column widths (mm) that add up to ``width``: every column at least as wide as its
+    longest word (bold in the header), and the room left shared by how much wider each
+    column's text would like to be; a sheet printed on A4 never runs past its margin.
+    Measured in the document's current font."""
+    family, size = pdf.font_family, pdf.font_size_pt
+
+    def words(text: str) -> list[str]:
+        return text.split() or [""]
+
+    def measure(text: str, style: str) -> float:
+        pdf.set_font(family, style, size)
+        return float(pdf.get_string_width(text)) + 2 * PADDING + 0.5
+
+    columns = list(zip(header, *rows, strict=True)) if rows else [(h,) for h in header]
+    least, wanted = [], []
+    for head, *cells in columns:
+        least.append(max([measure(w, "B") for w in words(head)]
+                         + [measure(w, "") for c in cells for w in words(c)]))
+        wanted.append(max([measure(head, "B")]
+                          + [measure(line, "") for c in cells for line in c.splitlines()]))
+    pdf.set_font(family, "", size)
+    wanted = [max(w, m) for w, m in zip(wanted, least, strict=True)]
+    if sum(wanted) <= width:  # everything fits on one line: share the rest evenly
+        return [w + (width - sum(wanted)) * w / sum(wanted) for w in wanted]
+    if sum(least) >= width:  # even the words do not fit: shrink them all (words break)
+        return [m * width / sum(least) for m in least]
+    spare, stretch = width - sum(least), [w - m for w, m in zip(wanted, least, strict=True)]
+    return [m + spare * s / sum(stretch) for m, s in zip(least, stretch, strict=True)]
+
+
+@contextmanager
+def _table(pdf: Any, header: list[str], rows: Sequence[Sequence[str]], heading: Any,
+           line_height: float) -> Iterator[Any]:
+    """A table across the printable width, columns sized to their text, cells wrapped and
+    aligned left, the header row repeated on every page the table runs onto."""
+    from fpdf.enums import TableHeadingsDisplay
+
+    widths = column_widths(pdf, header, rows, pdf.epw)
+    with pdf.table(col_widths=tuple(widths), width=pdf.epw, headings_style=heading,
+                   line_height=line_height, text_align="LEFT", padding=PADDING,
+                   repeat_headings=TableHeadingsDisplay.ON_TOP_OF_EVERY_PAGE) as table:
+        table.row(header)
+        yield table

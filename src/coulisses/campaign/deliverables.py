@@ -6,42 +6,42 @@ lays them out.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import datetime
 
+from coulisses import spreadsheet
 from coulisses.campaign.pages import label
 from coulisses.campaign.plan import Plan, PlannedDeliverable
+from coulisses.spreadsheet import decimal
 
 CSV_COLUMNS = ("asset", "source_kind", "source", "title", "platform", "canvas", "aspect",
                "min_seconds", "max_seconds", "target_seconds", "due", "publish", "status",
                "shoot_day", "timezone")
 
 
-def rows(deliverables: Sequence[PlannedDeliverable], timezone: str = "UTC") -> list[list[str]]:
+def rows(deliverables: Sequence[PlannedDeliverable], timezone: str = "UTC",
+         lang: str = "en") -> list[list[str]]:
     """One row of text per deliverable, in the order of ``CSV_COLUMNS``; a timed publication
-    is ``YYYY-MM-DDTHH:MM`` in ``timezone`` (the campaign's)."""
+    is ``YYYY-MM-DDTHH:MM`` in ``timezone`` (the campaign's), seconds with ``lang``'s decimal
+    mark."""
     out = []
     for d in deliverables:
         publish = "" if d.publish is None else (
             d.publish.isoformat(timespec="minutes") if isinstance(d.publish, datetime)
             else d.publish.isoformat())
         out.append([d.id, d.source_kind, d.source, d.title, d.platform, d.canvas, d.aspect,
-                    f"{d.min_seconds:g}", f"{d.max_seconds:g}",
-                    f"{d.target_seconds:g}" if d.target_seconds else "",
+                    decimal(d.min_seconds, lang, "g"), decimal(d.max_seconds, lang, "g"),
+                    decimal(d.target_seconds, lang, "g") if d.target_seconds else "",
                     d.due.isoformat() if d.due else "",
                     publish, d.status, d.day, timezone])
     return out
 
 
-def to_csv(plan: Plan) -> str:
-    """The matrix as CSV (UTF-8, one header row), one row per asset."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows(plan.deliverables, plan.timezone or "UTC"))
-    return buffer.getvalue()
+def to_csv(plan: Plan, lang: str = "en") -> str:
+    """The matrix as CSV text, one header row and one row per asset, separated as a
+    spreadsheet in ``lang`` expects (``spreadsheet.file_bytes`` adds the byte-order mark)."""
+    return spreadsheet.table(CSV_COLUMNS, rows(plan.deliverables, plan.timezone or "UTC",
+                                               lang), lang)
 
 
 def matrix(plan: Plan) -> tuple[list[str], list[tuple[str, str, dict[str, PlannedDeliverable]]]]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coulisses import spreadsheet
 from coulisses.campaign import calendar, capture, deliverables
 from coulisses.campaign.plan import Plan, to_json
 
@@ -78,10 +79,11 @@ def render_all(plan: Plan, findings: Sequence[Any], *, source: str = "", lang: s
     steps: list[tuple[str, Callable[[], bytes | str]]] = [
         ("capture.html", lambda: capture.to_html(plan, lang)),
         ("capture.pdf", lambda: capture.to_pdf(plan, lang, when)),
-        ("deliverables.csv", lambda: deliverables.to_csv(plan)),
+        ("deliverables.csv",
+         lambda: spreadsheet.file_bytes(deliverables.to_csv(plan, lang))),
         ("deliverables.html", lambda: deliverables.to_html(plan, lang)),
         ("calendar.ics", lambda: calendar.to_ics(plan, stamp=when)),
-        ("calendar.csv", lambda: calendar.to_csv(plan)),
+        ("calendar.csv", lambda: spreadsheet.file_bytes(calendar.to_csv(plan, lang))),
         ("health.html", lambda: health_html(health, plan.title, source, lang)),
         ("health.json", lambda: json.dumps({"campaign": plan.campaign, "source": source,
                                             "findings": health}, indent=1,

@@ -86,7 +86,7 @@ def cut_cmd(
         raise UsageError("--reframe and --crop cannot be used together")
     if transcript is not None and caption_source != "auto":
         raise UsageError("--transcript goes with --captions auto")
-    with progress_bar(settings.lang, enabled=not as_json) as bar:
+    with progress_bar(settings.lang, enabled=not as_json, lines=True) as bar:
         result = cut(file, to.split(","), out or settings.out_dir, options=options,
                      captions=caption_source, transcript=transcript,
                      reframe=source_of(reframe),
@@ -100,9 +100,9 @@ def cut_cmd(
         print_result(result, settings.lang)
     failed = [v for v in result.variants if not v.qc.passed]
     if failed:
-        raise QCFailedError(f"{len(failed)} of {len(result.variants)} variants fail their checks "
-                            f"(see {result.summary})", reasons=[r for v in failed
-                                                               for r in v.qc.reasons])
+        raise QCFailedError(text(settings.lang, "cut_fails", n=len(failed),
+                                 total=len(result.variants), summary=result.summary),
+                            reasons=[r for v in failed for r in v.qc.reasons])
 
 
 def _fit(value: str) -> Fit:
@@ -118,7 +118,7 @@ def print_result(result: object, lang: str) -> None:
     for v in result.variants:
         mark = text(lang, "pass" if v.qc.passed else "fail")
         typer.echo(f"  {mark:<6} {v.platform:<20} {v.video}")
-        for reason in v.qc.reasons:
+        for reason in v.qc.reasons_in(lang):
             typer.echo(f"         x {reason}")
         for note in (*v.notes, *v.qc.warnings):
             typer.echo(f"         - {note}")

@@ -38,7 +38,7 @@ def moments_cmd(
     for file in files:
         analysis = analyze(file, settings)
         found = find_moments(analysis, kind, max_len=max_len, limit=limit,
-                             brief_relevance=relevance)
+                             brief_relevance=relevance, lang=settings.lang)
         out.append({"path": analysis.path, "moments": [asdict(m) for m in found]})
         if not as_json:
             typer.echo(f"{analysis.path}:")

@@ -53,7 +53,9 @@ def check_cmd(
     else:
         key = "check_pass" if result.passed else "check_fail"
         typer.echo(text(settings.lang, key, file=Path(file).name, platform=spec.name))
-        typer.echo(summary([result]))
+        typer.echo(summary([result], settings.lang))
     if not result.passed:
-        raise QCFailedError(f"{Path(file).name} fails {len(result.reasons)} {spec.id} check(s): "
-                            + "; ".join(result.reasons), reasons=result.reasons)
+        reasons = result.reasons_in(settings.lang)
+        raise QCFailedError(text(settings.lang, "qc_fails", file=Path(file).name, n=len(reasons),
+                                 platform=spec.id, reasons="; ".join(reasons)),
+                            reasons=result.reasons)

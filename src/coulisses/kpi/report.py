@@ -217,10 +217,19 @@ CSV_COLUMNS = ("section", "dimensions", "group", "kpi", "value", "numerator", "d
 
 
 def to_csv(report: Report) -> str:
-    """The report as one long table: a row per (section, group, KPI), objective and advice."""
+    """The report as one long table: a row per (section, group, KPI), objective and advice,
+    separated as a spreadsheet in the report's language expects (``;`` and decimal commas in
+    French); ``spreadsheet.file_bytes`` adds the byte-order mark of the written file."""
+    from coulisses.spreadsheet import decimal, delimiter
+
     out = io.StringIO()
-    w = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
-    w.writeheader()
+    lang = report.lang
+    writer = csv.DictWriter(out, CSV_COLUMNS, delimiter=delimiter(lang), lineterminator="\n")
+    writer.writeheader()
+
+    def put(row: dict[str, Any]) -> None:
+        writer.writerow({k: decimal(v, lang) if isinstance(v, float) else v
+                         for k, v in row.items()})
 
     def value_row(section: str, dims: str, group: str, v: KpiValue) -> dict[str, Any]:
         return {"section": section, "dimensions": dims, "group": group, "kpi": v.kpi,
@@ -230,21 +239,21 @@ def to_csv(report: Report) -> str:
 
     if report.overall is not None:
         for v in report.overall.values:
-            w.writerow(value_row("overall", "", "all", v))
+            put(value_row("overall", "", "all", v))
     for s in report.sections:
         for g in s.groups:
             for v in g.values:
                 if v.kpi in s.kpis:
-                    w.writerow(value_row(s.id, "+".join(s.dims),
+                    put(value_row(s.id, "+".join(s.dims),
                                          "+".join(str(k) for k in g.key), v))
     for t in report.targets:
         row: dict[str, Any] = value_row("objective", t.objective, t.kpi, t.value) \
             if t.value else {"section": "objective", "dimensions": t.objective, "group": t.kpi}
         row.update(kpi=t.measured_as or t.metric, target=t.target, comparator=t.comparator,
                    status=t.status)
-        w.writerow(row)
+        put(row)
     for a in report.advice:
-        w.writerow({"section": "advice", "dimensions": a.dimension, "group": a.best,
+        put({"section": "advice", "dimensions": a.dimension, "group": a.best,
                     "kpi": a.kpi, "value": a.ratio, "n_posts": a.n_best, "n_total": a.n_other,
                     "status": a.confidence,
                     "note": f"{a.text} ({a.evidence}; {a.uncertainty})"})
@@ -272,8 +281,11 @@ def write_report(report: Report, fmt: Format, out: Path) -> Path:
     Raises:
         UnwritableOutputError: the folder is missing or read-only.
     """
-    from coulisses.output import write_text
+    from coulisses.output import write_bytes, write_text
+    from coulisses.spreadsheet import file_bytes
 
+    if fmt == "csv":
+        return write_bytes(out, file_bytes(render(report, fmt)), what="report")
     return write_text(out, render(report, fmt), what="report")
 
 

@@ -72,6 +72,7 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
 
     specs = reg.select(platforms)
     by_id = {s.id: s for s in specs}
+    report_progress("probing", 0.0)
     info = probe(source)
     base_stem = output.safe_stem(info.path.stem)
     draft_plan = build_plan(info, specs, opts, None, base_stem)  # validates span, crop, durations

@@ -42,6 +42,14 @@ class QCResult:
         return [f"{c.name}: expected {c.expected}, got {c.actual}"
                 for c in self.checks if not c.passed]
 
+    def reasons_in(self, lang: str) -> list[str]:
+        """The failed checks in ``lang`` (``reasons`` word for word in English)."""
+        from coulisses.i18n import text, word
+
+        return [text(lang, "qc_reason", name=word(lang, "qc", c.name),
+                     expected=word(lang, "qcv", c.expected), actual=word(lang, "qcv", c.actual))
+                for c in self.checks if not c.passed]
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["reasons"] = self.reasons
@@ -187,11 +195,14 @@ def check_file(path: Path, spec: PlatformSpec, runner: Runner, *,
                     checks=tuple(checks), warnings=tuple(warnings), measured=measured)
 
 
-def summary(results: list[QCResult]) -> str:
-    """A readable summary of several results."""
+def summary(results: list[QCResult], lang: str = "en") -> str:
+    """A readable summary of several results, the reasons in ``lang``."""
+    from coulisses.i18n import text
+
     lines = []
     for r in results:
-        lines.append(f"{'PASS' if r.passed else 'FAIL'}  {r.platform:<20} {Path(r.path).name}")
-        lines.extend(f"      x {reason}" for reason in r.reasons)
+        mark = text(lang, "pass" if r.passed else "fail")
+        lines.append(f"{mark:<4}  {r.platform:<20} {Path(r.path).name}")
+        lines.extend(f"      x {reason}" for reason in r.reasons_in(lang))
         lines.extend(f"      ! {w}" for w in r.warnings)
     return "\n".join(lines)
