@@ -12,7 +12,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,14 @@ from coulisses.render import captions as cap
 from coulisses.render import enrich, graph, loudness, output, pictures, qc, timeline
 from coulisses.render.enrich import CaptionSource, ReframeSource
 from coulisses.render.manifest import CACHE_DIR, Manifest, source_fingerprint, variant_key
-from coulisses.render.plan import CutOptions, Loudness, RenderPlan, build_plan, with_captions
+from coulisses.render.plan import (
+    CutOptions,
+    Loudness,
+    RenderPlan,
+    Variant,
+    build_plan,
+    with_captions,
+)
 from coulisses.settings import Settings, load_settings
 
 # (stage, done fraction 0..1) for progress bars
@@ -143,6 +150,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
         output.safe_child(folder, name)
 
     measured: Loudness | None = None
+    lkey = ""
     if info.main_audio is not None:
         lkey = Manifest.loudness_key(fingerprint, draft_plan.start, draft_plan.duration,
                                      info.main_audio.index)
@@ -174,6 +182,23 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
             notes[platform].extend(lines)
     elif isinstance(reframe_source, Path):
         plan = enrich.file_reframe(plan, reframe_source)
+    if measured is not None and info.main_audio is not None:
+        spoken = corrected or (analysis.transcript if analysis is not None else None)
+        heard = (len(enrich.span_words(spoken.words, plan.start, plan.duration))
+                 if spoken is not None else None)
+        decided = replace(measured, noise_only=loudness.noise_only_reason(measured, heard))
+        if not decided.left_quiet and any(
+                decided.makeup_for(v.loudness.integrated_lufs, graph.ceiling_dbtp(v),
+                                   v.audio.channels) is None for v in plan.variants):
+            report_progress("correcting loudness", 0.0)
+        decided = loudness.correct(run, info.path, plan.start, plan.duration,
+                                   info.main_audio.index, info.main_audio.channels, decided,
+                                   plan.variants)
+        if decided != measured:
+            store.set_loudness(lkey, decided)
+        plan = replace(plan, loudness=decided)
+        for v in plan.variants:
+            notes[v.platform].extend(_loudness_notes(decided, v))
     scripts: dict[str, str] = {}
     sidecars: dict[str, list[cap.Cue]] = {}
     if caption_source == "auto":
@@ -280,6 +305,7 @@ def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
 
     clock = time.perf_counter()
     silent = plan.loudness is None or plan.loudness.is_silent
+    noise = plan.loudness.noise_only if plan.loudness is not None else ""
     results: list[VariantResult] = []
     moves: list[tuple[Path, Path]] = []
     for i, (v, temp) in enumerate(zip(plan.variants, temps, strict=True)):
@@ -287,7 +313,8 @@ def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
         spec = by_id[v.platform]
         stem = v.output.stem
         check = qc.check_file(temp, spec, run, expected_duration=v.duration,
-                              draft=plan.preset == "draft", silent_source=silent)
+                              draft=plan.preset == "draft", silent_source=silent,
+                              noise_source=noise)
         cover_tmp = work / f"v{i}.cover.{'jpg' if spec.cover.format == 'jpeg' else 'png'}"
         run.run(pictures.cover_command(temp, cover_tmp, spec, v.duration))
         strip_tmp = work / f"v{i}.strip.png"
@@ -351,6 +378,15 @@ def _write_reports(plan: RenderPlan, info: Probe, results: list[VariantResult], 
             (summary_tmp, folder / "report.txt")]
 
 
+def _loudness_notes(m: Loudness, v: Variant) -> list[str]:
+    """What the loudness stage decided for one variant, for the report."""
+    if m.noise_only:
+        return [f"loudness: noise or room tone only ({m.noise_only}); left quiet, not "
+                "boosted"]
+    found = m.makeup_for(v.loudness.integrated_lufs, graph.ceiling_dbtp(v), v.audio.channels)
+    return [loudness.makeup_note(m, found)] if found is not None else []
+
+
 def _relocate(result: qc.QCResult, final: Path) -> qc.QCResult:
     return replace(result, path=str(final))
 
@@ -377,7 +413,10 @@ def _report(plan: RenderPlan, info: Probe, results: list[VariantResult], sheet: 
                        "constant_frame_rate": True},
         "loudness_source": None if plan.loudness is None else {
             "integrated_lufs": plan.loudness.input_i, "true_peak_dbtp": plan.loudness.input_tp,
-            "lra_lu": plan.loudness.input_lra},
+            "lra_lu": plan.loudness.input_lra,
+            "momentary_spread_lu": plan.loudness.momentary_spread_lu,
+            "noise_only": plan.loudness.noise_only or None,
+            "makeup": [asdict(m) for m in plan.loudness.makeup]},
         "passed": all(r.qc.passed for r in results),
         "variants": [{
             "platform": r.platform, "video": r.video.name, "cover": r.cover.name,

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from coulisses.errors import DurationError, UsageError
 from coulisses.media.probe import Probe
@@ -132,17 +132,61 @@ class Normalise:
 
 
 @dataclass(frozen=True)
+class Makeup:
+    """The gain one audio chain (target, ceiling, output channels) applies, found by measuring
+    that chain on the span: the limiter takes loudness away, the make-up gain gives it back."""
+
+    target_lufs: float
+    ceiling_dbtp: float  # the limiter's ceiling (the platform's true peak less a margin)
+    channels: int
+    gain_db: float
+    limit: bool  # a true-peak limiter follows the gain
+    measured_lufs: float  # the chain's last measured result on the span
+    passes: int  # audio-only measuring passes run
+    converged: bool  # the last pass landed within the pass tolerance
+
+
+@dataclass(frozen=True)
 class Loudness:
-    """EBU R128 measurement of the source span (loudnorm's first pass)."""
+    """EBU R128 measurement of the source span, and what the cut decided from it."""
 
     input_i: float
     input_tp: float
     input_lra: float
     input_thresh: float
+    # spread (95th - 10th percentile) of the 400 ms momentary loudness over the gated span:
+    # a steady noise reads about 1 LU, speech with pauses 6 LU and more; None: not measured
+    momentary_spread_lu: float | None = None
+    noise_only: str = ""  # why the span is judged noise or room tone only (left quiet)
+    makeup: tuple[Makeup, ...] = ()
 
     @property
     def is_silent(self) -> bool:
         return self.input_i < -60
+
+    @property
+    def left_quiet(self) -> bool:
+        """Silent, or noise only: no gain is applied and QC accepts a quiet output."""
+        return self.is_silent or bool(self.noise_only)
+
+    def makeup_for(self, target_lufs: float, ceiling_dbtp: float,
+                   channels: int) -> Makeup | None:
+        for m in self.makeup:
+            if (m.target_lufs, m.ceiling_dbtp, m.channels) == (target_lufs, ceiling_dbtp,
+                                                                 channels):
+                return m
+        return None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Loudness:
+        """Read back ``dataclasses.asdict(loudness)``.
+
+        Raises:
+            TypeError, KeyError: not a loudness record.
+        """
+        fields = dict(data)
+        fields["makeup"] = tuple(Makeup(**m) for m in fields.get("makeup", ()))
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
