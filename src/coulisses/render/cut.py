@@ -187,13 +187,11 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
         heard = (len(enrich.span_words(spoken.words, plan.start, plan.duration))
                  if spoken is not None else None)
         decided = replace(measured, noise_only=loudness.noise_only_reason(measured, heard))
-        if not decided.left_quiet and any(
-                decided.makeup_for(v.loudness.integrated_lufs, graph.ceiling_dbtp(v),
-                                   v.audio.channels) is None for v in plan.variants):
+        if not decided.left_quiet and any(decided.makeup_for(v) is None
+                                          for v in plan.variants):
             report_progress("correcting loudness", 0.0)
         decided = loudness.correct(run, info.path, plan.start, plan.duration,
-                                   info.main_audio.index, info.main_audio.channels, decided,
-                                   plan.variants)
+                                   info.main_audio.index, decided, plan.variants)
         if decided != measured:
             store.set_loudness(lkey, decided)
         plan = replace(plan, loudness=decided)
@@ -383,7 +381,7 @@ def _loudness_notes(m: Loudness, v: Variant) -> list[str]:
     if m.noise_only:
         return [f"loudness: noise or room tone only ({m.noise_only}); left quiet, not "
                 "boosted"]
-    found = m.makeup_for(v.loudness.integrated_lufs, graph.ceiling_dbtp(v), v.audio.channels)
+    found = m.makeup_for(v)
     return [loudness.makeup_note(m, found)] if found is not None else []
 
 

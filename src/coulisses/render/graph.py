@@ -113,11 +113,12 @@ def ceiling_dbtp(v: Variant) -> float:
 
 def gain_chain(gain_db: float, ceiling: float, limit: bool) -> str:
     """A linear gain, then (``limit``) a true-peak limiter run at 192 kHz, so sample peaks
-    are true peaks. The loudness pre-pass measures exactly this text."""
+    are true peaks; a 5 ms look-ahead, since the AAC encoder overshoots the sharper edges of a
+    1 ms one by over a dB at 128 kb/s. The loudness pre-pass measures exactly this text."""
     chain = [f"volume={gain_db:.2f}dB"]
     if limit:
         chain += ["aresample=192000",
-                  f"alimiter=limit={10 ** (ceiling / 20):.4f}:attack=1:release=50"
+                  f"alimiter=limit={10 ** (ceiling / 20):.4f}:attack=5:release=50"
                   ":level=false:latency=true"]
     return ",".join(chain)
 
@@ -132,10 +133,10 @@ def audio_head(plan: RenderPlan, v: Variant) -> str:
     m = plan.loudness
     if m is None or m.left_quiet:
         return "anull"
-    ceiling = ceiling_dbtp(v)
-    found = m.makeup_for(t.integrated_lufs, ceiling, v.audio.channels)
+    found = m.makeup_for(v)
     if found is not None:
-        return gain_chain(found.gain_db, ceiling, found.limit)
+        return gain_chain(found.gain_db, found.ceiling_dbtp, found.limit)
+    ceiling = ceiling_dbtp(v)
     gain = t.integrated_lufs - m.input_i
     return gain_chain(gain, ceiling, m.input_tp + gain > ceiling)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -33,7 +34,8 @@ NOISE_MAX_LUFS = -45.0
 NOISE_MAX_SPREAD_LU = 4.0  # steady noise ~1 LU; speech with pauses 6 LU and more
 NOISE_MIN_CREST_DB = 6.0  # true peak over loudness: noise 7-14 dB, a steady tone under 4
 PASS_TOLERANCE_LU = 0.2  # a measured chain this close to its target needs no other pass
-MAX_PASSES = 3
+MAX_PASSES = 4
+TP_GUARD_DB = 0.1  # encoded true peak kept this far under the platform's limit
 MAX_GAIN_DB = 50.0
 MAX_STEP_DB = 12.0  # the most one correction moves the gain
 _GATE_LUFS = -70.0  # BS.1770 absolute gate
@@ -107,9 +109,9 @@ def noise_only_reason(m: Loudness, words: int | None) -> str:
     if spread is None or spread > NOISE_MAX_SPREAD_LU or crest < NOISE_MIN_CREST_DB:
         return ""
     speech = "no speech recognised" if words == 0 else "speech not analysed"
-    return (f"{m.input_i:g} LUFS (quieter than {NOISE_MAX_LUFS:g}), a steady level (momentary "
-            f"spread {spread:g} LU, at most {NOISE_MAX_SPREAD_LU:g}), noise-like peaks "
-            f"({crest:.1f} dB over the loudness), {speech}")
+    return (f"{m.input_i:g} LUFS, quieter than {NOISE_MAX_LUFS:g}; a steady level, momentary "
+            f"spread {spread:g} LU (at most {NOISE_MAX_SPREAD_LU:g}); noise-like peaks "
+            f"{crest:.1f} dB over the loudness; {speech}")
 
 
 def next_gain(history: Sequence[tuple[float, float]], target: float) -> float:
@@ -131,21 +133,29 @@ def next_gain(history: Sequence[tuple[float, float]], target: float) -> float:
 
 
 def pass_command(source: Path, start: Fraction, duration: Fraction, audio_stream: int,
-                 chain: str) -> Command:
-    """The render's audio chain on the span (audio only), measured as an output would be."""
-    return Command(args=("-loglevel", "info", "-ss", to_seconds_arg(start),
+                 chain: str, v: Variant, target: Path) -> Command:
+    """The render's audio chain on the span (audio only), encoded as the variant's AAC stream
+    to ``target``; ``verify_command`` then measures it as QC will."""
+    return Command(args=("-loglevel", "error", "-ss", to_seconds_arg(start),
                          "-t", to_seconds_arg(duration), *ffmpeg_input(source),
                          "-map", f"0:{audio_stream}", "-vn", "-sn", "-dn",
-                         "-af", f"{chain},ebur128=peak=true:framelog=quiet",
-                         "-f", "null", "-"),
+                         "-af", f"{chain},{delivery_format(v.audio.sample_rate, v.audio.channels)}",
+                         "-c:a", "aac", "-b:a", f"{v.audio.bitrate_kbps}k",
+                         "-f", "adts", "-y", str(target)),
                    expected_seconds=duration, label="loudness pass")
 
 
+def next_ceiling(ceiling: float, measured_tp: float, limit_dbtp: float) -> float:
+    """Lower the limiter's ceiling by what the encoded result overshot the limit (less a
+    ``TP_GUARD_DB`` guard), and 0.1 dB more so the next pass lands under it. Pure."""
+    return round(ceiling - (measured_tp - (limit_dbtp - TP_GUARD_DB)) - 0.1, 2)
+
+
 def correct(runner: Runner, source: Path, start: Fraction, duration: Fraction,
-            audio_stream: int, source_channels: int, m: Loudness,
-            variants: Sequence[Variant]) -> Loudness:
-    """Find each distinct chain's gain by measuring it on the span; chains already in
-    ``m.makeup`` are kept. A plain gain on unchanged channels lands exactly and is not run.
+            audio_stream: int, m: Loudness, variants: Sequence[Variant]) -> Loudness:
+    """Find each distinct chain's gain and ceiling by encoding it on the span and measuring the
+    result; chains already in ``m.makeup`` are kept. At most ``MAX_PASSES`` per chain: a pass
+    within ``PASS_TOLERANCE_LU`` of the target and under the true-peak limit ends it.
 
     Raises:
         FFmpegError: ffmpeg failed.
@@ -153,48 +163,57 @@ def correct(runner: Runner, source: Path, start: Fraction, duration: Fraction,
     if m.left_quiet:
         return m
     found = list(m.makeup)
-    for v in variants:
-        target, ceiling = v.loudness.integrated_lufs, ceiling_dbtp(v)
-        channels = v.audio.channels
-        if replace(m, makeup=tuple(found)).makeup_for(target, ceiling, channels) is not None:
-            continue
-        gain = round(target - m.input_i, 2)
-        limit = m.input_tp + gain > ceiling
-        if not limit and channels == source_channels:
-            continue
-        history: list[tuple[float, float]] = []
-        converged = False
-        for _ in range(MAX_PASSES):
-            chain = (f"{gain_chain(gain, ceiling, limit)},"
-                     f"{delivery_format(v.audio.sample_rate, channels)}")
-            out = parse_ebur128(runner.run(pass_command(source, start, duration, audio_stream,
-                                                        chain)).stderr)
-            history.append((gain, out.integrated_lufs))
-            if abs(out.integrated_lufs - target) <= PASS_TOLERANCE_LU:
-                converged = True
-                break
-            gain = next_gain(history, target)
-            limit = m.input_tp + gain > ceiling
-        found.append(Makeup(target_lufs=target, ceiling_dbtp=ceiling, channels=channels,
-                            gain_db=gain, limit=limit, measured_lufs=history[-1][1],
-                            passes=len(history), converged=converged))
+    with tempfile.TemporaryDirectory(prefix="coulisses-loudness-") as folder:
+        encoded = Path(folder) / "pass.aac"
+        for v in variants:
+            if replace(m, makeup=tuple(found)).makeup_for(v) is not None:
+                continue
+            found.append(_search(runner, source, start, duration, audio_stream, m, v, encoded))
     return replace(m, makeup=tuple(found))
 
 
+def _search(runner: Runner, source: Path, start: Fraction, duration: Fraction,
+            audio_stream: int, m: Loudness, v: Variant, encoded: Path) -> Makeup:
+    target, tp_limit = v.loudness.integrated_lufs, v.loudness.true_peak_dbtp
+    ceiling = ceiling_dbtp(v)
+    gain = round(target - m.input_i, 2)
+    limit = m.input_tp + gain > ceiling
+    history: list[tuple[float, float]] = []  # on the current chain shape (limit, ceiling)
+    out = OutputLoudness(m.input_i, m.input_tp, m.input_lra)
+    for n in range(1, MAX_PASSES + 1):
+        runner.run(pass_command(source, start, duration, audio_stream,
+                                gain_chain(gain, ceiling, limit), v, encoded))
+        out = verify(runner, encoded)
+        history.append((gain, out.integrated_lufs))
+        tp_ok = out.true_peak_dbtp <= tp_limit - TP_GUARD_DB
+        if tp_ok and abs(out.integrated_lufs - target) <= PASS_TOLERANCE_LU:
+            return Makeup(target, tp_limit, v.audio.channels, v.audio.bitrate_kbps, gain,
+                          ceiling, limit, out.integrated_lufs, out.true_peak_dbtp, n, True)
+        shape = (limit, ceiling)
+        if not tp_ok:
+            ceiling, limit = next_ceiling(ceiling, out.true_peak_dbtp, tp_limit), True
+        gain = next_gain(history, target)
+        limit = limit or m.input_tp + gain > ceiling
+        if (limit, ceiling) != shape:
+            history = [history[-1]]  # a new limiter: earlier slopes no longer hold
+    return Makeup(target, tp_limit, v.audio.channels, v.audio.bitrate_kbps, gain, ceiling,
+                  limit, out.integrated_lufs, out.true_peak_dbtp, MAX_PASSES, False)
+
+
 def makeup_note(m: Loudness, found: Makeup) -> str:
-    """One line for the report: what the pre-pass found for a variant's chain."""
+    """One line for the report: what the passes found for a variant's chain."""
     plain = round(found.target_lufs - m.input_i, 2)
-    took = "" if not found.limit else (
-        f"the true-peak limiter (ceiling {found.ceiling_dbtp:g} dBTP) took loudness; ")
+    limiter = (f", a true-peak limiter at {found.ceiling_dbtp:g} dBTP" if found.limit else "")
     extra = found.gain_db - plain
-    head = (f"loudness: {took}gain {found.gain_db:+.2f} dB "
-            f"({extra:+.2f} dB of make-up over the plain {plain:+.2f} dB)")
+    made_up = (f" ({extra:+.2f} dB of make-up over the plain {plain:+.2f} dB)"
+               if abs(extra) >= 0.05 else "")
+    head = f"loudness: gain {found.gain_db:+.2f} dB{made_up}{limiter}"
+    passes = f"{found.passes} audio pass{'es' if found.passes > 1 else ''}"
     if found.converged:
-        return (f"{head}, measured {found.measured_lufs:g} LUFS on the span after "
-                f"{found.passes} audio pass{'es' if found.passes > 1 else ''}")
-    return (f"{head}, last measured {found.measured_lufs:g} LUFS after {found.passes} audio "
-            "passes (not within "
-            f"{PASS_TOLERANCE_LU:g} LU: the gain was extrapolated)")
+        return (f"{head}: encoded on the span it measured {found.measured_lufs:g} LUFS, "
+                f"{found.measured_tp_dbtp:g} dBTP after {passes}")
+    return (f"{head}: after {passes} the last measured {found.measured_lufs:g} LUFS, "
+            f"{found.measured_tp_dbtp:g} dBTP; the last gain was extrapolated")
 
 
 def _num(text: str) -> float:

@@ -133,17 +133,21 @@ class Normalise:
 
 @dataclass(frozen=True)
 class Makeup:
-    """The gain one audio chain (target, ceiling, output channels) applies, found by measuring
-    that chain on the span: the limiter takes loudness away, the make-up gain gives it back."""
+    """The gain and limiter ceiling of one audio chain (loudness target, true-peak limit, and
+    the AAC stream it is encoded to), found by encoding that chain on the span and measuring it:
+    the limiter takes loudness away and the encoder adds peaks, so both are corrected."""
 
     target_lufs: float
-    ceiling_dbtp: float  # the limiter's ceiling (the platform's true peak less a margin)
+    true_peak_dbtp: float  # the platform's limit
     channels: int
+    bitrate_kbps: int
     gain_db: float
+    ceiling_dbtp: float  # the limiter's ceiling, under the limit by the encoder's overshoot
     limit: bool  # a true-peak limiter follows the gain
-    measured_lufs: float  # the chain's last measured result on the span
-    passes: int  # audio-only measuring passes run
-    converged: bool  # the last pass landed within the pass tolerance
+    measured_lufs: float  # the last pass's encoded result on the span
+    measured_tp_dbtp: float
+    passes: int  # audio-only passes run
+    converged: bool  # the last pass landed on target and under the limit
 
 
 @dataclass(frozen=True)
@@ -169,11 +173,12 @@ class Loudness:
         """Silent, or noise only: no gain is applied and QC accepts a quiet output."""
         return self.is_silent or bool(self.noise_only)
 
-    def makeup_for(self, target_lufs: float, ceiling_dbtp: float,
-                   channels: int) -> Makeup | None:
+    def makeup_for(self, v: Variant) -> Makeup | None:
+        """The measured chain for a variant's target and audio stream, if any."""
+        key = (v.loudness.integrated_lufs, v.loudness.true_peak_dbtp, v.audio.channels,
+               v.audio.bitrate_kbps)
         for m in self.makeup:
-            if (m.target_lufs, m.ceiling_dbtp, m.channels) == (target_lufs, ceiling_dbtp,
-                                                                 channels):
+            if (m.target_lufs, m.true_peak_dbtp, m.channels, m.bitrate_kbps) == key:
                 return m
         return None
 
