@@ -467,6 +467,27 @@ def make_extra_tracks_clip(path: str | os.PathLike[str], *, duration: float = 2.
     return out
 
 
+def make_rush(path: str | os.PathLike[str], sound: str | os.PathLike[str], *,
+              video: str | os.PathLike[str] | None = None, start: float = 0.0,
+              duration: float = 3.0) -> Path:
+    """A rush made of a real recording muxed onto a picture.
+
+    Ground truth: ``duration`` s (or less when ``sound`` ends sooner) of ``sound`` from
+    ``start`` s, its level untouched (AAC 192 kb/s, the recording's channels), over
+    ``video`` (looped when shorter, its own audio dropped) or a 320x180 30 fps ``testsrc2``.
+    """
+    out = _prepare(path)
+    d = _fmt(duration)
+    picture: list[str | os.PathLike[str]] = (
+        ["-stream_loop", "-1", "-i", video] if video is not None
+        else ["-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=30:duration={d}"])
+    ffmpeg(*picture, "-ss", _fmt(start), "-t", d, "-i", sound,
+           "-map", "0:v:0", "-map", "1:a:0", "-t", d, "-shortest",
+           *_video_codec_args("h264", 30), "-c:a", "aac", "-b:a", "192k",
+           *_container_flags(out), out)
+    return out
+
+
 def make_audio_only(path: str | os.PathLike[str], *, duration: float = 2.0) -> Path:
     """An audio-only M4A: one AAC stereo 48 kHz stream, 440 Hz -20 dBFS tone, 2 s, no video."""
     out = _prepare(path)
