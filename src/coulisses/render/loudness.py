@@ -23,7 +23,7 @@ from pathlib import Path
 from coulisses.errors import FFmpegError
 from coulisses.media.ffmpeg import Command, Runner
 from coulisses.media.inputs import ffmpeg_input
-from coulisses.render.graph import ceiling_dbtp, delivery_format, gain_chain
+from coulisses.render.graph import audio_tail, ceiling_dbtp, gain_chain
 from coulisses.render.plan import Loudness, Makeup, Variant
 from coulisses.timecode import to_seconds_arg
 
@@ -134,12 +134,13 @@ def next_gain(history: Sequence[tuple[float, float]], target: float) -> float:
 
 def pass_command(source: Path, start: Fraction, duration: Fraction, audio_stream: int,
                  chain: str, v: Variant, target: Path) -> Command:
-    """The render's audio chain on the span (audio only), encoded as the variant's AAC stream
-    to ``target``; ``verify_command`` then measures it as QC will."""
+    """The render's audio chain on the span (audio only), with the variant's tail (silence for
+    a held frame, format, length), encoded as its AAC stream to ``target``;
+    ``verify_command`` then measures it as QC will."""
     return Command(args=("-loglevel", "error", "-ss", to_seconds_arg(start),
                          "-t", to_seconds_arg(duration), *ffmpeg_input(source),
                          "-map", f"0:{audio_stream}", "-vn", "-sn", "-dn",
-                         "-af", f"{chain},{delivery_format(v.audio.sample_rate, v.audio.channels)}",
+                         "-af", f"{chain},{audio_tail(v)}",
                          "-c:a", "aac", "-b:a", f"{v.audio.bitrate_kbps}k",
                          "-f", "adts", "-y", str(target)),
                    expected_seconds=duration, label="loudness pass")
@@ -187,8 +188,9 @@ def _search(runner: Runner, source: Path, start: Fraction, duration: Fraction,
         history.append((gain, out.integrated_lufs))
         tp_ok = out.true_peak_dbtp <= tp_limit - TP_GUARD_DB
         if tp_ok and abs(out.integrated_lufs - target) <= PASS_TOLERANCE_LU:
-            return Makeup(target, tp_limit, v.audio.channels, v.audio.bitrate_kbps, gain,
-                          ceiling, limit, out.integrated_lufs, out.true_peak_dbtp, n, True)
+            return Makeup(target, tp_limit, v.audio.channels, v.audio.bitrate_kbps,
+                          float(v.duration), float(v.hold), gain, ceiling, limit,
+                          out.integrated_lufs, out.true_peak_dbtp, n, True)
         shape = (limit, ceiling)
         if not tp_ok:
             ceiling, limit = next_ceiling(ceiling, out.true_peak_dbtp, tp_limit), True
@@ -196,8 +198,9 @@ def _search(runner: Runner, source: Path, start: Fraction, duration: Fraction,
         limit = limit or m.input_tp + gain > ceiling
         if (limit, ceiling) != shape:
             history = [history[-1]]  # a new limiter: earlier slopes no longer hold
-    return Makeup(target, tp_limit, v.audio.channels, v.audio.bitrate_kbps, gain, ceiling,
-                  limit, out.integrated_lufs, out.true_peak_dbtp, MAX_PASSES, False)
+    return Makeup(target, tp_limit, v.audio.channels, v.audio.bitrate_kbps, float(v.duration),
+                  float(v.hold), gain, ceiling, limit, out.integrated_lufs, out.true_peak_dbtp,
+                  MAX_PASSES, False)
 
 
 def makeup_note(m: Loudness, found: Makeup) -> str:

@@ -141,6 +141,8 @@ class Makeup:
     true_peak_dbtp: float  # the platform's limit
     channels: int
     bitrate_kbps: int
+    duration_s: float  # the output's length, and the held last frame's silence in it
+    hold_s: float
     gain_db: float
     ceiling_dbtp: float  # the limiter's ceiling, under the limit by the encoder's overshoot
     limit: bool  # a true-peak limiter follows the gain
@@ -176,9 +178,10 @@ class Loudness:
     def makeup_for(self, v: Variant) -> Makeup | None:
         """The measured chain for a variant's target and audio stream, if any."""
         key = (v.loudness.integrated_lufs, v.loudness.true_peak_dbtp, v.audio.channels,
-               v.audio.bitrate_kbps)
+               v.audio.bitrate_kbps, float(v.duration), float(v.hold))
         for m in self.makeup:
-            if (m.target_lufs, m.true_peak_dbtp, m.channels, m.bitrate_kbps) == key:
+            if (m.target_lufs, m.true_peak_dbtp, m.channels, m.bitrate_kbps, m.duration_s,
+                    m.hold_s) == key:
                 return m
         return None
 
