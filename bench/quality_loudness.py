@@ -138,7 +138,7 @@ def _row(result: dict[str, Any]) -> list[str]:
         decided = next((n for n in v.get("notes", []) if n.startswith("loudness:")), "")
         decided = decided.removeprefix("loudness: ")
         if src.get("noise_only"):
-            decided = "noise only: left quiet"
+            decided = "noise or room tone only: left quiet (" + src["noise_only"] + ")"
         rows.append(f"| {rush['name']} | {rush['kind']} | {src.get('integrated_lufs', 'n/a')} / "
                     f"{src.get('true_peak_dbtp', 'n/a')} | {v['platform']} | "
                     f"{m.get('lufs', 'n/a')} | {m.get('true_peak', 'n/a')} | {verdict} | "

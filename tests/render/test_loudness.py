@@ -43,6 +43,21 @@ def test_two_passes_take_a_secant_step() -> None:
     assert next_gain([(10.0, -17.0), (11.0, -15.0)], TARGET) == 12.0
 
 
+def test_a_limiter_shortfall_is_made_up_in_three_passes() -> None:
+    """A chain that follows the gain up to +10 dB, then gives 0.4 LU per dB (the limiter):
+    -14 LUFS needs +25 dB, against the plain +16 dB."""
+
+    def chain(gain: float) -> float:
+        return -30 + gain if gain <= 10 else -20 + 0.4 * (gain - 10)
+
+    history = [(16.0, chain(16.0))]  # -17.6: 3.6 LU short
+    history.append((next_gain(history, TARGET), 0.0))
+    assert history[-1][0] == 19.6
+    history[-1] = (19.6, chain(19.6))  # -16.16: the secant sees 0.4 LU per dB
+    assert next_gain(history, TARGET) == 25.0
+    assert abs(chain(25.0) - TARGET) < 1e-9
+
+
 def test_a_flat_limiter_is_bounded_per_step_and_overall() -> None:
     # 0.1 LU for 2 dB reads as slope 0.05, floored at 0.1: 19 dB wanted, MAX_STEP_DB given
     assert next_gain([(10.0, -16.0), (12.0, -15.9)], TARGET) == 12.0 + MAX_STEP_DB

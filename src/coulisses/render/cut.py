@@ -377,10 +377,8 @@ def _write_reports(plan: RenderPlan, info: Probe, results: list[VariantResult], 
 
 
 def _loudness_notes(m: Loudness, v: Variant) -> list[str]:
-    """What the loudness stage decided for one variant, for the report."""
-    if m.noise_only:
-        return [f"loudness: noise or room tone only ({m.noise_only}); left quiet, not "
-                "boosted"]
+    """What the loudness passes decided for one variant, for the report (a noise-only source
+    is said once per variant by QC's warning)."""
     found = m.makeup_for(v)
     return [loudness.makeup_note(m, found)] if found is not None else []
 
@@ -391,7 +389,7 @@ def _relocate(result: qc.QCResult, final: Path) -> qc.QCResult:
 
 def _summary_text(results: list[VariantResult]) -> str:
     text = qc.summary([r.qc for r in results])
-    extra = [f"      - {n}" for r in results for n in r.notes]
+    extra = [f"      - {r.platform}: {n}" for r in results for n in r.notes]
     return text + ("\nnotes:\n" + "\n".join(extra) if extra else "")
 
 
