@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -112,6 +113,7 @@ def build(rush: Rush) -> Path:
 def run_cut(rush: Rush, preset: str) -> dict[str, Any]:
     source = build(rush)
     out = WORK / "out" / rush.name
+    shutil.rmtree(out, ignore_errors=True)  # a fresh cut: never outputs resumed from a run before
     exe = Path(sys.executable).parent / "coulisses"
     argv = [str(exe), "cut", str(source), "--to", PLATFORMS, "--reframe", "auto",
             "--captions", "auto", "--preset", preset, "--extend", "--out", str(out), "--json"]
