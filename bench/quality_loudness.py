@@ -177,7 +177,9 @@ def section(data: dict[str, Any]) -> str:
         "",
         f"Machine: {meta['machine']}; load average {meta['load_start']} at the start, "
         f"{meta['load_end']} at the end (other engineers' work shares the CPUs). "
-        f"Wall time {meta['seconds']:.0f} s.",
+        f"Wall time {meta['seconds']:.0f} s."
+        + (f" Rushes cut again alone (same code, fresh output folder): "
+           f"{'; '.join(meta['reruns'])}." if meta.get("reruns") else ""),
         "",
         "Source: integrated loudness / true peak of the span as measured before the cut. "
         "Decision: the gain, any make-up over the plain gain for what the limiter took, the "
@@ -242,6 +244,10 @@ def main() -> int:
             fresh = {r["rush"]["name"]: r for r in results}
             data["results"] = [fresh.pop(r["rush"]["name"], r) for r in old["results"]]
             data["results"] += list(fresh.values())
+            data["meta"] = old["meta"] | {
+                "reruns": [*old["meta"].get("reruns", []),
+                           f"{', '.join(sorted(chosen))} at {data['meta']['date']}"],
+                "seconds": old["meta"]["seconds"] + data["meta"]["seconds"]}
         RESULTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     write_section(args.doc, SECTION, section(data))
     failed = [r["rush"]["name"] for r in data["results"]

@@ -206,7 +206,12 @@ def _search(runner: Runner, source: Path, start: Fraction, duration: Fraction,
 def makeup_note(m: Loudness, found: Makeup) -> str:
     """One line for the report: what the passes found for a variant's chain."""
     plain = round(found.target_lufs - m.input_i, 2)
-    limiter = (f", a true-peak limiter at {found.ceiling_dbtp:g} dBTP" if found.limit else "")
+    # how far the loudest peak is pushed over the ceiling: what the limiter has to take off
+    # there (more than ~15 dB is heard as squashing; ffmpeg's alimiter can also lose loudness
+    # as the gain rises, which the passes follow to a larger gain)
+    over = m.input_tp + found.gain_db - found.ceiling_dbtp
+    limiter = (f", a true-peak limiter at {found.ceiling_dbtp:g} dBTP taking up to {over:.1f} dB "
+               "off the peaks" if found.limit else "")
     extra = found.gain_db - plain
     made_up = (f" ({extra:+.2f} dB of make-up over the plain {plain:+.2f} dB)"
                if abs(extra) >= 0.05 else "")
