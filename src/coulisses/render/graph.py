@@ -111,11 +111,17 @@ def ceiling_dbtp(v: Variant) -> float:
     return v.loudness.true_peak_dbtp - margin
 
 
-def gain_chain(gain_db: float, ceiling: float, limit: bool) -> str:
-    """A linear gain, then (``limit``) a true-peak limiter run at 192 kHz, so sample peaks
-    are true peaks; a 5 ms look-ahead, since the AAC encoder overshoots the sharper edges of a
-    1 ms one by over a dB at 128 kb/s. The loudness pre-pass measures exactly this text."""
-    chain = [f"volume={gain_db:.2f}dB"]
+def _layout(channels: int) -> str:
+    return "stereo" if channels == 2 else "mono"
+
+
+def gain_chain(v: Variant, gain_db: float, ceiling: float, limit: bool) -> str:
+    """The variant's channel layout, a linear gain, then (``limit``) a true-peak limiter run at
+    192 kHz, so sample peaks are true peaks; a 5 ms look-ahead, since the AAC encoder
+    overshoots the sharper edges of a 1 ms one by over a dB at 128 kb/s. The layout comes
+    first: a mono source upmixed to stereo has its peaks 3 dB lower on each channel, which a
+    limiter run before would take off for nothing. The loudness passes measure this text."""
+    chain = [f"aformat=channel_layouts={_layout(v.audio.channels)}", f"volume={gain_db:.2f}dB"]
     if limit:
         chain += ["aresample=192000",
                   f"alimiter=limit={10 ** (ceiling / 20):.4f}:attack=5:release=50"
@@ -135,16 +141,15 @@ def audio_head(plan: RenderPlan, v: Variant) -> str:
         return "anull"
     found = m.makeup_for(v)
     if found is not None:
-        return gain_chain(found.gain_db, found.ceiling_dbtp, found.limit)
+        return gain_chain(v, found.gain_db, found.ceiling_dbtp, found.limit)
     ceiling = ceiling_dbtp(v)
     gain = t.integrated_lufs - m.input_i
-    return gain_chain(gain, ceiling, m.input_tp + gain > ceiling)
+    return gain_chain(v, gain, ceiling, m.input_tp + gain > ceiling)
 
 
 def delivery_format(sample_rate: int, channels: int) -> str:
     """Resample and lay out the channels as delivered (the pre-pass measures after it too)."""
-    layout = "stereo" if channels == 2 else "mono"
-    return f"aresample={sample_rate},aformat=sample_fmts=fltp:channel_layouts={layout}"
+    return f"aresample={sample_rate},aformat=sample_fmts=fltp:channel_layouts={_layout(channels)}"
 
 
 def audio_tail(v: Variant) -> str:

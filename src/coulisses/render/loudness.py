@@ -183,7 +183,7 @@ def _search(runner: Runner, source: Path, start: Fraction, duration: Fraction,
     out = OutputLoudness(m.input_i, m.input_tp, m.input_lra)
     for n in range(1, MAX_PASSES + 1):
         runner.run(pass_command(source, start, duration, audio_stream,
-                                gain_chain(gain, ceiling, limit), v, encoded))
+                                gain_chain(v, gain, ceiling, limit), v, encoded))
         out = verify(runner, encoded)
         history.append((gain, out.integrated_lufs))
         tp_ok = out.true_peak_dbtp <= tp_limit - TP_GUARD_DB
