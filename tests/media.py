@@ -33,7 +33,8 @@ import imageio_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 
-AudioKind = Literal["tone", "speech", "quiet", "clipping"]
+AudioKind = Literal["tone", "speech", "quiet", "clipping", "voice_clap", "room_tone",
+                    "music_speech"]
 VideoCodec = Literal["h264", "hevc"]
 
 #: Peak amplitude of the "tone" sine: 0.1 = -20 dBFS peak (-23 dBFS RMS). On a stereo clip
@@ -155,21 +156,47 @@ def audio_expression(kind: AudioKind, duration: float) -> str:
         # full scale (+-1.0, 0 dBFS) about 84 % of the time.
         return "max(-1,min(1,4*sin(2*PI*440*t)))"
     if kind == "speech":
-        # A 150 Hz "voice" with harmonics, syllable envelope at 4 Hz (never zero inside a
-        # phrase), gated by phrases with silent pauses.
-        f0 = 150
-        carrier = (f"(0.5*sin(2*PI*{f0}*t)+0.3*sin(2*PI*{2 * f0}*t)"
-                   f"+0.2*sin(2*PI*{3 * f0}*t)+0.1*sin(2*PI*{5 * f0}*t))")
-        envelope = "(0.6-0.4*cos(2*PI*4*t))"
-        gate = "+".join(f"between(t,{_fmt(a)},{_fmt(b)})" for a, b in speech_intervals(duration))
-        return f"0.3*{carrier}*{envelope}*({gate or '0'})"
+        return _voice(0.3, duration)
+    if kind == "voice_clap":
+        # the voice 20 dB down (about -40 LUFS), and one hand clap at CLAP_AT s: 30 ms of
+        # noise decaying from full scale
+        clap = (f"0.98*exp(-(t-{CLAP_AT})*200)*between(t,{CLAP_AT},{CLAP_AT + 0.03})"
+                "*(2*random(0)-1)")
+        return f"{_voice(0.03, duration)}+{clap}"
+    if kind == "music_speech":
+        # a chord bed (A minor, 220/262/330 Hz) swelling from -34 to -12 dBFS over the clip,
+        # under the voice: a mix whose level rises through the clip
+        swell = f"(0.02+0.2*t/{_fmt(duration)})"
+        chord = "(sin(2*PI*220*t)+sin(2*PI*261.6*t)+sin(2*PI*329.6*t))/3"
+        return f"{swell}*{chord}+{_voice(0.3, duration)}"
     raise ValueError(f"unknown audio kind {kind!r}")
+
+
+#: When the voice_clap audio's clap starts (s).
+CLAP_AT = 1.5
+#: Pink-noise amplitude of the room_tone audio: about -55 LUFS on a stereo clip.
+ROOM_TONE_AMPLITUDE = 0.01
+
+
+def _voice(scale: float, duration: float) -> str:
+    # A 150 Hz "voice" with harmonics, syllable envelope at 4 Hz (never zero inside a
+    # phrase), gated by phrases with silent pauses.
+    f0 = 150
+    carrier = (f"(0.5*sin(2*PI*{f0}*t)+0.3*sin(2*PI*{2 * f0}*t)"
+               f"+0.2*sin(2*PI*{3 * f0}*t)+0.1*sin(2*PI*{5 * f0}*t))")
+    envelope = "(0.6-0.4*cos(2*PI*4*t))"
+    gate = "+".join(f"between(t,{_fmt(a)},{_fmt(b)})" for a, b in speech_intervals(duration))
+    return f"{scale:g}*{carrier}*{envelope}*({gate or '0'})"
 
 
 def _audio_source(kind: AudioKind, duration: float, channels: int) -> str:
     layout = CHANNEL_LAYOUTS.get(channels)
     if layout is None:
         raise ValueError(f"unsupported channel count {channels}: {sorted(CHANNEL_LAYOUTS)}")
+    if kind == "room_tone":  # pink noise, the same on every channel
+        return (f"anoisesrc=color=pink:amplitude={ROOM_TONE_AMPLITUDE}:seed=7"
+                f":sample_rate={SAMPLE_RATE}:duration={_fmt(duration)},"
+                f"aformat=channel_layouts={layout}")
     expr = audio_expression(kind, duration)
     return (f"aevalsrc=exprs='{expr}':channel_layout={layout}"
             f":sample_rate={SAMPLE_RATE}:duration={_fmt(duration)}")
@@ -205,6 +232,10 @@ def make_clip(
     - "speech": a harmonic 150 Hz voice with a 4 Hz syllable envelope in phrases given by
       speech_intervals(duration), pure silence in between; peak about -12.7 dBFS, about
       -20 LUFS integrated (gated) for the 4 s stereo clip.
+    - "voice_clap": that voice 20 dB quieter (about -40 LUFS) and one clap at CLAP_AT s
+      peaking near full scale: quiet speech with a loud peak.
+    - "room_tone": pink noise (anoisesrc), about -55 LUFS, steady: a near-silent room.
+    - "music_speech": a chord bed swelling from -34 to -12 dBFS under the voice.
 
     MP4/MOV outputs carry ``+faststart`` (moov before mdat) unless ``faststart`` is False.
     """
@@ -433,6 +464,27 @@ def make_extra_tracks_clip(path: str | os.PathLike[str], *, duration: float = 2.
         )
     finally:
         srt.unlink(missing_ok=True)
+    return out
+
+
+def make_rush(path: str | os.PathLike[str], sound: str | os.PathLike[str], *,
+              video: str | os.PathLike[str] | None = None, start: float = 0.0,
+              duration: float = 3.0) -> Path:
+    """A rush made of a real recording muxed onto a picture.
+
+    Ground truth: ``duration`` s (or less when ``sound`` ends sooner) of ``sound`` from
+    ``start`` s, its level untouched (AAC 192 kb/s, the recording's channels), over
+    ``video`` (looped when shorter, its own audio dropped) or a 320x180 30 fps ``testsrc2``.
+    """
+    out = _prepare(path)
+    d = _fmt(duration)
+    picture: list[str | os.PathLike[str]] = (
+        ["-stream_loop", "-1", "-i", video] if video is not None
+        else ["-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=30:duration={d}"])
+    ffmpeg(*picture, "-ss", _fmt(start), "-t", d, "-i", sound,
+           "-map", "0:v:0", "-map", "1:a:0", "-t", d, "-shortest",
+           *_video_codec_args("h264", 30), "-c:a", "aac", "-b:a", "192k",
+           *_container_flags(out), out)
     return out
 
 

@@ -10,6 +10,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "error": "error",
         "measuring loudness": "measuring loudness",
+        "correcting loudness": "correcting loudness",
         "rendering": "rendering",
         "checking": "checking",
         "transcribing": "transcribing",
@@ -104,6 +105,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
         "error": "erreur",
         "measuring loudness": "mesure du volume",
+        "correcting loudness": "correction du volume",
         "rendering": "rendu",
         "checking": "vérification",
         "transcribing": "transcription",

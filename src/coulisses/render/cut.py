@@ -31,6 +31,7 @@ from coulisses.render.plan import (
     CutOptions,
     Loudness,
     RenderPlan,
+    Variant,
     build_plan,
     with_captions,
     with_stem,
@@ -97,6 +98,7 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
         output.safe_child(folder, name)
 
     measured: Loudness | None = None
+    lkey = ""
     if info.main_audio is not None:
         lkey = Manifest.loudness_key(fingerprint, draft_plan.start, draft_plan.duration,
                                      info.main_audio.index)
@@ -128,6 +130,21 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
             notes[platform].extend(lines)
     elif isinstance(reframe_source, Path):
         plan = enrich.file_reframe(plan, reframe_source)
+    if measured is not None and info.main_audio is not None:
+        spoken = corrected or (analysis.transcript if analysis is not None else None)
+        heard = (len(enrich.span_words(spoken.words, plan.start, plan.duration))
+                 if spoken is not None else None)
+        decided = replace(measured, noise_only=loudness.noise_only_reason(measured, heard))
+        if not decided.left_quiet and any(decided.makeup_for(v) is None
+                                          for v in plan.variants):
+            report_progress("correcting loudness", 0.0)
+        decided = loudness.correct(run, info.path, plan.start, plan.duration,
+                                   info.main_audio.index, decided, plan.variants)
+        if decided != measured:
+            store.set_loudness(lkey, decided)
+        plan = replace(plan, loudness=decided)
+        for v in plan.variants:
+            notes[v.platform].extend(_loudness_notes(decided, v))
     scripts: dict[str, str] = {}
     sidecars: dict[str, list[cap.Cue]] = {}
     if caption_source == "auto":
@@ -234,6 +251,7 @@ def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
 
     clock = time.perf_counter()
     silent = plan.loudness is None or plan.loudness.is_silent
+    noise = plan.loudness.noise_only if plan.loudness is not None else ""
     results: list[VariantResult] = []
     moves: list[tuple[Path, Path]] = []
     for i, (v, temp) in enumerate(zip(plan.variants, temps, strict=True)):
@@ -241,7 +259,8 @@ def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
         spec = by_id[v.platform]
         stem = v.output.stem
         check = qc.check_file(temp, spec, run, expected_duration=v.duration,
-                              draft=plan.preset == "draft", silent_source=silent)
+                              draft=plan.preset == "draft", silent_source=silent,
+                              noise_source=noise)
         cover_tmp = work / f"v{i}.cover.{'jpg' if spec.cover.format == 'jpeg' else 'png'}"
         run.run(pictures.cover_command(temp, cover_tmp, spec, v.duration))
         strip_tmp = work / f"v{i}.strip.png"
@@ -303,6 +322,13 @@ def _write_reports(plan: RenderPlan, info: Probe, results: list[VariantResult], 
     summary_tmp.write_text(summary_text(results) + "\n", encoding="utf-8")
     return [(sheet_tmp, folder / "contact-sheet.png"), (report_tmp, folder / "report.json"),
             (summary_tmp, folder / "report.txt")]
+
+
+def _loudness_notes(m: Loudness, v: Variant) -> list[str]:
+    """What the loudness passes decided for one variant, for the report (a noise-only source
+    is said once per variant by QC's warning)."""
+    found = m.makeup_for(v)
+    return [loudness.makeup_note(m, found)] if found is not None else []
 
 
 def _relocate(result: qc.QCResult, final: Path) -> qc.QCResult:

@@ -105,24 +105,51 @@ def variant_chain(v: Variant, label_in: str, label_out: str, common_rate: bool) 
     ]
 
 
-def audio_head(plan: RenderPlan, v: Variant) -> str:
-    """Loudness to the variant's target from the one measurement: a linear gain, then a
-    true-peak limiter (run at 192 kHz, so sample peaks are true peaks) only when the gain
-    would push peaks over the ceiling. Unlike loudnorm's dynamic fallback, this keeps the
-    mix's dynamics and lands on target on short clips too; QC measures the result."""
-    t = v.loudness
-    m = plan.loudness
-    if m is None or m.is_silent:
-        return "anull"
-    gain = t.integrated_lufs - m.input_i
+def ceiling_dbtp(v: Variant) -> float:
+    """The limiter's ceiling: the platform's true peak less the AAC margin of its bitrate."""
     margin = TP_MARGIN_DB if v.audio.bitrate_kbps >= 192 else TP_MARGIN_LOW_BITRATE_DB
-    ceiling = t.true_peak_dbtp - margin
-    chain = [f"volume={gain:.2f}dB"]
-    if m.input_tp + gain > ceiling:
+    return v.loudness.true_peak_dbtp - margin
+
+
+def _layout(channels: int) -> str:
+    return "stereo" if channels == 2 else "mono"
+
+
+def gain_chain(v: Variant, gain_db: float, ceiling: float, limit: bool) -> str:
+    """The variant's channel layout, a linear gain, then (``limit``) a true-peak limiter run at
+    192 kHz, so sample peaks are true peaks; a 5 ms look-ahead, since the AAC encoder
+    overshoots the sharper edges of a 1 ms one by over a dB at 128 kb/s. The layout comes
+    first: a mono source upmixed to stereo has its peaks 3 dB lower on each channel, which a
+    limiter run before would take off for nothing. The loudness passes measure this text."""
+    chain = [f"aformat=channel_layouts={_layout(v.audio.channels)}", f"volume={gain_db:.2f}dB"]
+    if limit:
         chain += ["aresample=192000",
-                  f"alimiter=limit={10 ** (ceiling / 20):.4f}:attack=1:release=50"
+                  f"alimiter=limit={10 ** (ceiling / 20):.4f}:attack=5:release=50"
                   ":level=false:latency=true"]
     return ",".join(chain)
+
+
+def audio_head(plan: RenderPlan, v: Variant) -> str:
+    """Loudness to the variant's target: a linear gain, then a true-peak limiter only when the
+    gain would push peaks over the ceiling. Unlike loudnorm's dynamic fallback, this keeps the
+    mix's dynamics. When the chain was measured on the span (``Loudness.makeup``), its gain
+    includes the make-up for what the limiter took. Silence and noise-only sources are left
+    as they are."""
+    t = v.loudness
+    m = plan.loudness
+    if m is None or m.left_quiet:
+        return "anull"
+    found = m.makeup_for(v)
+    if found is not None:
+        return gain_chain(v, found.gain_db, found.ceiling_dbtp, found.limit)
+    ceiling = ceiling_dbtp(v)
+    gain = t.integrated_lufs - m.input_i
+    return gain_chain(v, gain, ceiling, m.input_tp + gain > ceiling)
+
+
+def delivery_format(sample_rate: int, channels: int) -> str:
+    """Resample and lay out the channels as delivered (the pre-pass measures after it too)."""
+    return f"aresample={sample_rate},aformat=sample_fmts=fltp:channel_layouts={_layout(channels)}"
 
 
 def audio_tail(v: Variant) -> str:
@@ -130,9 +157,7 @@ def audio_tail(v: Variant) -> str:
     parts = []
     if v.hold > 0:  # after the gain: the padding is silence
         parts.append(f"apad=pad_dur={to_seconds_arg(v.hold)}")
-    layout = "stereo" if v.audio.channels == 2 else "mono"
-    parts.append(f"aresample={v.audio.sample_rate}")
-    parts.append(f"aformat=sample_fmts=fltp:channel_layouts={layout}")
+    parts.append(delivery_format(v.audio.sample_rate, v.audio.channels))
     samples = round(v.duration * v.audio.sample_rate) - AAC_PRIMING
     parts.append(f"atrim=end_sample={max(samples, 1)}")
     return ",".join(parts)

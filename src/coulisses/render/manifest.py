@@ -72,11 +72,17 @@ class Manifest:
 
     @staticmethod
     def loudness_key(source: str, start: Fraction, duration: Fraction, stream: int) -> str:
-        return f"{source}:{start}:{duration}:{stream}"
+        # ":2": measured with ebur128 (momentary spread) and holding the make-up gains
+        return f"{source}:{start}:{duration}:{stream}:2"
 
     def loudness(self, key: str) -> Loudness | None:
         raw = self.data["loudness"].get(key)
-        return Loudness(**raw) if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            return None
+        try:
+            return Loudness.from_json(raw)
+        except (TypeError, KeyError):
+            return None
 
     def set_loudness(self, key: str, value: Loudness) -> None:
         self.data["loudness"][key] = asdict(value)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from coulisses.errors import DurationError, UsageError
 from coulisses.media.probe import Probe
@@ -132,17 +132,69 @@ class Normalise:
 
 
 @dataclass(frozen=True)
+class Makeup:
+    """The gain and limiter ceiling of one audio chain (loudness target, true-peak limit, and
+    the AAC stream it is encoded to), found by encoding that chain on the span and measuring it:
+    the limiter takes loudness away and the encoder adds peaks, so both are corrected."""
+
+    target_lufs: float
+    true_peak_dbtp: float  # the platform's limit
+    channels: int
+    bitrate_kbps: int
+    duration_s: float  # the output's length, and the held last frame's silence in it
+    hold_s: float
+    gain_db: float
+    ceiling_dbtp: float  # the limiter's ceiling, under the limit by the encoder's overshoot
+    limit: bool  # a true-peak limiter follows the gain
+    measured_lufs: float  # the last pass's encoded result on the span
+    measured_tp_dbtp: float
+    passes: int  # audio-only passes run
+    converged: bool  # the last pass landed on target and under the limit
+
+
+@dataclass(frozen=True)
 class Loudness:
-    """EBU R128 measurement of the source span (loudnorm's first pass)."""
+    """EBU R128 measurement of the source span, and what the cut decided from it."""
 
     input_i: float
     input_tp: float
     input_lra: float
     input_thresh: float
+    # spread (95th - 10th percentile) of the 400 ms momentary loudness over the gated span:
+    # a steady noise reads about 1 LU, speech with pauses 6 LU and more; None: not measured
+    momentary_spread_lu: float | None = None
+    noise_only: str = ""  # why the span is judged noise or room tone only (left quiet)
+    makeup: tuple[Makeup, ...] = ()
 
     @property
     def is_silent(self) -> bool:
         return self.input_i < -60
+
+    @property
+    def left_quiet(self) -> bool:
+        """Silent, or noise only: no gain is applied and QC accepts a quiet output."""
+        return self.is_silent or bool(self.noise_only)
+
+    def makeup_for(self, v: Variant) -> Makeup | None:
+        """The measured chain for a variant's target and audio stream, if any."""
+        key = (v.loudness.integrated_lufs, v.loudness.true_peak_dbtp, v.audio.channels,
+               v.audio.bitrate_kbps, float(v.duration), float(v.hold))
+        for m in self.makeup:
+            if (m.target_lufs, m.true_peak_dbtp, m.channels, m.bitrate_kbps, m.duration_s,
+                    m.hold_s) == key:
+                return m
+        return None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Loudness:
+        """Read back ``dataclasses.asdict(loudness)``.
+
+        Raises:
+            TypeError, KeyError: not a loudness record.
+        """
+        fields = dict(data)
+        fields["makeup"] = tuple(Makeup(**m) for m in fields.get("makeup", ()))
+        return cls(**fields)
 
 
 @dataclass(frozen=True)

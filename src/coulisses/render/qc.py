@@ -105,10 +105,13 @@ def start_check(video: VideoStream, audio: AudioStream, *,
 
 def check_file(path: Path, spec: PlatformSpec, runner: Runner, *,
                expected_duration: Fraction | None = None, draft: bool = False,
-               silent_source: bool = False, info: Probe | None = None) -> QCResult:
+               silent_source: bool = False, noise_source: str = "",
+               info: Probe | None = None) -> QCResult:
     """Check one file against one platform.
 
     ``draft`` expects half the canvas (review copies). ``silent_source`` accepts silent audio.
+    ``noise_source`` (why the source is noise or room tone only) accepts a quiet output: it
+    was left as it is rather than boosted into hiss.
 
     Raises:
         MediaError: the file cannot be probed.
@@ -179,10 +182,20 @@ def check_file(path: Path, spec: PlatformSpec, runner: Runner, *,
         lv = loudness.verify(runner, path)
         measured.update(lufs=lv.integrated_lufs, true_peak=lv.true_peak_dbtp, lra=lv.lra_lu)
         target = spec.loudness
-        if lv.integrated_lufs <= SILENT_LUFS:
-            (warnings if silent_source else []).append("the audio is silent")
-            add("loudness", silent_source, f"{target.integrated_lufs:g} LUFS",
-                f"silent ({lv.integrated_lufs:g} LUFS)" + (", as the source" if silent_source
+        if noise_source and SILENT_LUFS < lv.integrated_lufs <= loudness.NOISE_MAX_LUFS:
+            warnings.append(f"the source is noise or room tone only ({noise_source}): left "
+                            f"quiet at {lv.integrated_lufs:g} LUFS, not boosted")
+            add("loudness", True,
+                f"{target.integrated_lufs:g} ± {target.tolerance_lu:g} LUFS, or left quiet "
+                "when the source is noise only",
+                f"left quiet: {lv.integrated_lufs:g} LUFS (noise or room tone only)")
+            add("true peak", lv.true_peak_dbtp <= target.true_peak_dbtp + 0.05,
+                f"<= {target.true_peak_dbtp:g} dBTP", f"{lv.true_peak_dbtp:g} dBTP")
+        elif lv.integrated_lufs <= SILENT_LUFS:
+            quiet_source = silent_source or bool(noise_source)
+            (warnings if quiet_source else []).append("the audio is silent")
+            add("loudness", quiet_source, f"{target.integrated_lufs:g} LUFS",
+                f"silent ({lv.integrated_lufs:g} LUFS)" + (", as the source" if quiet_source
                                                            else ""))
         else:
             add("loudness",

@@ -4,7 +4,7 @@ render job; ``report.txt`` from the same results."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -78,7 +78,7 @@ class CutResult:
 def summary_text(results: list[VariantResult]) -> str:
     """``report.txt``: the QC summary, then each variant's notes."""
     text = qc.summary([r.qc for r in results])
-    extra = [f"      - {n}" for r in results for n in r.notes]
+    extra = [f"      - {r.platform}: {n}" for r in results for n in r.notes]
     return text + ("\nnotes:\n" + "\n".join(extra) if extra else "")
 
 
@@ -100,7 +100,10 @@ def report_json(plan: RenderPlan, info: Probe, results: list[VariantResult], she
                        "constant_frame_rate": True},
         "loudness_source": None if plan.loudness is None else {
             "integrated_lufs": plan.loudness.input_i, "true_peak_dbtp": plan.loudness.input_tp,
-            "lra_lu": plan.loudness.input_lra},
+            "lra_lu": plan.loudness.input_lra,
+            "momentary_spread_lu": plan.loudness.momentary_spread_lu,
+            "noise_only": plan.loudness.noise_only or None,
+            "makeup": [asdict(m) for m in plan.loudness.makeup]},
         "passed": all(r.qc.passed for r in results),
         "variants": [r.to_json() for r in results],
         "contact_sheet": sheet.name,
