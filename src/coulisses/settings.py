@@ -39,7 +39,11 @@ class Settings:
     out_dir: Path = field(default=Path("coulisses-out"), metadata={
         "help": "folder where `cut` and `demo` write when --out is not given"})
     preset: str = field(default="final", metadata={
-        "help": "render preset when --preset is not given: `final` or `draft`"})
+        "help": "render preset when --preset is not given: `final`, `master` (slowest, "
+                "smallest files) or `draft`"})
+    encoder: str = field(default="x264", metadata={
+        "help": "video encoder when --encoder is not given: `x264` (CPU) or `nvenc` "
+                "(h264_nvenc, needs an NVIDIA GPU)"})
     platform_dirs: tuple[Path, ...] = field(default=(), metadata={
         "help": "extra folders of platform spec YAML files, separated by `:`; "
                 "they add platforms or override built-in ones"})
@@ -126,8 +130,10 @@ def load_settings(env: dict[str, str] | None = None, file: Path | None = None,
     if unknown:
         raise UsageError(f"unknown setting {sorted(unknown)[0]!r}")
     settings = replace(settings, **flags)
-    if settings.preset not in ("final", "draft"):
-        raise UsageError(f"preset {settings.preset!r} is not final or draft")
+    if settings.preset not in ("final", "master", "draft"):
+        raise UsageError(f"preset {settings.preset!r} is not final, master or draft")
+    if settings.encoder not in ("x264", "nvenc"):
+        raise UsageError(f"encoder {settings.encoder!r} is not x264 or nvenc")
     if settings.lang not in ("en", "fr"):
         raise UsageError(f"lang {settings.lang!r} is not en or fr")
     return settings

@@ -24,7 +24,7 @@ from coulisses.media.probe import Probe, probe
 from coulisses.platforms.registry import Registry
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import captions as cap
-from coulisses.render import enrich, graph, loudness, output, pictures, qc, timeline
+from coulisses.render import encoders, enrich, graph, loudness, output, pictures, qc, timeline
 from coulisses.render.enrich import CaptionSource, ReframeSource
 from coulisses.render.manifest import CACHE_DIR, Manifest, source_fingerprint, variant_key
 from coulisses.render.plan import CutOptions, Loudness, RenderPlan, build_plan, with_captions
@@ -102,6 +102,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
 
     Raises:
         InputError (and leaves): bad source, span, platform, crop or captions.
+        UsageError: ``nvenc`` asked for where h264_nvenc does not work.
         OutputError (and leaves): the folder cannot be written, or the disk filled up.
         FFmpegError: the render failed.
     """
@@ -142,6 +143,7 @@ def cut(source: str | Path, platforms: str | list[str], out_dir: Path, *,
                               reframe_source == "auto"):
         output.safe_child(folder, name)
 
+    encoders.require_encoder(opts.encoder, run)  # before the loudness pass: refuse early
     measured: Loudness | None = None
     if info.main_audio is not None:
         lkey = Manifest.loudness_key(fingerprint, draft_plan.start, draft_plan.duration,
@@ -372,6 +374,7 @@ def _report(plan: RenderPlan, info: Probe, results: list[VariantResult], sheet: 
         "span": {"start": float(plan.start), "duration": float(plan.duration),
                  "start_exact": frac(plan.start), "duration_exact": frac(plan.duration)},
         "preset": plan.preset,
+        "encoder": plan.variants[0].video.encoder if plan.variants else "x264",
         "normalised": {"rotation": plan.normalise.rotation, "tonemap": plan.normalise.tonemap,
                        "square_pixels": plan.normalise.fix_sar,
                        "constant_frame_rate": True},

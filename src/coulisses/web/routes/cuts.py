@@ -70,7 +70,7 @@ async def _options(request: Request) -> dict[str, Any]:
         raise UsageError(f"end {end:g} s must come after start {start:g} s")
     preset = str(data.get("preset") or "final")
     if preset not in PRESETS:
-        raise UsageError(f"quality {preset!r} is not final or draft")
+        raise UsageError(f"quality {preset!r} is not final, master or draft")
     flags = {k: str(data.get(k) or "") in ("1", "on", "true", "True")
              for k in ("captions", "reframe", "trim", "extend")}
     return {"platforms": [s.id for s in specs], "start": start, "end": end, "preset": preset,
