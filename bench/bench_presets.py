@@ -56,7 +56,8 @@ GRID: dict[str, tuple[int, ...]] = {
 CORES = 2
 CEILING = 4.0  # CPU s per source second for the whole cut: 0.5x realtime on 2 cores
 TARGET_MEAN, TARGET_MIN = 95.0, 90.0
-MARGIN = 1.0  # VMAF points kept in hand: two clips are not every clip
+MARGIN = 1.0  # VMAF points kept in hand: one clip is not every clip
+REAL = ("film",)  # the VMAF targets hold on real footage; the generated grain sets the CPU cost
 
 
 def ffmpeg() -> str:
@@ -195,25 +196,41 @@ def fits(point: dict[str, Any]) -> bool:
                for v in point["variants"])
 
 
-def choose(points: list[dict[str, Any]], overhead: float) -> tuple[str, int] | None:
-    """The cheapest grid point that meets the VMAF targets with ``MARGIN`` to spare on every
-    variant of every source, fits the size limits, and keeps the whole cut (render +
-    ``overhead`` CPU s per second for loudness, QC and covers) under the ceiling."""
+def choose(points: list[dict[str, Any]], overhead: float) -> tuple[str, int, bool] | None:
+    """``(preset, crf, every target met)``.
+
+    The cheapest grid point that meets the VMAF targets with ``MARGIN`` to spare on every
+    variant of the real clip, fits the size limits on every source, and keeps the whole cut
+    (render on the costlier source + ``overhead`` CPU s per second for loudness, QC and
+    covers) under the ceiling. When none does: of the points under the ceiling that fit, the
+    one with the best lowest VMAF minimum on the real clip (the CPU ceiling is the issue's
+    hard limit; the shortfall is reported).
+    """
     keys = sorted({(p["preset"], p["crf"]) for p in points})
-    ok = []
+    met: list[tuple[float, str, int]] = []
+    affordable: list[tuple[float, float, str, int]] = []
     for preset, crf in keys:
         mine = [p for p in points if (p["preset"], p["crf"]) == (preset, crf)]
-        if len(mine) < 2:
+        real = [p for p in mine if p["source"] in REAL]
+        if len(mine) < 2 or not real:
             continue
         cost = max(per_second(p) for p in mine)
-        if (cost + overhead <= CEILING and all(fits(p) for p in mine)
-                and all(lowest(p, "vmaf_mean") >= TARGET_MEAN + MARGIN
-                        and lowest(p, "vmaf_min") >= TARGET_MIN + MARGIN for p in mine)):
-            ok.append((cost, preset, crf))
-    return (ok[0][1], ok[0][2]) if ok else None
+        if cost + overhead > CEILING or not all(fits(p) for p in mine):
+            continue
+        worst_min = min(lowest(p, "vmaf_min") for p in real)
+        worst_mean = min(lowest(p, "vmaf_mean") for p in real)
+        affordable.append((worst_min, worst_mean, preset, crf))
+        if worst_mean >= TARGET_MEAN + MARGIN and worst_min >= TARGET_MIN + MARGIN:
+            met.append((cost, preset, crf))
+    if met:
+        return min(met)[1], min(met)[2], True
+    if affordable:
+        best = max(affordable)
+        return best[2], best[3], False
+    return None
 
 
-def chart(points: list[dict[str, Any]], chosen: tuple[str, int] | None) -> None:
+def chart(points: list[dict[str, Any]], chosen: tuple[str, int, bool] | None) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -275,7 +292,7 @@ def report(data: dict[str, Any]) -> str:
         "from 640x360 with lanczos to 1080p30",
         f"- VMAF: libvmaf vmaf_v0.6.1 of each variant against the source span cropped and scaled "
         f"by the render's own filter chain, never encoded (as in docs/quality.md), every "
-        f"{data['subsample']} frame(s)",
+        f"{data['subsample']} frame(s) (*frames scored* per variant in the table)",
         "",
         "### Where the CPU goes",
         "",
@@ -290,32 +307,55 @@ def report(data: dict[str, Any]) -> str:
               "### The grid", "",
               f"![preset and CRF against CPU time and VMAF]({CHART.name})", "",
               "| source | x264 preset | CRF | render CPU s per s | ceiling on 2 CPUs (x realtime) "
-              "| VMAF mean (lowest variant) | VMAF min (lowest variant) | Mb/s, 4 files | "
-              "fits size limits |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+              "| VMAF mean (lowest variant) | VMAF min (lowest variant) | frames scored | "
+              "Mb/s, 4 files | fits size limits |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for p in sorted(points, key=lambda p: (p["source"], list(GRID).index(p["preset"]),
                                            p["crf"])):
         rate = sum(v["bytes"] for v in p["variants"]) * 8 / p["seconds"] / 1e6
-        mark = "**" if chosen == (p["preset"], p["crf"]) else ""
+        mark = "**" if chosen and chosen[:2] == (p["preset"], p["crf"]) else ""
         lines.append(
             f"| {p['source']} | {mark}{p['preset']}{mark} | {p['crf']} | {per_second(p):.2f} | "
             f"{CORES / per_second(p):.2f} | {lowest(p, 'vmaf_mean'):.1f} | "
-            f"{lowest(p, 'vmaf_min'):.1f} | {rate:.1f} | {'yes' if fits(p) else 'no'} |")
+            f"{lowest(p, 'vmaf_min'):.1f} | {p['variants'][0]['frames']} | {rate:.1f} | "
+            f"{'yes' if fits(p) else 'no'} |")
     lines += ["", "### The chosen point", ""]
     lines.append(
-        f"Rule: the cheapest point (most CPU per second over the two sources) that gives every "
-        f"variant of both sources a VMAF mean of at least {TARGET_MEAN + MARGIN:g} and a minimum "
-        f"of at least {TARGET_MIN + MARGIN:g} (the targets, {TARGET_MEAN:g} and {TARGET_MIN:g}, "
-        f"plus {MARGIN:g} point in hand: two clips are not every clip), keeps each file of a "
-        f"60 s cut under its platform's size limit, and leaves the whole cut at most "
+        f"Rule: the cheapest point (the most CPU per second of the two sources) that gives every "
+        f"variant of the real clip (*film*) a VMAF mean of at least {TARGET_MEAN + MARGIN:g} and "
+        f"a minimum of at least {TARGET_MIN + MARGIN:g} (the targets, {TARGET_MEAN:g} and "
+        f"{TARGET_MIN:g}, plus {MARGIN:g} point in hand: one clip is not every clip), keeps each "
+        f"file of a 60 s cut under its platform's size limit, and leaves the whole cut at most "
         f"{CEILING:g} CPU s per source second (0.5x realtime on 2 CPUs), counting "
-        f"{overhead:.2f} CPU s per second for the loudness pass, QC, covers and contact sheet.")
+        f"{overhead:.2f} CPU s per second for the loudness pass, QC, covers and contact sheet. "
+        f"The *noise* source's VMAF is shown, not held to the targets: its temporal grain "
+        f"needs more than the platforms' bitrate caps (Instagram's 5 Mb/s above all) at any "
+        f"preset, so there the cap, not the preset, sets the quality.")
     lines.append("")
     if chosen is None:
-        lines.append("**No grid point meets every target on this machine.**")
+        lines.append("**No grid point keeps the whole cut under the CPU ceiling.**")
     else:
         lines.append(f"Chosen: **x264 `{chosen[0]}`, CRF {chosen[1]}** "
                      f"(`-x264-params {x264_params(chosen[0])}`).")
+        if not chosen[2]:
+            lines.append("")
+            lines.append(
+                "**No measured point meets the CPU ceiling and the VMAF targets together**: "
+                "of the points under the ceiling, this one has the best lowest VMAF minimum on "
+                "the real clip. Where the targets are missed, and why, is below.")
+    if chosen is not None:
+        lines += ["", "Every variant at the chosen point (VMAF mean / min; the video bitrate cap "
+                      "comes from the platform spec):", "",
+                  "| source | variant | canvas | VMAF mean | VMAF min | Mb/s | cap Mb/s |",
+                  "|---|---|---|---:|---:|---:|---:|"]
+        for p in points:
+            if (p["preset"], p["crf"]) != chosen[:2]:
+                continue
+            for v in p["variants"]:
+                lines.append(f"| {p['source']} | {v['platform']} | {v['canvas']} | "
+                             f"{v['vmaf_mean']:.1f} | {v['vmaf_min']:.1f} | "
+                             f"{v['bytes'] * 8 / p['seconds'] / 1e6:.1f} | "
+                             f"{v['maxrate_kbps'] / 1000:g} |")
     if whole:
         rt = CORES * whole["seconds"] / whole["cpu"]
         lines += ["", f"The `final` preset as shipped ({whole['final']['x264']}, CRF "
@@ -325,7 +365,7 @@ def report(data: dict[str, Any]) -> str:
                       f"{rt:.2f}x realtime on 2 CPUs "
                       f"({'met' if rt >= 0.5 else '**not met**'}; target 0.5x); QC "
                       f"{'passed on every variant' if whole['passed'] else 'FAILED'}."]
-        if chosen is not None and (whole["final"]["x264"], whole["final"]["crf"]) != chosen:
+        if chosen is not None and (whole["final"]["x264"], whole["final"]["crf"]) != chosen[:2]:
             lines.append("**The shipped `final` preset is not the chosen point: update "
                          "`render/plan.py`.**")
     lines += ["", "### How it scales", "",
