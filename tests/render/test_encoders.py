@@ -8,9 +8,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from clirun import error_line, run_cli
 from test_graph import _json, _plan
 
+from clirun import error_line, run_cli
 from coulisses.errors import FFmpegError, UsageError
 from coulisses.media.ffmpeg import Command, RunResult, SubprocessRunner
 from coulisses.render import encoders, graph
