@@ -190,6 +190,10 @@ def x264_params_for(x264_preset: str) -> str:
     params = ["open-gop=0"]
     if x264_preset == "ultrafast":
         params += ["cabac=1", "8x8dct=1"]
+    if _X264_LOOKAHEAD.get(x264_preset, 0) == 0:
+        # no lookahead: the VBV cannot plan, and a 90%-full starting buffer spent early
+        # lifts a 10 s clip's mean bitrate 18% over the cap; start it 30% full
+        params.append("vbv-init=0.3")
     if _X264_LOOKAHEAD.get(x264_preset, 0) > 20:
         params.append("rc-lookahead=20")
     return ":".join(params)
@@ -197,9 +201,11 @@ def x264_params_for(x264_preset: str) -> str:
 
 PRESETS: dict[str, dict[str, str | int]] = {
     # chosen by bench/bench_presets.py (docs/benchmarks.md, "Encoder presets"): the cheapest
-    # point that keeps VMAF >= 95 mean / 90 min on every canvas within 0.5x realtime on 2 cores
-    "final": {"x264": "veryfast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21},
-    # the slowest, smallest files, for those who can wait (about 0.1x realtime on 2 cores)
+    # point that keeps VMAF >= 95 mean / 90 min on every canvas of the real clip; platforms
+    # re-encode uploads, so bits are spent for quality and CPU is saved
+    "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21},
+    # the slowest, smallest files, for those who can wait (x264 medium ran at a 0.17x
+    # realtime ceiling on 2 cores in docs/benchmarks.md, "cut")
     "master": {"x264": "medium", "crf": 18, "scale": 1, "nvenc": "p7", "cq": 19},
     "draft": {"x264": "ultrafast", "crf": 28, "scale": 2, "nvenc": "p1", "cq": 30},
 }
