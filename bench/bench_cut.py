@@ -448,7 +448,7 @@ DESCRIPTIONS = {
     "decode": "ffmpeg decoding the source to `-f null` (video and audio), nothing else",
     "floor": "1 ffmpeg run: `split` + `scale=W:H` per output, the same encoder and muxer "
              "options, the source audio encoded as it is: no crop, loudness, colour tags, QC",
-    "final": "coulisses `cut()`, preset `final` (x264 medium, crf 20): probe + loudness pass "
+    "final": "coulisses `cut()`, preset `final` (x264 {final}): probe + loudness pass "
              "(*prepare*), one ffmpeg render with 4 outputs (*render*), QC + covers + contact "
              "sheet (*check*)",
     "separate": "4 ffmpeg runs, one per variant: the same plan, filters and encoder options "
@@ -563,7 +563,10 @@ def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool) -> str:
                      f"{verdict(name, wall)} | {verdict(name, cpu)} |")
     lines += ["", "### Reading the results", "", *findings(r)]
     lines += ["", "### What each job does", ""]
-    lines += [f"- **{job}**: {DESCRIPTIONS[job]}" for job in JOBS if job in r]
+    from coulisses.render.plan import PRESETS
+
+    final = f"{PRESETS['final']['x264']}, crf {PRESETS['final']['crf']}"
+    lines += [f"- **{job}**: {DESCRIPTIONS[job].format(final=final)}" for job in JOBS if job in r]
     lines += [
         "",
         "### Notes",

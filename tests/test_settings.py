@@ -42,3 +42,17 @@ def test_bad_settings_files_are_refused(content: str, tmp_path: Path) -> None:
     file.write_text(content)
     with pytest.raises(UsageError):
         load_settings(env={}, file=file)
+
+
+def test_preset_and_encoder_from_file_environment_and_flags(tmp_path: Path) -> None:
+    file = tmp_path / "settings.toml"
+    file.write_text('preset = "master"\nencoder = "nvenc"\n')
+    s = load_settings(env={}, file=file)
+    assert (s.preset, s.encoder) == ("master", "nvenc")
+    s = load_settings(env={"COULISSES_ENCODER": "x264"}, file=file, encoder=None)
+    assert s.encoder == "x264"
+    assert load_settings(env={}, file=tmp_path / "none.toml").encoder == "x264"
+    with pytest.raises(UsageError, match="x264 or nvenc"):
+        load_settings(env={}, file=tmp_path / "none.toml", encoder="qsv")
+    with pytest.raises(UsageError, match="final, master or draft"):
+        load_settings(env={}, file=tmp_path / "none.toml", preset="best")

@@ -16,7 +16,8 @@ from coulisses.errors import UsageError
 
 ENV_PREFIX = "COULISSES_"
 #: the render presets (``render.plan.PRESETS`` says what each one encodes)
-Preset = Literal["draft", "final"]
+Preset = Literal["draft", "final", "master"]
+Encoder = Literal["x264", "nvenc"]
 #: the languages of the interface
 Lang = Literal["en", "fr"]
 
@@ -43,7 +44,11 @@ class Settings:
     out_dir: Path = field(default=Path("coulisses-out"), metadata={
         "help": "folder where `cut` and `demo` write when --out is not given"})
     preset: Preset = field(default="final", metadata={
-        "help": "render preset when --preset is not given: `final` or `draft`"})
+        "help": "render preset when --preset is not given: `final`, `master` (slowest, "
+                "smallest files) or `draft`"})
+    encoder: Encoder = field(default="x264", metadata={
+        "help": "video encoder when --encoder is not given: `x264` (CPU) or `nvenc` "
+                "(h264_nvenc, needs an NVIDIA GPU)"})
     platform_dirs: tuple[Path, ...] = field(default=(), metadata={
         "help": "extra folders of platform spec YAML files, separated by `:`; "
                 "they add platforms or override built-in ones"})
@@ -146,7 +151,9 @@ def load_settings(env: dict[str, str] | None = None, file: Path | None = None,
     settings = replace(settings, **flags)
     # files and the environment give strings: the Literal types hold once these checks pass
     if settings.preset not in get_args(Preset):
-        raise UsageError(f"preset {settings.preset!r} is not final or draft")
+        raise UsageError(f"preset {settings.preset!r} is not final, master or draft")
+    if settings.encoder not in get_args(Encoder):
+        raise UsageError(f"encoder {settings.encoder!r} is not x264 or nvenc")
     if settings.lang not in get_args(Lang):
         raise UsageError(f"lang {settings.lang!r} is not en or fr")
     return settings

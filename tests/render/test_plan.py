@@ -168,3 +168,43 @@ def test_crop_path_interpolates_linearly_and_holds_at_the_ends() -> None:
     assert path.position_at(Fraction(2)) == (100, 25)
     assert path.position_at(Fraction(9)) == (200, 50)
     assert not path.is_static
+
+
+def test_presets_final_master_draft() -> None:
+    from coulisses.render.plan import PRESETS, as_encoder, as_preset, x264_params_for
+
+    specs = Registry.load().select("tiktok")
+    encodes = {p: build_plan(make_probe(), specs, CutOptions(preset=p), None, "c").variants[0]
+               for p in ("final", "master", "draft")}
+    assert encodes["final"].video.preset == PRESETS["final"]["x264"]
+    assert encodes["final"].video.crf == PRESETS["final"]["crf"]
+    # master: the slowest x264 preset of the three, at a CRF no worse than final's
+    order = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]
+    assert order.index(encodes["master"].video.preset) > order.index(
+        encodes["final"].video.preset)
+    assert encodes["master"].video.crf <= encodes["final"].video.crf
+    assert (encodes["master"].width, encodes["final"].width) == (1080, 1080)
+    assert encodes["draft"].width == 540
+    # every preset keeps closed GOPs and High-profile tools, and bounds N encoders' lookahead
+    for v in encodes.values():
+        assert v.video.encoder == "x264"
+        assert v.video.x264_params == x264_params_for(v.video.preset)
+        assert "open-gop=0" in v.video.x264_params
+    assert "cabac=1" in x264_params_for("ultrafast")
+    assert "rc-lookahead=20" in x264_params_for("medium")
+    assert "rc-lookahead" not in x264_params_for("veryfast")  # its own 10 frames
+    assert as_preset("master") == "master" and as_encoder("nvenc") == "nvenc"
+    with pytest.raises(UsageError, match="final, master or draft"):
+        as_preset("best")
+    with pytest.raises(UsageError, match="x264 or nvenc"):
+        as_encoder("qsv")
+
+
+def test_nvenc_plan_keeps_the_cap_profile_and_gop() -> None:
+    specs = Registry.load().select("tiktok,youtube")
+    x264 = build_plan(make_probe(), specs, CutOptions(), None, "c")
+    nvenc = build_plan(make_probe(), specs, CutOptions(encoder="nvenc"), None, "c")
+    for a, b in zip(x264.variants, nvenc.variants, strict=True):
+        assert b.video.encoder == "nvenc" and b.video.preset.startswith("p")
+        assert (a.video.maxrate_kbps, a.video.profile, a.video.gop, a.video.bframes) == (
+            b.video.maxrate_kbps, b.video.profile, b.video.gop, b.video.bframes)

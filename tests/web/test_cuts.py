@@ -78,7 +78,7 @@ def test_bad_render_requests_are_refused_clearly(
     h = {"Accept": "application/json"}
     cases = [({"platforms": []}, "platform"), ({"platforms": ["myspace"]}, "unknown platform"),
              ({"start": "abc"}, "not a number"), ({"start": "2", "end": "1"}, "after start"),
-             ({"preset": "ultra"}, "final or draft")]
+             ({"preset": "ultra"}, "final, master or draft")]
     for fields, words in cases:
         r = client.post(f"/w/{me.workspace_id}/cuts", headers=h, data={
             "csrf_token": token(client), "rush_id": str(rush["rush_id"]),

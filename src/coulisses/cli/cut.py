@@ -54,7 +54,11 @@ def cut_cmd(
     crop: str | None = typer.Option(None, "--crop", help="X,Y,W,H region to keep, or center"),
     fit: str = typer.Option("fill", "--fit", help="fill (crop), pad (bars) or blur (blurred "
                                                   "background)"),
-    preset: str | None = typer.Option(None, "--preset", help="final or draft (half size, fast)"),
+    preset: str | None = typer.Option(None, "--preset", help="final, master (slowest, "
+                                                             "smallest) or draft (half size, "
+                                                             "fast)"),
+    encoder: str | None = typer.Option(None, "--encoder", help="x264 (CPU) or nvenc (NVIDIA "
+                                                               "GPU)"),
     out: Path | None = typer.Option(None, "--out", help="output folder"),
     trim: bool = typer.Option(False, "--trim", help="cut a span that is too long to the "
                                                    "platform's maximum instead of refusing"),
@@ -71,7 +75,7 @@ def cut_cmd(
     from coulisses.render.cut import cut
     from coulisses.render.timeline import parse_formats
 
-    settings = load_settings(preset=preset)
+    settings = load_settings(preset=preset, encoder=encoder)
     if fit not in ("fill", "pad", "blur"):
         raise UsageError(f"--fit {fit!r} is not fill, pad or blur")
     crop_value = parse_crop(crop)
@@ -80,7 +84,8 @@ def cut_cmd(
     options = CutOptions(
         start=parse_time(start) if start else None, end=parse_time(end) if end else None,
         crop=crop_value if isinstance(crop_value, Rect) or crop_value is None else "center",
-        fit=_fit(fit), preset=settings.preset, trim=trim, extend=extend)
+        fit=_fit(fit), preset=settings.preset, trim=trim, extend=extend,
+        encoder=settings.encoder)
     caption_source = None if captions in (None, "none") else source_of(captions)
     if reframe is not None and crop is not None:
         raise UsageError("--reframe and --crop cannot be used together")

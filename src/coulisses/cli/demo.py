@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
 
 def demo_cmd(
     out: Path = typer.Option(Path("coulisses-demo"), "--out", help="folder for everything"),
-    preset: str | None = typer.Option(None, "--preset", help="final or draft"),
+    preset: str | None = typer.Option(None, "--preset", help="final, master or draft"),
 ) -> None:
     """Make sample rushes, cut them to TikTok, Instagram feed, LinkedIn and YouTube with
     captions, check every output, plan an example campaign (capture sheets, deliverables,
@@ -46,7 +46,7 @@ def demo_cmd(
     typer.echo(f"{text(settings.lang, 'demo_rushes')}: {rushes.landscape}")
 
     # 2. cut them to four platforms, with captions, checked
-    options = CutOptions(preset=settings.preset)
+    options = CutOptions(preset=settings.preset, encoder=settings.encoder)
     with progress_bar(settings.lang) as bar:
         result = cut(rushes.landscape, DEMO_PLATFORMS, out / "cuts", options=options,
                      captions=rushes.captions, timeline_formats=["otio", "fcp7xml"],

@@ -173,7 +173,7 @@ def cut_cmd(
     override_rights: str | None = typer.Option(None, "--override-rights",
                                                help="cut despite the rights gate; the reason "
                                                     "is logged"),
-    preset: str | None = typer.Option(None, "--preset", help="final or draft"),
+    preset: str | None = typer.Option(None, "--preset", help="final, master or draft"),
     out: Path | None = typer.Option(None, "--out", help="plan folder"),
 ) -> None:
     """Cut a planned deliverable from a rush for its platform, after the rights gate."""
@@ -208,7 +208,8 @@ def cut_cmd(
     if last is None and asset.target_seconds:
         wanted = first + Fraction(asset.target_seconds).limit_denominator(1000)
         last = wanted if wanted < probe(rush).duration else None
-    options = CutOptions(start=first, end=last, preset=settings.preset)
+    options = CutOptions(start=first, end=last, preset=settings.preset,
+                         encoder=settings.encoder)
     with progress_bar(settings.lang) as bar:
         result = cut(rush, [asset.platform], folder / "cuts" / asset.id, options=options,
                      registry=registry, settings=settings,

@@ -79,6 +79,11 @@ class SubprocessRunner:
         self._exe = exe
         self._tail = stderr_tail_lines
 
+    @property
+    def exe(self) -> str:
+        """The ffmpeg binary this runner starts (resolved on first use)."""
+        return self._exe or ffmpeg_exe()
+
     def run(self, command: Command, progress: Progress | None = None) -> RunResult:
         """Run the command to the end.
 
@@ -87,7 +92,7 @@ class SubprocessRunner:
             UnwritableOutputError: an output could not be opened for writing.
             FFmpegError: any other failure, with argv, exit code and the end of stderr.
         """
-        exe = self._exe or ffmpeg_exe()
+        exe = self.exe
         argv = [exe, *BASE_ARGS, "-progress", "pipe:1", "-nostats", *command.args]
         with tempfile.TemporaryFile(mode="w+b") as err:
             try:

@@ -24,7 +24,7 @@ from coulisses.media.probe import Probe, probe
 from coulisses.platforms.registry import Registry
 from coulisses.platforms.spec import PlatformSpec
 from coulisses.render import captions as cap
-from coulisses.render import enrich, graph, loudness, pictures, qc, timeline
+from coulisses.render import encoders, enrich, graph, loudness, pictures, qc, timeline
 from coulisses.render.enrich import CaptionSource, ReframeSource
 from coulisses.render.manifest import CACHE_DIR, Manifest, variant_key
 from coulisses.render.plan import (
@@ -59,6 +59,7 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
 
     Raises:
         InputError (and leaves): bad source, span, platform, crop or captions.
+        UsageError: ``nvenc`` asked for where h264_nvenc does not work.
         OutputError (and leaves): the folder cannot be written, or the disk filled up.
         FFmpegError: the render failed.
     """
@@ -97,6 +98,7 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
                               reframe_source == "auto"):
         output.safe_child(folder, name)
 
+    encoders.require_encoder(opts.encoder, run)  # before the loudness pass: refuse early
     measured: Loudness | None = None
     lkey = ""
     if info.main_audio is not None:

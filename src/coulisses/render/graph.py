@@ -14,7 +14,7 @@ from pathlib import Path
 
 from coulisses.media.ffmpeg import Command, quote_filter_value
 from coulisses.media.inputs import ffmpeg_input
-from coulisses.render.plan import CropPath, RenderPlan, Variant
+from coulisses.render.plan import CropPath, RenderPlan, Variant, VideoEncode
 from coulisses.timecode import to_seconds_arg
 
 TONEMAP = ("zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
@@ -196,17 +196,27 @@ def filter_graph(plan: RenderPlan) -> str:
     return ";\n".join(statements)
 
 
+def video_codec_args(e: VideoEncode) -> list[str]:
+    """The video encoder's options. x264 and NVENC get the same bitrate cap, profile, pixel
+    format, fixed GOP without scene-cut keyframes, and B-frames, so QC checks both alike."""
+    common = ["-maxrate", f"{e.maxrate_kbps}k", "-bufsize", f"{e.bufsize_kbps}k",
+              "-profile:v", e.profile, "-pix_fmt", "yuv420p", "-g", str(e.gop)]
+    if e.encoder == "nvenc":
+        # constant quality (-cq with -b:v 0) under the cap; keyframes every GOP only
+        return ["-c:v", "h264_nvenc", "-preset", e.preset, "-tune", "hq", "-rc", "vbr",
+                "-cq", str(e.crf), "-b:v", "0", *common, "-no-scenecut", "1",
+                "-strict_gop", "1", "-bf", str(e.bframes), "-spatial-aq", "1"]
+    return ["-c:v", "libx264", "-preset", e.preset, "-crf", str(e.crf), "-threads", "2",
+            *common, "-keyint_min", str(e.gop), "-sc_threshold", "0", "-bf", str(e.bframes),
+            "-x264-params", e.x264_params]
+
+
 def output_args(plan: RenderPlan, v: Variant, index: int, target: Path) -> list[str]:
     """Encoder and muxer options for one output."""
-    e = v.video
     return [
         "-map", f"[v{index}]", "-map", f"[a{index}]",
         "-t", to_seconds_arg(v.duration),
-        "-c:v", "libx264", "-preset", e.preset, "-crf", str(e.crf), "-threads", "2",
-        "-maxrate", f"{e.maxrate_kbps}k", "-bufsize", f"{e.bufsize_kbps}k",
-        "-profile:v", e.profile, "-pix_fmt", "yuv420p",
-        "-g", str(e.gop), "-keyint_min", str(e.gop), "-sc_threshold", "0", "-bf", str(e.bframes),
-        "-x264-params", e.x264_params,
+        *video_codec_args(v.video),
         "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
         "-color_range", "tv",
         "-c:a", "aac", "-b:a", f"{v.audio.bitrate_kbps}k", "-ar", str(v.audio.sample_rate),

@@ -17,9 +17,9 @@ from typing import Any, Literal
 from coulisses.errors import DurationError, UsageError
 from coulisses.media.probe import Probe
 from coulisses.platforms.spec import PlatformSpec
+from coulisses.settings import Encoder, Preset
 
 Fit = Literal["fill", "pad", "blur"]
-Preset = Literal["draft", "final"]
 STANDARD_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001),
                   Fraction(30), Fraction(50), Fraction(60000, 1001), Fraction(60))
 
@@ -77,6 +77,9 @@ class CropPath:
 
 @dataclass(frozen=True)
 class VideoEncode:
+    """How one variant's video is encoded: ``preset`` and ``crf`` are x264's preset and CRF,
+    or, with ``encoder`` ``nvenc``, h264_nvenc's preset (p1..p7) and constant-quality level."""
+
     preset: str
     crf: int
     maxrate_kbps: int
@@ -85,6 +88,7 @@ class VideoEncode:
     gop: int  # frames
     bframes: int
     x264_params: str = "open-gop=0"
+    encoder: Encoder = "x264"
 
 
 @dataclass(frozen=True)
@@ -219,15 +223,42 @@ class CutOptions:
     preset: Preset = "final"
     trim: bool = False  # shorten a span that is too long for a platform instead of refusing
     extend: bool = False  # hold the last frame of a span too short for a platform
+    encoder: Encoder = "x264"  # nvenc: h264_nvenc on an NVIDIA GPU, same plan and QC
+
+
+# x264's own lookahead per preset, in frames: above 20, N 1080p encoders hold N lookaheads
+_X264_LOOKAHEAD = {"ultrafast": 0, "superfast": 0, "veryfast": 10, "faster": 20, "fast": 30,
+                   "medium": 40, "slow": 50, "slower": 60, "veryslow": 60, "placebo": 60}
+
+
+def x264_params_for(x264_preset: str) -> str:
+    """``-x264-params`` for an x264 preset: closed GOPs, High-profile tools, bounded lookahead.
+
+    ultrafast alone drops CABAC and 8x8 transforms (Main profile): they are put back. A
+    20-frame lookahead and 2 threads per encoder keep N 1080p encoders in bounded memory (4
+    outputs: 1.0 GB instead of 1.6 GB with medium's 40) and run no slower on 2 cores.
+    """
+    params = ["open-gop=0"]
+    if x264_preset == "ultrafast":
+        params += ["cabac=1", "8x8dct=1"]
+    if _X264_LOOKAHEAD.get(x264_preset, 0) == 0:
+        # no lookahead: the VBV cannot plan, and a 90%-full starting buffer spent early
+        # lifts a 10 s clip's mean bitrate 18% over the cap; start it 30% full
+        params.append("vbv-init=0.3")
+    if _X264_LOOKAHEAD.get(x264_preset, 0) > 20:
+        params.append("rc-lookahead=20")
+    return ":".join(params)
 
 
 PRESETS: dict[str, dict[str, str | int]] = {
-    # a 20-frame lookahead and 2 threads per encoder keep N 1080p encoders in bounded memory
-    # (4 outputs: 1.0 GB instead of 1.6 GB) and run no slower on 2 cores
-    "final": {"x264": "medium", "crf": 20, "scale": 1, "params": "open-gop=0:rc-lookahead=20"},
-    # ultrafast alone drops CABAC and 8x8 transforms (Main profile): keep them for High
-    "draft": {"x264": "ultrafast", "crf": 28, "scale": 2,
-              "params": "open-gop=0:cabac=1:8x8dct=1"},
+    # chosen by bench/bench_presets.py (docs/benchmarks.md, "Encoder presets"): the cheapest
+    # point that keeps VMAF >= 95 mean / 90 min on every canvas of the real clip; platforms
+    # re-encode uploads, so bits are spent for quality and CPU is saved
+    "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21},
+    # the slowest, smallest files, for those who can wait (x264 medium ran at a 0.17x
+    # realtime ceiling on 2 cores in docs/benchmarks.md, "cut")
+    "master": {"x264": "medium", "crf": 18, "scale": 1, "nvenc": "p7", "cq": 19},
+    "draft": {"x264": "ultrafast", "crf": 28, "scale": 2, "nvenc": "p1", "cq": 30},
 }
 
 
@@ -377,7 +408,8 @@ def build_plan(probe: Probe, specs: list[PlatformSpec], options: CutOptions,
             crop = CropPath(src_w, src_h, (CropKeyframe(Fraction(0), 0, 0),))
         variants.append(Variant(
             platform=spec.id, width=width, height=height, frame_rate=rate, duration=duration,
-            fit=options.fit, crop=crop, video=_video_encode(spec, options.preset, rate, duration),
+            fit=options.fit, crop=crop,
+            video=_video_encode(spec, options.preset, rate, duration, options.encoder),
             audio=AudioEncode(spec.audio.bitrate_kbps, spec.audio.sample_rate,
                               spec.audio.channels),
             loudness=LoudnessTarget(spec.loudness.integrated_lufs, spec.loudness.true_peak_dbtp,
@@ -393,16 +425,50 @@ def build_plan(probe: Probe, specs: list[PlatformSpec], options: CutOptions,
 
 
 def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
-                  duration: Fraction) -> VideoEncode:
-    """Encoder settings: quality-targeted, capped so the file fits the platform's size limit."""
+                  duration: Fraction, encoder: Encoder = "x264") -> VideoEncode:
+    """Encoder settings: quality-targeted, capped so the file fits the platform's size limit.
+
+    NVENC gets the same cap, profile, GOP and B-frames: only the encoder's own knobs differ.
+    """
     settings = PRESETS[preset]
     size_cap_kbps = int(spec.file.max_bytes * 8 * 0.9 / 1000 / max(float(duration), 1.0))
     maxrate = max(500, min(spec.video.max_kbps, size_cap_kbps - spec.audio.bitrate_kbps))
     gop = max(1, round(rate * Fraction(spec.video.gop_seconds).limit_denominator(100)))
+    if encoder == "nvenc":
+        return VideoEncode(preset=str(settings["nvenc"]), crf=int(settings["cq"]),
+                           maxrate_kbps=maxrate, bufsize_kbps=maxrate * 2,
+                           profile=spec.video.profile, gop=gop, bframes=2, x264_params="",
+                           encoder="nvenc")
     return VideoEncode(preset=str(settings["x264"]), crf=int(settings["crf"]),
                        maxrate_kbps=maxrate, bufsize_kbps=maxrate * 2,
                        profile=spec.video.profile, gop=gop, bframes=2,
-                       x264_params=str(settings["params"]))
+                       x264_params=x264_params_for(str(settings["x264"])))
+
+
+def as_preset(value: str) -> Preset:
+    """A preset name checked against ``PRESETS``.
+
+    Raises:
+        UsageError: not a preset.
+    """
+    if value == "draft":
+        return "draft"
+    if value == "master":
+        return "master"
+    if value == "final":
+        return "final"
+    raise UsageError(f"preset {value!r} is not final, master or draft")
+
+
+def as_encoder(value: str) -> Encoder:
+    """An encoder name: ``x264`` (CPU) or ``nvenc`` (NVIDIA GPU).
+
+    Raises:
+        UsageError: anything else.
+    """
+    if value in ("x264", "nvenc"):
+        return "nvenc" if value == "nvenc" else "x264"
+    raise UsageError(f"encoder {value!r} is not x264 or nvenc")
 
 
 def with_captions(plan: RenderPlan, ass_names: dict[str, str]) -> RenderPlan:

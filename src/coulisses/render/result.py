@@ -95,6 +95,7 @@ def report_json(plan: RenderPlan, info: Probe, results: list[VariantResult], she
         "span": {"start": float(plan.start), "duration": float(plan.duration),
                  "start_exact": frac(plan.start), "duration_exact": frac(plan.duration)},
         "preset": plan.preset,
+        "encoder": plan.variants[0].video.encoder if plan.variants else "x264",
         "normalised": {"rotation": plan.normalise.rotation, "tonemap": plan.normalise.tonemap,
                        "square_pixels": plan.normalise.fix_sar,
                        "constant_frame_rate": True},

@@ -19,7 +19,7 @@ from coulisses.studio.files import cuts_dir, relative
 from coulisses.studio.jobs import submit
 from coulisses.studio.tables import AuditEvent, Cut, CutVersion, Rush
 
-PRESETS = ("final", "draft")
+PRESETS = ("final", "master", "draft")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class RenderRequest:
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise UsageError(f"end {self.end:g} s must come after start {self.start:g} s")
         if self.preset not in PRESETS:
-            raise UsageError(f"quality {self.preset!r} is not final or draft")
+            raise UsageError(f"quality {self.preset!r} is not final, master or draft")
 
     def options(self) -> dict[str, object]:
         """The options a version row keeps, beside its platforms and span."""

@@ -97,7 +97,7 @@ def render_version(payload: dict[str, Any], progress: Progress) -> dict[str, Any
         InputError, OutputError, FFmpegError: from ``coulisses.render.cut.cut``.
     """
     from coulisses.render.cut import cut
-    from coulisses.render.plan import CutOptions
+    from coulisses.render.plan import CutOptions, as_encoder
 
     job = current()
     settings = job.settings
@@ -114,7 +114,8 @@ def render_version(payload: dict[str, Any], progress: Progress) -> dict[str, Any
 
     options = CutOptions(start=seconds("start"), end=seconds("end"),
                          preset=payload.get("preset", "final"),
-                         trim=bool(payload.get("trim")), extend=bool(payload.get("extend")))
+                         trim=bool(payload.get("trim")), extend=bool(payload.get("extend")),
+                         encoder=as_encoder(settings.encoder))
 
     def update(stage: str, done: float) -> None:
         low, high = _STAGES.get(stage, (0.1, 0.3))  # "analysing ..." stages

@@ -1,0 +1,52 @@
+"""Whether the video encoder a cut asks for works here, checked once before any rendering.
+
+``x264`` is built into the ffmpeg wheel and always works. ``nvenc`` (h264_nvenc) needs an
+NVIDIA GPU and its driver: a tiny encode of a generated picture proves it, once per ffmpeg
+binary for the life of the process.
+"""
+
+from __future__ import annotations
+
+from coulisses.errors import FFmpegError, UsageError
+from coulisses.media.ffmpeg import Command, Runner
+from coulisses.render.plan import Encoder
+
+# one 256x256 frame: the smallest encode that opens the GPU session the real one would
+NVENC_CHECK = Command(args=("-loglevel", "error", "-f", "lavfi", "-i", "nullsrc=s=256x256:d=0.1",
+                            "-frames:v", "1", "-c:v", "h264_nvenc", "-f", "null", "-"),
+                      label="nvenc check")
+_checked: dict[str, str | None] = {}  # ffmpeg binary -> None (works) or why not
+
+
+def require_encoder(encoder: Encoder, runner: Runner) -> None:
+    """Refuse, before any work, an encoder this machine cannot run.
+
+    Raises:
+        UsageError: ``nvenc`` was asked for and h264_nvenc does not work with this ffmpeg.
+    """
+    if encoder == "x264":
+        return
+    key = getattr(runner, "exe", None)
+    why = _checked[key] if isinstance(key, str) and key in _checked else _try_nvenc(runner)
+    if isinstance(key, str):
+        _checked[key] = why
+    if why is not None:
+        raise UsageError(f"--encoder nvenc: h264_nvenc does not work here ({why})",
+                         hint="it needs an NVIDIA GPU and driver; use --encoder x264")
+
+
+def _try_nvenc(runner: Runner) -> str | None:
+    """None when h264_nvenc encodes a frame, else the reason ffmpeg gives."""
+    try:
+        runner.run(NVENC_CHECK)
+    except FFmpegError as exc:
+        lines = (exc.stderr_tail or exc.message).splitlines()
+        named = [ln for ln in lines if "nvenc" in ln.lower() or "cuda" in ln.lower()]
+        return _reason((named or lines or ["ffmpeg failed"])[0])
+    return None
+
+
+def _reason(line: str) -> str:
+    """``[h264_nvenc @ 0x55..] Cannot load libcuda.so.1`` -> ``Cannot load libcuda.so.1``."""
+    text = line.split("]", 1)[1].strip() if line.startswith("[") and "]" in line else line
+    return text[:200] or "ffmpeg failed"

@@ -1,0 +1,126 @@
+"""``--encoder nvenc``: the same plan through h264_nvenc, refused up front where it cannot run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from test_graph import _json, _plan
+
+from clirun import error_line, run_cli
+from coulisses.errors import FFmpegError, UsageError
+from coulisses.media.ffmpeg import Command, RunResult, SubprocessRunner
+from coulisses.render import encoders, graph
+from coulisses.render.cut import cut
+from coulisses.render.plan import CutOptions
+
+
+def _nvenc_works() -> bool:
+    try:
+        encoders.require_encoder("nvenc", SubprocessRunner())
+    except UsageError:
+        return False
+    return True
+
+
+def _value(args: list[str], flag: str) -> str:
+    return args[args.index(flag) + 1]
+
+
+def test_nvenc_argv_golden(golden) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan(start=Fraction(2), end=Fraction(14), encoder="nvenc")
+    targets = [Path("/work") / f"v{i}.mp4" for i in range(len(plan.variants))]
+    golden("argv_four_canvases_nvenc.json", _json(list(graph.to_command(plan, targets).args)))
+
+
+def test_nvenc_keeps_every_rule_qc_checks() -> None:
+    x264, nvenc = _plan(), _plan(encoder="nvenc")
+    for a, b in zip(x264.variants, nvenc.variants, strict=True):
+        xa = graph.video_codec_args(a.video)
+        na = graph.video_codec_args(b.video)
+        assert _value(na, "-c:v") == "h264_nvenc" and _value(xa, "-c:v") == "libx264"
+        for flag in ("-profile:v", "-pix_fmt", "-g", "-maxrate", "-bufsize", "-bf"):
+            assert _value(na, flag) == _value(xa, flag), flag
+        assert _value(na, "-rc") == "vbr" and _value(na, "-b:v") == "0"
+        assert _value(na, "-no-scenecut") == "1"  # keyframes on the GOP only, like x264's
+        assert "-x264-params" not in na and "-threads" not in na
+    # everything but the encoder's own options is the same plan
+    same = {k: v for k, v in asdict(x264).items() if k != "variants"}
+    assert same == {k: v for k, v in asdict(nvenc).items() if k != "variants"}
+    assert graph.filter_graph(x264) == graph.filter_graph(nvenc)
+
+
+class _CountingRunner:
+    """Records the commands it is given; ffmpeg fails the way it does with no NVIDIA driver."""
+
+    def __init__(self, exe: str, works: bool) -> None:
+        self.exe = exe
+        self.works = works
+        self.commands: list[Command] = []
+
+    def run(self, command: Command, progress: object = None) -> RunResult:
+        self.commands.append(command)
+        if not self.works:
+            raise FFmpegError("ffmpeg failed: Could not open encoder before EOF",
+                              argv=command.argv(), returncode=187,
+                              stderr_tail="[h264_nvenc @ 0x55d1] Cannot load libcuda.so.1\n"
+                                          "[vost#0:0/h264_nvenc @ 0x55d0] Error while opening")
+        return RunResult(stderr="")
+
+
+def test_the_nvenc_check_runs_once_per_ffmpeg(tmp_path: Path) -> None:
+    runner = _CountingRunner(str(tmp_path / "ffmpeg-a"), works=False)
+    for _ in range(2):
+        with pytest.raises(UsageError) as err:
+            encoders.require_encoder("nvenc", runner)
+        assert "Cannot load libcuda.so.1" in err.value.one_line()
+        assert "--encoder x264" in err.value.one_line()
+    assert len(runner.commands) == 1
+    assert "h264_nvenc" in runner.commands[0].args and "lavfi" in runner.commands[0].args
+    other = _CountingRunner(str(tmp_path / "ffmpeg-b"), works=True)
+    encoders.require_encoder("nvenc", other)
+    encoders.require_encoder("nvenc", other)
+    assert len(other.commands) == 1
+    encoders.require_encoder("x264", runner)  # never checked: always there
+    assert len(runner.commands) == 1
+
+
+def test_nvenc_is_refused_before_any_render(landscape_clip: Path, tmp_path: Path) -> None:
+    if _nvenc_works():
+        pytest.skip("h264_nvenc works on this machine: nothing to refuse")
+    out = tmp_path / "out"
+    with pytest.raises(UsageError, match="h264_nvenc does not work here"):
+        cut(landscape_clip, "tiktok", out, options=CutOptions(encoder="nvenc"))
+    assert not list(out.glob("*.mp4"))
+
+
+def test_cli_refuses_nvenc_with_one_line(landscape_clip: Path, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    if _nvenc_works():
+        pytest.skip("h264_nvenc works on this machine: nothing to refuse")
+    run = run_cli(capsys, "cut", landscape_clip, "--to", "tiktok", "--encoder", "nvenc",
+                  "--out", tmp_path / "out")
+    assert run.rc == 2
+    assert "h264_nvenc" in error_line(run)
+
+
+def test_cli_rejects_an_unknown_encoder(landscape_clip: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "cut", landscape_clip, "--to", "tiktok", "--encoder", "qsv",
+                  "--out", tmp_path / "out")
+    assert run.rc == 2
+    assert "x264 or nvenc" in error_line(run)
+
+
+def test_nvenc_renders_and_passes_qc(landscape_clip: Path, tmp_path: Path) -> None:
+    """Where an NVIDIA GPU is present: the same cut through h264_nvenc passes the same QC."""
+    if not _nvenc_works():
+        pytest.skip("no working h264_nvenc here (needs an NVIDIA GPU and driver)")
+    result = cut(landscape_clip, "tiktok,youtube", tmp_path / "out",
+                 options=CutOptions(encoder="nvenc"))
+    assert result.passed, [v.qc.reasons for v in result.variants]
+    report = json.loads(result.report.read_text(encoding="utf-8"))
+    assert report["encoder"] == "nvenc"
