@@ -182,7 +182,20 @@ def render_section(configs: list[Config], held_out: Config, meta: dict[str, str]
             "less sensitive to other work on a shared machine. The clips are short "
             "(2.5-11 s), so fixed costs per file weigh more than they would on long rushes; "
             "a long vocabulary makes whisper repeat itself, and each repetition costs a "
-            "decoding retry. A set-up that forces English skips the French clip.", ""]
+            "decoding retry. A set-up that forces English skips the French clip.", "",
+            "Issue 10 asks for a GRID word error rate under 15 % with the default model, "
+            "without tuning to GRID; it is not met. The errors are the model hearing other "
+            "words (\"Bimble\" for \"bin blue at\", \"Been read\" for \"bin red\", \"a text\" "
+            "for \"at x\", \"sea to\" for \"c two\", \"no\" for \"now\"), not words clipped at a "
+            "window or voice-filter edge nor a scoring artefact. Exploratory runs on the 11 "
+            "clips (not re-run by this script) lowered none of the totals: each left the "
+            "same errors, traded one for others, or added some: "
+            "beam size 10, patience 2, no voice filter, 1 s of silence around the clip, "
+            "without timestamps (whisper then repeats itself), greedy decoding, float32 "
+            "instead of int8 weights, a neutral initial prompt, a stricter log-probability "
+            "threshold for temperature fallback, length penalty 0 or 2, input gain -3 to "
+            "-12 dB, a high-pass filter, allowing symbol tokens. The decoding settings are "
+            "therefore unchanged; the beam width is now the setting `speech_beam_size`.", ""]
     default = configs[0]
     out += ["### Per clip (default set-up: language detected)", "",
             "| clip | reference | transcript | language | errors |", "|---|---|---|---|---|"]
@@ -264,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--doc", type=Path, default=DOC)
     parser.add_argument("--model", default="base")
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".work" / "speech-cache")
+    parser.add_argument("--setups", type=int, default=4, choices=range(1, 5),
+                        help="run only the first N set-ups (1: the default one; the others "
+                             "take most of the time on a loaded machine)")
+    parser.add_argument("--held-out", nargs="*", default=HELD_OUT,
+                        help="held-out files under the shared media folder")
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
         print(f"{SHARED} is absent: nothing to measure", file=sys.stderr)
@@ -272,14 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     clips = [*sorted(k for k in refs if k.startswith("grid/")), "speech/jfk.flac",
              "speech/french.aiff", "speech/english.wav"]
     info = meta()
-    configs = [
-        run_config("language detected", args.model, None, None, clips, refs, args.cache),
-        run_config("--language en", args.model, "en", None, clips, refs, args.cache),
-        run_config("en + 2 unrelated names", args.model, "en", NAMES, clips, refs, args.cache),
-        run_config("en + GRID grammar (51 words)", args.model, "en", GRID_VOCABULARY, clips,
-                   refs, args.cache),
-    ]
-    held_out = run_config("held-out", args.model, None, None, HELD_OUT, refs, args.cache)
+    setups = [("language detected", None, None), ("--language en", "en", None),
+              ("en + 2 unrelated names", "en", NAMES),
+              ("en + GRID grammar (51 words)", "en", GRID_VOCABULARY)][:args.setups]
+    configs = [run_config(label, args.model, language, vocabulary, clips, refs, args.cache)
+               for label, language, vocabulary in setups]
+    held_out = run_config("held-out", args.model, None, None, args.held_out, refs, args.cache)
     write_doc(render_section(configs, held_out, info, args.model), args.doc)
     print(f"wrote {args.doc}")
     return 0
