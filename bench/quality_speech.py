@@ -175,6 +175,10 @@ def render_section(configs: list[Config], held_out: Config, meta: dict[str, str]
         out.append(f"| {c.label} | {_pct(g_err, g_words)} ({g_err}/{g_words}) | "
                    f"{perfect}/{len(grid)} | {' | '.join(cells)} | {speed:.2f} | {cpu:.2f} | "
                    f"{c.load_s:.1f} s |")
+    if len(configs) < 4:
+        out += ["", f"Only the first {len(configs)} set-up(s) ran this time (`--setups`); the "
+                "others were measured last in the previous version of this section (see this "
+                "file's history)."]
     out += ["", "Speed is audio seconds per wall-clock second of `analyze` (decoding, voice "
             "activity detection, language detection, beam search 5, word alignment), model "
             "already loaded, over the GRID clips and JFK; CPU seconds (all threads of the "
