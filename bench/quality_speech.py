@@ -1,8 +1,11 @@
 """Quality of ``coulisses.analysis.speech`` on real speech: rewrites the "## Speech" section of
 ``docs/quality.md`` and leaves every other section of that file as it is.
 
-Word error rate on the 11 GRID clips (exact references in ``grid/transcripts.tsv``) and on
-``speech/jfk.flac``; word-timing error against ``grid/swwp2s.align`` (units of 1/1000 frame at
+Word error rate on the 11 GRID clips (exact references in ``grid/transcripts.tsv``), on
+``speech/jfk.flac``, ``speech/french.aiff`` and ``speech/english.wav`` (scored by
+``coulisses.analysis.wordscore``, one normaliser for all); the held-out recordings in
+``sound/`` (no reference) transcribed by default, to show a change does not hurt them; word-timing
+error against ``grid/swwp2s.align`` (units of 1/1000 frame at
 25 fps, ``sil`` skipped); speed as a multiple of real time. The packaged ``base`` model runs
 four ways: as the product runs by default (language detected); with ``--language en``; with
 ``--language en`` and two names that are not in the audio (the common use of
@@ -18,57 +21,25 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import statistics
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from coulisses.analysis.wordscore import DIGIT_WORDS, align, normalise
 from docsection import write_section  # bench/ is on sys.path when run
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "media"
 DOC = ROOT / "docs" / "quality.md"
 SECTION = "## Speech"
-DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # GRID's grammar: command, colour, preposition, letter (a-z but w), digit, adverb
 GRID_VOCABULARY = ["bin", "lay", "place", "set", "blue", "green", "red", "white", "at", "by",
-                   "in", "with", *"abcdefghijklmnopqrstuvxyz", *DIGITS, "again", "now",
+                   "in", "with", *"abcdefghijklmnopqrstuvxyz", *DIGIT_WORDS["en"], "again", "now",
                    "please", "soon"]
 NAMES = ["Coulisses", "Margaux Lefèvre"]
-
-
-def normalise(text: str) -> list[str]:
-    """Lower case, no punctuation, letters glued to digits split ("P2" -> "p two"), single
-    digits as words: GRID says "two", whisper often writes "2"."""
-    words = []
-    for raw in re.sub(r"[^\w']+", " ", text.lower()).split():
-        for piece in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+", raw):
-            words.append(DIGITS[int(piece)] if piece.isdigit() and len(piece) == 1 else piece)
-    return words
-
-
-def align(ref: list[str], hyp: list[str]) -> tuple[int, list[tuple[int, int]]]:
-    """Levenshtein distance in words, and the (ref, hyp) index pairs that match."""
-    rows = [list(range(len(hyp) + 1))]
-    for i, r in enumerate(ref, 1):
-        row = [i]
-        for j, h in enumerate(hyp, 1):
-            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (r != h)))
-        rows.append(row)
-    pairs, i, j = [], len(ref), len(hyp)
-    while i and j:
-        if ref[i - 1] == hyp[j - 1] and rows[i][j] == rows[i - 1][j - 1]:
-            pairs.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif rows[i][j] == rows[i - 1][j] + 1:
-            i -= 1
-        elif rows[i][j] == rows[i][j - 1] + 1:
-            j -= 1
-        else:
-            i, j = i - 1, j - 1
-    return rows[-1][-1], pairs[::-1]
+HELD_OUT = ["sound/bonjour.wav", "sound/apollo11.mp3", "sound/radio_short.mp3"]
 
 
 @dataclass
@@ -94,18 +65,21 @@ class Config:
     load_s: float
 
 
-def references() -> dict[str, str]:
+def references() -> dict[str, tuple[str, str]]:
+    """Clip -> (reference text, its language)."""
     out = {}
     for folder, column in (("grid", 1), ("speech", 2)):
         lines = (SHARED / folder / "transcripts.tsv").read_text("utf-8").splitlines()[1:]
         for line in lines:
             cells = line.split("\t")
-            out[f"{folder}/{cells[0]}"] = cells[column]
+            out[f"{folder}/{cells[0]}"] = (cells[column], cells[1] if folder == "speech" else "en")
     return out
 
 
 def run_config(label: str, model: str, language: str | None, vocabulary: list[str] | None,
-               clips: list[str], refs: dict[str, str], cache: Path) -> Config:
+               clips: list[str], refs: dict[str, tuple[str, str]], cache: Path) -> Config:
+    """Transcribe ``clips`` with one set-up; a clip in another language than a forced one is
+    skipped (forcing English on French speech measures nothing)."""
     from coulisses.analysis.run import Source
     from coulisses.analysis.speech import SpeechAnalyzer
     from coulisses.media.probe import probe
@@ -118,20 +92,23 @@ def run_config(label: str, model: str, language: str | None, vocabulary: list[st
     load_s = time.perf_counter() - began
     out = []
     for rel in clips:
+        reference, ref_language = refs.get(rel, ("", ""))
+        if language and ref_language and ref_language != language:
+            continue
         info = probe(SHARED / rel)
         began, cpu = time.perf_counter(), time.process_time()
         t = analyzer.analyze(Source(info, analyzer.settings, lambda done: None))
         wall, cpu = time.perf_counter() - began, time.process_time() - cpu
         timed = []
         for w in t.words:  # a word normalised to several ("P2") shares its span evenly
-            pieces = normalise(w.text)
+            pieces = normalise(w.text, t.language or "en")
             step = (w.end - w.start) / max(1, len(pieces))
             timed += [(p, w.start + k * step, w.start + (k + 1) * step)
                       for k, p in enumerate(pieces)]
         hyp = " ".join(w.text for w in t.words)
-        ref = normalise(refs[rel])
-        errors, _ = align(ref, [p for p, _, _ in timed])
-        out.append(Clip(rel, refs[rel], hyp, errors, len(ref), float(info.duration), wall,
+        ref = normalise(reference, ref_language or "en")
+        errors, _ = align(ref, [p for p, _, _ in timed]) if reference else (0, [])
+        out.append(Clip(rel, reference, hyp, errors, len(ref), float(info.duration), wall,
                         cpu, t.language, timed))
         print(f"  {label:<22} {rel:<22} {errors}/{len(ref)}  {hyp!r}", flush=True)
     return Config(label, language, vocabulary, out, load_s)
@@ -157,43 +134,72 @@ def timing_errors(clip: Clip) -> list[tuple[str, float, float, float | None, flo
     return rows
 
 
+def _clip_cell(config: Config, name: str) -> str:
+    found = [x for x in config.clips if x.name == name]
+    if not found:
+        return "n/a"
+    return f"{_pct(found[0].errors, found[0].words)} ({found[0].errors}/{found[0].words})"
+
+
 def _pct(errors: int, words: int) -> str:
     return f"{100 * errors / words:.1f} %" if words else "n/a"
 
 
-def render_section(configs: list[Config], meta: dict[str, str], model: str) -> str:
+def render_section(configs: list[Config], held_out: Config, meta: dict[str, str],
+                   model: str) -> str:
     out = [SECTION, "",
            f"Written by `bench/quality_speech.py` on {meta['date']} (coulisses {meta['version']}, "
            f"faster-whisper {meta['fw']}, model `{model}` int8 on CPU, 2 threads; "
            f"{meta['machine']}, load average {meta['load']} at the start: a shared machine, "
-           "so speeds are indicative). Text is compared lower-cased without punctuation; "
-           "single digits are compared as words and a letter glued to a digit (\"P2\") as two "
-           "words, since GRID's references spell them out. Word error rate = (substitutions + "
+           "so speeds are indicative). Text is compared lower-cased without punctuation "
+           "(`coulisses.analysis.wordscore.normalise`, the same for every clip); a single digit "
+           "is compared as its word in the clip's language (\"2\" as \"two\", \"1\" in French "
+           "as \"un\") and a letter glued to a digit (\"P2\") as two words, since the references "
+           "spell them out. Word error rate = (substitutions + "
            "deletions + insertions) / reference words.", "",
            "### Summary", "",
-           "| set-up | GRID WER (11 clips) | GRID clips word-perfect | JFK WER | "
-           "speed (x real time, wall) | CPU s per audio s | model load |",
-           "|---|---|---|---|---|---|---|"]
+           "| set-up | GRID WER (11 clips) | GRID clips word-perfect | JFK WER | French clip | "
+           "`english.wav` | speed (x real time, wall) | CPU s per audio s | model load |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for c in configs:
         grid = [x for x in c.clips if x.name.startswith("grid/")]
         jfk = [x for x in c.clips if x.name.endswith("jfk.flac")]
         g_err, g_words = sum(x.errors for x in grid), sum(x.words for x in grid)
         perfect = sum(x.errors == 0 for x in grid)
-        audio = sum(x.seconds for x in c.clips)
-        speed = audio / sum(x.wall_s for x in c.clips)
-        cpu = sum(x.cpu_s for x in c.clips) / audio
-        jfk_cell = (f"{_pct(jfk[0].errors, jfk[0].words)} ({jfk[0].errors}/{jfk[0].words})"
-                    if jfk else "n/a")
+        timed = [*grid, *jfk]  # the same clips in every set-up
+        audio = sum(x.seconds for x in timed)
+        speed = audio / sum(x.wall_s for x in timed)
+        cpu = sum(x.cpu_s for x in timed) / audio
+        cells = [_clip_cell(c, "speech/jfk.flac"), _clip_cell(c, "speech/french.aiff"),
+                 _clip_cell(c, "speech/english.wav")]
         out.append(f"| {c.label} | {_pct(g_err, g_words)} ({g_err}/{g_words}) | "
-                   f"{perfect}/{len(grid)} | {jfk_cell} | {speed:.2f} | {cpu:.2f} | "
+                   f"{perfect}/{len(grid)} | {' | '.join(cells)} | {speed:.2f} | {cpu:.2f} | "
                    f"{c.load_s:.1f} s |")
+    if len(configs) < 4:
+        out += ["", f"Only the first {len(configs)} set-up(s) ran this time (`--setups`); the "
+                "others were measured last in the previous version of this section (see this "
+                "file's history)."]
     out += ["", "Speed is audio seconds per wall-clock second of `analyze` (decoding, voice "
             "activity detection, language detection, beam search 5, word alignment), model "
-            "already loaded; CPU seconds (all threads of the process) per audio second are "
+            "already loaded, over the GRID clips and JFK; CPU seconds (all threads of the "
+            "process) per audio second are "
             "less sensitive to other work on a shared machine. The clips are short "
             "(2.5-11 s), so fixed costs per file weigh more than they would on long rushes; "
             "a long vocabulary makes whisper repeat itself, and each repetition costs a "
-            "decoding retry.", ""]
+            "decoding retry. A set-up that forces English skips the French clip.", "",
+            "Issue 10 asks for a GRID word error rate under 15 % with the default model, "
+            "without tuning to GRID; it is not met. The errors are the model hearing other "
+            "words (\"Bimble\" for \"bin blue at\", \"Been read\" for \"bin red\", \"a text\" "
+            "for \"at x\", \"sea to\" for \"c two\", \"no\" for \"now\"), not words clipped at a "
+            "window or voice-filter edge nor a scoring artefact. Exploratory runs on the 11 "
+            "clips (not re-run by this script) lowered none of the totals: each left the "
+            "same errors, traded one for others, or added some: "
+            "beam size 10, patience 2, no voice filter, 1 s of silence around the clip, "
+            "without timestamps (whisper then repeats itself), greedy decoding, float32 "
+            "instead of int8 weights, a neutral initial prompt, a stricter log-probability "
+            "threshold for temperature fallback, length penalty 0 or 2, input gain -3 to "
+            "-12 dB, a high-pass filter, allowing symbol tokens. The decoding settings are "
+            "therefore unchanged; the beam width is now the setting `speech_beam_size`.", ""]
     default = configs[0]
     out += ["### Per clip (default set-up: language detected)", "",
             "| clip | reference | transcript | language | errors |", "|---|---|---|---|---|"]
@@ -201,8 +207,8 @@ def render_section(configs: list[Config], meta: dict[str, str], model: str) -> s
         out.append(f"| `{x.name}` | {x.reference} | {x.hypothesis or '(nothing)'} | "
                    f"{x.language or '-'} | {x.errors}/{x.words} |")
     for c in configs[1:]:
-        changed = [x for x, d in zip(c.clips, default.clips, strict=True)
-                   if x.hypothesis != d.hypothesis]
+        before = {d.name: d.hypothesis for d in default.clips}
+        changed = [x for x in c.clips if x.hypothesis != before.get(x.name)]
         out += ["", f"With {c.label}: " + ("; ".join(
             f"`{x.name}` {x.hypothesis or '(nothing)'!r} ({x.errors}/{x.words})"
             for x in changed) if changed else "the same transcripts.")]
@@ -232,6 +238,15 @@ def render_section(configs: list[Config], meta: dict[str, str], model: str) -> s
                         else "not recognised | -")
                 tables.append(f"| {word} | {start:.2f}-{end:.2f} | {cell} |")
     out += [*tables, ""]
+    out += ["### Held-out speech (no reference text)", "",
+            "Recordings never used to choose a setting, transcribed as the product runs by "
+            "default; a change of settings must leave them as readable as before.", "",
+            "| file | seconds | language | words | transcript (start) |", "|---|---|---|---|---|"]
+    for x in held_out.clips:
+        text = x.hypothesis if len(x.hypothesis) <= 160 else x.hypothesis[:157] + "..."
+        out.append(f"| `{x.name}` | {x.seconds:.1f} | {x.language or '-'} | "
+                   f"{len(x.timed)} | {text or '(nothing)'} |")
+    out += [""]
     out += ["### Credits", "",
             "- GRID: M. Cooke, J. Barker, S. Cunningham, X. Shao, \"An audio-visual corpus for "
             "speech perception and automatic speech recognition\", JASA 120(5), 2006 "
@@ -266,21 +281,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--doc", type=Path, default=DOC)
     parser.add_argument("--model", default="base")
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".work" / "speech-cache")
+    parser.add_argument("--setups", type=int, default=4, choices=range(1, 5),
+                        help="run only the first N set-ups (1: the default one; the others "
+                             "take most of the time on a loaded machine)")
+    parser.add_argument("--held-out", nargs="*", default=HELD_OUT,
+                        help="held-out files under the shared media folder")
     args = parser.parse_args(argv)
     if not SHARED.is_dir():
         print(f"{SHARED} is absent: nothing to measure", file=sys.stderr)
         return 2
     refs = references()
-    clips = [*sorted(k for k in refs if k.startswith("grid/")), "speech/jfk.flac"]
+    clips = [*sorted(k for k in refs if k.startswith("grid/")), "speech/jfk.flac",
+             "speech/french.aiff", "speech/english.wav"]
     info = meta()
-    configs = [
-        run_config("language detected", args.model, None, None, clips, refs, args.cache),
-        run_config("--language en", args.model, "en", None, clips, refs, args.cache),
-        run_config("en + 2 unrelated names", args.model, "en", NAMES, clips, refs, args.cache),
-        run_config("en + GRID grammar (51 words)", args.model, "en", GRID_VOCABULARY, clips,
-                   refs, args.cache),
-    ]
-    write_doc(render_section(configs, info, args.model), args.doc)
+    setups = [("language detected", None, None), ("--language en", "en", None),
+              ("en + 2 unrelated names", "en", NAMES),
+              ("en + GRID grammar (51 words)", "en", GRID_VOCABULARY)][:args.setups]
+    configs = [run_config(label, args.model, language, vocabulary, clips, refs, args.cache)
+               for label, language, vocabulary in setups]
+    held_out = run_config("held-out", args.model, None, None, args.held_out, refs, args.cache)
+    write_doc(render_section(configs, held_out, info, args.model), args.doc)
     print(f"wrote {args.doc}")
     return 0
 

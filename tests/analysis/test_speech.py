@@ -242,7 +242,7 @@ def test_options_words_and_progress_with_a_stand_in_model() -> None:
     t = analyzer.transcribe("clip.mp4", 4.0, seen.append)
     options = fake.calls[0]
     assert options["language"] == "fr" and options["hotwords"] == "Coulisses, Ana"
-    assert options["word_timestamps"] and options["vad_filter"]
+    assert options["word_timestamps"] and options["vad_filter"] and options["beam_size"] == 5
     assert [w.text for w in t.words] == ["Bonjour", "c'est", "Coulisses\u00a0!", "merci."]
     assert t.words[2].start == 0.9  # never before the previous word's end
     assert all(isinstance(w.start, float) and isinstance(w.confidence, float) for w in t.words)
@@ -291,8 +291,20 @@ def test_cache_version_follows_model_language_and_vocabulary() -> None:
     versions = {SpeechAnalyzer(Settings()).version,
                 SpeechAnalyzer(Settings(whisper_model="small")).version,
                 SpeechAnalyzer(Settings(), language="en").version,
-                SpeechAnalyzer(Settings(), vocabulary=["Coulisses"]).version}
-    assert len(versions) == 4 and speech.VERSION in versions
+                SpeechAnalyzer(Settings(), vocabulary=["Coulisses"]).version,
+                SpeechAnalyzer(Settings(speech_beam_size=1)).version}
+    assert len(versions) == 5 and speech.VERSION in versions
+    assert SpeechAnalyzer(Settings(speech_beam_size=5)).version == speech.VERSION
+
+
+def test_the_beam_size_setting_reaches_the_model() -> None:
+    fake = _FakeWhisper([_seg(0.0, 1.0, [(" Bonjour", 0.0, 0.5)])])
+    analyzer = SpeechAnalyzer(Settings(speech_beam_size=2))
+    analyzer._model = fake
+    analyzer.transcribe("clip.mp4", 1.0, lambda done: None)
+    assert fake.calls[0]["beam_size"] == 2
+    with pytest.raises(UsageError, match="speech_beam_size"):
+        SpeechAnalyzer(Settings(speech_beam_size=0))
 
 
 # --- the correction file ----------------------------------------------------------------

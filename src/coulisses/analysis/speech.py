@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 VERSION = "2"  # 2: windows, warnings
 DEFAULT_MODEL = "base"
+DEFAULT_BEAM_SIZE = 5
 LOW_LANGUAGE_PROBABILITY = 0.5  # a detected language less sure than this is reported
 # pieces whisper emits without a leading space that belong to the previous word: French
 # elisions ("c" + "'est") and detached punctuation ("Quoi" + " ?")
@@ -51,13 +52,18 @@ class SpeechAnalyzer:
         ``speechwindows.WINDOW_S``).
 
         Raises:
-            UsageError: a language code whisper does not know.
+            UsageError: a language code whisper does not know, or a beam size below 1.
         """
+        if settings.speech_beam_size < 1:
+            raise UsageError(f"setting speech_beam_size: {settings.speech_beam_size} is not "
+                             f"a beam size", hint="give a whole number of 1 or more (default 5)")
         self.settings = settings
         self.model_name = settings.whisper_model or DEFAULT_MODEL
         self.language = check_language(language) if language else None
         self.vocabulary = tuple(w.strip() for w in vocabulary or () if w.strip())
-        self.version = _version(self.model_name, self.language, self.vocabulary)
+        self.beam_size = settings.speech_beam_size
+        self.version = _version(self.model_name, self.language, self.vocabulary,
+                                self.beam_size)
         self.window_s = window_s or WINDOW_S
         self._model: Any = None
 
@@ -115,7 +121,7 @@ class SpeechAnalyzer:
                     continue
                 segments, info = model.transcribe(
                     window.audio, language=language, word_timestamps=True, vad_filter=True,
-                    beam_size=5, hotwords=", ".join(self.vocabulary) or None)
+                    beam_size=self.beam_size, hotwords=", ".join(self.vocabulary) or None)
                 found, found_parts = _collect(segments, window.start,
                                               duration or float(info.duration), progress)
                 if (found and language is None) or (self.language and not probability):
@@ -215,12 +221,15 @@ def _passive_threads() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-def _version(model: str, language: str | None, vocabulary: tuple[str, ...]) -> str:
+def _version(model: str, language: str | None, vocabulary: tuple[str, ...],
+             beam_size: int = DEFAULT_BEAM_SIZE) -> str:
     """``VERSION`` for the default set-up; otherwise a suffix, so cached results of another
-    model, language or vocabulary are never reused."""
-    if model == DEFAULT_MODEL and language is None and not vocabulary:
+    model, language, vocabulary or beam size are never reused."""
+    if (model == DEFAULT_MODEL and language is None and not vocabulary
+            and beam_size == DEFAULT_BEAM_SIZE):
         return VERSION
-    key = "\n".join([model, language or "", *vocabulary]).encode()
+    beam = [] if beam_size == DEFAULT_BEAM_SIZE else [f"beam={beam_size}"]
+    key = "\n".join([model, language or "", *vocabulary, *beam]).encode()
     return f"{VERSION}-{hashlib.sha256(key).hexdigest()[:10]}"
 
 
