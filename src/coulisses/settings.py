@@ -69,6 +69,19 @@ class Settings:
         "help": "largest rush the studio accepts, in megabytes (MiB); bigger uploads are "
                 "refused with HTTP 413 and nothing is kept"})
 
+    publish_key: str = field(default="", metadata={
+        "help": "Fernet key that seals publishing tokens at rest; empty uses the key file "
+                "`publish.key` in `data_dir`, created with mode 0600 on first use"})
+    publish_lease_seconds: int = field(default=120, metadata={
+        "help": "how long a publishing worker holds a post between two recorded steps; a post "
+                "whose worker stopped longer than this is resumed by another worker"})
+    publish_backoff_ms: int = field(default=1000, metadata={
+        "help": "first wait, in milliseconds, before retrying a platform call that failed for a "
+                "passing reason (5xx, network); doubled per try, with jitter"})
+    publish_poll_ms: int = field(default=2000, metadata={
+        "help": "wait, in milliseconds, between two status checks while a platform processes "
+                "an upload"})
+
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}
 

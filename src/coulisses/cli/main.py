@@ -29,7 +29,7 @@ def _register() -> None:
     import importlib
 
     for name in ("media", "platforms", "cut", "analysis", "speech", "moments", "campaign", "plan",
-                 "kpi", "serve", "demo"):
+                 "kpi", "serve", "demo", "publish"):
         try:
             module = importlib.import_module(f"coulisses.cli.{name}")
         except ModuleNotFoundError as exc:  # a command group still being built

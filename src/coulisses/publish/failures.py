@@ -42,5 +42,5 @@ class LeaseLost(CoulissesError):
     http_status = 409
 
 
-class UnknownOutcome(Exception):  # noqa: N818 - a state, not a failure: the caller asks
+class UnknownOutcome(Exception):
     """A call that changes something on the platform got no answer; ask before doing it again."""

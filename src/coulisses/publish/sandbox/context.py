@@ -37,6 +37,8 @@ def tiktok_error(status: int, code: str, message: str) -> dict[str, Any]:
 
 def graph_error(status: int, code: str, message: str) -> dict[str, Any]:
     number, _, sub = code.partition("/")
+    if not number.isdigit():  # Graph's numbers for the shared fault codes
+        number = {"internal_error": "2", "rate_limit_exceeded": "4"}.get(number, "1")
     return {"error": {"message": message, "type": "OAuthException", "code": int(number),
                       "error_subcode": int(sub) if sub else None, "fbtrace_id": "sandbox"}}
 

@@ -120,7 +120,7 @@ class SandboxStore:
                  digest, session.get("caption", ""),
                  json.dumps(session.get("options", {}), sort_keys=True), time.time()))
         (self.uploads / f"{session['id']}.bin").unlink(missing_ok=True)
-        return [p for p in self.posts() if p["platform_id"] == platform_id][0]
+        return next(p for p in self.posts() if p["platform_id"] == platform_id)
 
     def posts(self) -> list[dict[str, Any]]:
         """Every accepted post, oldest first."""
