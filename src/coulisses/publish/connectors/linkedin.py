@@ -82,21 +82,22 @@ class LinkedInConnector:
             time.sleep(self.ctx.poll_s)
         else:
             raise TransientError("linkedin: the video is still processing")
-        journal.intent("post", posting=True)
-        try:
-            r = self._call("POST", self.ctx.endpoints.url("posts"), final=True, json={
-                "author": f"urn:li:person:{up.account}", "commentary": up.caption,
+        body = {"author": f"urn:li:person:{up.account}", "commentary": up.caption,
                 "visibility": up.options.get("visibility", "PUBLIC"),
                 "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
                                  "thirdPartyDistributionChannels": []},
                 "content": {"media": {"title": up.options.get("title", ""), "id": st["video"]}},
                 "lifecycleState": "PUBLISHED",
-                "isReshareDisabledByAuthor": bool(up.options.get("disable_reshare", False))})
-        except UnknownOutcome:
-            done = self._posted(up, st["video"])
-            if done:
-                return done
-            raise TransientError("linkedin: the post got no answer and does not exist; "
-                                 "trying again later") from None
-        urn = r.headers["x-restli-id"]
-        return Published(urn, f"https://www.linkedin.com/feed/update/{urn}")
+                "isReshareDisabledByAuthor": bool(up.options.get("disable_reshare", False))}
+        for _ in range(3):
+            journal.intent("post", posting=True)
+            try:
+                r = self._call("POST", self.ctx.endpoints.url("posts"), final=True, json=body)
+            except UnknownOutcome:
+                done = self._posted(up, st["video"])
+                if done:
+                    return done
+                continue  # no post carries the video: it never landed, safe to send again
+            urn = r.headers["x-restli-id"]
+            return Published(urn, f"https://www.linkedin.com/feed/update/{urn}")
+        raise TransientError("linkedin: the post got no answer three times and does not exist")

@@ -88,7 +88,9 @@ class InstagramConnector:
             time.sleep(self.ctx.poll_s)
         else:
             raise TransientError("instagram: the container is still processing")
-        if status == "FINISHED":
+        tries = 0
+        while status == "FINISHED":
+            tries += 1
             journal.intent("publish", publishing_since=time.time())
             try:
                 r = c.call("POST", self.ctx.endpoints.url("publish", user_id=up.account),
@@ -96,11 +98,10 @@ class InstagramConnector:
                 journal.outcome("publish", media_id=str(r.json()["id"]))
                 return Published(str(r.json()["id"]), "")
             except UnknownOutcome:
-                status = self._status(cid)
-                if status != "PUBLISHED":
-                    raise TransientError("instagram: media_publish got no answer and the "
-                                         "container is not published; trying again later") \
-                        from None
+                status = self._status(cid)  # FINISHED: it never landed, safe to ask again
+                if status == "FINISHED" and tries >= 3:
+                    raise TransientError("instagram: media_publish got no answer three times "
+                                         "and the container is not published") from None
         found = self._find(up, float(st.get("publishing_since") or 0))
         if found is None:
             raise PlatformError(self.P, "the container is published but its reel was not found")

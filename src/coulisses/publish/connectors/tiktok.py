@@ -102,7 +102,7 @@ class TikTokConnector:
                 journal.intent("commit", first=first)
             try:
                 self.ctx.client.call(
-                    "PUT", journal.state["upload_url"], auth=False, final=final,
+                    "PUT", journal.state["upload_url"], auth=False, final=final, ok=(200, 201, 206),
                     content=read_piece(up.path, first, last - first + 1),
                     headers={"Content-Type": "video/mp4",
                              "Content-Range": f"bytes {first}-{last}/{up.size}"})

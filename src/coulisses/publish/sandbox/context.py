@@ -71,6 +71,7 @@ class Sandbox:
     dice: Dice
     token_seconds: int = 3600
     revoked: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
 
     def fail(self, platform: str, status: int, code: str, message: str,
              headers: dict[str, str] | None = None) -> ApiFailure:
@@ -109,9 +110,10 @@ class Sandbox:
             raise self.fail(platform, 401, code, "the access token is invalid")
         if token in self.revoked or int(parts[2]) < time.time():
             raise self.fail(platform, 401, code, "the access token has expired")
-        if self.dice.roll("expire"):
+        if token in self.used and self.dice.roll("expire"):  # expires mid-use, never at once
             self.revoked.add(token)
             raise self.fail(platform, 401, code, "the access token has expired")
+        self.used.add(token)
         return parts[1]
 
     def gate(self, platform: str) -> None:
