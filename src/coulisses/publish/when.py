@@ -53,13 +53,13 @@ def parse_at(text: str, now: datetime | None = None) -> datetime:
             raise UsageError(f"--at {text!r} is not a date and time",
                              hint='e.g. "2026-12-10 18:00 Europe/Paris"')
         first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
-        if first.utcoffset() != second.utcoffset():
-            raise UsageError(f"--at {text!r} happens twice in {zone_name} (clocks go back)",
-                             hint="give the offset, e.g. 2026-10-25T02:30+02:00")
         result = first.astimezone(UTC)
         if result.astimezone(zone).replace(tzinfo=None) != local:
             raise UsageError(f"--at {text!r} does not exist in {zone_name} (clocks go forward)",
                              hint="pick a time outside the skipped hour")
+        if first.utcoffset() != second.utcoffset():
+            raise UsageError(f"--at {text!r} happens twice in {zone_name} (clocks go back)",
+                             hint="give the offset, e.g. 2026-10-25T02:30+02:00")
     if result < now - PAST_SLACK:
         raise UsageError(f"--at {text!r} is in the past", hint="use a later time, or now")
     return result
