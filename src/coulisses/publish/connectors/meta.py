@@ -4,6 +4,7 @@ Facebook Page Reels (start, upload, finish). Both upload to ``rupload`` with off
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from coulisses.publish.connectors.base import (
@@ -46,8 +47,8 @@ class InstagramConnector:
         r = self.ctx.client.call("GET", self.ctx.endpoints.url("media", user_id=up.account),
                                  params={"fields": "id,caption,timestamp"})
         for item in r.json().get("data") or []:
-            stamp = time.mktime(time.strptime(item.get("timestamp", "1970-01-01T00:00:00+0000"),
-                                              "%Y-%m-%dT%H:%M:%S%z")) - time.timezone
+            stamp = datetime.strptime(item.get("timestamp", "1970-01-01T00:00:00+0000"),
+                                      "%Y-%m-%dT%H:%M:%S%z").timestamp()
             if item.get("caption") == up.caption and stamp >= since - 120:
                 return Published(str(item["id"]), "")
         return None
