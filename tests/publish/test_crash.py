@@ -28,7 +28,7 @@ from coulisses.publish.tables import Post, now_ms
 from coulisses.publish.worker import sha256_of
 from coulisses.store.db import open_database
 
-POSTS = int(os.environ.get("COULISSES_CRASH_POSTS", "100"))
+POSTS = int(os.environ.get("COULISSES_CRASH_POSTS", "500"))
 FAULTS = ("5xx=0.04,429=0.04,drop=0.05,expire=0.03,processing=0.01,chunk_size=0.005,"
           "version=0.005,quota=0.005,retry_after=0,seed=13")
 SRC = Path(__file__).resolve().parents[2] / "src"

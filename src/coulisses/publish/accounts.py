@@ -91,8 +91,17 @@ def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbo
             raise UsageError(f"connecting a real {api.name} account needs the browser sign-in, "
                              "which is not built yet",
                              hint="use --sandbox URL to rehearse, or --manual to post by hand")
-        with client or httpx.Client(timeout=30) as http:
+        own = client is None
+        http = client or httpx.Client(timeout=30)
+        try:
             tokens = oauth.sandbox_sign_in(api, sandbox_url, name, http)
+        except httpx.HTTPError as exc:
+            raise AuthenticationError(f"cannot reach the sandbox at {sandbox_url} "
+                                      f"({type(exc).__name__})",
+                                      hint="start it: coulisses publish sandbox") from None
+        finally:
+            if own:
+                http.close()
         account.external_id = tokens.account
         account.tokens = fernet.encrypt(tokens.to_json().encode()).decode()
     session.add(account)
