@@ -72,6 +72,9 @@ class Settings:
     publish_key: str = field(default="", metadata={
         "help": "Fernet key that seals publishing tokens at rest; empty uses the key file "
                 "`publish.key` in `data_dir`, created with mode 0600 on first use"})
+    publish_apps: str = field(default="", metadata={
+        "help": "this team's platform apps for real accounts, `PLATFORM=CLIENT_ID[:SECRET]` "
+                "separated by commas (e.g. `tiktok=abc:xyz,youtube=123.apps...:sec`)"})
     publish_lease_seconds: int = field(default=120, metadata={
         "help": "how long a publishing worker holds a post between two recorded steps; a post "
                 "whose worker stopped longer than this is resumed by another worker"})

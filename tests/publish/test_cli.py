@@ -99,3 +99,11 @@ def test_a_video_that_breaks_the_platform_spec_is_refused_before_scheduling(
     run = run_cli(capsys, "publish", "schedule", landscape_clip, "--to", "tiktok", "--at", "now",
                   "--skip-qc")
     assert run.rc == 9 and "already scheduled" in error_line(run)
+
+
+def test_a_real_account_without_an_app_is_refused_in_one_line(
+        env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "publish", "accounts", "add", "tiktok")
+    assert run.rc == 2 and "no tiktok app is configured" in error_line(run)
+    run = run_cli(capsys, "publish", "accounts", "add", "myspace", "--manual")
+    assert run.rc == 3 and "no publishing API for 'myspace'" in error_line(run)

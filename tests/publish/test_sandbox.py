@@ -129,3 +129,18 @@ def test_fault_specs_set_rates_seed_and_retry_after() -> None:
     faults = parse_faults("all=0.1,drop=0.5,seed=4,retry_after=0")
     assert faults.rates["drop"] == 0.5 and faults.rates["quota"] == 0.1
     assert (faults.seed, faults.retry_after) == (4, 0)
+
+
+def test_the_loopback_sign_in_gets_tokens_through_a_browser(
+        sandbox: SandboxServer, apis: dict[str, PlatformApi]) -> None:
+    """The test plays the person's browser: it opens the URL and follows the redirects."""
+    from coulisses.publish.oauth import loopback_sign_in
+
+    def browser(url: str) -> None:
+        assert "code_challenge_method=S256" in url
+        assert httpx.get(url, follow_redirects=True).status_code == 200
+
+    with httpx.Client() as client:
+        tokens = loopback_sign_in(apis["linkedin"], sandbox.url, client_id="c",
+                                  open_url=browser, login_hint="bob", client=client)
+    assert tokens.account == "bob" and tokens.refresh_token

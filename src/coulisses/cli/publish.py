@@ -13,9 +13,11 @@ from coulisses.errors import InputError, QCFailedError, UsageError
 from coulisses.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    import httpx
     from sqlalchemy.orm import Session, sessionmaker
 
     from coulisses.publish.api import PlatformApi
+    from coulisses.publish.oauth import TokenSet
     from coulisses.publish.tables import Post
 
 publish_app = typer.Typer(
@@ -82,9 +84,25 @@ def accounts_add(
     _, api = _apis(platform.lower())
     assert api is not None
     fernet = accounts.sealer(settings.publish_key, settings.data_dir)
+    sign_in = None
+    if not sandbox and not manual:  # a real platform: the browser, back on a loopback port
+        import webbrowser
+
+        from coulisses.publish.oauth import app_credentials, loopback_sign_in
+
+        client_id, secret = app_credentials(settings.publish_apps, api.id)
+
+        def sign_in(http: httpx.Client) -> TokenSet:
+            def show(url: str) -> None:
+                typer.echo(f"Sign in and approve in your browser:\n{url}", err=True)
+                webbrowser.open(url)
+
+            return loopback_sign_in(api, "", client_id=client_id, client_secret=secret,
+                                    open_url=show, client=http)
+
     with _db(settings)() as session:
         account = accounts.add(session, fernet, api, name or api.id, sandbox_url=sandbox,
-                               manual=manual)
+                               manual=manual, sign_in=sign_in)
         _say(settings, "connected", platform=api.id, name=account.name, channel=account.channel)
 
 
@@ -292,7 +310,7 @@ def run_cmd(until_idle: bool = typer.Option(False, "--until-idle",
     config = WorkerConfig(lease_ms=settings.publish_lease_seconds * 1000,
                           backoff_s=settings.publish_backoff_ms / 1000,
                           poll_s=settings.publish_poll_ms / 1000,
-                          packs=settings.data_dir / "publish-packs")
+                          packs=settings.data_dir / "publish-packs", apps=settings.publish_apps)
     worker = Worker(_db(settings), accounts.sealer(settings.publish_key, settings.data_dir),
                     apis, config)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,13 +72,15 @@ def find(session: Session, platform: str, name: str | None = None) -> PublishAcc
 
 
 def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbox_url: str = "",
-        manual: bool = False, client: httpx.Client | None = None) -> PublishAccount:
-    """Connect an account: through the sandbox's OAuth, or as a manual channel. Commits.
+        manual: bool = False, client: httpx.Client | None = None,
+        sign_in: Callable[[httpx.Client], oauth.TokenSet] | None = None) -> PublishAccount:
+    """Connect an account: through the sandbox's OAuth, a browser ``sign_in`` for a real
+    platform, or as a manual channel. Commits.
 
     Raises:
         ConflictError: this platform already has an account with this name.
         AuthenticationError: the sign-in was refused.
-        UsageError: a real platform without --manual (the browser flow is not built yet).
+        UsageError: a real platform without a sign-in (no app configured).
     """
     exists = session.scalars(select(PublishAccount).where(
         PublishAccount.platform == api.id, PublishAccount.name == name)).first()
@@ -87,14 +90,14 @@ def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbo
     account = PublishAccount(platform=api.id, name=name, channel="manual" if manual else "api",
                              sandbox_url=sandbox_url.rstrip("/"), created_ms=now_ms())
     if not manual:
-        if not sandbox_url:
-            raise UsageError(f"connecting a real {api.name} account needs the browser sign-in, "
-                             "which is not built yet",
-                             hint="use --sandbox URL to rehearse, or --manual to post by hand")
+        if not sandbox_url and sign_in is None:
+            raise UsageError(f"connecting a real {api.name} account needs its app and a browser",
+                             hint="set publish_apps, or use --sandbox URL or --manual")
         own = client is None
         http = client or httpx.Client(timeout=30)
         try:
-            tokens = oauth.sandbox_sign_in(api, sandbox_url, name, http)
+            tokens = sign_in(http) if sign_in else oauth.sandbox_sign_in(api, sandbox_url,
+                                                                          name, http)
         except httpx.HTTPError as exc:
             raise AuthenticationError(f"cannot reach the sandbox at {sandbox_url} "
                                       f"({type(exc).__name__})",
@@ -141,7 +144,7 @@ class AccountTokens:
     """A ``TokenSource`` over an account's sealed tokens; a refresh is saved sealed at once."""
 
     def __init__(self, sessions: sessionmaker[Session], fernet: Fernet, api: PlatformApi,
-                 account: PublishAccount, client: httpx.Client) -> None:
+                 account: PublishAccount, client: httpx.Client, *, apps: str = "") -> None:
         self.sessions = sessions
         self.fernet = fernet
         self.api = api
@@ -153,6 +156,8 @@ class AccountTokens:
             raise AuthenticationError(f"{api.id}:{account.name} has no tokens",
                                       hint="connect it again: coulisses publish accounts add")
         self._tokens = oauth.TokenSet.from_json(self.fernet.decrypt(account.tokens).decode())
+        self.client_id, self.secret = (("coulisses", "") if self.sandbox_url else
+                                       oauth.app_credentials(apps, api.id))
 
     def access(self) -> str:
         if self._tokens.expires_at - 60 < now_ms() / 1000:
@@ -162,7 +167,8 @@ class AccountTokens:
     def refresh(self) -> str:
         with self._lock:
             self._tokens = oauth.refresh(self.api, self.sandbox_url, self._tokens,
-                                         client_id="coulisses", client=self.client)
+                                         client_id=self.client_id, client_secret=self.secret,
+                                         client=self.client)
             sealed = self.fernet.encrypt(self._tokens.to_json().encode()).decode()
             with self.sessions() as session:
                 account = session.get(PublishAccount, self.account_id)

@@ -47,6 +47,7 @@ class Auth(_Sourced):
     token_url: str
     scopes: list[str]
     access_seconds: int = Field(gt=0, description="typical access-token lifetime")
+    client_id_param: str = Field(default="client_id", description="TikTok calls it client_key")
 
 
 class Limits(_Sourced):

@@ -8,12 +8,13 @@ import hashlib
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
 
-from coulisses.errors import AuthenticationError
+from coulisses.errors import AuthenticationError, UsageError
 from coulisses.publish.api import PlatformApi
 
 
@@ -35,6 +36,22 @@ class TokenSet:
         return f"TokenSet(account={self.account!r}, expires_at={self.expires_at:.0f})"
 
 
+def app_credentials(setting: str, platform: str) -> tuple[str, str]:
+    """This team's app id and secret for ``platform`` from ``PLATFORM=ID[:SECRET],...``.
+
+    Raises:
+        UsageError: the platform has no app in the setting.
+    """
+    for item in setting.split(","):
+        name, _, value = item.strip().partition("=")
+        if name.strip().lower() == platform and value:
+            client_id, _, secret = value.partition(":")
+            return client_id.strip(), secret.strip()
+    raise UsageError(f"no {platform} app is configured",
+                     hint=f"set publish_apps, e.g. COULISSES_PUBLISH_APPS={platform}=ID:SECRET, "
+                          "or use --manual or --sandbox URL")
+
+
 def pkce_pair() -> tuple[str, str]:
     """A code verifier and its S256 challenge (RFC 7636)."""
     verifier = secrets.token_urlsafe(48)
@@ -53,7 +70,8 @@ def urls(api: PlatformApi, sandbox_url: str) -> tuple[str, str]:
 def authorize_url(api: PlatformApi, sandbox_url: str, *, client_id: str, redirect_uri: str,
                   challenge: str, state: str, login_hint: str = "") -> str:
     """Where the person signs in and approves the app."""
-    query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+    query = {"response_type": "code", api.auth.client_id_param: client_id,
+             "redirect_uri": redirect_uri,
              "scope": " ".join(api.auth.scopes), "state": state, "code_challenge": challenge,
              "code_challenge_method": "S256"}
     if login_hint:
@@ -80,7 +98,8 @@ def _tokens(response: httpx.Response, api: PlatformApi, previous: TokenSet | Non
 
 
 def exchange_code(api: PlatformApi, sandbox_url: str, *, code: str, verifier: str,
-                  redirect_uri: str, client_id: str, client: httpx.Client) -> TokenSet:
+                  redirect_uri: str, client_id: str, client: httpx.Client,
+                  client_secret: str = "") -> TokenSet:
     """Trade an authorization code (and its PKCE verifier) for tokens.
 
     Raises:
@@ -88,12 +107,13 @@ def exchange_code(api: PlatformApi, sandbox_url: str, *, code: str, verifier: st
     """
     r = client.post(urls(api, sandbox_url)[1], data={
         "grant_type": "authorization_code", "code": code, "code_verifier": verifier,
-        "redirect_uri": redirect_uri, "client_id": client_id})
+        "redirect_uri": redirect_uri, api.auth.client_id_param: client_id,
+        **({"client_secret": client_secret} if client_secret else {})})
     return _tokens(r, api, None)
 
 
 def refresh(api: PlatformApi, sandbox_url: str, tokens: TokenSet, *, client_id: str,
-            client: httpx.Client) -> TokenSet:
+            client: httpx.Client, client_secret: str = "") -> TokenSet:
     """New tokens from the refresh token.
 
     Raises:
@@ -101,7 +121,8 @@ def refresh(api: PlatformApi, sandbox_url: str, tokens: TokenSet, *, client_id: 
     """
     r = client.post(urls(api, sandbox_url)[1], data={
         "grant_type": "refresh_token", "refresh_token": tokens.refresh_token,
-        "client_id": client_id})
+        api.auth.client_id_param: client_id,
+        **({"client_secret": client_secret} if client_secret else {})})
     return _tokens(r, api, tokens)
 
 
@@ -124,3 +145,62 @@ def sandbox_sign_in(api: PlatformApi, sandbox_url: str, name: str,
                                   f"(HTTP {r.status_code})")
     return exchange_code(api, sandbox_url, code=query["code"][0], verifier=verifier,
                          redirect_uri=redirect, client_id="coulisses", client=client)
+
+
+def loopback_sign_in(api: PlatformApi, sandbox_url: str, *, client_id: str,
+                     open_url: Callable[[str], object], timeout_s: float = 300.0,
+                     login_hint: str = "", client: httpx.Client,
+                     client_secret: str = "") -> TokenSet:
+    """Authorization code with PKCE and a loopback redirect (RFC 8252): a one-shot listener on
+    127.0.0.1 receives the code after the person approves in their browser (``open_url``).
+
+    Raises:
+        AuthenticationError: refused, the state does not match, or no answer in time.
+    """
+    import http.server
+    import threading
+
+    verifier, challenge = pkce_pair()
+    state = secrets.token_urlsafe(16)
+    answer: dict[str, list[str]] = {}
+    arrived = threading.Event()
+
+    class Callback(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            query = parse_qs(urlparse(self.path).query)
+            if urlparse(self.path).path != "/callback" or arrived.is_set():
+                self.send_response(404)
+                self.end_headers()
+                return
+            answer.update(query)
+            arrived.set()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(b"<p>coulisses: you can close this tab. / Vous pouvez fermer "
+                             b"cet onglet.</p>")
+
+        def log_message(self, *_args: object) -> None:  # the query holds the code: no logs
+            return
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Callback)
+    redirect = f"http://127.0.0.1:{server.server_address[1]}/callback"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        open_url(authorize_url(api, sandbox_url, client_id=client_id, redirect_uri=redirect,
+                               challenge=challenge, state=state, login_hint=login_hint))
+        if not arrived.wait(timeout_s):
+            raise AuthenticationError(f"no answer from {api.name} within {timeout_s:.0f} s",
+                                      hint="run the command again and approve in the browser")
+    finally:
+        server.shutdown()
+        server.server_close()
+    if answer.get("state") != [state]:
+        raise AuthenticationError("the sign-in answer does not match this request (state)")
+    if "code" not in answer:
+        reason = (answer.get("error_description") or answer.get("error") or ["refused"])[0]
+        raise AuthenticationError(f"{api.name} did not approve the sign-in ({reason})")
+    return exchange_code(api, sandbox_url, code=answer["code"][0], verifier=verifier,
+                         redirect_uri=redirect, client_id=client_id, client=client,
+                         client_secret=client_secret)

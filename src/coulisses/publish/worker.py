@@ -41,6 +41,7 @@ class WorkerConfig:
     poll_s: float = 2.0
     max_attempts: int = queue.MAX_ATTEMPTS
     packs: Path = Path("publish-packs")
+    apps: str = ""  # the publish_apps setting: app credentials to refresh real tokens
 
 
 def sha256_of(path: Path) -> str:
@@ -102,7 +103,8 @@ class Worker:
                 self._end(post, "failed", "video changed",
                           error=f"{path} changed since it was scheduled; schedule it again")
                 return
-            tokens = AccountTokens(self.sessions, self.fernet, api, account, self.http)
+            tokens = AccountTokens(self.sessions, self.fernet, api, account, self.http,
+                                   apps=self.config.apps)
             client = ApiClient(api.id, tokens, client=self.http,
                                backoff=Backoff(base_s=self.config.backoff_s))
             ctx = Context(Endpoints(api, account.sandbox_url), client, poll_s=self.config.poll_s)
