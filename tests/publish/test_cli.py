@@ -33,7 +33,8 @@ def test_connect_schedule_run_and_list(env: Path, sandbox: SandboxServer, video:
     assert [a["platform"] for a in json.loads(run.out)] == ["tiktok", "youtube"]
     assert "tiktok.alice" not in run.out  # tokens are never shown
     run = run_cli(capsys, "publish", "schedule", video, "--to", "tiktok:alice", "--at", "now",
-                  "--caption", "backstage #bts", "--option", "disable_duet=true", "--skip-qc")
+                  "--caption", "backstage #bts", "--option", "disable_duet=true", "--skip-qc",
+                  "--cover", "00:00:01.5")
     assert run.rc == 0, run.err
     post_id = int(run.out.strip())
     run = run_cli(capsys, "publish", "run", "--until-idle")
@@ -43,6 +44,7 @@ def test_connect_schedule_run_and_list(env: Path, sandbox: SandboxServer, video:
     [record] = sandbox_posts(sandbox.url)
     assert record["platform_id"] == listed[0]["platform_id"]
     assert record["options"]["disable_duet"] is True
+    assert record["options"]["video_cover_timestamp_ms"] == 1500
     shown = json.loads(run_cli(capsys, "publish", "show", str(post_id), "--json").out)
     assert [e["kind"] for e in shown["history"]][:3] == ["transition", "transition", "intent"]
     assert "tiktok.alice" not in (env / "studio.sqlite3").read_bytes().decode("latin-1")
@@ -74,6 +76,7 @@ def test_the_manual_channel_writes_a_pack_and_waits_for_the_url(
     (["--to", "tiktok", "--option", "privacy=FRIENDS"], "not allowed"),
     (["--to", "tiktok", "--option", "colour=red"], "no option 'colour'"),
     (["--to", "youtube"], "no youtube account"),
+    (["--to", "instagram", "--cover", "soon"], "neither an image file nor a time"),
     (["--to", "tiktok", "--at", "2020-01-01 10:00 Europe/Paris"], "in the past"),
     (["--to", "tiktok", "--at", "2027-03-28 02:30 Europe/Paris"], "does not exist"),
 ])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from coulisses.errors import InputError, QCFailedError, UsageError
+from coulisses.errors import CoulissesError, InputError, QCFailedError, UsageError
 from coulisses.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -197,6 +197,7 @@ def schedule_cmd(
             raise UsageError(f"--option {item!r} is not KEY=VALUE")
         raw[key.strip()] = value.strip()
     options = validate_options(api, raw)
+    cover = _cover(cover, api, options)
     due = parse_at(at)
     path = check_source(video)
     duration = 0.0 if skip_qc else _qc(path, api, settings)
@@ -209,6 +210,24 @@ def schedule_cmd(
                               options=options, duration_ms=int(duration * 1000), cover=cover,
                               first_comment=first_comment, force=force)
         typer.echo(str(post.id))
+
+
+def _cover(cover: str, api: PlatformApi, options: dict[str, Any]) -> str:
+    """An image file is kept for the post; a time becomes the platform's cover-frame option."""
+    from coulisses.timecode import parse_time
+
+    if not cover or Path(cover).is_file():
+        return str(Path(cover).resolve()) if cover else ""
+    try:
+        at = parse_time(cover)
+    except CoulissesError:
+        raise InputError(f"--cover {cover!r} is neither an image file nor a time",
+                         hint="e.g. --cover cover.jpg or --cover 00:00:01.5") from None
+    if api.cover_time_option is None:
+        raise UsageError(f"{api.name} takes a cover image file, not a time",
+                         hint="pass --cover FILE (coulisses cut writes one per platform)")
+    options[api.cover_time_option] = int(at * 1000)
+    return ""
 
 
 def _row(post: Post) -> dict[str, Any]:

@@ -119,6 +119,8 @@ class PlatformApi(_Strict):
     chunks: Chunks
     quotas: list[Quota] = Field(default_factory=list)
     options: dict[str, Option] = Field(default_factory=dict)
+    cover_time_option: str | None = Field(
+        default=None, description="the option that takes `--cover TIME`, in milliseconds")
     specs: list[str] = Field(description="platform spec ids this API publishes (render/QC)")
     review: str = Field(description="what an app must pass before it can post publicly")
     checklist: list[str] = Field(description="what a person checks when posting by hand")
@@ -131,6 +133,9 @@ class PlatformApi(_Strict):
         for group in groups:
             if group.source not in self.sources:
                 raise ValueError(f"{type(group).__name__} names unknown source {group.source!r}")
+        cover = self.options.get(self.cover_time_option or "")
+        if self.cover_time_option and (cover is None or cover.kind != "int"):
+            raise ValueError("cover_time_option must name an int option")
         if self.limits.min_seconds >= self.limits.max_seconds:
             raise ValueError("limits: min_seconds must be below max_seconds")
         return self
