@@ -54,15 +54,20 @@ def test_killed_workers_publish_every_post_exactly_once(tmp_path: Path) -> None:
     log = tmp_path / "workers.log"
     try:
         fernet = Fernet(key.encode())
+        # Enough accounts that no daily budget (Instagram 50, Facebook 30 per account) defers
+        # a post; YouTube's 100 uploads a day are per project, which 500 posts just fit.
+        per_platform = max(1, -(-POSTS // (len(PLATFORMS) * 25)))
         with sessions() as session:
-            ids = {p: accounts.add(session, fernet, apis[p], "crash", sandbox_url=server.url).id
-                   for p in PLATFORMS}
+            ids = {(p, k): accounts.add(session, fernet, apis[p], f"crash{k}",
+                                        sandbox_url=server.url).id
+                   for p in PLATFORMS for k in range(per_platform)}
             for n in range(POSTS):
                 platform = PLATFORMS[n % len(PLATFORMS)]
+                account = ids[platform, (n // len(PLATFORMS)) % per_platform]
                 video = tmp_path / "videos" / f"{n}.mp4"
                 video.parent.mkdir(exist_ok=True)
                 video.write_bytes(rng.randbytes(rng.randint(2_000, 40_000)))
-                queue.schedule(session, account_id=ids[platform], platform=platform,
+                queue.schedule(session, account_id=account, platform=platform,
                                video_path=str(video), video_sha256=sha256_of(video),
                                size_bytes=video.stat().st_size, due_ms=now_ms(),
                                caption=f"post {n} #crash",

@@ -111,3 +111,32 @@ def test_a_video_changed_after_scheduling_is_not_posted(
     with db() as session:
         post = queue.get(session, post_id)
     assert post.state == "failed" and "changed since it was scheduled" in post.error
+
+
+def test_a_daily_budget_defers_the_post_that_would_exceed_it(
+        db: sessionmaker[Session], fernet: Fernet, apis: dict[str, PlatformApi], tmp_path: Path,
+        video: Path) -> None:
+    api = apis["facebook"]
+    tight = api.model_copy(update={"quotas": [api.quotas[0].model_copy(update={"limit": 2})]})
+    server = start_sandbox(tmp_path / "sb")
+    worker = _worker(db, fernet, {**apis, "facebook": tight}, tmp_path)
+    try:
+        with db() as session:
+            account = accounts.add(session, fernet, api, "page", sandbox_url=server.url)
+        ids = []
+        for n in range(3):
+            copy = tmp_path / f"{n}.mp4"
+            copy.write_bytes(video.read_bytes() + bytes([n]))
+            ids.append(_schedule(db, api, account.id, copy))
+        worker.run(until_idle=True)
+        with db() as session:
+            posts = [queue.get(session, i) for i in ids]
+        record = sandbox_posts(server.url)
+    finally:
+        worker.close()
+        server.stop()
+    assert [p.state for p in posts] == ["published", "published", "scheduled"]
+    waiting = posts[2]
+    assert waiting.step == "waiting for quota" and "30" not in waiting.error
+    assert waiting.due_ms > now_ms() + 23 * 3_600_000 and waiting.attempts == 0
+    assert len(record) == 2

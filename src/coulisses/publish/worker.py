@@ -28,6 +28,7 @@ from coulisses.publish.connectors import CONNECTORS
 from coulisses.publish.connectors.base import Context, Endpoints, Upload
 from coulisses.publish.connectors.http import ApiClient, Backoff
 from coulisses.publish.failures import LeaseLost, PlatformError, TransientError
+from coulisses.publish.ledger import quota_wait_ms
 from coulisses.publish.tables import Post, PublishAccount, now_ms
 
 if TYPE_CHECKING:
@@ -80,7 +81,15 @@ class Worker:
             if post is None:
                 return None
             account = session.get(PublishAccount, post.account_id)
-        assert account is not None
+            assert account is not None
+            api = self.apis[post.platform]
+            wait, budget = (0, "") if account.channel == "manual" else \
+                quota_wait_ms(session, post, account, api, now_ms())
+        if wait:  # no room in a daily budget: come back when the oldest post leaves it
+            self._end(post, "scheduled", f"waiting for quota: {budget}",
+                      due_ms=now_ms() + wait, attempts=post.attempts - 1,
+                      step="waiting for quota", error=f"waiting for quota: {budget}")
+            return post
         self._process(post, account)
         return post
 
