@@ -21,7 +21,7 @@ from coulisses.publish.connectors.base import Upload
 from coulisses.publish.oauth import TokenSet, sandbox_sign_in
 from coulisses.publish.sandbox.app import SandboxServer
 from coulisses.publish.sandbox.faults import Faults
-from coulisses.store.db import open_database
+from coulisses.publish.studio import open_url
 from studiodb import BACKENDS, fresh_database
 
 PLATFORMS = ("tiktok", "instagram", "facebook", "youtube", "linkedin")
@@ -73,7 +73,7 @@ def sandbox_posts(url: str) -> list[dict[str, object]]:
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     """Sessions on a fresh studio database migrated to head (0003 included)."""
     with fresh_database(request.param, tmp_path, "pub") as url:
-        engine, sessions = open_database(url)
+        engine, sessions = open_url(url)
         try:
             yield sessions
         finally:

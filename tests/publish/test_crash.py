@@ -24,9 +24,9 @@ from conftest import PLATFORMS, sandbox_posts, start_sandbox
 from coulisses.publish import accounts, queue
 from coulisses.publish.api import builtin_apis, validate_options
 from coulisses.publish.sandbox.faults import parse_faults
+from coulisses.publish.studio import open_url
 from coulisses.publish.tables import Post, now_ms
 from coulisses.publish.worker import sha256_of
-from coulisses.store.db import open_database
 
 POSTS = int(os.environ.get("COULISSES_CRASH_POSTS", "500"))
 FAULTS = ("5xx=0.04,429=0.04,drop=0.05,expire=0.03,processing=0.01,chunk_size=0.005,"
@@ -45,7 +45,7 @@ def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 def test_killed_workers_publish_every_post_exactly_once(tmp_path: Path) -> None:
     data = tmp_path / "data"
     key = Fernet.generate_key().decode()
-    engine, sessions = open_database(f"sqlite:///{data / 'studio.sqlite3'}")
+    engine, sessions = open_url(f"sqlite:///{data / 'studio.sqlite3'}")
     apis = builtin_apis()
     server = start_sandbox(tmp_path / "sandbox", parse_faults(FAULTS))
     rng = random.Random(5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from coulisses.settings import Settings
@@ -15,3 +16,12 @@ def sessions(settings: Settings) -> sessionmaker[Session]:
         UsageError: the database cannot be reached or migrated.
     """
     return open_database(default_url(settings))[1]
+
+
+def open_url(url: str) -> tuple[Engine, sessionmaker[Session]]:
+    """The engine and a session factory for a database URL, migrated to the newest schema.
+
+    Raises:
+        UsageError: the database cannot be reached or migrated.
+    """
+    return open_database(url)

@@ -9,6 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# The models these tables mirror join the studio's metadata whenever migrations are loaded, so
+# schema comparisons (autogenerate, tests/web/test_migrations.py) see both sides.
+import coulisses.publish.tables  # noqa: F401
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
