@@ -110,3 +110,19 @@ def test_a_real_account_without_an_app_is_refused_in_one_line(
     assert run.rc == 2 and "no tiktok app is configured" in error_line(run)
     run = run_cli(capsys, "publish", "accounts", "add", "myspace", "--manual")
     assert run.rc == 3 and "no publishing API for 'myspace'" in error_line(run)
+
+
+def test_a_removed_account_takes_no_new_posts_but_keeps_its_history(
+        env: Path, video: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli(capsys, "publish", "accounts", "add", "facebook", "--manual")
+    post_id = run_cli(capsys, "publish", "schedule", video, "--to", "facebook", "--at", "now",
+                      "--skip-qc").out.strip()
+    run = run_cli(capsys, "publish", "accounts", "remove", "facebook")
+    assert run.rc == 9 and f"post {post_id}" in error_line(run)
+    assert run_cli(capsys, "publish", "cancel", post_id).rc == 0
+    assert run_cli(capsys, "publish", "accounts", "remove", "facebook").rc == 0
+    run = run_cli(capsys, "publish", "schedule", video, "--to", "facebook", "--at", "now",
+                  "--skip-qc", "--force")
+    assert run.rc == 8 and "no facebook account" in error_line(run)
+    listed = json.loads(run_cli(capsys, "publish", "list", "--json").out)
+    assert [p["state"] for p in listed] == ["cancelled"]

@@ -57,7 +57,8 @@ def find(session: Session, platform: str, name: str | None = None) -> PublishAcc
     Raises:
         NotFoundError: no such account, or several and no name given.
     """
-    query = select(PublishAccount).where(PublishAccount.platform == platform)
+    query = select(PublishAccount).where(PublishAccount.platform == platform,
+                                         PublishAccount.channel != "removed")
     if name:
         query = query.where(PublishAccount.name == name)
     found = list(session.scalars(query))

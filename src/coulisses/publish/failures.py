@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from coulisses.errors import CoulissesError
 
+UNCONFIRMED = "unconfirmed"  # the platform says it published, but the post cannot be found yet
+
 
 class PlatformError(CoulissesError):
     """The platform refused the post; retrying the same request cannot succeed."""

@@ -27,7 +27,7 @@ from coulisses.publish.api import PlatformApi
 from coulisses.publish.connectors import CONNECTORS
 from coulisses.publish.connectors.base import Context, Endpoints, Upload
 from coulisses.publish.connectors.http import ApiClient, Backoff
-from coulisses.publish.failures import LeaseLost, PlatformError, TransientError
+from coulisses.publish.failures import UNCONFIRMED, LeaseLost, PlatformError, TransientError
 from coulisses.publish.ledger import quota_wait_ms
 from coulisses.publish.tables import Post, PublishAccount, now_ms
 
@@ -129,6 +129,8 @@ class Worker:
             if isinstance(exc, AuthenticationError) or exc.status == 401:
                 self._end(post, "needs_attention", exc.one_line(),
                           error=f"{exc.one_line()}; reconnect the account, then retry")
+            elif exc.code == UNCONFIRMED:  # out, but unconfirmed: never fail it (nor repost)
+                self._end(post, "needs_attention", exc.one_line(), error=exc.one_line())
             else:
                 self._end(post, "failed", exc.one_line(), error=exc.one_line())
             return

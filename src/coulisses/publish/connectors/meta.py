@@ -15,7 +15,12 @@ from coulisses.publish.connectors.base import (
     option_fields,
     read_piece,
 )
-from coulisses.publish.failures import PlatformError, TransientError, UnknownOutcome
+from coulisses.publish.failures import (
+    UNCONFIRMED,
+    PlatformError,
+    TransientError,
+    UnknownOutcome,
+)
 
 
 def _rupload(ctx: Context, up: Upload, journal: Journal, url: str, uploaded: int) -> None:
@@ -76,8 +81,8 @@ class InstagramConnector:
                 if found:
                     return found
                 raise PlatformError(self.P, "published, but the reel is not in the account's "
-                                            "media yet", hint="check the account, then run "
-                                                              "`publish complete ID URL`")
+                                            "media yet", code=UNCONFIRMED,
+                                    hint="check the account, then run `publish complete ID URL`")
         if int(st.get("uploaded", 0)) < up.size:
             _rupload(self.ctx, up, journal, st["uri"], int(st.get("uploaded", 0)))
         for _ in range(self.ctx.max_polls):
@@ -105,7 +110,9 @@ class InstagramConnector:
                                          "and the container is not published") from None
         found = self._find(up, float(st.get("publishing_since") or 0))
         if found is None:
-            raise PlatformError(self.P, "the container is published but its reel was not found")
+            raise PlatformError(self.P, "the container is published but its reel was not found",
+                                code=UNCONFIRMED,
+                                hint="check the account, then run `publish complete ID URL`")
         return found
 
 
