@@ -197,3 +197,22 @@ def test_a_resumed_post_asks_before_it_posts_again(sandbox: SandboxServer, video
                        tokens=tokens)
     assert again.platform_id == published.platform_id
     assert len(sandbox_posts(sandbox.url)) == 1
+
+
+def test_youtube_sets_the_cover_as_thumbnail_once(sandbox: SandboxServer, video: Path,
+                                                  tmp_path: Path,
+                                                  apis: dict[str, PlatformApi]) -> None:
+    from dataclasses import replace
+
+    cover = tmp_path / "cover.jpg"
+    cover.write_bytes(os.urandom(5_000))
+    tokens = SandboxTokens(apis["youtube"], sandbox.url)
+    journal = MemoryJournal()
+    with httpx.Client(timeout=10) as http:
+        ctx = Context(Endpoints(apis["youtube"], sandbox.url),
+                      ApiClient("youtube", tokens, client=http), poll_s=0)
+        up = replace(upload_of(video, apis["youtube"], "alice"), cover=cover)
+        published = CONNECTORS["youtube"](ctx).publish(up, journal)
+    assert journal.state["thumbnail"] == "set"
+    session = sandbox.sandbox.store.find_session("youtube", "video_id", published.platform_id)
+    assert session is not None and session["thumbnail"] == _sha(cover)

@@ -119,7 +119,7 @@ class Worker:
             ctx = Context(Endpoints(api, account.sandbox_url), client, poll_s=self.config.poll_s)
             upload = Upload(post.id, path, post.size_bytes, post.video_sha256, post.caption,
                             json.loads(post.options), post.duration_ms / 1000,
-                            account.external_id)
+                            account.external_id, Path(post.cover) if post.cover else None)
             journal = queue.DbJournal(self.sessions, post, self.name,
                                       lease_ms=self.config.lease_ms)
             published = CONNECTORS[api.id](ctx).publish(upload, journal)

@@ -28,6 +28,7 @@ class Upload:
     options: dict[str, Any] = field(default_factory=dict)
     duration_s: float = 0.0
     account: str = ""  # the platform's id of the account (user, page, member)
+    cover: Path | None = None  # a cover image, where the platform takes one
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,22 @@ class YouTubeConnector:
                                 code=str(reason))
         return Published(str(video["id"]), f"https://www.youtube.com/watch?v={video['id']}")
 
+    def _thumbnail(self, up: Upload, journal: Journal, done: Published) -> Published:
+        """Set the custom thumbnail (thumbnails.set); setting it twice is harmless, and a
+        refusal (unverified channels cannot use custom thumbnails) does not undo the upload."""
+        if up.cover is None or journal.state.get("thumbnail"):
+            return done
+        kind = "image/png" if up.cover.suffix.lower() == ".png" else "image/jpeg"
+        try:
+            self.ctx.client.call("POST", self.ctx.endpoints.url("thumbnail"),
+                                 params={"videoId": done.platform_id},
+                                 content=up.cover.read_bytes(), headers={"Content-Type": kind})
+        except (PlatformError, OSError) as exc:
+            journal.outcome("thumbnail", thumbnail="refused", thumbnail_error=str(exc))
+            return done
+        journal.outcome("thumbnail", thumbnail="set")
+        return done
+
     def _metadata(self, up: Upload) -> dict[str, Any]:
         o = up.options
         snippet: dict[str, Any] = {"title": o.get("title") or up.caption.split("\n")[0][:100],
@@ -53,7 +69,7 @@ class YouTubeConnector:
             r = c.call("PUT", st["session"], ok=(200, 201, 404),
                        headers={"Content-Range": f"bytes */{up.size}"})
             if r.status_code in (200, 201):
-                return self._finished(r)
+                return self._thumbnail(up, journal, self._finished(r))
             if r.status_code == 308:
                 uploaded = _range_end(r)
             else:  # the session expired before the last byte: no video exists
@@ -83,6 +99,6 @@ class YouTubeConnector:
                 r = c.call("PUT", st["session"], headers={"Content-Range": f"bytes */{up.size}"})
             if r.status_code in (200, 201):
                 journal.outcome("commit", uploaded=up.size)
-                return self._finished(r)
+                return self._thumbnail(up, journal, self._finished(r))
             uploaded = _range_end(r)
             journal.outcome("chunk", uploaded=uploaded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -92,5 +93,22 @@ def routes(sb: Sandbox) -> APIRouter:
             session = sb.store.update(session["id"], state="done", video_id=video_id)
         sb.drop_after_commit(request)
         return JSONResponse(_video(session), status_code=201)
+
+    @r.post(sb.apis[P].endpoints["thumbnail"])
+    async def thumbnail(request: Request) -> JSONResponse:
+        sb.gate(P)
+        account = sb.account_of(P, request)
+        video_id = request.query_params.get("videoId", "")
+        session = sb.store.find_session(P, "video_id", video_id)
+        if session is None or session["account"] != account or session["state"] != "done":
+            raise sb.fail(P, 404, "videoNotFound", f"no video {video_id}")
+        image = await request.body()
+        if not image or len(image) > 2 * 1024 * 1024:
+            raise sb.fail(P, 400, "mediaBodyRequired" if not image else "invalidImage",
+                          "the thumbnail must be an image of at most 2 MB")
+        digest = hashlib.sha256(image).hexdigest()
+        sb.store.update(session["id"], thumbnail=digest)
+        return JSONResponse({"kind": "youtube#thumbnailSetResponse",
+                             "items": [{"default": {"url": f"sandbox://{digest}"}}]})
 
     return r
