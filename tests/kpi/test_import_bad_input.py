@@ -110,7 +110,8 @@ def year_ambiguous(tmp: Path, videos: list[Video]) -> tuple[list[str], list[str]
 
 def generic_without_mapping(tmp: Path, videos: list[Video]) -> tuple[list[str], list[str]]:
     path = write_generic_csv(tmp / "data.csv", ["Day", "Views"], [["2026-10-01", 3]])
-    return [str(path), "--platform", "generic"], ["data.csv", "needs --mapping"]
+    return [str(path), "--platform", "generic"], [
+        "data.csv", "no --mapping: a guessed mapping is written to", "data.mapping.yaml"]
 
 
 def mapping_bad_key(tmp: Path, videos: list[Video]) -> tuple[list[str], list[str]]:

@@ -47,6 +47,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "platform": "platform", "post": "post", "published": "published",
         "campaign": "campaign", "variant": "variant", "kind": "kind", "rule": "match",
         "caption": "caption",
+        "guessed": "Guessed mapping for {file} (written to {mapping}):",
+        "platform_line": "platform: {platform} ({why})",
+        "not_imported": "Not imported:",
+        "not_found": "Could not find: {what}",
+        "to_check": "To check: {what}",
+        "sure": "The guess is unambiguous: import with the command below as it is.",
+        "known_export": "Note: {file} is an export coulisses reads without a mapping "
+                        "(import it without --platform generic).",
+        "unsure": "Some of it needs a look (CHECK and 'To check' in the file): edit it, then "
+                  "import.",
     },
     "fr": {
         "importing": "import de {name}",
@@ -65,6 +75,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "platform": "plateforme", "post": "publication", "published": "publiée",
         "campaign": "campagne", "variant": "déclinaison", "kind": "type", "rule": "rattachement",
         "caption": "légende",
+        "guessed": "Mapping deviné pour {file} (écrit dans {mapping}) :",
+        "platform_line": "plateforme : {platform} ({why})",
+        "not_imported": "Non importées :",
+        "not_found": "Introuvable : {what}",
+        "to_check": "À vérifier : {what}",
+        "sure": "Rien d'ambigu : importez avec la commande ci-dessous telle quelle.",
+        "known_export": "À noter : {file} est un export que coulisses lit sans correspondance "
+                        "(importez-le sans --platform generic).",
+        "unsure": "Certains points sont à vérifier (CHECK et « To check » dans le fichier) : "
+                  "corrigez-le, puis importez.",
     },
 }
 
@@ -117,8 +137,16 @@ def import_cmd(
     brand_account: str | None = typer.Option(None, "--brand-account",
                                              help="the brand's account name in a comments "
                                                   "export (its replies)"),
+    force: bool = typer.Option(False, "--force",
+                               help="with --platform generic and no --mapping: guess again "
+                                    "over an existing FILE.mapping.yaml"),
 ) -> None:
-    """Import exports from TikTok, Instagram/Facebook, YouTube, LinkedIn or a mapped CSV."""
+    """Import exports from TikTok, Instagram/Facebook, YouTube, LinkedIn or a mapped CSV.
+
+    With --platform generic and no --mapping, guess a mapping for FILE, write it next to it
+    as FILE.mapping.yaml, say what was guessed, and stop (exit 3): check it, then import with
+    --mapping.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -128,6 +156,8 @@ def import_cmd(
     if platform not in PLATFORMS:
         raise UsageError(f"--platform {platform!r} is not one of {', '.join(PLATFORMS)}")
     lang = load_settings().lang
+    if platform == "generic" and mapping is None:
+        _propose(files, lang, force=force)
     as_of_day = _parse_day(as_of, "--as-of")
     known = load_posts_to_match(campaign) if campaign is not None else None
     path = _store_path(store)
@@ -170,6 +200,58 @@ def import_cmd(
                           days=", ".join(d.isoformat() for d in r.partial_days)), err=True)
     if unmatched:
         typer.echo(_t(lang, "unmatched_hint", n=unmatched))
+
+
+def _propose(files: list[Path], lang: str, *, force: bool) -> None:
+    """Guess, write and show the mapping of the one file given; always raises.
+
+    Raises:
+        UsageError: several files at once.
+        AnalyticsImportError: always, once the mapping is written (so the exit is not 0).
+        OutputError: the mapping file exists (without --force) or cannot be written.
+    """
+    from coulisses.errors import AnalyticsImportError
+    from coulisses.kpi.imports.proposal_file import (
+        mapping_path,
+        next_command,
+        proposal_yaml,
+        write_proposal,
+    )
+    from coulisses.kpi.imports.propose import propose_mapping, read_sample
+    from coulisses.kpi.imports.read import recognises
+
+    if len(files) != 1:
+        raise UsageError("--platform generic without --mapping guesses the mapping of one file "
+                         f"at a time, not {len(files)}", hint="give one file")
+    file = files[0]
+    known = recognises(file)
+    header, rows = read_sample(file)
+    proposal = propose_mapping(header, rows, name=file.name)
+    target = mapping_path(file)
+    command = next_command(file, target)
+    write_proposal(target, proposal_yaml(proposal, file.name, command), force=force)
+    echo = typer.echo
+    echo(_t(lang, "guessed", file=file.name, mapping=target))
+    echo("  " + _t(lang, "platform_line", platform=proposal.platform,
+                   why=proposal.platform_why))
+    width = max((len(g.column) for g in proposal.guesses), default=0)
+    for g in proposal.guesses:
+        mark = " " if g.confidence >= 0.75 else "?"
+        echo(f" {mark}{g.column.ljust(width)} -> {g.field} ({g.kind}, "
+             f"{round(g.confidence * 100)}%: {g.why})")
+    if proposal.unmapped:
+        echo(_t(lang, "not_imported"))
+        for u in proposal.unmapped:
+            echo(f"   {u.column}: {u.why}")
+    for what in proposal.missing:
+        echo(_t(lang, "not_found", what=what))
+    for note in proposal.notes:
+        echo(_t(lang, "to_check", what=note))
+    echo(_t(lang, "sure" if proposal.unambiguous else "unsure"))
+    if known:
+        echo(_t(lang, "known_export", file=file.name))
+    raise AnalyticsImportError(f"no --mapping: a guessed mapping is written to {target}",
+                               path=file, hint=f"check it, then run: {command}")
 
 
 @kpi_app.command("match")

@@ -88,6 +88,21 @@ EN: dict[str, str] = {
         "nothing.",
     "results.as_of": "Day the exports were downloaded (default: today)",
     "results.import_button": "Import",
+    "results.mapping_title": "{file} is no export coulisses knows: check the guessed mapping",
+    "results.mapping_intro": "Each column of the file, with what coulisses guessed it holds "
+        "and why. Change what is wrong, then import.",
+    "results.mapping_missing": "Not found: {what}",
+    "results.mapping_platform": "Whose numbers these are",
+    "results.mapping_decimal": "Decimal mark",
+    "results.mapping_date_format": "Date format, when dates are day first in a file with a "
+        "decimal point (e.g. %d/%m/%Y)",
+    "results.mapping_column": "Column", "results.mapping_field": "Imported as",
+    "results.mapping_kind": "Read as", "results.mapping_why": "Why",
+    "results.mapping_skip": "(not imported)", "results.mapping_check": "Check:",
+    "results.mapping_button": "Import with this mapping",
+    "results.field.post_id": "the post's id", "results.field.url": "the post's link",
+    "results.field.caption": "the caption", "results.field.published_at": "publication date",
+    "results.field.day": "day of the numbers",
     "results.imported": "{file} ({export}): {rows} rows, {new} new values, {changed} "
         "updated, {posts} posts ({matched} matched to a campaign).",
     "results.already": "{file}: already imported, nothing changed.",
@@ -173,6 +188,23 @@ FR: dict[str, str] = {
         "peut pas être importé ne change rien.",
     "results.as_of": "Jour du téléchargement des exports (par défaut : aujourd'hui)",
     "results.import_button": "Importer",
+    "results.mapping_title": "{file} n'est pas un export connu de coulisses : vérifiez la "
+        "correspondance devinée",
+    "results.mapping_intro": "Chaque colonne du fichier, avec ce que coulisses pense qu'elle "
+        "contient et pourquoi. Corrigez ce qui est faux, puis importez.",
+    "results.mapping_missing": "Introuvable : {what}",
+    "results.mapping_platform": "Plateforme de ces chiffres",
+    "results.mapping_decimal": "Séparateur décimal",
+    "results.mapping_date_format": "Format des dates, si elles commencent par le jour dans un "
+        "fichier à point décimal (ex. %d/%m/%Y)",
+    "results.mapping_column": "Colonne", "results.mapping_field": "Importée comme",
+    "results.mapping_kind": "Lue comme", "results.mapping_why": "Pourquoi",
+    "results.mapping_skip": "(non importée)", "results.mapping_check": "À vérifier :",
+    "results.mapping_button": "Importer avec cette correspondance",
+    "results.field.post_id": "l'identifiant de la publication",
+    "results.field.url": "le lien de la publication", "results.field.caption": "la légende",
+    "results.field.published_at": "date de publication",
+    "results.field.day": "jour des chiffres",
     "results.imported": "{file} ({export}) : {rows} lignes, {new} valeurs nouvelles, "
         "{changed} mises à jour, {posts} publications ({matched} rattachées à une "
         "campagne).",

@@ -24,7 +24,7 @@ for _month, _spellings in enumerate((
 
 _TIME = r"(?:[ t,]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([ap]\.?m\.?)?)?"
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?$")
-_SLASH = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})" + _TIME + "$")
+_SLASH = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME + "$")
 _MONTH_FIRST = re.compile(r"^([a-zéû]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?"
                           + _TIME + "$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})(?:er)?\s+([a-zéû]+)\.?(?:\s+(\d{4}))?" + _TIME + "$")
@@ -50,9 +50,9 @@ def parse_datetime(cell: object, *, dayfirst: bool = False) -> datetime | None:
         if m := _ISO.match(text):
             return _build(int(m[1]), int(m[2]), int(m[3]), m, 4)
         if m := _SLASH.match(text):
-            first, second = int(m[1]), int(m[2])
+            first, second = int(m[1]), int(m[3])
             month, day = (second, first) if dayfirst else (first, second)
-            return _build(int(m[3]), month, day, m, 4)
+            return _build(int(m[4]), month, day, m, 5)
         if (m := _MONTH_FIRST.match(text)) and m[1] in MONTHS:
             if not m[3]:
                 raise ValueError(f"{cell!r} has no year")

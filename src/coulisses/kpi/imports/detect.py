@@ -66,7 +66,9 @@ def detect(sheet: Sheet, ctx: Context) -> Detected | None:
             wanted = [partial.spec.columns[f].en[0] for f in missing]
             raise ctx.error(f"looks like a {partial.spec.label} but the column(s) "
                             f"{', '.join(repr(w) for w in wanted)} are missing",
-                            row=partial.row, hint="download the full export again")
+                            row=partial.row,
+                            hint="download the full export again; for a sheet of your own, "
+                                 "--platform generic guesses a mapping")
         sheet.rows = chain(head, sheet.rows)
         return None
     wanted_platform = ctx.platform

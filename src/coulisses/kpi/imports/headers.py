@@ -1,5 +1,6 @@
 """Header aliases as data: ``kpi/headers.yaml`` read into ``ExportSpec`` and matched to the
-header row of a file, in any of the languages it lists.
+header row of a file, in any of the languages it lists. ``normalise`` is the one way headers
+are compared, by detection, every adapter, the mapping files and the mapping guess.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class ExportSpec(BaseModel):
     columns: dict[str, ColumnSpec]
     ignore: Ignored = Field(default_factory=Ignored)
     titles: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    #: Where the spellings were read, unless ``sources`` names a spelling's own source.
+    source: str = ""
+    #: Spelling -> where that spelling was seen (a test file under tests/kpi/real, a repository).
+    sources: dict[str, str] = Field(default_factory=dict)
 
     def aliases(self) -> dict[str, tuple[str, str]]:
         """Normalised header -> (field, language)."""
@@ -62,28 +67,54 @@ class ExportSpec(BaseModel):
         return {normalise(h) for lang in LANGS for h in getattr(self.ignore, lang)}
 
 
+class Vocabulary(BaseModel):
+    """The spellings the mapping guess knows for fields and metrics beyond the exports'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source: str
+    columns: dict[str, ColumnSpec]
+
+
 class HeadersFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: Literal[1]
     adapters: dict[str, ExportSpec]
+    guess: Vocabulary
+
+
+_SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'"})
 
 
 def normalise(header: object) -> str:
-    """Compare headers loosely: case, accents kept, quotes, BOM and spacing ignored."""
-    text = unicodedata.normalize("NFC", str(header if header is not None else ""))
-    text = text.replace("\ufeff", "").replace("\u2019", "'").replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text.strip().strip('"').strip()).casefold()
+    """The comparable form of a header: NFKC, Unicode format characters (soft hyphen, zero
+    width space, BOM: category Cf) removed, any space (no-break ones too) as one space, curly
+    apostrophes straight, surrounding quotes dropped, casefolded. Accents are kept."""
+    text = unicodedata.normalize("NFKC", str(header if header is not None else ""))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = text.replace("\u00a0", " ").translate(_QUOTES)
+    return _SPACES.sub(" ", text.strip().strip('"').strip()).casefold()
+
+
+@cache
+def _load() -> HeadersFile:
+    raw = resources.files("coulisses.kpi").joinpath("headers.yaml").read_text(encoding="utf-8")
+    try:
+        return HeadersFile.model_validate(yaml.safe_load(raw))
+    except ValidationError as exc:  # packaged data: a bug, not user input
+        raise RuntimeError(f"coulisses/kpi/headers.yaml is invalid: {exc}") from exc
 
 
 @cache
 def export_specs() -> dict[str, ExportSpec]:
     """Every known export, keyed by adapter id (``tiktok.content``...), from headers.yaml."""
-    raw = resources.files("coulisses.kpi").joinpath("headers.yaml").read_text(encoding="utf-8")
-    try:
-        parsed = HeadersFile.model_validate(yaml.safe_load(raw))
-    except ValidationError as exc:  # packaged data: a bug, not user input
-        raise RuntimeError(f"coulisses/kpi/headers.yaml is invalid: {exc}") from exc
-    return {key: spec.model_copy(update={"id": key}) for key, spec in parsed.adapters.items()}
+    return {key: spec.model_copy(update={"id": key}) for key, spec in _load().adapters.items()}
+
+
+@cache
+def guess_vocabulary() -> Vocabulary:
+    """The extra spellings the mapping guess reads (headers.yaml ``guess``)."""
+    return _load().guess
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from coulisses.kpi.imports.readers import encoding_of, open_sheets
 from coulisses.kpi.imports.table import read_rows
 
 HOOKS: dict[str, Hooks] = {**tiktok.HOOKS, **meta.HOOKS, **youtube.HOOKS, **linkedin.HOOKS}
+#: The refusal of a file no export signature matches (the studio offers a mapping guess then).
+UNRECOGNISED = "not an analytics export coulisses recognises"
 #: The conventions a header language implies, unless the file says otherwise.
 LOCALES = {"en": (".", False), "fr": (",", True), "es": (",", True)}
 
@@ -58,14 +60,32 @@ def read_export(path: Path, sink: Sink, *, as_of: date, platform: str = "auto",
         adapters.append(match.spec.id)
     if not adapters:
         ctx.sheet = None
-        raise ctx.error("not an analytics export coulisses recognises",
-                        hint=f"known: {known_exports()}; for another CSV use --platform "
-                             "generic --mapping MAP.yaml")
+        raise ctx.error(UNRECOGNISED,
+                        hint=f"known: {known_exports()}; for another CSV, run with --platform "
+                             "generic (without --mapping) to get a guessed mapping")
     if skipped and len(skipped) < len(adapters) + len(skipped):
         ctx.warnings.append(f"sheets not imported (no known header): {', '.join(skipped)}")
     if ctx.rows_read == 0:
         raise ctx.error("the export has a header but no data rows: nothing to import")
     return ctx, adapters
+
+
+def recognises(path: Path) -> bool:
+    """True when a sheet of ``path`` is a complete export coulisses knows (a file refused for
+    another reason than its header is one); False for anything else, unreadable files too."""
+    from coulisses.errors import AnalyticsImportError
+
+    ctx = Context(path=path, as_of=date.today())
+    try:
+        for sheet in open_sheets(path):
+            try:
+                if detect(sheet, ctx) is not None:
+                    return True
+            finally:
+                sheet.close()
+    except AnalyticsImportError:
+        return False
+    return False
 
 
 def _read_generic(path: Path, sink: Sink, ctx: Context, mapping: Path | None,
@@ -78,8 +98,9 @@ def _read_generic(path: Path, sink: Sink, ctx: Context, mapping: Path | None,
     ctx.decimal, ctx.date_format = spec_file.decimal, spec_file.date_format
     ctx.dayfirst = spec_file.decimal == ","
     ctx.platform = spec_file.platform
-    sheet = next(iter(open_sheets(path, delimiter=spec_file.delimiter,
-                                  encoding=spec_file.encoding)))
+    # Hold the generator: dropping it would close a workbook before its rows are read.
+    sheets = open_sheets(path, delimiter=spec_file.delimiter, encoding=spec_file.encoding)
+    sheet = next(sheets)
     ctx.sheet = sheet.name
     header = next(sheet.rows, None)
     if header is None:

@@ -17,7 +17,9 @@ Row = list[object]
 _MAX_UNDATED_ROWS = 400  # a daily file without years covers at most a year
 
 
-def _parsers(ctx: Context) -> dict[str, Parser]:
+def cell_parsers(ctx: Context) -> dict[str, Parser]:
+    """How each kind of cell is read under the file's conventions (decimal mark, day first,
+    a mapping's ``date_format``); each parser raises ``ValueError`` on a cell it cannot read."""
     fmt = ctx.date_format
     if fmt is not None:
         return {**_parsers_base(ctx), "datetime": partial(dates.parse_formatted, fmt=fmt),
@@ -77,7 +79,7 @@ def read_rows(match: HeaderMatch, rows: Iterator[tuple[int, Row]], ctx: Context,
         AnalyticsImportError: a cell that cannot be read or holds an impossible value,
             located by file, sheet, row and column.
     """
-    parsers = _parsers(ctx)
+    parsers = cell_parsers(ctx)
     plan = [(name, index, header, parsers[match.spec.columns[name].kind],
              match.spec.columns[name].kind) for name, (index, header) in match.columns.items()]
     undated = "day" in match.columns and match.spec.columns["day"].kind == "month_day"

@@ -69,11 +69,17 @@ def results_show(request: Request, workspace_id: int, campaign_id: int,
 
 
 def _show(request: Request, row: Campaign, *, problems: list[str] | None = None,
-          imported: list[Any] | None = None, status_code: int = 200) -> Response:
+          imported: list[Any] | None = None, pending: kpi_import.Pending | None = None,
+          as_of: str = "", status_code: int = 200) -> Response:
+    from coulisses.kpi.imports.generic import METRIC_KINDS, PLATFORMS
+
     return render(request, "results_show.html", {
         "campaign": row, "state": report_state(request, row.workspace_id),
         "problems": problems or [], "imported": imported or [],
-        "max_mb": kpi_import.MAX_EXPORT_MB, "max_files": kpi_import.MAX_FILES},
+        "max_mb": kpi_import.MAX_EXPORT_MB, "max_files": kpi_import.MAX_FILES,
+        "pending": pending, "as_of": as_of, "platforms": PLATFORMS, "kinds": METRIC_KINDS,
+        "post_fields": kpi_import.POST_FIELDS,
+        "metrics": kpi_import.metric_names() if pending else []},
         status_code=status_code)
 
 
@@ -102,8 +108,20 @@ async def results_import(request: Request, workspace_id: int, campaign_id: int,
         uploads = [kpi_import.Upload(_clean(item.filename or ""), item.file)
                    for item in form.getlist("files")
                    if isinstance(item, UploadFile) and item.filename]
-        results = await run_in_threadpool(_import, request.app.state.settings, row, uploads,
-                                          as_of)
+        try:
+            results = await run_in_threadpool(_import, request.app.state.settings, row,
+                                              uploads, as_of)
+        except AnalyticsImportError:
+            if len(uploads) != 1:
+                raise
+            uploads[0].file.seek(0)  # maybe not a known export: offer the guessed mapping
+            pending = await run_in_threadpool(
+                kpi_import.stage_for_mapping, request.app.state.settings.data_dir,
+                workspace_id, uploads[0])
+            if pending is None:
+                raise
+            return await run_in_threadpool(partial(_show, request, row, pending=pending,
+                                                   as_of=raw_day))
     except (UploadError, AnalyticsImportError, UsageError) as exc:
         problem, status = exc.one_line(), exc.http_status
         return await run_in_threadpool(
@@ -121,15 +139,61 @@ async def results_import(request: Request, workspace_id: int, campaign_id: int,
     return await run_in_threadpool(record)
 
 
+@router.post("/w/{workspace_id}/results/{campaign_id}/import/mapped",
+             name="results_import_mapped")
+async def results_import_mapped(request: Request, workspace_id: int, campaign_id: int,
+                                db: Session = Depends(get_db),
+                                member: Membership = Depends(require("results.import"))
+                                ) -> Response:
+    """Import the file kept by a guessed mapping, with the mapping as the form confirmed it;
+    on a problem, the same form again with it (the file stays until it imports)."""
+    from datetime import date
+
+    row = await run_in_threadpool(campaign_in, db, workspace_id, campaign_id)
+    form = await request.form()
+    choices = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    raw_day = choices.get("as_of", "").strip()
+    settings = request.app.state.settings
+    try:
+        try:
+            as_of = date.fromisoformat(raw_day) if raw_day else None
+        except ValueError:
+            raise UsageError(f"{raw_day[:20]!r} is not a date like 2026-10-03") from None
+        results = await run_in_threadpool(
+            partial(kpi_import.import_mapped, settings.data_dir, workspace_id,
+                    choices.get("token", ""), choices, campaign=_model(settings, row),
+                    as_of=as_of))
+    except (UploadError, AnalyticsImportError, UsageError) as exc:
+        problem, status = exc.one_line(), exc.http_status
+        pending = None
+        if not isinstance(exc, UploadError):
+            pending = await run_in_threadpool(kpi_import.pending_again, settings.data_dir,
+                                              workspace_id, choices)
+        return await run_in_threadpool(partial(_show, request, row, problems=[problem],
+                                               pending=pending, as_of=raw_day,
+                                               status_code=status))
+
+    def record() -> Response:
+        db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+                          action="results.import", detail=results[0].file[:200]))
+        db.commit()
+        return _show(request, row, imported=results)
+
+    return await run_in_threadpool(record)
+
+
+def _model(settings: Any, row: Campaign) -> Any:
+    try:
+        return campaign_view.validate(row.source, row.filename, settings).campaign
+    except CampaignError:  # an invalid file still gets its numbers, just not matched
+        return None
+
+
 def _import(settings: Any, row: Campaign, uploads: list[kpi_import.Upload],
             as_of: Any) -> list[Any]:
     """Import into the campaign's workspace store, matching posts to the campaign."""
-    try:
-        model = campaign_view.validate(row.source, row.filename, settings).campaign
-    except CampaignError:  # an invalid file still gets its numbers, just not matched
-        model = None
     return kpi_import.import_exports(settings.data_dir, row.workspace_id, uploads,
-                                     campaign=model, as_of=as_of)
+                                     campaign=_model(settings, row), as_of=as_of)
 
 
 def _clean(name: str) -> str:
