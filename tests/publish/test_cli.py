@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from publishkit import sandbox_posts
 
 from clirun import error_line, run_cli
-from conftest import sandbox_posts
 from coulisses.publish.sandbox.app import SandboxServer
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from publishkit import PLATFORMS, sandbox_posts, sign_in, start_sandbox, upload_of
 
-from conftest import PLATFORMS, sandbox_posts, sign_in, start_sandbox, upload_of
 from coulisses.publish import oauth
 from coulisses.publish.api import PlatformApi
 from coulisses.publish.connectors import CONNECTORS

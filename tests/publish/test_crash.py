@@ -18,9 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from publishkit import PLATFORMS, sandbox_posts, start_sandbox
 from sqlalchemy import select
 
-from conftest import PLATFORMS, sandbox_posts, start_sandbox
 from coulisses.publish import accounts, queue
 from coulisses.publish.api import builtin_apis, validate_options
 from coulisses.publish.sandbox.faults import parse_faults

@@ -111,7 +111,7 @@ def test_cancel_retry_and_complete_move_only_from_allowed_states(
 
 def test_tokens_are_sealed_at_rest(db: sessionmaker[Session], tmp_path: Path,
                                    apis: dict[str, PlatformApi]) -> None:
-    from conftest import start_sandbox
+    from publishkit import start_sandbox
 
     fernet = accounts.sealer("", tmp_path / "data")
     assert oct((tmp_path / "data" / accounts.KEY_FILE).stat().st_mode & 0o777) == "0o600"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from publishkit import sandbox_posts, sign_in, start_sandbox
 
-from conftest import sandbox_posts, sign_in, start_sandbox
 from coulisses.errors import UsageError
 from coulisses.publish.api import PlatformApi
 from coulisses.publish.oauth import authorize_url, exchange_code, pkce_pair

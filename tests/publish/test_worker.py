@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from publishkit import sandbox_posts, start_sandbox
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from conftest import sandbox_posts, start_sandbox
 from coulisses.publish import accounts, queue
 from coulisses.publish.api import PlatformApi, validate_options
 from coulisses.publish.oauth import TokenSet
