@@ -140,3 +140,23 @@ def test_a_daily_budget_defers_the_post_that_would_exceed_it(
     assert waiting.step == "waiting for quota" and "30" not in waiting.error
     assert waiting.due_ms > now_ms() + 23 * 3_600_000 and waiting.attempts == 0
     assert len(record) == 2
+
+
+def test_a_long_retry_after_puts_the_post_back_until_then(
+        db: sessionmaker[Session], fernet: Fernet, apis: dict[str, PlatformApi], tmp_path: Path,
+        video: Path) -> None:
+    server = start_sandbox(tmp_path / "sb", parse_faults("429=1,retry_after=600"))
+    worker = _worker(db, fernet, apis, tmp_path)
+    try:
+        with db() as session:
+            account = accounts.add(session, fernet, apis["tiktok"], "a", sandbox_url=server.url)
+        post_id = _schedule(db, apis["tiktok"], account.id, video)
+        before = now_ms()
+        worker.run(until_idle=True)
+        with db() as session:
+            post = queue.get(session, post_id)
+    finally:
+        worker.close()
+        server.stop()
+    assert post.state == "scheduled" and "retry after 600 s" in post.error
+    assert post.due_ms >= before + 600_000

@@ -31,10 +31,16 @@ class PlatformError(CoulissesError):
 
 
 class TransientError(CoulissesError):
-    """The platform could not answer now (5xx, 429, network); a later attempt may succeed."""
+    """The platform could not answer now (5xx, 429, network); a later attempt may succeed,
+    not before ``retry_after`` seconds when the platform said so."""
 
     exit_code = 11
     http_status = 503
+
+    def __init__(self, message: str, *, hint: str | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
 
 
 class LeaseLost(CoulissesError):

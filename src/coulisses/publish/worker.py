@@ -139,7 +139,8 @@ class Worker:
                 self._end(post, "failed", exc.one_line(),
                           error=f"gave up after {post.attempts} attempts: {exc.one_line()}")
             else:
-                delay = self.config.backoff_s * 5 * 2 ** min(post.attempts, 8)
+                delay = max(self.config.backoff_s * 5 * 2 ** min(post.attempts, 8),
+                            exc.retry_after or 0.0)
                 self._end(post, "scheduled", exc.one_line(), error=exc.one_line(),
                           due_ms=now_ms() + int(delay * 1000))
             return

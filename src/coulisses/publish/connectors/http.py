@@ -124,7 +124,11 @@ class ApiClient:
                 continue
             if response.status_code == 429 and code not in ("QUOTA_EXCEEDED",):
                 last = f"HTTP 429 {code}: {message}"
-                self.backoff.wait(attempt, _retry_after(response))
+                wait = _retry_after(response)
+                if wait is not None and wait > RETRY_AFTER_CAP_S:  # too long to hold the post
+                    raise TransientError(f"{self.platform}: {last}; retry after {wait:.0f} s",
+                                         retry_after=wait)
+                self.backoff.wait(attempt, wait)
                 continue
             if response.status_code >= 500:
                 if final:
