@@ -75,7 +75,7 @@ def test_killed_workers_publish_every_post_exactly_once(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
                "COULISSES_DATA_DIR": str(data), "COULISSES_PUBLISH_KEY": key,
                "COULISSES_SETTINGS": str(tmp_path / "none.toml"),
-               "COULISSES_PUBLISH_LEASE_SECONDS": "8", "COULISSES_PUBLISH_BACKOFF_MS": "5",
+               "COULISSES_PUBLISH_LEASE_SECONDS": "16", "COULISSES_PUBLISH_BACKOFF_MS": "5",
                "COULISSES_PUBLISH_POLL_MS": "5"}
         start = time.monotonic()
         kills = 0
@@ -103,7 +103,7 @@ def test_killed_workers_publish_every_post_exactly_once(tmp_path: Path) -> None:
                 for w in workers:  # calm: let the last worker drain, waiting out old leases
                     w.wait(timeout=DEADLINE_S)
                 if open_posts():
-                    time.sleep(8.5)
+                    time.sleep(16.5)
         for w in workers:
             if w.poll() is None:
                 w.wait(timeout=120)

@@ -61,7 +61,11 @@ class Worker:
         self.apis = apis
         self.config = config
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.http = httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
+        # A call (retries included) stays within half the lease, so a live worker's final call
+        # is over before another worker may take the post over.
+        self.deadline_s = config.lease_ms / 2000
+        timeout = min(30.0, config.lease_ms / 4000)
+        self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)))
 
     def run(self, *, until_idle: bool = False, idle_s: float = 1.0) -> int:
         """Publish what is due, forever or until nothing is due. Returns the posts handled."""
@@ -114,7 +118,7 @@ class Worker:
                 return
             tokens = AccountTokens(self.sessions, self.fernet, api, account, self.http,
                                    apps=self.config.apps)
-            client = ApiClient(api.id, tokens, client=self.http,
+            client = ApiClient(api.id, tokens, client=self.http, deadline_s=self.deadline_s,
                                backoff=Backoff(base_s=self.config.backoff_s))
             ctx = Context(Endpoints(api, account.sandbox_url), client, poll_s=self.config.poll_s)
             upload = Upload(post.id, path, post.size_bytes, post.video_sha256, post.caption,

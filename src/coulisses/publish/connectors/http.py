@@ -79,13 +79,15 @@ class ApiClient:
 
     def __init__(self, platform: str, tokens: TokenSource | None, *,
                  client: httpx.Client | None = None, backoff: Backoff | None = None,
-                 max_tries: int = 8, auth_scheme: str = "Bearer") -> None:
+                 max_tries: int = 8, auth_scheme: str = "Bearer",
+                 deadline_s: float = 60.0) -> None:
         self.platform = platform
         self.tokens = tokens
         self.http = client or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
         self.backoff = backoff or Backoff()
         self.max_tries = max_tries
         self.auth_scheme = auth_scheme
+        self.deadline_s = deadline_s  # one call, retries included, never outlives the lease
 
     def call(self, method: str, url: str, *, final: bool = False, auth: bool = True,
              ok: tuple[int, ...] = (200, 201, 202, 204), scheme: str | None = None,
@@ -100,7 +102,10 @@ class ApiClient:
         headers = dict(kwargs.pop("headers", None) or {})
         refreshed = False
         last = ""
+        start = time.monotonic()
         for attempt in range(self.max_tries):
+            if attempt and time.monotonic() - start > self.deadline_s:
+                break
             if auth and self.tokens is not None:
                 headers["Authorization"] = f"{scheme or self.auth_scheme} {self.tokens.access()}"
             try:
@@ -125,7 +130,8 @@ class ApiClient:
             if response.status_code == 429 and code not in ("QUOTA_EXCEEDED",):
                 last = f"HTTP 429 {code}: {message}"
                 wait = _retry_after(response)
-                if wait is not None and wait > RETRY_AFTER_CAP_S:  # too long to hold the post
+                left = self.deadline_s - (time.monotonic() - start)
+                if wait is not None and wait > min(RETRY_AFTER_CAP_S, left):  # come back later
                     raise TransientError(f"{self.platform}: {last}; retry after {wait:.0f} s",
                                          retry_after=wait)
                 self.backoff.wait(attempt, wait)
@@ -138,7 +144,7 @@ class ApiClient:
                 continue
             raise PlatformError(self.platform, message or response.reason_phrase,
                                 status=response.status_code, code=code)
-        raise TransientError(f"{self.platform}: gave up after {self.max_tries} tries: {last}",
+        raise TransientError(f"{self.platform}: gave up after {attempt + 1} tries: {last}",
                              hint="the worker tries again later")
 
     def close(self) -> None:
