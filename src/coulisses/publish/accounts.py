@@ -106,6 +106,10 @@ def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbo
         finally:
             if own:
                 http.close()
+        if not tokens.account:  # Meta and LinkedIn need a lookup (pages, userinfo) not built yet
+            raise AuthenticationError(f"signed in, but {api.name} did not say which account to "
+                                      "post as; this platform's account lookup is not built yet",
+                                      hint="use --manual for now")
         account.external_id = tokens.account
         account.tokens = fernet.encrypt(tokens.to_json().encode()).decode()
     session.add(account)
