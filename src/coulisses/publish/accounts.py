@@ -106,7 +106,7 @@ def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbo
         finally:
             if own:
                 http.close()
-        if not tokens.account:  # Meta and LinkedIn need a lookup (pages, userinfo) not built yet
+        if not tokens.account and api.auth.needs_account:  # Meta, LinkedIn: a lookup, not built
             raise AuthenticationError(f"signed in, but {api.name} did not say which account to "
                                       "post as; this platform's account lookup is not built yet",
                                       hint="use --manual for now")

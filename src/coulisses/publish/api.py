@@ -48,6 +48,8 @@ class Auth(_Sourced):
     scopes: list[str]
     access_seconds: int = Field(gt=0, description="typical access-token lifetime")
     client_id_param: str = Field(default="client_id", description="TikTok calls it client_key")
+    needs_account: bool = Field(default=True,
+                                description="calls name the account (user, page, member) by id")
 
 
 class Limits(_Sourced):
