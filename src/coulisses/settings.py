@@ -95,6 +95,21 @@ class Settings:
     jobs_running_per_workspace: int = field(default=1, metadata={
         "help": "most jobs of one workspace the workers run at the same time; the others "
                 "wait while other workspaces' jobs take turns"})
+    publish_key: str = field(default="", metadata={
+        "help": "Fernet key that seals publishing tokens at rest; empty uses the key file "
+                "`publish.key` in `data_dir`, created with mode 0600 on first use"})
+    publish_apps: str = field(default="", metadata={
+        "help": "this team's platform apps for real accounts, `PLATFORM=CLIENT_ID[:SECRET]` "
+                "separated by commas (e.g. `tiktok=abc:xyz,youtube=123.apps...:sec`)"})
+    publish_lease_seconds: int = field(default=120, metadata={
+        "help": "how long a publishing worker holds a post between two recorded steps; a post "
+                "whose worker stopped longer than this is resumed by another worker"})
+    publish_backoff_ms: int = field(default=1000, metadata={
+        "help": "first wait, in milliseconds, before retrying a platform call that failed for a "
+                "passing reason (5xx, network); doubled per try, with jitter"})
+    publish_poll_ms: int = field(default=2000, metadata={
+        "help": "wait, in milliseconds, between two status checks while a platform processes "
+                "an upload"})
 
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}

@@ -54,6 +54,7 @@ def _register() -> None:
         plan,
         platforms,
         probe,
+        publish,
         search,
         serve,
         transcribe,
@@ -61,7 +62,7 @@ def _register() -> None:
 
     # in the order ``coulisses --help`` lists them
     for module in (probe, platforms, cut, analysis, transcribe, moments, search, campaign, plan,
-                   kpi, serve, demo):
+                   kpi, publish, serve, demo):
         module.register(app)
     _registered = True
 

@@ -1,0 +1,1 @@
+"""Publishing: platform API facts as data, the sandbox, connectors and the durable post queue."""
