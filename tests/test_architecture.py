@@ -25,6 +25,7 @@ FLOORS: dict[str, int] = {
     "campaign": 4, "render": 4,
     "kpi": 5,
     "__init__": 6, "demo": 6, "studio": 6,  # the public face, the demo, the studio's domain
+    "publish": 6,  # publishing: its queue lives in the studio database
     "cli": 7, "web": 7,  # the surfaces
 }
 #: pairs on one floor that must not import each other (importer, imported)

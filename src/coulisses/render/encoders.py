@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from coulisses.errors import FFmpegError, UsageError
 from coulisses.media.ffmpeg import Command, Runner
-from coulisses.render.plan import Encoder
+from coulisses.settings import Encoder
 
 # one 256x256 frame: the smallest encode that opens the GPU session the real one would
 NVENC_CHECK = Command(args=("-loglevel", "error", "-f", "lavfi", "-i", "nullsrc=s=256x256:d=0.1",
