@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coulisses import output
+from coulisses.analysis.model import Analysis, Transcript
 from coulisses.analysis.transcript import load_transcript
 from coulisses.media.ffmpeg import Runner, SubprocessRunner
 from coulisses.media.fingerprint import source_fingerprint
@@ -34,6 +35,7 @@ from coulisses.render.plan import (
     Variant,
     build_plan,
     with_captions,
+    with_loudness,
     with_stem,
 )
 from coulisses.render.result import CutResult, VariantResult, report_json, summary_text
@@ -41,6 +43,35 @@ from coulisses.settings import Settings, load_settings
 
 # (stage, done fraction 0..1) for progress bars
 ProgressFn = Callable[[str, float], None]
+
+
+@dataclass
+class _Cut:
+    """What one cut works with, gathered once by ``_prepare`` and refined stage by stage: the
+    probed source, the output folder and its manifest, and the one plan."""
+
+    info: Probe
+    by_id: dict[str, PlatformSpec]
+    folder: Path
+    store: Manifest
+    fingerprint: str
+    stem: str
+    plan: RenderPlan
+    cues: list[cap.Cue]
+    notes: dict[str, list[str]]
+    run: Runner
+    formats: list[timeline.TimelineFormat]
+    progress: ProgressFn
+    timings: dict[str, float] = field(default_factory=dict)
+    scripts: dict[str, str] = field(default_factory=dict)
+    sidecars: dict[str, list[cap.Cue]] = field(default_factory=dict)
+
+    def note(self, platform: str, *lines: str) -> None:
+        self.notes[platform].extend(lines)
+
+    def note_all(self, line: str) -> None:
+        for v in self.plan.variants:
+            self.notes[v.platform].append(line)
 
 
 def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
@@ -56,6 +87,7 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
     captions from speech (from ``transcript`` when a corrected transcript file is given).
     ``reframe``: ``"auto"`` for crops that follow the subject, or a crop-path JSON file a
     person edited. The surfaces parse what users type; ``coulisses.cut`` takes the loose forms.
+    One plan is built, then refined: its stem, its loudness, its crops, its captions.
 
     Raises:
         InputError (and leaves): bad source, span, platform, crop or captions.
@@ -64,111 +96,142 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
         FFmpegError: the render failed.
     """
     opts = options or CutOptions()
-    reg = registry or Registry.load()
-    run = runner or SubprocessRunner()
-    formats = list(timeline_formats or [])
-    report_progress = progress or (lambda stage, done: None)
-    timings: dict[str, float] = {}
     clock = time.perf_counter()
-    caption_source, reframe_source = captions, reframe
+    corrected = load_transcript(transcript) if transcript is not None else None
+    job = _prepare(source, (registry or Registry.load()).select(platforms), out_dir, opts,
+                   captions, reframe, list(timeline_formats or []), runner or SubprocessRunner(),
+                   progress or (lambda stage, done: None))
+    encoders.require_encoder(opts.encoder, job.run)  # before the loudness pass: refuse early
+    measured, lkey = _measure_loudness(job)
+    job.plan = with_loudness(job.plan, measured)
+    analysis = _analyse(job, enrich.analysers_needed(captions, transcript, reframe), settings)
+    if reframe == "auto" and analysis is not None:
+        job.plan, reasons = enrich.auto_reframe(job.plan, analysis)
+        for platform, lines in reasons.items():
+            job.note(platform, *lines)
+    elif isinstance(reframe, Path):
+        job.plan = enrich.file_reframe(job.plan, reframe)
+    spoken = corrected or (analysis.transcript if analysis is not None else None)
+    if measured is not None:
+        _correct_loudness(job, measured, lkey, spoken)
+    if captions == "auto":
+        words = enrich.span_words(spoken.words if spoken else (), job.plan.start,
+                                  job.plan.duration)
+        job.scripts, job.sidecars = enrich.word_captions(job.plan, words, job.by_id,
+                                                         caption_style,
+                                                         analysis.faces if analysis else None)
+        if not words:
+            job.note_all("captions: no speech found, nothing to caption")
+    elif job.cues:
+        job.scripts, job.sidecars, warnings = enrich.file_captions(job.plan, job.cues, job.by_id)
+        for platform, lines in warnings.items():
+            job.note(platform, *lines)
+    _span_notes(job)
+    job.timings["prepare"] = time.perf_counter() - clock
+    return _render_and_publish(job)
 
-    specs = reg.select(platforms)
-    by_id = {s.id: s for s in specs}
-    report_progress("probing", 0.0)
+
+def _prepare(source: str | Path, specs: list[PlatformSpec], out_dir: Path, opts: CutOptions,
+             captions: CaptionSource, reframe: ReframeSource,
+             formats: list[timeline.TimelineFormat], run: Runner,
+             progress: ProgressFn) -> _Cut:
+    """Everything checked before any work: the source, the span (the plan), the captions
+    file, the output folder, the stem this source owns there and every name it will write."""
+    progress("probing", 0.0)
     info = probe(source)
     base_stem = output.safe_stem(info.path.stem)
-    draft_plan = build_plan(info, specs, opts, None, base_stem)  # validates span, crop, durations
+    plan = build_plan(info, specs, opts, None, base_stem)  # validates span, crop, durations
     cues: list[cap.Cue] = []
-    if isinstance(caption_source, Path):
-        cues = cap.clip_to_span(cap.load_cues(caption_source), draft_plan.start,
-                                draft_plan.duration)
-    corrected = load_transcript(transcript) if transcript is not None else None
+    if isinstance(captions, Path):
+        cues = cap.clip_to_span(cap.load_cues(captions), plan.start, plan.duration)
     folder = output.prepare(out_dir)
     store = Manifest.load(folder)
     fingerprint = source_fingerprint(info.path)
     # "clip a.mp4" and "clip  a.mov" share a safe stem: another source's outputs are kept.
     # Only plain files count: a link named like an output is refused below, never worked around
-    owners = store.stem_owners()
     files = [p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
-    stem = output.claim_stem(base_stem, fingerprint, owners, files)
+    stem = output.claim_stem(base_stem, fingerprint, store.stem_owners(), files)
     if stem != base_stem:
-        draft_plan = with_stem(draft_plan, stem)
-    has_captions = bool(cues) or caption_source == "auto"
-    for name in _output_names(draft_plan, by_id, has_captions, formats,
-                              reframe_source == "auto"):
+        plan = with_stem(plan, stem)
+    by_id = {s.id: s for s in specs}
+    for name in _output_names(plan, by_id, bool(cues) or captions == "auto", formats,
+                              reframe == "auto"):
         output.safe_child(folder, name)
-
-    encoders.require_encoder(opts.encoder, run)  # before the loudness pass: refuse early
-    measured: Loudness | None = None
-    lkey = ""
-    if info.main_audio is not None:
-        lkey = Manifest.loudness_key(fingerprint, draft_plan.start, draft_plan.duration,
-                                     info.main_audio.index)
-        measured = store.loudness(lkey)
-        if measured is None:
-            report_progress("measuring loudness", 0.0)
-            measured = loudness.measure(run, info.path, draft_plan.start, draft_plan.duration,
-                                        info.main_audio.index)
-            store.set_loudness(lkey, measured)
-    plan = build_plan(info, specs, opts, measured, stem)
-
-    notes: dict[str, list[str]] = {v.platform: [] for v in plan.variants}
+    job = _Cut(info=info, by_id=by_id, folder=folder, store=store, fingerprint=fingerprint,
+               stem=stem, plan=plan, cues=cues,
+               notes={v.platform: [] for v in plan.variants}, run=run, formats=formats,
+               progress=progress)
     if stem != base_stem:
-        for v in plan.variants:
-            notes[v.platform].append(f"named {stem}.*: {base_stem}.* in this folder was made "
-                                     "from another source and is kept")
-    need = enrich.analysers_needed(caption_source, transcript, reframe_source)
-    analysis = None
-    if need:
-        from coulisses.analysis.run import analyze, default_analyzers
+        job.note_all(f"named {stem}.*: {base_stem}.* in this folder was made from another "
+                     "source and is kept")
+    return job
 
-        sets = settings or load_settings()
-        chosen = [a for a in default_analyzers(sets) if a.name in need]
-        analysis = analyze(info.path, sets, chosen,
-                           lambda file, name, done: report_progress(f"analysing {name}", done))
-    if reframe_source == "auto" and analysis is not None:
-        plan, reasons = enrich.auto_reframe(plan, analysis)
-        for platform, lines in reasons.items():
-            notes[platform].extend(lines)
-    elif isinstance(reframe_source, Path):
-        plan = enrich.file_reframe(plan, reframe_source)
-    if measured is not None and info.main_audio is not None:
-        spoken = corrected or (analysis.transcript if analysis is not None else None)
-        heard = (len(enrich.span_words(spoken.words, plan.start, plan.duration))
-                 if spoken is not None else None)
-        decided = replace(measured, noise_only=loudness.noise_only_reason(measured, heard))
-        if not decided.left_quiet and any(decided.makeup_for(v) is None
-                                          for v in plan.variants):
-            report_progress("correcting loudness", 0.0)
-        decided = loudness.correct(run, info.path, plan.start, plan.duration,
-                                   info.main_audio.index, decided, plan.variants)
-        if decided != measured:
-            store.set_loudness(lkey, decided)
-        plan = replace(plan, loudness=decided)
-        for v in plan.variants:
-            notes[v.platform].extend(_loudness_notes(decided, v))
-    scripts: dict[str, str] = {}
-    sidecars: dict[str, list[cap.Cue]] = {}
-    if caption_source == "auto":
-        spoken = corrected or (analysis.transcript if analysis is not None else None)
-        words = enrich.span_words(spoken.words if spoken else (), plan.start, plan.duration)
-        scripts, sidecars = enrich.word_captions(plan, words, by_id, caption_style,
-                                                 analysis.faces if analysis else None)
-        if not words:
-            for v in plan.variants:
-                notes[v.platform].append("captions: no speech found, nothing to caption")
-    elif cues:
-        scripts, sidecars, warnings = enrich.file_captions(plan, cues, by_id)
-        for platform, lines in warnings.items():
-            notes[platform].extend(lines)
-    for v in plan.variants:
+
+def _measure_loudness(job: _Cut) -> tuple[Loudness | None, str]:
+    """The source span's loudness, measured once and kept in the manifest (and its key)."""
+    audio = job.info.main_audio
+    if audio is None:
+        return None, ""
+    plan = job.plan
+    lkey = Manifest.loudness_key(job.fingerprint, plan.start, plan.duration, audio.index)
+    measured = job.store.loudness(lkey)
+    if measured is None:
+        job.progress("measuring loudness", 0.0)
+        measured = loudness.measure(job.run, job.info.path, plan.start, plan.duration,
+                                    audio.index)
+        job.store.set_loudness(lkey, measured)
+    return measured, lkey
+
+
+def _analyse(job: _Cut, need: Collection[str], settings: Settings | None) -> Analysis | None:
+    """The analysis the cut needs (cached by content), or None when it needs none."""
+    if not need:
+        return None
+    from coulisses.analysis.run import analyze, default_analyzers
+
+    sets = settings or load_settings()
+    chosen = [a for a in default_analyzers(sets) if a.name in need]
+    return analyze(job.info.path, sets, chosen,
+                   lambda file, name, done: job.progress(f"analysing {name}", done))
+
+
+def _correct_loudness(job: _Cut, measured: Loudness, lkey: str,
+                      spoken: Transcript | None) -> None:
+    """Decide whether the span is noise only, then run the audio-only passes that bring each
+    variant's chain to its target; the decision is cached with the measurement."""
+    audio = job.info.main_audio
+    if audio is None:
+        return
+    plan = job.plan
+    heard = (len(enrich.span_words(spoken.words, plan.start, plan.duration))
+             if spoken is not None else None)
+    decided = replace(measured, noise_only=loudness.noise_only_reason(measured, heard))
+    if not decided.left_quiet and any(decided.makeup_for(v) is None for v in plan.variants):
+        job.progress("correcting loudness", 0.0)
+    decided = loudness.correct(job.run, job.info.path, plan.start, plan.duration,
+                               audio.index, decided, plan.variants)
+    if decided != measured:
+        job.store.set_loudness(lkey, decided)
+    job.plan = with_loudness(plan, decided)
+    for v in job.plan.variants:
+        job.note(v.platform, *_loudness_notes(decided, v))
+
+
+def _span_notes(job: _Cut) -> None:
+    for v in job.plan.variants:
         if v.hold > 0:
-            notes[v.platform].append(f"extended by {float(v.hold):.3f} s (last frame held) to "
-                                     "reach the platform's minimum")
-        if v.duration < plan.duration:
-            notes[v.platform].append(f"trimmed to the first {float(v.duration):.3f} s (--trim)")
-    keys = {v.platform: variant_key(fingerprint, plan, v, sidecars.get(v.platform, []),
-                                    [*formats, scripts.get(v.platform, "")])
+            job.note(v.platform, f"extended by {float(v.hold):.3f} s (last frame held) to "
+                                 "reach the platform's minimum")
+        if v.duration < job.plan.duration:
+            job.note(v.platform, f"trimmed to the first {float(v.duration):.3f} s (--trim)")
+
+
+def _render_and_publish(job: _Cut) -> CutResult:
+    """Keep the variants already finished, render the rest in one pass in a work folder, then
+    move everything into place and record it in the manifest."""
+    plan, folder, store = job.plan, job.folder, job.store
+    keys = {v.platform: variant_key(job.fingerprint, plan, v, job.sidecars.get(v.platform, []),
+                                    [*job.formats, job.scripts.get(v.platform, "")])
             for v in plan.variants}
     done: dict[str, VariantResult] = {}
     for v in plan.variants:
@@ -176,33 +239,30 @@ def cut(source: str | Path, platforms: Sequence[str], out_dir: Path, *,
         if record is not None:
             done[v.platform] = VariantResult.from_json(record, folder)
     todo = replace(plan, variants=tuple(v for v in plan.variants if v.platform not in done))
-    timings["prepare"] = time.perf_counter() - clock
-
     work = output.make_work_dir(folder)
     try:
         fresh: dict[str, VariantResult] = {}
         moves: list[tuple[Path, Path]] = []
         if todo.variants:
-            rendered, moves = _render(todo, by_id, info, scripts, sidecars, notes, folder,
-                                      work, run, formats, report_progress, timings)
+            rendered, moves = _render(job, todo, work)
             fresh = {r.platform: r for r in rendered}
         results = [done.get(v.platform) or fresh[v.platform] for v in plan.variants]
         where = {final: temp for temp, final in moves}
-        moves += _write_reports(plan, info, results, folder, work, where, timings,
+        moves += _write_reports(plan, job.info, results, folder, work, where, job.timings,
                                 sorted(done))
         output.publish_all(moves)
         for r in fresh.values():
             store.record(r.video.name, keys[r.platform], r.to_manifest())
-        store.set_stem_owner(stem, fingerprint)
+        store.set_stem_owner(job.stem, job.fingerprint)
         store.save()
     except OSError as exc:
         raise output.write_error(exc, folder) from exc
     finally:
         output.remove_work_dir(work)
-    report_progress("done", 1.0)
+    job.progress("done", 1.0)
     return CutResult(out_dir=folder, report=folder / "report.json",
                      summary=folder / "report.txt", contact_sheet=folder / "contact-sheet.png",
-                     variants=tuple(results), plan=plan, seconds=timings,
+                     variants=tuple(results), plan=plan, seconds=job.timings,
                      resumed=tuple(sorted(done)))
 
 
@@ -222,14 +282,13 @@ def _output_names(plan: RenderPlan, by_id: dict[str, PlatformSpec], captions: bo
     return names
 
 
-def _render(plan: RenderPlan, by_id: dict[str, PlatformSpec], info: Probe,
-            scripts: dict[str, str], sidecars: dict[str, list[cap.Cue]],
-            notes: dict[str, list[str]], folder: Path,
-            work: Path, run: Runner, timeline_formats: list[timeline.TimelineFormat],
-            report_progress: ProgressFn, timings: dict[str, float],
-            ) -> tuple[list[VariantResult], list[tuple[Path, Path]]]:
+def _render(job: _Cut, plan: RenderPlan,
+            work: Path) -> tuple[list[VariantResult], list[tuple[Path, Path]]]:
     """Render the plan's variants in one pass and check them; everything is written in the
     work folder and returned with the (temporary, final) moves that publish it."""
+    by_id, info, run, folder = job.by_id, job.info, job.run, job.folder
+    scripts, sidecars, notes, timings = job.scripts, job.sidecars, job.notes, job.timings
+    report_progress, timeline_formats = job.progress, job.formats
     if scripts:
         fonts = cap.font_dir()
         if fonts is not None:

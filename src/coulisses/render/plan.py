@@ -477,6 +477,12 @@ def with_captions(plan: RenderPlan, ass_names: dict[str, str]) -> RenderPlan:
     return replace(plan, variants=variants)
 
 
+def with_loudness(plan: RenderPlan, loudness: Loudness | None) -> RenderPlan:
+    """The same plan with the source span's measured loudness (none without a main audio
+    stream), as ``build_plan`` would have set it."""
+    return replace(plan, loudness=loudness if plan.audio_stream is not None else None)
+
+
 def with_stem(plan: RenderPlan, output_stem: str) -> RenderPlan:
     """The same plan writing ``STEM.PLATFORM.mp4``, as ``build_plan`` names its outputs."""
     variants = tuple(replace(v, output=Path(f"{output_stem}.{v.platform}.mp4"))
