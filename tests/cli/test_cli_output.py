@@ -29,8 +29,10 @@ def stage_lines(err: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", ("reading the source", "measuring loudness", "rendering", "checking", "done")),
-    ("fr", ("lecture de la source", "mesure du volume", "rendu", "vérification", "terminé")),
+    ("en", ("reading the source", "measuring loudness", "correcting loudness", "rendering",
+            "checking", "done")),
+    ("fr", ("lecture de la source", "mesure du volume", "correction du volume", "rendu",
+            "vérification", "terminé")),
 ])
 def test_cut_prints_one_line_per_stage_when_not_a_terminal(
         lang: str, words: tuple[str, ...], landscape_clip: Path,
@@ -41,18 +43,18 @@ def test_cut_prints_one_line_per_stage_when_not_a_terminal(
                   "draft", "--out", tmp_path / "out")
     assert run.rc == 0, run.err
     lines = stage_lines(run.err)
-    probe_, loud, render, check, done = words
+    probe_, loud, correct, render, check, done = words
     # the stages in order, each once, the render in steps of at most 10 %
     stages = [re.sub(r" \d+ ?%$", "", line) for line in lines]
     assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == \
-        [probe_, loud, render, check, done]
+        [probe_, loud, correct, render, check, done]
     percents = [int(m.group(1)) for line in lines
                 if (m := re.fullmatch(re.escape(render) + r" (\d+) ?%", line))]
     assert percents[0] == 0 and percents[-1] >= 90
     assert percents == sorted(set(percents))
     assert all(p % 10 == 0 for p in percents)
     assert len(percents) <= 11
-    assert (" %" in lines[2]) == (lang == "fr")  # French puts a space before %
+    assert (" %" in lines[3]) == (lang == "fr")  # French puts a space before %
 
 
 def test_refused_cut_still_prints_one_line(landscape_clip: Path,

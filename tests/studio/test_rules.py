@@ -116,5 +116,5 @@ def test_a_render_request_is_version_n_plus_one_once_per_nonce(
                                      .relative_to(tmp_path))
     with pytest.raises(UsageError, match="must come after"):
         cuts.RenderRequest(platforms=("tiktok",), start=3.0, end=2.0)
-    with pytest.raises(UsageError, match="not final or draft"):
+    with pytest.raises(UsageError, match="not final, master or draft"):
         cuts.RenderRequest(platforms=("tiktok",), preset="best")

@@ -15,7 +15,8 @@ from coulisses.i18n import text
 from coulisses.render.cut import ProgressFn
 
 #: the stages a cut reports, in order ("analysing" is followed by the analyser's name)
-STAGES = ("probing", "measuring loudness", "analysing", "rendering", "checking", "done")
+STAGES = ("probing", "measuring loudness", "analysing", "correcting loudness", "rendering",
+          "checking", "done")
 
 
 def stage_text(lang: str, stage: str) -> str:
