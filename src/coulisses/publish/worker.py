@@ -109,6 +109,7 @@ class Worker:
                       error=f"post it by hand from {folder}, then: coulisses publish complete "
                             f"{post.id} URL")
             return
+        journal: queue.DbJournal | None = None
         try:
             path = Path(post.video_path)
             if path.stat().st_size != post.size_bytes or (
@@ -135,11 +136,19 @@ class Worker:
                           error=f"{exc.one_line()}; reconnect the account, then retry")
             elif exc.code == UNCONFIRMED:  # out, but unconfirmed: never fail it (nor repost)
                 self._end(post, "needs_attention", exc.one_line(), error=exc.one_line())
+            elif _may_be_out(journal):
+                # the last step's answer was lost and the check after it was refused: the post
+                # may be out, so it is never failed; it comes back and asks the platform again
+                self._unsure(post, exc.one_line())
             else:
                 self._end(post, "failed", exc.one_line(), error=exc.one_line())
             return
         except TransientError as exc:
-            if post.attempts >= self.config.max_attempts:
+            if post.attempts >= self.config.max_attempts and _may_be_out(journal):
+                self._end(post, "needs_attention", exc.one_line(),
+                          error=f"may be published: {exc.one_line()}; check the account, then "
+                                f"coulisses publish complete {post.id} URL, or retry")
+            elif post.attempts >= self.config.max_attempts:
                 self._end(post, "failed", exc.one_line(),
                           error=f"gave up after {post.attempts} attempts: {exc.one_line()}")
             else:
@@ -156,5 +165,24 @@ class Worker:
                   platform_post_id=published.platform_id, url=published.url, error="",
                   step="published")
 
+    def _unsure(self, post: Post, words: str) -> None:
+        """A post whose outcome is unknown: asked again later, never failed (nor reposted)."""
+        if post.attempts >= self.config.max_attempts:
+            self._end(post, "needs_attention", words,
+                      error=f"may be published: {words}; check the account, then "
+                            f"coulisses publish complete {post.id} URL, or retry")
+            return
+        delay = self.config.backoff_s * 5 * 2 ** min(post.attempts, 8)
+        self._end(post, "scheduled", words, error=words, due_ms=now_ms() + int(delay * 1000))
+
     def close(self) -> None:
         self.http.close()
+
+
+#: journal keys a connector sets just before the step that makes a post public
+FINAL_STEP = ("posting", "publishing_since", "finishing")
+
+
+def _may_be_out(journal: queue.DbJournal | None) -> bool:
+    """Whether the post's last recorded intent was the step that makes it public."""
+    return journal is not None and any(journal.state.get(k) for k in FINAL_STEP)

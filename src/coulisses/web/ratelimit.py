@@ -77,11 +77,15 @@ def attempt(db: Session, counters: dict[str, str]) -> list[int]:
     db.commit()
     since = now - WINDOW
     worst: Limited | None = None
+    mine = {row.key: row.id for row in rows}
     for kind, key in counters.items():
         rule = RULES[kind]
         limit = LIMITS.get(kind, rule.limit)
+        # its rank among the attempts: of a burst that all commit before any counts, the
+        # first ``limit`` still pass (counting every row would refuse them all)
         count = db.scalar(select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.key == key, LoginAttempt.at > since)) or 0
+            LoginAttempt.key == key, LoginAttempt.at > since,
+            LoginAttempt.id <= mine[key])) or 0
         if count <= limit:
             continue
         if rule.lock:
@@ -89,7 +93,8 @@ def attempt(db: Session, counters: dict[str, str]) -> list[int]:
             break
         own = {row.id for row in rows}
         previous = db.scalar(select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.key == key, LoginAttempt.at > since, LoginAttempt.id.not_in(own)))
+            LoginAttempt.key == key, LoginAttempt.at > since, LoginAttempt.id.not_in(own),
+            LoginAttempt.id < mine[key]))
         wait = min(2.0 ** (count - limit - 1), MAX_DELAY)
         waited = (now - previous).total_seconds() if previous is not None else wait
         if waited < wait and (worst is None or wait - waited > worst.retry_after):
