@@ -136,7 +136,7 @@ def test_parallel_signups_are_throttled(live: tuple[str, int], app: FastAPI,
         {"email": f"new{i}@example.org", "password": "plum rain over tiles", "name": f"N{i}"}
         for i in range(16)])
     created = statuses.count(303)
-    assert 1 <= created <= ratelimit.LIMITS["signup_ip"]
+    assert 0 < created <= ratelimit.LIMITS["signup_ip"]
     assert set(statuses) == {303, 429}
     assert Counting.peak <= security.HASH_SLOTS
     with app.state.sessions() as db:
