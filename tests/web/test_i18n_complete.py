@@ -1,0 +1,91 @@
+"""Nothing shown to a viewer is left in English in the French studio, or leaks the server:
+permission names, QC check names, moment reasons, the report's source; and "Post comment"
+never reads as publishing the video."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from coulisses.i18n import MESSAGES
+from coulisses.web.i18n_web import EN, FR, core_words
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "coulisses"
+
+
+def test_every_permission_has_a_name_in_both_languages() -> None:
+    from coulisses.web.roles import ACTIONS
+
+    missing = [a for a in sorted(ACTIONS) for table in (EN, FR) if f"perm.{a}" not in table]
+    assert missing == [], f"permissions without a name: {missing}"
+    assert FR["perm.cut.approve"] != EN["perm.cut.approve"]
+
+
+def test_every_qc_check_and_moment_measure_is_in_french() -> None:
+    from coulisses.analysis.moments import BTS_CUES, WEIGHTS
+
+    qc_source = (SRC / "render" / "qc.py").read_text(encoding="utf-8")
+    checks = set(re.findall(r'\badd\("([^"]+)"', qc_source))
+    assert len(checks) > 15  # the pattern still finds the checks
+    measures = {k for w in WEIGHTS.values() for k in w} | set(BTS_CUES)
+    keys = ({f"qc.{c}" for c in checks} | {f"moment.{m}" for m in measures}
+            | {f"moment.kind.{k}" for k in WEIGHTS})
+    missing = sorted(k for k in keys if k not in MESSAGES["fr"])
+    assert missing == [], f"untranslated: {missing}"
+
+
+def test_templates_show_core_words_in_the_page_language() -> None:
+    fr, en = core_words("fr"), core_words("en")
+    assert fr["qc_word"]("frame rate") == "cadence"
+    assert fr["qc_value"]("one video stream") == "un flux vidéo"
+    assert fr["qc_value"]("25.000 fps") == "25.000 fps"  # numbers stay as measured
+    moment = {"kind": "bts", "reason": "bts: clear speech",
+              "scores": {"speech": 0.9, "picture": 0.8, "laughter": 0.0}}
+    assert set(en["moment_reason"](moment)[5:].split(", ")) == {"clear speech", "clean picture"}
+    said = fr["moment_reason"](moment)
+    assert said.startswith("coulisses : ")
+    assert set(said[12:].split(", ")) == {"une parole claire", "une image propre"}
+    assert fr["moment_reason"]({"reason": "older"}) == "older"
+
+
+def test_post_comment_never_reads_as_publishing() -> None:
+    assert "publi" not in FR["review.send"].lower()
+    assert "comment" in FR["review.send"].lower()
+
+
+def test_members_page_names_permissions_in_french(client: TestClient, make_user: Any,
+                                                  login: Any) -> None:
+    made = make_user("ana@example.org")
+    login(client, made.email)
+    page = client.get(f"/w/{made.workspace_id}/members?lang=fr")
+    assert page.status_code == 200
+    assert FR["perm.cut.approve"].replace("'", "&#39;") in page.text
+    assert "cut.approve" not in page.text
+
+
+def test_the_report_shows_no_server_path_even_to_a_client(
+        client: TestClient, app: FastAPI, make_user: Any, login: Any, settings: Any) -> None:
+    from coulisses.kpi.store import open_store
+    from coulisses.studio.tables import Campaign
+
+    owner = make_user("ana@example.org")
+    viewer = make_user("cli@example.org", role="client")
+    with app.state.sessions() as db:
+        row = Campaign(workspace_id=owner.workspace_id, name="Été", filename="ete.yaml",
+                       source="version: 1\nid: nope\nname: Été\n")
+        db.add(row)
+        db.commit()
+        cid = row.id
+    open_store(settings.data_dir / "workspaces" / str(owner.workspace_id)
+               / "analytics.duckdb").close()
+    login(client, viewer.email)
+    for lang, source in (("en", EN["results.source"]), ("fr", FR["results.source"])):
+        report = client.get(f"/w/{owner.workspace_id}/results/{cid}/report?lang={lang}")
+        assert report.status_code == 200
+        assert str(settings.data_dir) not in report.text
+        assert "analytics.duckdb" not in report.text
+        assert source.replace("'", "&#39;") in report.text
