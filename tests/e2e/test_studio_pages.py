@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from test_studio_flow import _clip
 
 pytestmark = pytest.mark.slow

@@ -89,3 +89,68 @@ def test_the_report_shows_no_server_path_even_to_a_client(
         assert str(settings.data_dir) not in report.text
         assert "analytics.duckdb" not in report.text
         assert source.replace("'", "&#39;") in report.text
+
+
+def _raised_lines() -> list[tuple[str, str]]:
+    """Every error line (message or hint) the web and studio code raises with literal text:
+    (where, the line with each value as "7")."""
+    import ast
+
+    import coulisses.errors as errors
+
+    leaves = {n for n in dir(errors) if n.endswith("Error")}
+
+    def sample(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) else "7" for v in node.values)
+        return None
+
+    found = []
+    for folder in ("web", "studio"):
+        for path in sorted((SRC / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id in leaves and node.args):
+                    continue
+                texts = [sample(node.args[0])] + [sample(k.value) for k in node.keywords
+                                                  if k.arg == "hint"]
+                found += [(f"{path.name}:{node.lineno}", t) for t in texts
+                          if t is not None and re.search(r"[a-z]{2}", t.replace("7", ""))]
+    return found
+
+
+def test_every_error_line_of_the_studio_is_in_french() -> None:
+    from coulisses.web.error_text import french
+
+    lines = _raised_lines()
+    assert len(lines) > 80  # the walk still finds them
+    missing = [f"{where}: {line}" for where, line in lines if french(line) is None]
+    assert missing == [], "error lines without French:\n" + "\n".join(missing)
+
+
+def test_error_lines_keep_their_values_and_name_roles_and_permissions() -> None:
+    from coulisses.errors import AccessError
+    from coulisses.web.error_text import error_line, french, in_lang
+
+    assert french("Your role (client) cannot do this here (cut.approve).") == (
+        f"Votre rôle ({FR['role.client']}) ne permet pas cela ici "
+        f"({FR['perm.cut.approve']}).")
+    assert french("rush.mp4: 12 bytes still missing") == "rush.mp4 : il manque encore 12 octets"
+    assert french("No such cut in this workspace.") == "Introuvable dans cet espace (montage)."
+    assert in_lang("No such item.", "en") == "No such item."
+    assert in_lang("something new", "fr") == "something new"
+    assert error_line(AccessError("No such item.", hint="check the link"), "fr") == (
+        "Cet élément n'existe pas. (vérifiez le lien)")
+
+
+def test_an_error_page_is_in_the_page_language(client: TestClient, make_user: Any,
+                                               login: Any) -> None:
+    made = make_user("ana@example.org")
+    login(client, made.email)
+    page = client.get(f"/w/{made.workspace_id}/campaigns/99999?lang=fr")
+    assert page.status_code == 404
+    assert "Cette campagne n&#39;est pas dans cet espace." in page.text
+    api = client.get(f"/api/w/{made.workspace_id}/cuts/99999?lang=fr")
+    assert api.status_code == 404 and "espace" in api.json()["error"]
