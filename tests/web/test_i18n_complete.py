@@ -154,3 +154,12 @@ def test_an_error_page_is_in_the_page_language(client: TestClient, make_user: An
     assert "Cette campagne n&#39;est pas dans cet espace." in page.text
     api = client.get(f"/api/w/{made.workspace_id}/cuts/99999?lang=fr")
     assert api.status_code == 404 and "espace" in api.json()["error"]
+
+
+def test_every_builtin_job_kind_has_a_name_in_both_languages() -> None:
+    from coulisses.studio.jobs.handlers import BUILTIN
+
+    missing = [k for k in BUILTIN for table in (EN, FR) if f"jobkind.{k}" not in table]
+    assert missing == [], f"job kinds without a name: {missing}"
+    assert core_words("fr")["job_kind"]("render") == "rendu"
+    assert core_words("fr")["job_kind"]("someone-elses") == "someone-elses"

@@ -179,6 +179,7 @@ EN: dict[str, str] = {
     "review.empty": "Write something first.",
     # look (issue 12): permission names, the QC result column, the report's source
     "cut.result": "Result", "results.source": "this workspace's analytics",
+    "jobkind.analyze": "analysis", "jobkind.render": "render",
     "perm.workspace.view": "See the workspace", "perm.campaign.view": "See campaigns",
     "perm.rush.view": "Watch rushes", "perm.cut.view": "Watch cuts",
     "perm.job.view": "Follow jobs", "perm.results.view": "See results",
@@ -364,6 +365,7 @@ FR: dict[str, str] = {
     "review.empty": "Écrivez d'abord quelque chose.",
     # look (issue 12): permission names, the QC result column, the report's source
     "cut.result": "Résultat", "results.source": "les statistiques de cet espace",
+    "jobkind.analyze": "analyse", "jobkind.render": "rendu",
     "perm.workspace.view": "Voir l'espace", "perm.campaign.view": "Voir les campagnes",
     "perm.rush.view": "Regarder les rushes", "perm.cut.view": "Regarder les montages",
     "perm.job.view": "Suivre les tâches", "perm.results.view": "Voir les résultats",
@@ -421,8 +423,9 @@ def pick_lang(request: Request, user_lang: str = "", default: str = "en") -> str
 
 def core_words(lang: str) -> dict[str, Callable[..., str]]:
     """The core's own words for templates, in ``lang``: ``qc_word`` (a QC check's name),
-    ``qc_value`` (a fixed measured word) and ``moment_reason`` (a stored moment's reason,
-    written again from its kind and measures)."""
+    ``qc_value`` (a fixed measured word), ``moment_reason`` (a stored moment's reason,
+    written again from its kind and measures) and ``job_kind`` (a job's kind; a kind someone
+    else registered keeps its own name)."""
     from coulisses.analysis.moments import reason_in
     from coulisses.i18n import word
 
@@ -434,7 +437,8 @@ def core_words(lang: str) -> dict[str, Callable[..., str]]:
 
     return {"qc_word": lambda name: word(lang, "qc", str(name)),
             "qc_value": lambda value: word(lang, "qcv", str(value)),
-            "moment_reason": moment_reason}
+            "moment_reason": moment_reason,
+            "job_kind": lambda kind: MESSAGES.get(lang, EN).get(f"jobkind.{kind}", str(kind))}
 
 
 def timecode(seconds: float | None) -> str:
