@@ -180,6 +180,9 @@ EN: dict[str, str] = {
     # look (issue 12): permission names, the QC result column, the report's source
     "cut.result": "Result", "results.source": "this workspace's analytics",
     "jobkind.analyze": "analysis", "jobkind.render": "render",
+    "jobs.made": "For", "jobs.open_analyze": "the rush analysed",
+    "jobs.open_render": "the cut version rendered",
+    "jobs.counts": "{shots} shot(s), {words} word(s), {moments} moment(s)",
     "perm.workspace.view": "See the workspace", "perm.campaign.view": "See campaigns",
     "perm.rush.view": "Watch rushes", "perm.cut.view": "Watch cuts",
     "perm.job.view": "Follow jobs", "perm.results.view": "See results",
@@ -366,6 +369,9 @@ FR: dict[str, str] = {
     # look (issue 12): permission names, the QC result column, the report's source
     "cut.result": "Résultat", "results.source": "les statistiques de cet espace",
     "jobkind.analyze": "analyse", "jobkind.render": "rendu",
+    "jobs.made": "Pour", "jobs.open_analyze": "le rush analysé",
+    "jobs.open_render": "la version de montage rendue",
+    "jobs.counts": "{shots} plan(s), {words} mot(s), {moments} moment(s)",
     "perm.workspace.view": "Voir l'espace", "perm.campaign.view": "Voir les campagnes",
     "perm.rush.view": "Regarder les rushes", "perm.cut.view": "Regarder les montages",
     "perm.job.view": "Suivre les tâches", "perm.results.view": "Voir les résultats",
