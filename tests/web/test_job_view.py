@@ -58,3 +58,31 @@ def test_a_client_sees_what_a_job_made_without_paths(client: TestClient, app: Fa
                 f"/api/jobs/{analysed}", f"/api/jobs/{rendered}"):
         text = client.get(url).text
         assert "media/ws-" not in text and "/srv/" not in text, url
+
+
+def test_error_lines_keep_file_names_but_no_server_path() -> None:
+    from coulisses.web.job_view import shown_error
+
+    assert shown_error("ffmpeg failed: /srv/data/media/ws-1/rushes/ab.mp4: Invalid data "
+                       "(see https://ffmpeg.org/a/b)") == (
+        "ffmpeg failed: ab.mp4: Invalid data (see https://ffmpeg.org/a/b)")
+    assert shown_error("OSError: '/tmp/x/y.json' is gone") == "OSError: 'y.json' is gone"
+    assert shown_error("cut 1/2 at 3/4") == "cut 1/2 at 3/4"
+    assert shown_error(None) == ""
+
+
+def test_a_failed_job_shows_its_error_without_the_path(client: TestClient, app: FastAPI,
+                                                      make_user: Any, login: Any) -> None:
+    from coulisses.studio.tables import Job
+
+    made = make_user("ana@example.org")
+    with app.state.sessions() as db:
+        job = Job(workspace_id=made.workspace_id, kind="render", status="failed",
+                  error="FileNotFoundError: /srv/coulisses/data/media/ws-1/x.mp4")
+        db.add(job)
+        db.commit()
+        job_id = job.id
+    login(client, made.email)
+    for url in (f"/w/{made.workspace_id}/jobs/{job_id}", f"/api/jobs/{job_id}"):
+        text = client.get(url).text
+        assert "x.mp4" in text and "/srv/" not in text, url

@@ -1,8 +1,10 @@
 """What a job's page and the jobs API show of a job: what it made (a link), its counts and
-pass/fail, never where its files lie in the data folder nor their stored names."""
+pass/fail, and its error line, never where its files lie on the server nor their stored
+names."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,6 +12,8 @@ from sqlalchemy.orm import Session
 from coulisses.studio.jobs import payload_of
 from coulisses.studio.tables import CutVersion, Job
 
+# an absolute POSIX path (not a URL's path): kept as its last part
+_ABSOLUTE = re.compile(r"(?<![\w.:/~-])/(?:[^\s/'\"()]+/)+([^\s/'\"()]+)")
 # result keys that hold a place in the data folder (at any depth)
 PATH_KEYS = frozenset({"file", "out_dir", "video", "cover", "path", "source"})
 
@@ -34,3 +38,8 @@ def made_link(db: Session, job: Job) -> str | None:
         if version is not None and version.workspace_id == job.workspace_id:
             return f"/w/{job.workspace_id}/cuts/{version.cut_id}?v={version.number}"
     return None
+
+
+def shown_error(line: str | None) -> str:
+    """A job's error line with every absolute path cut to its file name."""
+    return _ABSOLUTE.sub(r"\1", line or "")
