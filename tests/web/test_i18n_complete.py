@@ -163,3 +163,12 @@ def test_every_builtin_job_kind_has_a_name_in_both_languages() -> None:
     assert missing == [], f"job kinds without a name: {missing}"
     assert core_words("fr")["job_kind"]("render") == "rendu"
     assert core_words("fr")["job_kind"]("someone-elses") == "someone-elses"
+
+
+def test_every_health_severity_has_a_name_in_both_languages() -> None:
+    from typing import get_args
+
+    from coulisses.campaign.health import Severity
+
+    missing = [s for s in get_args(Severity) for table in (EN, FR) if f"sev.{s}" not in table]
+    assert missing == []

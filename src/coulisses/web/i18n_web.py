@@ -180,6 +180,7 @@ EN: dict[str, str] = {
     # look (issue 12): permission names, the QC result column, the report's source
     "cut.result": "Result", "results.source": "this workspace's analytics",
     "jobkind.analyze": "analysis", "jobkind.render": "render",
+    "sev.error": "error", "sev.warning": "warning", "sev.info": "note",
     "jobs.made": "For", "jobs.open_analyze": "the rush analysed",
     "jobs.open_render": "the cut version rendered",
     "jobs.counts": "{shots} shot(s), {words} word(s), {moments} moment(s)",
@@ -369,6 +370,7 @@ FR: dict[str, str] = {
     # look (issue 12): permission names, the QC result column, the report's source
     "cut.result": "Résultat", "results.source": "les statistiques de cet espace",
     "jobkind.analyze": "analyse", "jobkind.render": "rendu",
+    "sev.error": "erreur", "sev.warning": "avertissement", "sev.info": "remarque",
     "jobs.made": "Pour", "jobs.open_analyze": "le rush analysé",
     "jobs.open_render": "la version de montage rendue",
     "jobs.counts": "{shots} plan(s), {words} mot(s), {moments} moment(s)",
