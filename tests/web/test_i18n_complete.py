@@ -172,3 +172,22 @@ def test_every_health_severity_has_a_name_in_both_languages() -> None:
 
     missing = [s for s in get_args(Severity) for table in (EN, FR) if f"sev.{s}" not in table]
     assert missing == []
+
+
+def test_templates_hold_no_text_of_their_own() -> None:
+    """Every word a template shows goes through ``t()`` (so both tables must have it); only
+    the language names, written in their own language, are literal."""
+    found = {}
+    for path in sorted((SRC / "web" / "templates").glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"\{#.*?#\}", r"\{%.*?%\}", r"\{\{.*?\}\}", r"<script.*?</script>",
+                        r"<style.*?</style>"):
+            text = re.sub(pattern, " ", text, flags=re.DOTALL)
+        attributes = re.findall(r'(?:aria-label|title|alt|placeholder)="([^"]*)"', text)
+        text = re.sub(r"<[^>]*>", " ", text, flags=re.DOTALL)
+        words = re.findall(r"[^\W\d_]{2,}", text) + [
+            w for a in attributes for w in re.findall(r"[^\W\d_]{2,}", a)]
+        words = [w for w in words if w not in {"English", "Français"}]
+        if words:
+            found[path.name] = words
+    assert found == {}, f"literal text in templates (use t()): {found}"
