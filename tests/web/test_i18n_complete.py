@@ -191,3 +191,9 @@ def test_templates_hold_no_text_of_their_own() -> None:
         if words:
             found[path.name] = words
     assert found == {}, f"literal text in templates (use t()): {found}"
+
+
+def test_job_stage_words_in_the_page_language() -> None:
+    assert core_words("fr")["stage"]("done") == MESSAGES["fr"]["done"]
+    assert core_words("fr")["stage"]("step 1 of 2") == "step 1 of 2"
+    assert core_words("en")["stage"](None) == ""

@@ -432,10 +432,12 @@ def pick_lang(request: Request, user_lang: str = "", default: str = "en") -> str
 def core_words(lang: str) -> dict[str, Callable[..., str]]:
     """The core's own words for templates, in ``lang``: ``qc_word`` (a QC check's name),
     ``qc_value`` (a fixed measured word), ``moment_reason`` (a stored moment's reason,
-    written again from its kind and measures) and ``job_kind`` (a job's kind; a kind someone
-    else registered keeps its own name)."""
+    written again from its kind and measures), ``job_kind`` (a job's kind; a kind someone
+    else registered keeps its own name) and ``stage`` (a job's progress message, when it is
+    one of the core's stage words)."""
     from coulisses.analysis.moments import reason_in
-    from coulisses.i18n import word
+    from coulisses.i18n import MESSAGES as CORE
+    from coulisses.i18n import text, word
 
     def moment_reason(moment: dict[str, object]) -> str:
         scores = moment.get("scores")
@@ -446,7 +448,8 @@ def core_words(lang: str) -> dict[str, Callable[..., str]]:
     return {"qc_word": lambda name: word(lang, "qc", str(name)),
             "qc_value": lambda value: word(lang, "qcv", str(value)),
             "moment_reason": moment_reason,
-            "job_kind": lambda kind: MESSAGES.get(lang, EN).get(f"jobkind.{kind}", str(kind))}
+            "job_kind": lambda kind: MESSAGES.get(lang, EN).get(f"jobkind.{kind}", str(kind)),
+            "stage": lambda m: text(lang, m) if m in CORE["en"] else str(m or "")}
 
 
 def timecode(seconds: float | None) -> str:
