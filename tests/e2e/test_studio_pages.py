@@ -110,6 +110,14 @@ def test_every_page_passes_axe_at_desktop_and_tablet_widths(
         assert _axe(page) == []
         shots(page, f"desktop-{name}")
     pages = _seed(page, server, tmp_path)
+    # the keyboard: the first Tab reaches the skip link, the next ones show a visible focus ring
+    page.goto(pages["dashboard"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+        assert float(ring.removesuffix("px")) >= 2, ring
 
     found: list[str] = []
     for size, viewport in (("desktop", DESKTOP), ("tablet", TABLET)):
