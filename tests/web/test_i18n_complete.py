@@ -159,7 +159,8 @@ def test_an_error_page_is_in_the_page_language(client: TestClient, make_user: An
 def test_every_builtin_job_kind_has_a_name_in_both_languages() -> None:
     from coulisses.studio.jobs.handlers import BUILTIN
 
-    missing = [k for k in BUILTIN for table in (EN, FR) if f"jobkind.{k}" not in table]
+    missing = [key for k in BUILTIN for key in (f"jobkind.{k}", f"jobs.open.{k}")
+               for table in (EN, FR) if key not in table]
     assert missing == [], f"job kinds without a name: {missing}"
     assert core_words("fr")["job_kind"]("render") == "rendu"
     assert core_words("fr")["job_kind"]("someone-elses") == "someone-elses"
