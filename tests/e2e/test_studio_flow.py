@@ -137,7 +137,12 @@ def test_palette_text_contrast_meets_wcag_aa() -> None:
     palette = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6})", css))
     pairs = [("ink", "paper"), ("muted", "paper"), ("accent", "paper"),
              ("accent-ink", "accent"), ("danger", "paper"), ("ok", "paper"),
-             ("ink", "soft"), ("muted", "soft"), ("accent-ink", "danger")]
+             ("ink", "soft"), ("muted", "soft"), ("accent-ink", "danger"),
+             # the design system's other surfaces: dark header and player stage, state badges
+             ("accent-ink", "accent-hover"), ("accent", "accent-soft"), ("bar-ink", "bar"),
+             ("bar-muted", "bar"), ("bar-accent", "bar"), ("stage-ink", "stage"),
+             ("warn", "paper"), ("warn", "warn-soft"), ("ok", "ok-soft"),
+             ("danger", "danger-soft")]
     for fg, bg in pairs:
         ratio = contrast(palette[fg], palette[bg])
         assert ratio >= 4.5, f"--{fg} on --{bg}: {ratio:.2f}:1 is below 4.5:1"

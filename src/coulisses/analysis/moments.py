@@ -184,6 +184,12 @@ def _reason(kind: Kind, scores: dict[str, float], weights: dict[str, float],
                 parts=", ".join(parts) if parts else text(lang, "moment.nothing"))
 
 
+def reason_in(kind: Kind, scores: dict[str, float], lang: str) -> str:
+    """A stored moment's reason written again in ``lang``, from its kind and measures (the
+    kind's default weights)."""
+    return _reason(kind, scores, WEIGHTS.get(kind, WEIGHTS["bts"]), lang)
+
+
 def find_moments(analysis: Analysis, kind: Kind = "bts", *, max_len: float = 60.0,
                  limit: int = 10, brief_relevance: Callable[[list[str]], list[float]]
                  | None = None, weights: dict[str, float] | None = None,

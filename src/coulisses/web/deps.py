@@ -22,7 +22,8 @@ from coulisses.errors import AccessError, AuthenticationError, NotFoundError
 from coulisses.studio.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
-from coulisses.web.i18n_web import pick_lang, translator
+from coulisses.web.i18n_web import core_words, pick_lang, translator
+from coulisses.web.job_view import shown_error
 from coulisses.web.request_state import SessionDep, get_db, login_state, release
 
 __all__ = ["SessionDep", "bounded_ids", "csrf_protect", "current_user", "get_db",
@@ -146,6 +147,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         workspace=workspace, nav=_nav(request, workspace), csrf_token=csrf_token(request),
         csrf_input=lambda: csrf_input(request), can=lambda a: bool(
             member is not None and roles.allowed(member.role, a)),
+        shown_error=shown_error, **core_words(lang),
     )
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)

@@ -50,8 +50,13 @@ async def on_coulisses_error(request: Request, exc: Exception) -> Response:
             and not wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    from coulisses.web.error_text import in_lang
+    from coulisses.web.i18n_web import pick_lang
+
     headers = {"Retry-After": "900"} if isinstance(exc, RateLimitError) else None
-    return error_response(request, exc.http_status, exc.message, exc.hint, headers)
+    lang = pick_lang(request, default=request.app.state.settings.lang)
+    return error_response(request, exc.http_status, in_lang(exc.message, lang) or exc.message,
+                          in_lang(exc.hint, lang), headers)
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:

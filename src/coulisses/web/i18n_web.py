@@ -177,6 +177,26 @@ EN: dict[str, str] = {
                        "overwritten. Their text is shown; edit again if needed.",
     "review.by": "{name} at {t}", "review.variant": "Variant",
     "review.empty": "Write something first.",
+    # look (issue 12): permission names, the QC result column, the report's source
+    "cut.result": "Result", "results.source": "this workspace's analytics",
+    "jobkind.analyze": "analysis", "jobkind.render": "render",
+    "sev.error": "error", "sev.warning": "warning", "sev.info": "note",
+    "ws.member_role": "Role",
+    "jobs.made": "For", "jobs.open.analyze": "the rush analysed",
+    "jobs.open.render": "the cut version rendered",
+    "jobs.counts": "{shots} shot(s), {words} word(s), {moments} moment(s)",
+    "perm.workspace.view": "See the workspace", "perm.campaign.view": "See campaigns",
+    "perm.rush.view": "Watch rushes", "perm.cut.view": "Watch cuts",
+    "perm.job.view": "Follow jobs", "perm.results.view": "See results",
+    "perm.comment.view": "Read comments", "perm.comment.create": "Comment",
+    "perm.comment.edit_own": "Edit their own comments",
+    "perm.cut.approve": "Approve or request changes",
+    "perm.campaign.import": "Import campaigns", "perm.campaign.edit": "Edit campaigns",
+    "perm.campaign.delete": "Delete campaigns", "perm.rush.upload": "Upload rushes",
+    "perm.rush.edit": "Analyse rushes", "perm.rush.delete": "Delete rushes",
+    "perm.cut.create": "Make cuts", "perm.cut.render": "Render new versions",
+    "perm.job.submit": "Start and retry jobs", "perm.results.import": "Import analytics",
+    "perm.member.manage": "Manage members", "perm.workspace.manage": "Manage the workspace",
 }
 
 FR: dict[str, str] = {
@@ -341,13 +361,36 @@ FR: dict[str, str] = {
     "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (secondes)",
     "review.until": "Jusqu'à (secondes, pour un intervalle)",
     "review.at_now": "Au temps actuel", "review.range_end": "Finir l'intervalle ici",
-    "review.send": "Publier", "review.reply": "Répondre", "review.edit": "Modifier",
+    "review.send": "Envoyer le commentaire", "review.reply": "Répondre", "review.edit": "Modifier",
     "review.save": "Enregistrer", "review.resolve": "Résoudre", "review.reopen": "Rouvrir",
     "review.resolved": "résolu",
     "review.conflict": "Quelqu'un a modifié ce commentaire entre-temps : rien n'a été "
                        "écrasé. Son texte est affiché ; modifiez à nouveau si besoin.",
     "review.by": "{name} à {t}", "review.variant": "Déclinaison",
     "review.empty": "Écrivez d'abord quelque chose.",
+    # look (issue 12): permission names, the QC result column, the report's source
+    "cut.result": "Résultat", "results.source": "les statistiques de cet espace",
+    "jobkind.analyze": "analyse", "jobkind.render": "rendu",
+    "sev.error": "erreur", "sev.warning": "avertissement", "sev.info": "remarque",
+    "ws.member_role": "Rôle",
+    "jobs.made": "Pour", "jobs.open.analyze": "le rush analysé",
+    "jobs.open.render": "la version de montage rendue",
+    "jobs.counts": "{shots} plan(s), {words} mot(s), {moments} moment(s)",
+    "perm.workspace.view": "Voir l'espace", "perm.campaign.view": "Voir les campagnes",
+    "perm.rush.view": "Regarder les rushes", "perm.cut.view": "Regarder les montages",
+    "perm.job.view": "Suivre les tâches", "perm.results.view": "Voir les résultats",
+    "perm.comment.view": "Lire les commentaires", "perm.comment.create": "Commenter",
+    "perm.comment.edit_own": "Modifier ses propres commentaires",
+    "perm.cut.approve": "Valider ou demander des changements",
+    "perm.campaign.import": "Importer des campagnes",
+    "perm.campaign.edit": "Modifier les campagnes",
+    "perm.campaign.delete": "Supprimer des campagnes",
+    "perm.rush.upload": "Envoyer des rushes", "perm.rush.edit": "Analyser les rushes",
+    "perm.rush.delete": "Supprimer des rushes", "perm.cut.create": "Créer des montages",
+    "perm.cut.render": "Rendre de nouvelles versions",
+    "perm.job.submit": "Lancer et relancer des tâches",
+    "perm.results.import": "Importer des statistiques",
+    "perm.member.manage": "Gérer les membres", "perm.workspace.manage": "Gérer l'espace",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
@@ -386,6 +429,29 @@ def pick_lang(request: Request, user_lang: str = "", default: str = "en") -> str
         if code in LANGS:
             return code
     return default if default in LANGS else "en"
+
+
+def core_words(lang: str) -> dict[str, Callable[..., str]]:
+    """The core's own words for templates, in ``lang``: ``qc_word`` (a QC check's name),
+    ``qc_value`` (a fixed measured word), ``moment_reason`` (a stored moment's reason,
+    written again from its kind and measures), ``job_kind`` (a job's kind; a kind someone
+    else registered keeps its own name) and ``stage`` (a job's progress message, when it is
+    one of the core's stage words)."""
+    from coulisses.analysis.moments import reason_in
+    from coulisses.i18n import MESSAGES as CORE
+    from coulisses.i18n import text, word
+
+    def moment_reason(moment: dict[str, object]) -> str:
+        scores = moment.get("scores")
+        if isinstance(scores, dict) and scores:
+            return reason_in(str(moment.get("kind", "bts")), scores, lang)
+        return str(moment.get("reason", ""))
+
+    return {"qc_word": lambda name: word(lang, "qc", str(name)),
+            "qc_value": lambda value: word(lang, "qcv", str(value)),
+            "moment_reason": moment_reason,
+            "job_kind": lambda kind: MESSAGES.get(lang, EN).get(f"jobkind.{kind}", str(kind)),
+            "stage": lambda m: text(lang, m) if m in CORE["en"] else str(m or "")}
 
 
 def timecode(seconds: float | None) -> str:

@@ -3,11 +3,13 @@ from routes)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from coulisses.errors import CampaignError, NotFoundError
 from coulisses.settings import Settings
 from coulisses.studio.tables import Campaign
+from coulisses.web.i18n_web import translator
 
 
 def report_html(store: Path, campaign: Campaign, settings: Settings, lang: str) -> str:
@@ -28,5 +30,7 @@ def report_html(store: Path, campaign: Campaign, settings: Settings, lang: str) 
     except CampaignError:  # an invalid file still has results: the store's, unfiltered
         model = None
     report = build_report(store, campaign=model, lang=lang)
+    # the report names its source; a viewer (a client too) sees no server path
+    report = replace(report, store=translator(lang)("results.source"))
     html: str = render(report, "html")
     return html

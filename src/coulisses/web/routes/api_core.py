@@ -12,6 +12,7 @@ from coulisses.studio.jobs import result_of, submit
 from coulisses.studio.jobs.registry import HANDLERS
 from coulisses.studio.tables import Campaign, Job, Membership, User
 from coulisses.web.deps import SessionDep, current_user, require, workspace_member
+from coulisses.web.job_view import shown_error, shown_result
 from coulisses.web.routes.workspaces import memberships_of
 
 router = APIRouter(prefix="/api")
@@ -21,7 +22,8 @@ def job_json(job: Job) -> dict[str, Any]:
     """A job as the API and the progress script see it."""
     return {"id": job.id, "workspace_id": job.workspace_id, "kind": job.kind,
             "status": job.status, "progress": round(job.progress, 4), "message": job.message,
-            "attempts": job.attempts, "error": job.error, "result": result_of(job),
+            "attempts": job.attempts, "error": shown_error(job.error),
+            "result": shown_result(result_of(job)),
             "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 

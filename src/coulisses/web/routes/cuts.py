@@ -38,6 +38,7 @@ from coulisses.web.forms import (
     settings_of,
 )
 from coulisses.web.i18n_web import timecode
+from coulisses.web.job_view import shown_error, shown_result
 from coulisses.web.request_state import release
 
 router = APIRouter()
@@ -47,10 +48,10 @@ PRIVATE = {"Cache-Control": "private, max-age=3600"}
 def version_json(v: CutVersion) -> dict[str, Any]:
     return {"id": v.id, "number": v.number, "status": v.status, "job_id": v.job_id,
             "platforms": v.platforms.split(","), "start": v.start, "end": v.end,
-            "passed": v.passed, "error": v.error, "decision": v.decision,
+            "passed": v.passed, "error": shown_error(v.error), "decision": v.decision,
             "variants": [{"id": x.id, "platform": x.platform, "passed": x.passed,
                           "video": f"/w/{v.workspace_id}/variants/{x.id}/video",
-                          "qc": json.loads(x.qc or "{}")} for x in v.variants]}
+                          "qc": shown_result(json.loads(x.qc or "{}"))} for x in v.variants]}
 
 
 async def _options(request: Request) -> dict[str, Any]:

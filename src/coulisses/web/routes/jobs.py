@@ -11,6 +11,7 @@ from coulisses.errors import ConflictError, NotFoundError
 from coulisses.studio.jobs import payload_of, result_of, submit
 from coulisses.studio.tables import Job, Membership
 from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.job_view import made_link, shown_result
 
 router = APIRouter()
 
@@ -39,7 +40,8 @@ def jobs_index(request: Request, workspace_id: int, db: SessionDep,
 def jobs_show(request: Request, workspace_id: int, job_id: int, db: SessionDep,
               member: Membership = Depends(require("job.view"))) -> Response:
     job = job_in(db, workspace_id, job_id)
-    return render(request, "jobs_show.html", {"job": job, "result": result_of(job)})
+    return render(request, "jobs_show.html", {"job": job, "made": made_link(db, job),
+                                              "result": shown_result(result_of(job))})
 
 
 @router.post("/w/{workspace_id}/jobs/{job_id}/retry", name="jobs_retry")

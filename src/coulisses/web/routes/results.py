@@ -23,6 +23,7 @@ from coulisses.studio import files
 from coulisses.studio.tables import AuditEvent, Campaign, Membership
 from coulisses.web import campaign_view, kpi_import
 from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.error_text import error_line
 from coulisses.web.routes.campaigns import _lang, campaign_in
 
 router = APIRouter()
@@ -111,7 +112,7 @@ async def results_import(request: Request, workspace_id: int, campaign_id: int,
             return await run_in_threadpool(partial(_show, request, row, pending=pending,
                                                    as_of=raw_day))
     except (UploadError, AnalyticsImportError, UsageError) as exc:
-        problem, status = exc.one_line(), exc.http_status
+        problem, status = error_line(exc, _lang(request)), exc.http_status
         return await run_in_threadpool(
             partial(_show, request, row, problems=[problem], status_code=status))
     finally:
@@ -152,7 +153,7 @@ async def results_import_mapped(request: Request, workspace_id: int, campaign_id
                     choices.get("token", ""), choices, campaign=_model(settings, row),
                     as_of=as_of))
     except (UploadError, AnalyticsImportError, UsageError) as exc:
-        problem, status = exc.one_line(), exc.http_status
+        problem, status = error_line(exc, _lang(request)), exc.http_status
         pending = None
         if not isinstance(exc, UploadError):
             pending = await run_in_threadpool(kpi_import.pending_again, settings.data_dir,

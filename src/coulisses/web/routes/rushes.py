@@ -22,6 +22,7 @@ from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import platform_choices, settings_of
 from coulisses.web.i18n_web import timecode
+from coulisses.web.job_view import shown_error
 
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
@@ -31,7 +32,7 @@ def rush_json(rush: Rush) -> dict[str, Any]:
     """A rush as the API shows it (without the full analysis)."""
     return {"id": rush.id, "name": rush.name, "duration": rush.duration,
             "width": rush.width, "height": rush.height, "fps": rush.fps,
-            "size_bytes": rush.size_bytes, "status": rush.status, "error": rush.error,
+            "size_bytes": rush.size_bytes, "status": rush.status, "error": shown_error(rush.error),
             "job_id": rush.job_id, "url": f"/w/{rush.workspace_id}/rushes/{rush.id}",
             "video": f"/w/{rush.workspace_id}/rushes/{rush.id}/video"}
 

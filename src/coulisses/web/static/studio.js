@@ -39,6 +39,8 @@
           if (node) { if (name === "progress") { node.value = value; } else { node.textContent = value; } }
         };
         set("status", labels[lang][job.status] || job.status);
+        var badge = el.querySelector('.badge[data-field="status"]');
+        if (badge) { badge.className = "badge status-" + job.status; }
         set("progress", job.progress);
         set("percent", Math.round(job.progress * 100) + "%");
         set("message", job.message);

@@ -1,0 +1,200 @@
+"""Nothing shown to a viewer is left in English in the French studio, or leaks the server:
+permission names, QC check names, moment reasons, the report's source; and "Post comment"
+never reads as publishing the video."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from coulisses.i18n import MESSAGES
+from coulisses.web.i18n_web import EN, FR, core_words
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "coulisses"
+
+
+def test_every_permission_has_a_name_in_both_languages() -> None:
+    from coulisses.web.roles import ACTIONS
+
+    missing = [a for a in sorted(ACTIONS) for table in (EN, FR) if f"perm.{a}" not in table]
+    assert missing == [], f"permissions without a name: {missing}"
+    assert FR["perm.cut.approve"] != EN["perm.cut.approve"]
+
+
+def test_every_qc_check_and_moment_measure_is_in_french() -> None:
+    from coulisses.analysis.moments import BTS_CUES, WEIGHTS
+
+    qc_source = (SRC / "render" / "qc.py").read_text(encoding="utf-8")
+    checks = set(re.findall(r'\badd\("([^"]+)"', qc_source))
+    assert len(checks) > 15  # the pattern still finds the checks
+    measures = {k for w in WEIGHTS.values() for k in w} | set(BTS_CUES)
+    keys = ({f"qc.{c}" for c in checks} | {f"moment.{m}" for m in measures}
+            | {f"moment.kind.{k}" for k in WEIGHTS})
+    missing = sorted(k for k in keys if k not in MESSAGES["fr"])
+    assert missing == [], f"untranslated: {missing}"
+
+
+def test_templates_show_core_words_in_the_page_language() -> None:
+    fr, en = core_words("fr"), core_words("en")
+    assert fr["qc_word"]("frame rate") == "cadence"
+    assert fr["qc_value"]("one video stream") == "un flux vidéo"
+    assert fr["qc_value"]("25.000 fps") == "25.000 fps"  # numbers stay as measured
+    moment = {"kind": "bts", "reason": "bts: clear speech",
+              "scores": {"speech": 0.9, "picture": 0.8, "laughter": 0.0}}
+    assert set(en["moment_reason"](moment)[5:].split(", ")) == {"clear speech", "clean picture"}
+    said = fr["moment_reason"](moment)
+    assert said.startswith("coulisses : ")
+    assert set(said[12:].split(", ")) == {"une parole claire", "une image propre"}
+    assert fr["moment_reason"]({"reason": "older"}) == "older"
+
+
+def test_post_comment_never_reads_as_publishing() -> None:
+    assert "publi" not in FR["review.send"].lower()
+    assert "comment" in FR["review.send"].lower()
+
+
+def test_members_page_names_permissions_in_french(client: TestClient, make_user: Any,
+                                                  login: Any) -> None:
+    made = make_user("ana@example.org")
+    login(client, made.email)
+    page = client.get(f"/w/{made.workspace_id}/members?lang=fr")
+    assert page.status_code == 200
+    assert FR["perm.cut.approve"].replace("'", "&#39;") in page.text
+    assert "cut.approve" not in page.text
+
+
+def test_the_report_shows_no_server_path_even_to_a_client(
+        client: TestClient, app: FastAPI, make_user: Any, login: Any, settings: Any) -> None:
+    from coulisses.kpi.store import open_store
+    from coulisses.studio.tables import Campaign
+
+    owner = make_user("ana@example.org")
+    viewer = make_user("cli@example.org", role="client")
+    with app.state.sessions() as db:
+        row = Campaign(workspace_id=owner.workspace_id, name="Été", filename="ete.yaml",
+                       source="version: 1\nid: nope\nname: Été\n")
+        db.add(row)
+        db.commit()
+        cid = row.id
+    open_store(settings.data_dir / "workspaces" / str(owner.workspace_id)
+               / "analytics.duckdb").close()
+    login(client, viewer.email)
+    for lang, source in (("en", EN["results.source"]), ("fr", FR["results.source"])):
+        report = client.get(f"/w/{owner.workspace_id}/results/{cid}/report?lang={lang}")
+        assert report.status_code == 200
+        assert str(settings.data_dir) not in report.text
+        assert "analytics.duckdb" not in report.text
+        assert source.replace("'", "&#39;") in report.text
+
+
+def _raised_lines() -> list[tuple[str, str]]:
+    """Every error line (message or hint) the web and studio code raises with literal text:
+    (where, the line with each value as "7")."""
+    import ast
+
+    import coulisses.errors as errors
+
+    leaves = {n for n in dir(errors) if n.endswith("Error")}
+
+    def sample(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) else "7" for v in node.values)
+        return None
+
+    found = []
+    for folder in ("web", "studio"):
+        for path in sorted((SRC / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id in leaves and node.args):
+                    continue
+                texts = [sample(node.args[0])] + [sample(k.value) for k in node.keywords
+                                                  if k.arg == "hint"]
+                found += [(f"{path.name}:{node.lineno}", t) for t in texts
+                          if t is not None and re.search(r"[a-z]{2}", t.replace("7", ""))]
+    return found
+
+
+def test_every_error_line_of_the_studio_is_in_french() -> None:
+    from coulisses.web.error_text import french
+
+    lines = _raised_lines()
+    assert len(lines) > 80  # the walk still finds them
+    missing = [f"{where}: {line}" for where, line in lines if french(line) is None]
+    assert missing == [], "error lines without French:\n" + "\n".join(missing)
+
+
+def test_error_lines_keep_their_values_and_name_roles_and_permissions() -> None:
+    from coulisses.errors import AccessError
+    from coulisses.web.error_text import error_line, french, in_lang
+
+    assert french("Your role (client) cannot do this here (cut.approve).") == (
+        f"Votre rôle ({FR['role.client']}) ne permet pas cela ici "
+        f"({FR['perm.cut.approve']}).")
+    assert french("rush.mp4: 12 bytes still missing") == "rush.mp4 : il manque encore 12 octets"
+    assert french("No such cut in this workspace.") == "Introuvable dans cet espace (montage)."
+    assert in_lang("No such item.", "en") == "No such item."
+    assert in_lang("something new", "fr") == "something new"
+    assert error_line(AccessError("No such item.", hint="check the link"), "fr") == (
+        "Cet élément n'existe pas. (vérifiez le lien)")
+
+
+def test_an_error_page_is_in_the_page_language(client: TestClient, make_user: Any,
+                                               login: Any) -> None:
+    made = make_user("ana@example.org")
+    login(client, made.email)
+    page = client.get(f"/w/{made.workspace_id}/campaigns/99999?lang=fr")
+    assert page.status_code == 404
+    assert "Cette campagne n&#39;est pas dans cet espace." in page.text
+    api = client.get(f"/api/w/{made.workspace_id}/cuts/99999?lang=fr")
+    assert api.status_code == 404 and "espace" in api.json()["error"]
+
+
+def test_every_builtin_job_kind_has_a_name_in_both_languages() -> None:
+    from coulisses.studio.jobs.handlers import BUILTIN
+
+    missing = [key for k in BUILTIN for key in (f"jobkind.{k}", f"jobs.open.{k}")
+               for table in (EN, FR) if key not in table]
+    assert missing == [], f"job kinds without a name: {missing}"
+    assert core_words("fr")["job_kind"]("render") == "rendu"
+    assert core_words("fr")["job_kind"]("someone-elses") == "someone-elses"
+
+
+def test_every_health_severity_has_a_name_in_both_languages() -> None:
+    from typing import get_args
+
+    from coulisses.campaign.health import Severity
+
+    missing = [s for s in get_args(Severity) for table in (EN, FR) if f"sev.{s}" not in table]
+    assert missing == []
+
+
+def test_templates_hold_no_text_of_their_own() -> None:
+    """Every word a template shows goes through ``t()`` (so both tables must have it); only
+    the language names, written in their own language, are literal."""
+    found = {}
+    for path in sorted((SRC / "web" / "templates").glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"\{#.*?#\}", r"\{%.*?%\}", r"\{\{.*?\}\}", r"<script.*?</script>",
+                        r"<style.*?</style>"):
+            text = re.sub(pattern, " ", text, flags=re.DOTALL)
+        attributes = re.findall(r'(?:aria-label|title|alt|placeholder)="([^"]*)"', text)
+        text = re.sub(r"<[^>]*>", " ", text, flags=re.DOTALL)
+        words = re.findall(r"[^\W\d_]{2,}", text) + [
+            w for a in attributes for w in re.findall(r"[^\W\d_]{2,}", a)]
+        words = [w for w in words if w not in {"English", "Français"}]
+        if words:
+            found[path.name] = words
+    assert found == {}, f"literal text in templates (use t()): {found}"
+
+
+def test_job_stage_words_in_the_page_language() -> None:
+    assert core_words("fr")["stage"]("done") == MESSAGES["fr"]["done"]
+    assert core_words("fr")["stage"]("step 1 of 2") == "step 1 of 2"
+    assert core_words("en")["stage"](None) == ""
