@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from board_world import rendered_cut
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from board_world import rendered_cut
 from coulisses.studio import sharing
 from coulisses.studio.board_tables import ShareLink
 from coulisses.studio.jobs import submit

@@ -230,7 +230,7 @@ def test_the_calendar_grid_is_pure() -> None:
                              end=date(2026, 2, 27))]
     feb = grid(entries, "month", date(2026, 2, 10))
     assert feb.weeks[0][0].date == date(2026, 1, 26) and len(feb.weeks) == 5
-    assert [d.entries for w in feb.weeks for d in w if d.entries][0][0].title == "Due A"
+    assert next(d.entries for w in feb.weeks for d in w if d.entries)[0].title == "Due A"
     assert (feb.previous, feb.next) == (date(2026, 1, 1), date(2026, 3, 1))
     assert anchor(entries, "", date(2026, 1, 1)) == date(2026, 2, 27)
     assert anchor(entries, "", date(2027, 1, 1)) == date(2026, 2, 27)
