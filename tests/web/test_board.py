@@ -236,3 +236,39 @@ def test_the_calendar_grid_is_pure() -> None:
     assert anchor(entries, "", date(2027, 1, 1)) == date(2026, 2, 27)
     assert anchor(entries, "2026-07-04", date(2027, 1, 1)) == date(2026, 7, 4)
     assert anchor(entries, "garbage", date(2027, 1, 1)) == date(2026, 2, 27)
+
+
+def test_every_key_of_the_board_pages_exists_in_both_languages() -> None:
+    from coulisses.studio.board import STATES
+    from coulisses.studio.notify import KINDS
+    from coulisses.web.deps import TEMPLATES
+    from coulisses.web.i18n_web import EN, FR
+
+    used: set[str] = set()
+    for name in ("campaigns_board", "campaigns_calendar", "share_links", "share_created",
+                 "share_password", "share_review", "notifications", "base"):
+        text = (TEMPLATES / f"{name}.html").read_text("utf-8")
+        # keys built with ``~`` end their prefix with a dot: listed below, whole
+        used |= set(re.findall(r"""\bt\(\s*["']([\w.]*\w)["']""", text))
+    used |= {f"board.states.{s}" for s in STATES} | {f"note.kinds.{k}" for k in KINDS}
+    used |= {f"cal.days.{i}" for i in range(7)} | {f"cal.months.{i}" for i in range(1, 13)}
+    used |= {f"cal.kinds.{k}" for k in ("shoot", "due", "publish")}
+    used |= {f"board.kinds.{k}" for k in ("episode", "bts")}
+    used |= {f"cal.{w}.{v}" for w in ("previous", "next") for v in ("month", "week")}
+    assert used - set(EN) == set() and used - set(FR) == set()
+
+
+def test_the_board_pages_render_in_french(app: FastAPI, client: TestClient, make_user: Any,
+                                          login: Any) -> None:
+    me = make_user("ed@example.org")
+    login(client, me.email)
+    campaign_id = _campaign(app, me.workspace_id)
+    made = rendered_cut(app, me.workspace_id, me.user_id, campaign_id=campaign_id,
+                        deliverable="ep-1-tiktok")
+    client.get("/account?lang=fr")
+    board = client.get(f"/w/{me.workspace_id}/campaigns/{campaign_id}/board").text
+    assert '<html lang="fr">' in board and "en relecture" in board and "pas tourné" in board
+    assert "Couverture des coulisses prévues" in board
+    cut = client.get(f"/w/{me.workspace_id}/cuts/{made['cut_id']}").text
+    assert "Liens de relecture client" in cut and "Fait pour ep-1-tiktok" in cut
+    assert "Notifications" in client.get("/notifications").text
