@@ -5,11 +5,8 @@ job's end; the bell's unread count and the list page; e-mail through a real loca
 from __future__ import annotations
 
 import dataclasses
-import socket
 import time
 from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import Message
 from typing import Any
 
 import pytest
@@ -21,39 +18,14 @@ from sqlalchemy import select
 from coulisses.studio import mail, review
 from coulisses.studio.board_tables import MailOutbox, Notification
 from coulisses.studio.tables import CutVersion, User
-
-
-class Inbox:
-    """What a local SMTP server received: (envelope recipients, parsed message)."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from smtpbox import Inbox, smtp_server
 
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on a free loopback port, and what it received."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 def _team(make_user: Any) -> dict[str, Any]:
