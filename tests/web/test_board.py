@@ -19,7 +19,7 @@ from sqlalchemy import select
 from studio_media import render_cut, run_jobs, upload
 
 from coulisses.studio.board import Facts, deliverable_state
-from coulisses.studio.tables import Campaign, Cut, CutVersion
+from coulisses.studio.tables import Campaign, Cut, CutVersion, Rush
 
 
 @pytest.mark.parametrize(("facts", "state"), [
@@ -102,6 +102,15 @@ def test_a_cut_made_for_a_deliverable_moves_it_across_the_board(
     states = _states(client, me.workspace_id, campaign_id)
     assert states["launch-teaser-reel"] == "approved"
     assert states["ep-1-tiktok"] == "not_shot"  # the others did not move
+    # a rush cut for a BTS item's deliverable is footage of that item too
+    other = rendered_cut(app, me.workspace_id, me.user_id, campaign_id=campaign_id,
+                         deliverable="launch-reveal-reel")
+    board = client.get(f"/w/{me.workspace_id}/campaigns/{campaign_id}/board").text
+    assert "2 of 3 planned items have footage." in board
+    reveal = board.split("<code>launch-reveal</code>")[1].split("</li>")[0]
+    with app.state.sessions() as db:
+        assert db.get(Rush, other["rush_id"]).name in reveal  # type: ignore[union-attr]
+    assert "no footage yet" not in reveal
 
 
 def test_a_cut_for_a_deliverable_of_another_plan_or_workspace_is_refused(
@@ -207,7 +216,7 @@ def test_the_calendar_shows_months_and_weeks_of_due_dates_and_publications(
     assert cells[0] == "2026-03-30" and len(cells) % 7 == 0  # whole weeks, Monday first
     assert "2026-04-30" in cells
     april6 = month.text.split('datetime="2026-04-06"')[1].split("</td>")[0]
-    assert "Publish" in april6 and "18:00" in april6 and "Due" in april6
+    assert "Publish on TikTok" in april6 and "18:00" in april6 and "Due: " in april6
     assert 'href="' + f"/w/{me.workspace_id}/campaigns/{campaign_id}/board#d-ep-1-tiktok" \
         in april6  # each entry is a link: reachable with the keyboard
     assert f'{base}?view=month&amp;at=2026-05-01' in month.text
@@ -252,7 +261,6 @@ def test_every_key_of_the_board_pages_exists_in_both_languages() -> None:
         used |= set(re.findall(r"""\bt\(\s*["']([\w.]*\w)["']""", text))
     used |= {f"board.states.{s}" for s in STATES} | {f"note.kinds.{k}" for k in KINDS}
     used |= {f"cal.days.{i}" for i in range(7)} | {f"cal.months.{i}" for i in range(1, 13)}
-    used |= {f"cal.kinds.{k}" for k in ("shoot", "due", "publish")}
     used |= {f"board.kinds.{k}" for k in ("episode", "bts")}
     used |= {f"cal.{w}.{v}" for w in ("previous", "next") for v in ("month", "week")}
     assert used - set(EN) == set() and used - set(FR) == set()

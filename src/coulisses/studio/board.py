@@ -98,6 +98,23 @@ def tagged_rushes(db: Session, workspace_id: int, campaign_id: int
     return {k: tuple(v) for k, v in out.items()}
 
 
+def footage(db: Session, workspace_id: int, campaign_id: int,
+            deliverables: Sequence[PlannedDeliverable]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """(id, name) of the rushes that are footage of each episode or BTS item: tagged for it,
+    or cut for one of its deliverables."""
+    out = {k: list(v) for k, v in tagged_rushes(db, workspace_id, campaign_id).items()}
+    source_of = {d.id: d.source for d in deliverables}
+    rows = db.execute(select(Cut.deliverable, Rush.id, Rush.name)
+                      .join(Rush, Rush.id == Cut.rush_id)
+                      .where(Cut.workspace_id == workspace_id, Cut.campaign_id == campaign_id)
+                      .order_by(Cut.id))
+    for deliverable, rush_id, name in rows:
+        source = source_of.get(deliverable)
+        if source is not None and (rush_id, name) not in out.setdefault(source, []):
+            out[source].append((rush_id, name))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _post_states(db: Session, paths: Collection[str]) -> dict[str, tuple[str, ...]]:
     """The states of the publishing posts of each file path."""
     if not paths:
@@ -134,7 +151,7 @@ def board(db: Session, *, workspace_id: int, campaign_id: int,
           measured: Collection[str] = ()) -> list[BoardRow]:
     """Every planned deliverable with its state (``deliverable_state``) and its work."""
     cuts = latest_cuts(db, workspace_id, campaign_id)
-    tags = tagged_rushes(db, workspace_id, campaign_id)
+    tags = footage(db, workspace_id, campaign_id, deliverables)
     approved_files: dict[str, list[str]] = {}
     for d_id, made in cuts.items():
         latest = made.versions[-1] if made.versions else None
@@ -160,9 +177,10 @@ def board(db: Session, *, workspace_id: int, campaign_id: int,
 
 
 def coverage(db: Session, *, workspace_id: int, campaign_id: int,
-             items: Sequence[CaptureItem]) -> list[CoverageRow]:
+             items: Sequence[CaptureItem],
+             deliverables: Sequence[PlannedDeliverable] = ()) -> list[CoverageRow]:
     """Each planned BTS item (``Plan.sheets`` items, then ``Plan.unscheduled``) and the
-    rushes tagged as its footage (none: not covered yet)."""
-    tags = tagged_rushes(db, workspace_id, campaign_id)
-    return [CoverageRow(item.id, item.title or item.id, tags.get(item.id, ()))
+    rushes that are its footage (``footage``); none: not covered yet."""
+    found = footage(db, workspace_id, campaign_id, deliverables)
+    return [CoverageRow(item.id, item.title or item.id, found.get(item.id, ()))
             for item in items]

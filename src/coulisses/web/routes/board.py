@@ -40,7 +40,7 @@ def campaigns_board(request: Request, workspace_id: int, campaign_id: int, db: S
         items = [i for sheet in the_plan.sheets for i in sheet.items] + \
             list(the_plan.unscheduled)
         covered = board_rules.coverage(db, workspace_id=workspace_id, campaign_id=row.id,
-                                       items=items)
+                                       items=items, deliverables=the_plan.deliverables)
     rushes = list(db.execute(select(Rush.id, Rush.name).where(Rush.workspace_id == workspace_id)
                              .order_by(Rush.name).limit(500)))
     sources = list(dict.fromkeys((r.deliverable.source, r.deliverable.title) for r in rows))
