@@ -121,6 +121,21 @@ def test_job_end_notifies_its_author(app: FastAPI, make_user: Any, wait_kind: st
                      f"test-fail #{ids[1]}": ("job_failed", "nothing to do")}
 
 
+def test_a_render_notifies_its_author_with_the_cut_title(
+        app: FastAPI, client: TestClient, make_user: Any, login: Any,
+        landscape_clip: Any) -> None:
+    from studio_media import render_cut, run_jobs, upload
+
+    me = make_user("ed@example.org", role="editor")
+    login(client, me.email)
+    rush = upload(client, me.workspace_id, landscape_clip)
+    render_cut(client, me.workspace_id, rush["rush_id"], title="Teaser d'été")
+    run_jobs(app)
+    items = client.get("/api/notifications").json()["items"]
+    assert [(n["kind"], n["subject"]) for n in items] == [("job_done", "Teaser d'été v1")]
+    assert items[0]["url"].startswith(f"/w/{me.workspace_id}/cuts/")
+
+
 def test_mail_is_sent_once_per_event_through_smtp(app: FastAPI, make_user: Any,
                                                   smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp

@@ -14,7 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.studio.board_tables import MailOutbox, Notification
-from coulisses.studio.tables import Comment, Cut, CutVersion, Job, Membership, User, utcnow
+from coulisses.studio.tables import (
+    Comment,
+    Cut,
+    CutVersion,
+    Job,
+    Membership,
+    Rush,
+    User,
+    utcnow,
+)
 
 KINDS = ("comment", "mention", "approved", "changes", "job_done", "job_failed")
 TEAM = ("owner", "editor", "reviewer")  # who hears of comments and decisions
@@ -133,10 +142,22 @@ def job_ended(db: Session, job_id: int) -> None:
     user = db.get(User, job.created_by)
     if user is None:
         return
+    subject, url = _job_subject(db, job)
     notify(db, workspace_id=job.workspace_id, users=[user],
            kind="job_done" if job.status == "done" else "job_failed", actor="",
-           subject=f"{job.kind} #{job.id}", body=job.error[:500],
-           url=f"/w/{job.workspace_id}/jobs/{job.id}")
+           subject=subject, body=job.error[:500], url=url)
+
+
+def _job_subject(db: Session, job: Job) -> tuple[str, str]:
+    """What a job worked on, in words, and its page: the cut version it rendered, the rush it
+    analysed, else the job itself."""
+    version = db.scalars(select(CutVersion).where(CutVersion.job_id == job.id)).first()
+    if version is not None:
+        return _subject(db, version), cut_url(version)
+    rush = db.scalars(select(Rush).where(Rush.job_id == job.id)).first()
+    if rush is not None:
+        return rush.name, f"/w/{rush.workspace_id}/rushes/{rush.id}"
+    return f"{job.kind} #{job.id}", f"/w/{job.workspace_id}/jobs/{job.id}"
 
 
 def unread_count(db: Session, user_id: int) -> int:
