@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from coulisses.campaign.plan import CaptureItem, PlannedDeliverable
 from coulisses.studio.board_tables import RushTag
@@ -80,7 +80,8 @@ class CoverageRow:
 def latest_cuts(db: Session, workspace_id: int, campaign_id: int) -> dict[str, Cut]:
     """The newest cut made for each deliverable of the campaign row."""
     cuts = db.scalars(select(Cut).where(Cut.workspace_id == workspace_id,
-                                        Cut.campaign_id == campaign_id).order_by(Cut.id))
+                                        Cut.campaign_id == campaign_id).order_by(Cut.id)
+                      .options(selectinload(Cut.versions).selectinload(CutVersion.variants)))
     return {c.deliverable: c for c in cuts if c.deliverable}
 
 

@@ -20,6 +20,7 @@ from coulisses.web.forms import settings_of
 from coulisses.web.routes.campaigns import _lang, _planned, campaign_in
 
 router = APIRouter()
+RECENT_RUSHES = 30
 
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/board", name="campaigns_board")
@@ -31,9 +32,8 @@ def campaigns_board(request: Request, workspace_id: int, campaign_id: int, db: S
     covered: list[board_rules.CoverageRow] = []
     if the_plan is not None:
         settings = settings_of(request)
-        checked = campaign_view.validate(row.source, row.filename, settings)
         measured = board_rules.measured_deliverables(
-            files.analytics_store(settings.data_dir, workspace_id), str(checked.campaign.id))
+            files.analytics_store(settings.data_dir, workspace_id), the_plan.campaign)
         rows = board_rules.board(db, workspace_id=workspace_id, campaign_id=row.id,
                                  deliverables=the_plan.deliverables,
                                  data_dir=settings.data_dir, measured=measured)
@@ -41,8 +41,10 @@ def campaigns_board(request: Request, workspace_id: int, campaign_id: int, db: S
             list(the_plan.unscheduled)
         covered = board_rules.coverage(db, workspace_id=workspace_id, campaign_id=row.id,
                                        items=items, deliverables=the_plan.deliverables)
-    rushes = list(db.execute(select(Rush.id, Rush.name).where(Rush.workspace_id == workspace_id)
-                             .order_by(Rush.name).limit(500)))
+    # the newest rushes: each row's cut form offers its own footage first, then these
+    rushes = [(r.id, r.name) for r in db.execute(
+        select(Rush.id, Rush.name).where(Rush.workspace_id == workspace_id)
+        .order_by(Rush.id.desc()).limit(RECENT_RUSHES))]
     sources = list(dict.fromkeys((r.deliverable.source, r.deliverable.title) for r in rows))
     sources += [(c.source, c.title) for c in covered if c.source not in dict(sources)]
     return render(request, "campaigns_board.html", {
