@@ -111,6 +111,22 @@ class Settings:
         "help": "wait, in milliseconds, between two status checks while a platform processes "
                 "an upload"})
 
+    # e-mail of the studio's notifications (board12)
+    smtp_host: str = field(default="", metadata={
+        "help": "SMTP server that sends the studio's notification e-mails; empty sends none "
+                "(notifications still show in the studio)"})
+    smtp_port: int = field(default=25, metadata={
+        "help": "port of the SMTP server (25, 587 with `smtp_starttls`, ...)"})
+    smtp_user: str = field(default="", metadata={
+        "help": "user name to sign in to the SMTP server; empty signs in as nobody"})
+    smtp_password: str = field(default="", repr=False, metadata={
+        "help": "password of `smtp_user` on the SMTP server (never logged)"})
+    smtp_from: str = field(default="", metadata={
+        "help": "sender address of notification e-mails, e.g. `studio@example.org`"})
+    smtp_starttls: bool = field(default=False, metadata={
+        "help": "`true` upgrades the SMTP connection with STARTTLS (the server's certificate "
+                "is verified) before signing in"})
+
     def describe(self) -> dict[str, str]:
         return {f.name: str(f.metadata["help"]) for f in fields(self)}
 
@@ -126,6 +142,12 @@ def _convert(name: str, raw: Any) -> Any:
         if isinstance(default, tuple):
             items = raw if isinstance(raw, list) else [p for p in str(raw).split(":") if p]
             return tuple(Path(str(p)).expanduser() for p in items)
+        if isinstance(default, bool):
+            if isinstance(raw, bool):
+                return raw
+            if str(raw).strip().lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError("expected true or false")
+            return str(raw).strip().lower() in ("1", "true", "yes")
         if isinstance(default, int):
             return int(raw)
         return str(raw)

@@ -4,6 +4,7 @@ set, PostgreSQL; and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -39,12 +40,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def server(tmp_path: Path, database_url: str) -> Iterator[str]:
     """The studio served by uvicorn in a thread; yields its base URL."""
+    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
+                        whisper_model="tiny.en", lang="en")
+    with serve(settings, database_url) as url:
+        yield url
+
+
+@pytest.fixture
+def serve_studio() -> Any:
+    """``serve_studio(settings, database_url)``: a context manager serving the studio with
+    ``settings`` (for tests that need settings of their own); its base URL."""
+    return serve
+
+
+@contextlib.contextmanager
+def serve(settings: Settings, database_url: str) -> Iterator[str]:
+    """The studio with ``settings`` served by uvicorn in a thread, its worker running; its
+    base URL while the block runs."""
     import uvicorn
 
     from coulisses.web.app import create_app
 
-    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
-                        whisper_model="tiny.en", lang="en")
     app = create_app(settings, database_url=database_url)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",

@@ -13,15 +13,19 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from board_world import rendered_cut
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from coulisses.studio import sharing
+from coulisses.studio.board_tables import ShareLink
 from coulisses.studio.jobs import submit
-from coulisses.studio.tables import Campaign, Job, Membership
+from coulisses.studio.tables import Campaign, Comment, CutVersion, Job, Membership
 
 PUBLIC = {"/", "/login", "/signup", "/logout", "/api/health", "/api/openapi.json"}
+SHARE = "/s/"  # client review links: public by design, each reaching one version only
 SMALL = "version: 1\nid: a\nname: A\n"
 
 
@@ -71,8 +75,15 @@ def _seed_a(app: FastAPI, make_user: Any) -> dict[str, Any]:
         job = submit(db, a.workspace_id, "sleep", {"seconds": 0})
         membership = db.scalars(select(Membership)).one()
         db.commit()
-        return {"workspace_id": a.workspace_id, "campaign_id": campaign.id, "job_id": job.id,
-                "membership_id": membership.id}
+        ids = {"workspace_id": a.workspace_id, "campaign_id": campaign.id, "job_id": job.id,
+               "membership_id": membership.id}
+    made = rendered_cut(app, a.workspace_id, a.user_id)
+    with app.state.sessions() as db:
+        version = db.get(CutVersion, made["versions"][0])
+        link, _ = sharing.create_link(db=db, version=version, user_id=a.user_id, days=3)
+        return ids | {"cut_id": made["cut_id"], "version_id": version.id,
+                      "variant_id": made["variants"][0], "rush_id": made["rush_id"],
+                      "link_id": link.id}
 
 
 def _fill(path: str, ids: dict[str, Any]) -> str:
@@ -84,7 +95,10 @@ def _counts(app: FastAPI) -> tuple[Any, ...]:
         return (db.scalar(select(func.count(Campaign.id))),
                 db.scalars(select(Campaign.source)).all(),
                 db.scalar(select(func.count(Membership.id))),
-                db.scalars(select(Job.status)).all())
+                db.scalars(select(Job.status)).all(),
+                db.scalars(select(ShareLink.revoked_at)).all(),
+                db.scalar(select(func.count(Comment.id))),
+                db.scalars(select(CutVersion.decision)).all())
 
 
 def test_no_route_lets_workspace_b_reach_workspace_a(app: FastAPI, client: TestClient,
@@ -150,7 +164,7 @@ def test_signed_out_visitors_reach_only_public_routes(app: FastAPI, client: Test
     ids = _seed_a(app, make_user)
     token = csrf(client)
     for method, path in _routes(app):
-        if path in PUBLIC or path.startswith("/static"):
+        if path in PUBLIC or path.startswith(("/static", SHARE)):
             continue
         url = _fill(path, ids)
         if method == "GET":
@@ -162,3 +176,115 @@ def test_signed_out_visitors_reach_only_public_routes(app: FastAPI, client: Test
             response = client.request(method, url, data={"csrf_token": token},
                                       headers={"x-csrf-token": token})
             assert response.status_code == 401, f"{method} {path}: {response.status_code}"
+
+
+# --- client review links ---------------------------------------------------------------------
+
+def _share_routes(app: FastAPI) -> list[tuple[str, str]]:
+    found = [(m, p) for m, p in _routes(app) if p.startswith(SHARE)]
+    assert ("GET", "/s/{token}") in found and ("POST", "/s/{token}/decision") in found
+    return found
+
+
+def _walk_link(client: TestClient, app: FastAPI, token: str, ids: dict[str, Any],
+               csrf_token: str) -> list[int]:
+    """Every public link route with ``token``: the statuses."""
+    statuses = []
+    for method, path in _share_routes(app):
+        url = _fill(path, ids | {"token": token})
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.request(method, url, data={
+                "csrf_token": csrf_token, "name": "Mallory", "body": "x", "t_start": "1",
+                "decision": "approved", "password": "guess"})
+        statuses.append(response.status_code)
+    return statuses
+
+
+def test_a_share_link_reaches_its_own_version_only(app: FastAPI, client: TestClient,
+                                                    make_user: Any, csrf: Any) -> None:
+    a = make_user("a@example.org", workspace="Workspace A")
+    made = rendered_cut(app, a.workspace_id, a.user_id, versions=2)
+    other = rendered_cut(app, a.workspace_id, a.user_id)  # another cut of the same workspace
+    with app.state.sessions() as db:
+        v1 = db.get(CutVersion, made["versions"][0])
+        _, token = sharing.create_link(db=db, version=v1, user_id=a.user_id, days=3)
+    page = client.get(f"/s/{token}")
+    assert page.status_code == 200
+    assert f"/s/{token}/variants/{made['variants'][0]}/video" in page.text
+    assert client.get(f"/s/{token}/variants/{made['variants'][0]}/video").content == \
+        b"version 1"
+    for variant in (made["variants"][1], other["variants"][0]):  # v2, and another cut
+        assert client.get(f"/s/{token}/variants/{variant}/video").status_code == 404
+    token_csrf = csrf(client)
+    sent = client.post(f"/s/{token}/comments", data={
+        "csrf_token": token_csrf, "name": "Claire (client)", "body": "Logo later",
+        "t_start": "2.5", "version_id": str(made["versions"][1])})
+    assert sent.status_code == 303
+    decided = client.post(f"/s/{token}/decision", data={
+        "csrf_token": token_csrf, "name": "Claire (client)", "decision": "changes"})
+    assert decided.status_code == 303
+    with app.state.sessions() as db:
+        comments = db.scalars(select(Comment)).all()
+        assert [(c.version_id, c.guest_name, c.author_id) for c in comments] == \
+            [(made["versions"][0], "Claire (client)", None)]
+        decisions = {v.id: v.decision for v in db.scalars(select(CutVersion))}
+    assert decisions[made["versions"][0]] == "changes"
+    assert decisions[made["versions"][1]] == "pending"
+    # without the token, nothing: a near-miss token, an empty one, a huge one
+    for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), "x", "y" * 5000):
+        assert client.get(f"/s/{bad}").status_code == 404
+
+
+def test_revoked_expired_and_unknown_links_are_refused_on_every_route(
+        app: FastAPI, client: TestClient, other_client: TestClient, make_user: Any,
+        login: Any, csrf: Any) -> None:
+    from datetime import timedelta
+
+    from coulisses.studio.tables import utcnow
+
+    a = make_user("a@example.org", workspace="Workspace A")
+    made = rendered_cut(app, a.workspace_id, a.user_id)
+    ids = {"variant_id": made["variants"][0]}
+    with app.state.sessions() as db:
+        version = db.get(CutVersion, made["versions"][0])
+        revoked, revoked_token = sharing.create_link(db=db, version=version, user_id=a.user_id,
+                                                     days=3)
+        expired, expired_token = sharing.create_link(db=db, version=version, user_id=a.user_id,
+                                                     days=3)
+        expired.expires_at = utcnow() - timedelta(seconds=1)
+        db.commit()
+        revoked_id = revoked.id
+    assert client.get(f"/s/{revoked_token}").status_code == 200  # live until revoked
+    login(other_client, a.email)
+    revoke = other_client.post(f"/w/{a.workspace_id}/shares/{revoked_id}/revoke",
+                               data={"csrf_token": csrf(other_client)})
+    assert revoke.status_code == 303
+    before = _counts(app)
+    token_csrf = csrf(client)
+    for token in (revoked_token, expired_token, "no-such-token"):
+        statuses = _walk_link(client, app, token, ids, token_csrf)
+        assert set(statuses) == {404}, (token, statuses)
+        page = client.get(f"/s/{token}")
+        assert "revoked" not in page.text.lower() and "expired" not in page.text.lower()
+    assert _counts(app) == before
+
+
+def test_another_workspace_cannot_make_or_revoke_links(app: FastAPI, client: TestClient,
+                                                       make_user: Any, login: Any,
+                                                       csrf: Any) -> None:
+    ids = _seed_a(app, make_user)
+    b = make_user("b@example.org", workspace="Workspace B")
+    login(client, b.email)
+    token = csrf(client)
+    with app.state.sessions() as db:
+        links = db.scalar(select(func.count(ShareLink.id)))
+    for url in (f"/w/{b.workspace_id}/versions/{ids['version_id']}/share",
+                f"/w/{ids['workspace_id']}/versions/{ids['version_id']}/share",
+                f"/w/{b.workspace_id}/shares/{ids['link_id']}/revoke",
+                f"/w/{ids['workspace_id']}/shares/{ids['link_id']}/revoke"):
+        assert client.post(url, data={"csrf_token": token, "days": "3"}).status_code == 404
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count(ShareLink.id))) == links
+        assert db.scalars(select(ShareLink.revoked_at)).all() == [None]

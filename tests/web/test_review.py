@@ -93,7 +93,7 @@ def test_resolve_and_decisions(client: TestClient, version: dict[str, Any]) -> N
     assert bad.status_code == 400
 
 
-def test_roles_reviewer_comments_and_approves_client_only_views(
+def test_roles_reviewer_and_client_comment_and_approve_only_the_team_shares(
         client: TestClient, other_client: TestClient, app: FastAPI, version: dict[str, Any],
         make_user: Any, login: Any) -> None:
     c = _comment(client, version, body="editor's note", t_start=0).json()
@@ -110,9 +110,17 @@ def test_roles_reviewer_comments_and_approves_client_only_views(
     viewer = make_user("client@example.org", role="client")
     login(viewer_client, viewer.email)
     assert viewer_client.get(version["page"]).status_code == 200
-    assert _comment(viewer_client, version, body="x", t_start=0).status_code == 403
+    # issue 12: the client viewer comments and approves in the workspace too, but never
+    # renders, shares or edits someone else's comment
+    assert _comment(viewer_client, version, body="x", t_start=0).status_code == 201
     r = viewer_client.post(f"/w/{version['ws']}/versions/{version['id']}/decision",
                            data={"csrf_token": token(viewer_client), "decision": "approved"})
+    assert r.status_code == 303
+    r = viewer_client.patch(f"/api/w/{version['ws']}/comments/{c['id']}",
+                            headers=headers(viewer_client), json={"body": "hijack", "rev": 1})
+    assert r.status_code == 403
+    r = viewer_client.post(f"/w/{version['ws']}/versions/{version['id']}/share",
+                           data={"csrf_token": token(viewer_client), "days": "3"})
     assert r.status_code == 403
 
 

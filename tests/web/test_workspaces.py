@@ -84,12 +84,15 @@ def test_only_owners_manage_members(client: TestClient, make_user: Any, login: A
 
 def test_permission_table_is_consistent() -> None:
     assert set(roles.PERMISSIONS) == set(roles.ROLES)
-    assert roles.PERMISSIONS["client"] < roles.PERMISSIONS["reviewer"] \
+    assert roles.PERMISSIONS["client"] <= roles.PERMISSIONS["reviewer"] \
         < roles.PERMISSIONS["editor"] < roles.PERMISSIONS["owner"]
     assert roles.allowed("reviewer", "cut.approve") and roles.allowed("reviewer",
                                                                       "comment.create")
     assert not roles.allowed("reviewer", "campaign.edit")
-    assert not roles.allowed("client", "comment.create")
+    # a client reviews (issue 12): comments and approves, but never edits, shares or tags
+    assert roles.allowed("client", "comment.create") and roles.allowed("client", "cut.approve")
+    assert not roles.allowed("client", "cut.share") and not roles.allowed("client", "rush.tag")
+    assert not roles.allowed("client", "cut.render")
     with pytest.raises(KeyError):
         roles.allowed("owner", "no.such.action")
 

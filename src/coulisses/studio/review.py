@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coulisses.errors import AccessError, ConflictError, UsageError
+from coulisses.studio import notify
 from coulisses.studio.scope import scoped
 from coulisses.studio.tables import Approval, AuditEvent, Comment, CutVersion, utcnow
 
@@ -27,7 +28,8 @@ def comment_json(c: Comment) -> dict[str, Any]:
     return {"id": c.id, "version_id": c.version_id, "parent_id": c.parent_id,
             "author_id": c.author_id, "platform": c.platform, "t_start": c.t_start,
             "t_end": c.t_end, "body": c.body, "resolved": c.resolved, "rev": c.rev,
-            "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat()}
+            "guest_name": c.guest_name, "created_at": c.created_at.isoformat(),
+            "updated_at": c.updated_at.isoformat()}
 
 
 def clean_body(text: str) -> str:
@@ -44,11 +46,13 @@ def clean_body(text: str) -> str:
     return body
 
 
-def add_comment(*, db: Session, version: CutVersion, author_id: int, body: str,
+def add_comment(*, db: Session, version: CutVersion, author_id: int | None, body: str,
                 t_start: float | None, t_end: float | None, parent_id: int | None = None,
-                platform: str = "", nonce: str | None = None) -> Comment:
-    """Add a comment (or a reply to ``parent_id``, which takes its parent's times) and commit;
-    a nonce seen before returns the comment it made.
+                platform: str = "", nonce: str | None = None,
+                guest_name: str = "") -> Comment:
+    """Add a comment (or a reply to ``parent_id``, which takes its parent's times), notify
+    the team (``notify.comment_added``) and commit; a nonce seen before returns the comment
+    it made. A client on a review link has no ``author_id`` and gives a ``guest_name``.
 
     Raises:
         UsageError: an empty or too long body, a range that ends before it starts, a reply to
@@ -65,7 +69,8 @@ def add_comment(*, db: Session, version: CutVersion, author_id: int, body: str,
         if parent.version_id != version.id:
             raise UsageError("A reply belongs to the same version as its comment.")
         start, t_end = parent.t_start, parent.t_end
-    key = f"{author_id}:{version.id}:{nonce}" if nonce else None
+    who = author_id if author_id is not None else f"guest:{guest_name}"
+    key = f"{who}:{version.id}:{nonce}"[:100] if nonce else None
     if key is not None:
         existing = db.scalars(select(Comment).where(Comment.dedupe_key == key)).first()
         if existing is not None:
@@ -74,7 +79,7 @@ def add_comment(*, db: Session, version: CutVersion, author_id: int, body: str,
                       parent_id=parent.id if parent else None, author_id=author_id,
                       platform=platform[:60], t_start=start, t_end=t_end, body=body,
                       resolved=False, dedupe_key=key, created_at=utcnow(),
-                      updated_at=utcnow())
+                      updated_at=utcnow(), guest_name=guest_name.strip()[:200])
     try:
         with db.begin_nested():
             db.add(comment)
@@ -83,6 +88,7 @@ def add_comment(*, db: Session, version: CutVersion, author_id: int, body: str,
         if existing is None:
             raise
         return existing
+    notify.comment_added(db, comment, version)
     db.commit()
     return comment
 
@@ -122,10 +128,11 @@ def save_comment(*, db: Session, comment: Comment, rev: int, change: dict[str, A
     return comment
 
 
-def decide(*, db: Session, version: CutVersion, user_id: int, decision: str,
-           note: str = "") -> None:
+def decide(*, db: Session, version: CutVersion, user_id: int | None, decision: str,
+           note: str = "", guest_name: str = "") -> None:
     """Approve or request changes on a rendered version (the latest decision is shown), with
-    an audit event; commits.
+    an audit event and the team notified; commits. A client on a review link has no
+    ``user_id`` and gives a ``guest_name``.
 
     Raises:
         UsageError: a decision other than ``DECISIONS``.
@@ -136,8 +143,11 @@ def decide(*, db: Session, version: CutVersion, user_id: int, decision: str,
     if version.status != "done":
         raise ConflictError("This version is not rendered yet: review it once it is.")
     db.add(Approval(workspace_id=version.workspace_id, version_id=version.id, user_id=user_id,
-                    decision=decision, note=note.strip()[:MAX_BODY], created_at=utcnow()))
+                    decision=decision, note=note.strip()[:MAX_BODY], created_at=utcnow(),
+                    guest_name=guest_name.strip()[:200]))
     version.decision = decision
+    by = f":{guest_name.strip()[:200]}" if guest_name else ""
     db.add(AuditEvent(workspace_id=version.workspace_id, user_id=user_id,
-                      action=f"cut.{decision}", detail=f"{version.cut_id}:{version.number}"))
+                      action=f"cut.{decision}", detail=f"{version.cut_id}:{version.number}{by}"))
+    notify.decided(db, version, decision, user_id=user_id, guest_name=guest_name, note=note)
     db.commit()

@@ -228,6 +228,10 @@ class Cut(Base):
                                               index=True)
     rush_id: Mapped[int] = mapped_column(ForeignKey("rushes.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    # the planned deliverable it is for (board12): the campaign row and the plan's id
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True)
+    deliverable: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -305,6 +309,8 @@ class Comment(Base):
     t_start: Mapped[float] = mapped_column(Float, default=0.0)
     t_end: Mapped[float | None] = mapped_column(Float)
     body: Mapped[str] = mapped_column(Text)
+    # who wrote it through a client review link (no account): the name they gave
+    guest_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     rev: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -327,4 +333,6 @@ class Approval(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decision: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    # who wrote it through a client review link (no account): the name they gave
+    guest_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -123,6 +123,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
         if worker is not None:
+            from coulisses.studio import mail
+
+            worker.every(mail.EVERY, lambda: mail.deliver(sessions, settings))
             worker.every(SWEEP_EVERY, uploads.sweep)
             worker.every(SWEEP_EVERY, sweep_renders)
             worker.start()
@@ -162,16 +165,20 @@ def routers() -> list[APIRouter]:
     from coulisses.web.routes import (
         api_core,
         auth,
+        board,
         campaigns,
         cuts,
         jobs,
+        notifications,
         results,
         review,
         rushes,
         search,
+        share,
         uploads,
         workspaces,
     )
 
     return [module.router for module in (auth, workspaces, campaigns, results, jobs, api_core,
-                                         rushes, uploads, cuts, review, search)]
+                                         rushes, uploads, cuts, review, search, board, share,
+                                         notifications)]

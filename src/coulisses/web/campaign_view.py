@@ -5,14 +5,16 @@ A thin adapter over ``coulisses.campaign`` (load, health, plan, deliverables, ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from coulisses.campaign import calendar, deliverables
 from coulisses.campaign.health import Finding, check_health
 from coulisses.campaign.load import loads_campaign
 from coulisses.campaign.plan import Plan, PlannedDeliverable, plan_campaign
 from coulisses.campaign.schema import Campaign
-from coulisses.errors import UploadError
+from coulisses.errors import CampaignError, UploadError
 from coulisses.platforms.registry import Registry
 from coulisses.settings import Settings
 
@@ -77,3 +79,32 @@ def matrix(the_plan: Plan
 def ics(the_plan: Plan) -> bytes:
     """The calendar as ICS bytes."""
     return calendar.to_ics(the_plan)
+
+
+# --- board12: the planned deliverables a cut can be made for -----------------------------
+
+@dataclass(frozen=True)
+class Planned:
+    """A planned deliverable of one of the workspace's campaigns, as a form offers it."""
+
+    campaign_id: int
+    campaign_name: str
+    deliverable: PlannedDeliverable
+
+    @property
+    def value(self) -> str:
+        """The form value: ``<campaign row id>:<deliverable id>``."""
+        return f"{self.campaign_id}:{self.deliverable.id}"
+
+
+def planned(rows: Sequence[Any], settings: Settings, lang: str) -> list[Planned]:
+    """Every planned deliverable of the campaign rows that validate (the others are skipped:
+    their pages say why)."""
+    out = []
+    for row in rows:
+        try:
+            checked = validate(row.source, row.filename, settings)
+        except CampaignError:
+            continue
+        out += [Planned(row.id, row.name, d) for d in plan(checked, settings, lang).deliverables]
+    return out

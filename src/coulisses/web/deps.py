@@ -148,9 +148,25 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         csrf_input=lambda: csrf_input(request), can=lambda a: bool(
             member is not None and roles.allowed(member.role, a)),
         shown_error=shown_error, **core_words(lang),
+        unread=lambda: _unread(request, user),
     )
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def _unread(request: Request, user: User | None) -> int:
+    """The user's unread notifications, for the header's bell (its own short session)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from coulisses.studio.notify import unread_count
+
+    if user is None:
+        return 0
+    try:
+        with request.app.state.sessions() as db:
+            return unread_count(db, user.id)
+    except SQLAlchemyError:  # an error page while the database is away still renders
+        return 0
 
 
 def _loaded(user: User | None) -> User | None:

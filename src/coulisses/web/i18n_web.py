@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from coulisses.web import i18n_board
+
 LANGS = ("en", "fr")
 LANG_COOKIE = "coulisses_lang"
 
@@ -58,7 +60,7 @@ EN: dict[str, str] = {
     "ws.last_owner": "A workspace keeps at least one owner.",
     "ws.permissions": "What each role may do", "ws.action": "Action",
     "role.owner": "Owner", "role.editor": "Editor", "role.reviewer": "Reviewer",
-    "role.client": "Client (view only)",
+    "role.client": "Client (views, comments, approves)",
     "camp.title": "Campaigns", "camp.none": "No campaign yet: import a campaign file.",
     "camp.import": "Import a campaign", "camp.file": "Campaign file (YAML)",
     "camp.paste": "…or paste its text", "camp.import_button": "Import",
@@ -197,6 +199,8 @@ EN: dict[str, str] = {
     "perm.cut.create": "Make cuts", "perm.cut.render": "Render new versions",
     "perm.job.submit": "Start and retry jobs", "perm.results.import": "Import analytics",
     "perm.member.manage": "Manage members", "perm.workspace.manage": "Manage the workspace",
+    # board12: the board, the calendar, client review links, notifications
+    **i18n_board.EN,
 }
 
 FR: dict[str, str] = {
@@ -243,7 +247,7 @@ FR: dict[str, str] = {
     "ws.last_owner": "Un espace garde au moins un propriétaire.",
     "ws.permissions": "Ce que chaque rôle peut faire", "ws.action": "Action",
     "role.owner": "Propriétaire", "role.editor": "Éditeur", "role.reviewer": "Relecteur",
-    "role.client": "Client (lecture seule)",
+    "role.client": "Client (voit, commente, valide)",
     "camp.title": "Campagnes", "camp.none": "Aucune campagne : importez un fichier de campagne.",
     "camp.import": "Importer une campagne", "camp.file": "Fichier de campagne (YAML)",
     "camp.paste": "…ou collez son texte", "camp.import_button": "Importer",
@@ -391,6 +395,8 @@ FR: dict[str, str] = {
     "perm.job.submit": "Lancer et relancer des tâches",
     "perm.results.import": "Importer des statistiques",
     "perm.member.manage": "Gérer les membres", "perm.workspace.manage": "Gérer l'espace",
+    # board12: the board, the calendar, client review links, notifications
+    **i18n_board.FR,
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

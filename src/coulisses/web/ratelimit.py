@@ -39,6 +39,8 @@ RULES: dict[str, Rule] = {
     "account_all": Rule(20, lock=False),  # one account, every address
     "signup_ip": Rule(5, lock=False),
     "signup_all": Rule(60, lock=False),  # every address: argon2 and new workspaces cost memory
+    "share": Rule(10, lock=True),  # a review link's password from one address (board12)
+    "share_all": Rule(50, lock=False),  # a review link's password from every address
 }
 LIMITS = {kind: rule.limit for kind, rule in RULES.items()}  # what tests shrink
 
@@ -57,6 +59,11 @@ def keys(email: str, ip: str) -> dict[str, str]:
     account = email.strip().lower()[:320]
     return {"account": f"account:{account}|{ip[:60]}", "ip": f"ip:{ip[:60]}",
             "account_all": f"account:{account}"}
+
+
+def share_keys(link_id: int, ip: str) -> dict[str, str]:
+    """The counters a review link's password check touches."""
+    return {"share": f"share:{link_id}|{ip[:60]}", "share_all": f"share:{link_id}"}
 
 
 def signup_keys(ip: str) -> dict[str, str]:

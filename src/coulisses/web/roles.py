@@ -11,16 +11,18 @@ ROLES: tuple[str, ...] = ("owner", "editor", "reviewer", "client")
 _VIEW = {"workspace.view", "campaign.view", "rush.view", "cut.view", "job.view",
          "results.view", "comment.view"}
 _REVIEW = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
+# a client reviews too: comments and approves (board12); the team shares and tags
+_CLIENT = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
 _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
-                   "results.import"}
+                   "results.import", "cut.share", "rush.tag"}
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "owner": frozenset(_OWN),
     "editor": frozenset(_EDIT),
     "reviewer": frozenset(_REVIEW),
-    "client": frozenset(_VIEW),
+    "client": frozenset(_CLIENT),
 }
 
 ACTIONS: frozenset[str] = frozenset().union(*PERMISSIONS.values())

@@ -131,7 +131,19 @@ class Worker:
         with self.sessions() as session:
             queue.finish(session, job_id, self.name, result=result, error=error)
         self.apply(job_id, kind)
+        self.tell(job_id)
         return job_id
+
+    def tell(self, job_id: int) -> None:
+        """Notify the job's author that it ended; a failure is logged, the job stays ended."""
+        from coulisses.studio import notify
+
+        try:
+            with self.sessions() as session:
+                notify.job_ended(session, job_id)
+                session.commit()
+        except Exception:
+            log.exception("job %s: notifying its end failed", job_id)
 
     def apply(self, job_id: int, kind: str) -> None:
         """Run the kind's ``on_finish`` hook on the ended job; a failure is logged, and the

@@ -134,13 +134,21 @@ def campaigns_plan(request: Request, workspace_id: int, campaign_id: int,
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/calendar", name="campaigns_calendar")
 def campaigns_calendar(request: Request, workspace_id: int, campaign_id: int,
-                       db: SessionDep,
+                       db: SessionDep, view: str = "month", at: str = "",
                        member: Membership = Depends(require("campaign.view"))) -> Response:
+    """The month or week calendar of shoot days, due dates and planned publications."""
+    from datetime import date
+
+    from coulisses.web import calendar_view
+
     row = campaign_in(db, workspace_id, campaign_id)
     the_plan, error = _planned(request, row)
-    entries = sorted(the_plan.calendar, key=lambda e: str(e.start)) if the_plan else None
+    entries = list(the_plan.calendar) if the_plan else []
+    view = view if view in calendar_view.VIEWS else "month"
+    day = calendar_view.anchor(entries, at, date.today())
     return render(request, "campaigns_calendar.html", {
-        "campaign": row, "invalid": error, "entries": entries, "tab": "calendar"})
+        "campaign": row, "invalid": error, "entries": entries, "tab": "calendar",
+        "grid": calendar_view.grid(entries, view, day), "day_of": calendar_view.day_of})
 
 
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/calendar.ics", name="campaigns_ics")

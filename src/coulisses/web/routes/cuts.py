@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import NotFoundError, UsageError
+from coulisses.studio import sharing
 from coulisses.studio.cuts import RenderRequest, queue_render
 from coulisses.studio.files import resolve
 from coulisses.studio.jobs.handlers import sync_version
@@ -28,6 +30,7 @@ from coulisses.studio.tables import (
     Membership,
     Rush,
     User,
+    utcnow,
 )
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
@@ -54,8 +57,9 @@ def version_json(v: CutVersion) -> dict[str, Any]:
                           "qc": shown_result(json.loads(x.qc or "{}"))} for x in v.variants]}
 
 
-async def _options(request: Request) -> dict[str, Any]:
-    """Render options from the form (or JSON body), checked."""
+async def _options(request: Request, db: Session | None = None) -> dict[str, Any]:
+    """Render options from the form (or JSON body), checked; with ``db``, a planned
+    deliverable named without platforms gives its platform."""
 
     if request.headers.get("content-type", "").startswith("application/json"):
         body = await request.json()
@@ -67,6 +71,13 @@ async def _options(request: Request) -> dict[str, Any]:
         form = await request.form()
         data = {k: form.get(k) for k in form}
         platforms = [str(p) for p in form.getlist("platforms")]
+    deliverable = str(data.get("deliverable") or "")[:300]
+    if not platforms and deliverable:  # a planned deliverable presets its platform
+        from coulisses.web.routes.board import deliverable_for
+
+        if db is not None:
+            ws = int(request.path_params["workspace_id"])
+            platforms = [deliverable_for(request, db, ws, deliverable).deliverable.platform]
     if not platforms:
         raise UsageError("Choose at least one platform.", hint="tick one or more platforms")
     registry = registry_for(tuple(settings_of(request).platform_dirs))
@@ -81,7 +92,8 @@ async def _options(request: Request) -> dict[str, Any]:
         preset=str(data.get("preset") or "final"), captions=flag("captions"),
         reframe=flag("reframe"), trim=flag("trim"), extend=flag("extend"))
     return {"request": render_request, "title": str(data.get("title") or "").strip()[:300],
-            "nonce": str(data.get("nonce") or "")[:60], "rush_id": data.get("rush_id")}
+            "nonce": str(data.get("nonce") or "")[:60], "rush_id": data.get("rush_id"),
+            "deliverable": deliverable}
 
 
 def _queue(request: Request, db: Session, cut: Cut, rush: Rush, opts: dict[str, Any],
@@ -102,7 +114,7 @@ def _done(request: Request, version: CutVersion) -> Response:
 @router.post("/api/w/{workspace_id}/cuts", name="api_cuts_create")
 async def cuts_create(request: Request, workspace_id: int, db: SessionDep,
                       member: Membership = Depends(require("cut.create"))) -> Response:
-    opts = await _options(request)
+    opts = await _options(request, db)
     try:
         rush_id = int(opts["rush_id"])
     except (TypeError, ValueError):
@@ -110,6 +122,16 @@ async def cuts_create(request: Request, workspace_id: int, db: SessionDep,
     rush = scoped(db, Rush, workspace_id, rush_id)
     cut = Cut(workspace_id=workspace_id, rush_id=rush.id, title=opts["title"] or rush.name,
               created_by=member.user_id)
+    if opts["deliverable"]:  # made for a planned deliverable: the board follows it
+        from coulisses.web.routes.board import deliverable_for
+
+        planned = deliverable_for(request, db, workspace_id, opts["deliverable"])
+        cut.campaign_id, cut.deliverable = planned.campaign_id, planned.deliverable.id
+        cut.title = opts["title"] or planned.deliverable.title
+        asked: RenderRequest = opts["request"]
+        if planned.deliverable.platform not in asked.platforms:  # its platform is always in
+            opts["request"] = replace(asked, platforms=(planned.deliverable.platform,
+                                                        *asked.platforms))
     db.add(cut)
     version = await run_in_threadpool(_queue, request, db, cut, rush, opts, member.user_id)
     return _done(request, version)
@@ -167,6 +189,7 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None
     for c in comments:
         if c.parent_id:
             replies_of.setdefault(c.parent_id, []).append(c)
+    links = sharing.links_of(db, version)
     release(db)
     return render(request, "cuts_show.html", {
         "cut": cut, "version": version, "rush": rush, "timecode": timecode,
@@ -176,7 +199,8 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None
         "options": json.loads(version.options or "{}"),
         "platforms": platform_choices(settings_of(request)),
         "chosen": version.platforms.split(","), "nonce": secrets.token_urlsafe(12),
-        "duration": (version.end or (rush.duration if rush else 0)) - (version.start or 0)})
+        "duration": (version.end or (rush.duration if rush else 0)) - (version.start or 0),
+        "links": links, "now": utcnow()})
 
 
 @router.get("/api/w/{workspace_id}/cuts/{cut_id:int}", name="api_cut")

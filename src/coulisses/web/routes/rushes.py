@@ -58,6 +58,17 @@ def api_rushes(request: Request, workspace_id: int, db: SessionDep,
     return [rush_json(sync_rush(db, r, data_dir)) for r in _list(db, workspace_id)]
 
 
+def _planned_choices(request: Request, db: Session, workspace_id: int) -> list[Any]:
+    """The planned deliverables a cut of this rush can be made for (board12)."""
+    from coulisses.studio.tables import Campaign
+    from coulisses.web import campaign_view
+    from coulisses.web.routes.campaigns import _lang
+
+    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+                           .order_by(Campaign.name)))
+    return campaign_view.planned(rows, settings_of(request), _lang(request))
+
+
 def _analysis(rush: Rush) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(rush.analysis) if rush.analysis else {}
     return data
@@ -72,7 +83,9 @@ def rushes_show(request: Request, workspace_id: int, rush_id: int,
     analysis = _analysis(rush)
     cuts = list(db.scalars(select(Cut).where(Cut.rush_id == rush.id).order_by(Cut.id)))
     platforms = platform_choices(settings)
+    planned = _planned_choices(request, db, workspace_id)
     return render(request, "rushes_show.html", {
+        "planned": planned, "chosen_deliverable": request.query_params.get("deliverable", ""),
         "rush": rush, "analysis": analysis, "moments": json.loads(rush.moments or "[]"),
         "words": (analysis.get("words") or []), "shots": analysis.get("shots") or [],
         "cuts": cuts, "platforms": platforms, "timecode": timecode,
