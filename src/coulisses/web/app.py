@@ -120,11 +120,18 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         swept = await to_thread.run_sync(sweep_renders)
         if swept:
             log.info("removed %d work folders of killed renders", swept)
+        def purge_trash() -> int:  # what has been in the trash past its retention goes
+            from coulisses.studio import trash
+
+            with sessions() as db:
+                return trash.purge(db, settings.data_dir)
+
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
         if worker is not None:
             worker.every(SWEEP_EVERY, uploads.sweep)
             worker.every(SWEEP_EVERY, sweep_renders)
+            worker.every(SWEEP_EVERY, purge_trash)
             worker.start()
         try:
             yield
@@ -169,9 +176,10 @@ def routers() -> list[APIRouter]:
         review,
         rushes,
         search,
+        trash,
         uploads,
         workspaces,
     )
 
     return [module.router for module in (auth, workspaces, campaigns, results, jobs, api_core,
-                                         rushes, uploads, cuts, review, search)]
+                                         rushes, uploads, cuts, review, search, trash)]

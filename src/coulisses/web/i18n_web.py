@@ -177,6 +177,22 @@ EN: dict[str, str] = {
                        "overwritten. Their text is shown; edit again if needed.",
     "review.by": "{name} at {t}", "review.variant": "Variant",
     "review.empty": "Write something first.",
+    # --- issue 12, review12: trash and safe deletes, review, rush editor, campaign forms ---
+    "trash.title": "Trash", "trash.empty": "The trash is empty.",
+    "trash.help": "Deleted campaigns, rushes, cuts and comments wait here for {days} days "
+                  "before they are removed for good; restore what was deleted by mistake.",
+    "trash.what": "What", "trash.deleted_on": "Deleted", "trash.restore": "Restore",
+    "trash.restored": "Restored.",
+    "trash.confirm_title": "Delete this {what}?",
+    "trash.confirm_text": "It goes to the trash, where an owner or editor can restore it "
+                          "for {days} days.",
+    "trash.confirm_final": "They lose access to this workspace at once; invite them again to "
+                           "undo it.",
+    "trash.confirm_button": "Yes, delete", "trash.kind.campaign": "campaign",
+    "trash.kind.rush": "rush", "trash.kind.cut": "cut", "trash.kind.comment": "comment",
+    "trash.kind.member": "member",
+    "review.delete": "Delete", "cut.delete": "Delete this cut",
+    # --- end of issue 12, review12 ---
 }
 
 FR: dict[str, str] = {
@@ -348,6 +364,23 @@ FR: dict[str, str] = {
                        "écrasé. Son texte est affiché ; modifiez à nouveau si besoin.",
     "review.by": "{name} à {t}", "review.variant": "Déclinaison",
     "review.empty": "Écrivez d'abord quelque chose.",
+    # --- issue 12, review12: trash and safe deletes, review, rush editor, campaign forms ---
+    "trash.title": "Corbeille", "trash.empty": "La corbeille est vide.",
+    "trash.help": "Les campagnes, rushes, montages et commentaires supprimés attendent ici "
+                  "{days} jours avant d'être effacés pour de bon ; restaurez ce qui a été "
+                  "supprimé par erreur.",
+    "trash.what": "Quoi", "trash.deleted_on": "Supprimé le", "trash.restore": "Restaurer",
+    "trash.restored": "Restauré.",
+    "trash.confirm_title": "Supprimer cet élément ({what}) ?",
+    "trash.confirm_text": "Il part dans la corbeille, d'où un propriétaire ou un éditeur peut "
+                          "le restaurer pendant {days} jours.",
+    "trash.confirm_final": "Cette personne perd aussitôt l'accès à l'espace ; invitez-la à "
+                           "nouveau pour annuler.",
+    "trash.confirm_button": "Oui, supprimer", "trash.kind.campaign": "campagne",
+    "trash.kind.rush": "rush", "trash.kind.cut": "montage", "trash.kind.comment": "commentaire",
+    "trash.kind.member": "membre",
+    "review.delete": "Supprimer", "cut.delete": "Supprimer ce montage",
+    # --- end of issue 12, review12 ---
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

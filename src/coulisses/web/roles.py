@@ -13,7 +13,7 @@ _VIEW = {"workspace.view", "campaign.view", "rush.view", "cut.view", "job.view",
 _REVIEW = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
 _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
-                   "results.import"}
+                   "results.import", "cut.delete", "comment.delete_any", "trash.restore"}
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coulisses.errors import CampaignError, NotFoundError, UploadError
+from coulisses.studio import trash
 from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
 from coulisses.web.bodylimit import FIELD_MAX
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.i18n_web import pick_lang
+from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
 
@@ -31,7 +33,7 @@ def campaign_in(db: Session, workspace_id: int, campaign_id: int) -> Campaign:
         NotFoundError: no such campaign in this workspace.
     """
     row = db.get(Campaign, campaign_id)
-    if row is None or row.workspace_id != workspace_id:
+    if row is None or row.workspace_id != workspace_id or row.deleted_at is not None:
         raise NotFoundError("No such campaign in this workspace.")
     return row
 
@@ -52,7 +54,8 @@ def _lang(request: Request) -> str:
 @router.get("/w/{workspace_id}/campaigns", name="campaigns_index")
 def campaigns_index(request: Request, workspace_id: int, db: SessionDep,
                     member: Membership = Depends(require("campaign.view"))) -> Response:
-    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id,
+                                                  Campaign.deleted_at.is_(None))
                            .order_by(Campaign.name)))
     return render(request, "campaigns_list.html", {"campaigns": rows, "form": {}})
 
@@ -79,7 +82,8 @@ async def campaigns_import(request: Request, workspace_id: int,
     try:
         checked = campaign_view.validate(source, filename, request.app.state.settings)
     except CampaignError as exc:
-        rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+        rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id,
+                                                  Campaign.deleted_at.is_(None))
                                .order_by(Campaign.name)))
         return render(request, "campaigns_list.html", {
             "campaigns": rows, "problems": [exc.one_line()],
@@ -214,12 +218,16 @@ def _conflict(request: Request, row: Campaign, text: str) -> Response:
         "campaign": row, "theirs": row.source, "yours": text, "tab": "edit"}, status_code=409)
 
 
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/delete", name="campaigns_delete_ask")
 @router.post("/w/{workspace_id}/campaigns/{campaign_id}/delete", name="campaigns_delete")
-def campaigns_delete(workspace_id: int, campaign_id: int, db: SessionDep,
+def campaigns_delete(request: Request, workspace_id: int, campaign_id: int, db: SessionDep,
+                     yes: bool = Depends(confirmed),
                      member: Membership = Depends(require("campaign.delete"))) -> Response:
+    """Ask first; once confirmed, the campaign goes to the trash."""
     row = campaign_in(db, workspace_id, campaign_id)
-    db.delete(row)
-    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
-                      action="campaign.delete", detail=f"{campaign_id}:{row.name}"))
-    db.commit()
+    url = f"/w/{workspace_id}/campaigns/{row.id}"
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.campaign", name=row.name,
+                            action=f"{url}/delete", back=url)
+    trash.trash(db, row, user_id=member.user_id)
     return RedirectResponse(f"/w/{workspace_id}/campaigns", status_code=303)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import NotFoundError, UsageError
+from coulisses.studio import trash
 from coulisses.studio.cuts import RenderRequest, queue_render
 from coulisses.studio.files import resolve
 from coulisses.studio.jobs.handlers import sync_version
@@ -39,6 +40,7 @@ from coulisses.web.forms import (
 )
 from coulisses.web.i18n_web import timecode
 from coulisses.web.request_state import release
+from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
@@ -129,7 +131,8 @@ async def cuts_render(request: Request, workspace_id: int, cut_id: int,
 @router.get("/w/{workspace_id}/cuts", name="cuts_index")
 def cuts_index(request: Request, workspace_id: int, db: SessionDep,
                member: Membership = Depends(require("cut.view"))) -> Response:
-    cuts = list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id)
+    cuts = list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id,
+                                             Cut.deleted_at.is_(None))
                            .order_by(Cut.id.desc()).limit(500)))
     for c in cuts:
         for v in c.versions:
@@ -156,7 +159,8 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None
     cut = scoped(db, Cut, workspace_id, cut_id)
     version = sync_version(db, _version(db, cut, v))
     rush = db.get(Rush, cut.rush_id)
-    comments = list(db.scalars(select(Comment).where(Comment.version_id == version.id)
+    comments = list(db.scalars(select(Comment).where(Comment.version_id == version.id,
+                                                     Comment.deleted_at.is_(None))
                                .order_by(Comment.t_start, Comment.id)))
     approvals = list(db.scalars(select(Approval).where(Approval.version_id == version.id)
                                 .order_by(Approval.id)))
@@ -214,3 +218,18 @@ def versions_sheet(request: Request, workspace_id: int, version_id: int,
     rel = f"{version.out_dir}/contact-sheet.png" if version.out_dir else ""
     path = resolve(settings_of(request).data_dir, rel, workspace_id)
     return FileResponse(path, media_type="image/png", headers=PRIVATE)
+
+
+@router.get("/w/{workspace_id}/cuts/{cut_id:int}/delete", name="cuts_delete_ask")
+@router.post("/w/{workspace_id}/cuts/{cut_id:int}/delete", name="cuts_delete")
+def cuts_delete(request: Request, workspace_id: int, cut_id: int, db: SessionDep,
+                yes: bool = Depends(confirmed),
+                member: Membership = Depends(require("cut.delete"))) -> Response:
+    """Ask first; once confirmed, the cut and its versions go to the trash."""
+    cut = scoped(db, Cut, workspace_id, cut_id)
+    url = f"/w/{workspace_id}/cuts/{cut.id}"
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.cut", name=cut.title,
+                            action=f"{url}/delete", back=url)
+    trash.trash(db, cut, user_id=member.user_id)
+    return RedirectResponse(f"/w/{workspace_id}/cuts", status_code=303)

@@ -15,13 +15,15 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.errors import UsageError
-from coulisses.studio import review
+from coulisses.errors import AccessError, UsageError
+from coulisses.studio import review, trash
 from coulisses.studio.scope import scoped
 from coulisses.studio.tables import Comment, CutVersion, Membership
+from coulisses.web import roles
 from coulisses.web.deps import SessionDep, require
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import number
+from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
 
@@ -68,7 +70,8 @@ def api_comments(workspace_id: int, version_id: int, db: SessionDep,
                  member: Membership = Depends(require("comment.view"))
                  ) -> list[dict[str, Any]]:
     version = scoped(db, CutVersion, workspace_id, version_id)
-    rows = db.scalars(select(Comment).where(Comment.version_id == version.id)
+    rows = db.scalars(select(Comment).where(Comment.version_id == version.id,
+                                            Comment.deleted_at.is_(None))
                       .order_by(Comment.t_start, Comment.id))
     return [review.comment_json(c) for c in rows]
 
@@ -131,3 +134,24 @@ def versions_decide(request: Request, workspace_id: int, version_id: int,
     version = scoped(db, CutVersion, workspace_id, version_id)
     review.decide(db=db, version=version, user_id=member.user_id, decision=decision, note=note)
     return _back(request, version, {"version_id": version.id, "decision": decision})
+
+
+@router.get("/w/{workspace_id}/comments/{comment_id:int}/delete", name="comments_delete_ask")
+@router.post("/w/{workspace_id}/comments/{comment_id:int}/delete", name="comments_delete")
+def comments_delete(request: Request, workspace_id: int, comment_id: int, db: SessionDep,
+                    yes: bool = Depends(confirmed),
+                    member: Membership = Depends(require("comment.view"))) -> Response:
+    """Ask first; once confirmed, the comment (its author's, or any for an editor) goes to
+    the trash."""
+    comment = scoped(db, Comment, workspace_id, comment_id)
+    if comment.author_id != member.user_id and not roles.allowed(member.role,
+                                                                 "comment.delete_any"):
+        raise AccessError("Only its author or an editor can delete a comment.")
+    version = scoped(db, CutVersion, workspace_id, comment.version_id)
+    back = f"/w/{workspace_id}/cuts/{version.cut_id}?v={version.number}"
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.comment", name=comment.body[:200],
+                            action=f"/w/{workspace_id}/comments/{comment.id}/delete",
+                            back=back)
+    trash.trash(db, comment, user_id=member.user_id)
+    return _back(request, version, {"id": comment.id, "deleted": True})
