@@ -192,6 +192,16 @@ EN: dict[str, str] = {
     "trash.kind.rush": "rush", "trash.kind.cut": "cut", "trash.kind.comment": "comment",
     "trash.kind.member": "member",
     "review.delete": "Delete", "cut.delete": "Delete this cut",
+    "review.decide_for": "Decision for", "review.whole_version": "The whole version",
+    "review.open_threads": "{n} comment(s) still unresolved.",
+    "review.unresolved_title": "Approve with unresolved comments?",
+    "review.unresolved_text": "{n} comment(s) on this version are not resolved yet. Approve "
+                              "anyway, or go back and resolve them first.",
+    "review.approve_anyway": "Approve anyway", "review.see_comments": "See the comments",
+    "review.qc_count": "({ok} of {n} variants pass)", "review.result": "Result",
+    "review.compare_with": "Compare with", "review.compare": "Compare side by side",
+    "review.comparing": "Version {a} and version {b} side by side",
+    "review.compare_stop": "Stop comparing",
     # --- end of issue 12, review12 ---
 }
 
@@ -380,6 +390,16 @@ FR: dict[str, str] = {
     "trash.kind.rush": "rush", "trash.kind.cut": "montage", "trash.kind.comment": "commentaire",
     "trash.kind.member": "membre",
     "review.delete": "Supprimer", "cut.delete": "Supprimer ce montage",
+    "review.decide_for": "Décision pour", "review.whole_version": "Toute la version",
+    "review.open_threads": "{n} commentaire(s) encore non résolu(s).",
+    "review.unresolved_title": "Valider malgré des commentaires non résolus ?",
+    "review.unresolved_text": "{n} commentaire(s) de cette version ne sont pas encore "
+                              "résolus. Validez quand même, ou revenez les résoudre d'abord.",
+    "review.approve_anyway": "Valider quand même", "review.see_comments": "Voir les commentaires",
+    "review.qc_count": "({ok} déclinaison(s) conforme(s) sur {n})", "review.result": "Résultat",
+    "review.compare_with": "Comparer avec", "review.compare": "Comparer côte à côte",
+    "review.comparing": "Version {a} et version {b} côte à côte",
+    "review.compare_stop": "Arrêter la comparaison",
     # --- end of issue 12, review12 ---
 }
 

@@ -153,7 +153,7 @@ def _version(db: Session, cut: Cut, number_: int | None) -> CutVersion:
 
 @router.get("/w/{workspace_id}/cuts/{cut_id:int}", name="cuts_show")
 def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None = None,
-              edit: int | None = None, db: SessionDep,
+              edit: int | None = None, compare: str = "", db: SessionDep,
               member: Membership = Depends(require("cut.view"))) -> Response:
 
     cut = scoped(db, Cut, workspace_id, cut_id)
@@ -170,16 +170,33 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None
     for c in comments:
         if c.parent_id:
             replies_of.setdefault(c.parent_id, []).append(c)
+    other, pairs = _compared(db, cut, version, compare)
+    open_threads = sum(1 for c in comments if not c.parent_id and not c.resolved)
     release(db)
     return render(request, "cuts_show.html", {
         "cut": cut, "version": version, "rush": rush, "timecode": timecode,
         "comments": comments, "replies_of": replies_of, "approvals": approvals,
-        "names": names, "edit": edit,
+        "names": names, "edit": edit, "other": other, "pairs": pairs,
+        "open_threads": open_threads,
+        "variant_names": {x.id: x.label or x.platform for x in version.variants},
         "qc": {x.id: json.loads(x.qc or "{}") for x in version.variants},
         "options": json.loads(version.options or "{}"),
         "platforms": platform_choices(settings_of(request)),
         "chosen": version.platforms.split(","), "nonce": secrets.token_urlsafe(12),
         "duration": (version.end or (rush.duration if rush else 0)) - (version.start or 0)})
+
+
+def _compared(db: Session, cut: Cut, version: CutVersion, compare: str
+              ) -> tuple[CutVersion | None, list[tuple[CutVariant, CutVariant]]]:
+    """The version to compare with (``?compare=<number>``) and the variants of both, paired by
+    platform: two players side by side, in sync."""
+    if not compare.strip().isdigit():
+        return None, []
+    other = _version(db, cut, int(compare))
+    if other.id == version.id:
+        return None, []
+    theirs = {x.platform: x for x in sync_version(db, other).variants}
+    return other, [(x, theirs[x.platform]) for x in version.variants if x.platform in theirs]
 
 
 @router.get("/api/w/{workspace_id}/cuts/{cut_id:int}", name="api_cut")

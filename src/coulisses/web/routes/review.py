@@ -1,5 +1,6 @@
 """Review: comments at a time code or over a range (threaded, edited with optimistic
-concurrency, resolved), and the approve / request-changes decision per cut version.
+concurrency, resolved), the approve / request-changes decision per cut version or variant
+(asking first while comments are unresolved), and deleting a comment (to the trash).
 
 The routes parse, call ``coulisses.studio.review`` (the rules: optimistic edits, nonce
 dedupe, replies on the same version) and respond with JSON or a redirect.
@@ -18,9 +19,9 @@ from sqlalchemy.orm import Session
 from coulisses.errors import AccessError, UsageError
 from coulisses.studio import review, trash
 from coulisses.studio.scope import scoped
-from coulisses.studio.tables import Comment, CutVersion, Membership
+from coulisses.studio.tables import Comment, CutVariant, CutVersion, Membership
 from coulisses.web import roles
-from coulisses.web.deps import SessionDep, require
+from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import number
 from coulisses.web.routes.trash import confirm_page, confirmed
@@ -128,12 +129,30 @@ def comments_resolve(request: Request, workspace_id: int, comment_id: int,
 @router.post("/api/w/{workspace_id}/versions/{version_id:int}/decision", name="api_versions_decide")
 def versions_decide(request: Request, workspace_id: int, version_id: int,
                     *, decision: str = Form(""), note: str = Form(""),
-                    db: SessionDep,
+                    variant_id: str = Form(""), db: SessionDep,
+                    yes: bool = Depends(confirmed),
                     member: Membership = Depends(require("cut.approve"))) -> Response:
-    """Approve or request changes on a rendered version; the latest decision is shown."""
+    """Approve or request changes on a rendered version or one of its variants (the latest
+    decision is shown); approving with unresolved comments asks first (JSON: 409 until
+    ``confirm=yes``)."""
     version = scoped(db, CutVersion, workspace_id, version_id)
-    review.decide(db=db, version=version, user_id=member.user_id, decision=decision, note=note)
-    return _back(request, version, {"version_id": version.id, "decision": decision})
+    variant = None
+    if variant_id.strip():
+        try:
+            variant = scoped(db, CutVariant, workspace_id, int(variant_id))
+        except ValueError:
+            raise UsageError("variant_id is not a variant's number") from None
+    if (decision == "approved" and not yes and not wants_json(request)
+            and version.status == "done"):
+        open_threads = review.unresolved(db, version, variant.platform if variant else None)
+        if open_threads:
+            return render(request, "review_confirm.html", {
+                "version": version, "variant": variant, "note": note, "count": open_threads,
+                "back": f"/w/{workspace_id}/cuts/{version.cut_id}?v={version.number}"})
+    review.decide(db=db, version=version, user_id=member.user_id, decision=decision,
+                  note=note, variant=variant, confirmed=yes)
+    return _back(request, version, {"version_id": version.id, "decision": decision,
+                                    "variant_id": variant.id if variant else None})
 
 
 @router.get("/w/{workspace_id}/comments/{comment_id:int}/delete", name="comments_delete_ask")
