@@ -202,6 +202,16 @@ EN: dict[str, str] = {
     "review.compare_with": "Compare with", "review.compare": "Compare side by side",
     "review.comparing": "Version {a} and version {b} side by side",
     "review.compare_stop": "Stop comparing",
+    "rush.lane_shots": "Shots", "rush.lane_speech": "Speech", "rush.lane_faces": "Faces",
+    "rush.lane_moments": "Moments", "rush.face_n": "Face {n} on screen",
+    "rush.speaker_n": "Speaker {n}", "rush.speaker_unknown": "Speaker not seen",
+    "rush.transcript_help": "Click a word to play from it; select words (or click one, then "
+                            "shift-click another) to make them the cut's in and out points.",
+    "rush.inout": "In and out points", "rush.in": "In (h:mm:ss.mmm)",
+    "rush.out": "Out (h:mm:ss.mmm)", "rush.set_in": "Set in here (I)",
+    "rush.set_out": "Set out here (O)",
+    "rush.inout_help": "From the player: pause where the cut starts and press I, where it "
+                       "ends and press O.",
     # --- end of issue 12, review12 ---
 }
 
@@ -400,6 +410,17 @@ FR: dict[str, str] = {
     "review.compare_with": "Comparer avec", "review.compare": "Comparer côte à côte",
     "review.comparing": "Version {a} et version {b} côte à côte",
     "review.compare_stop": "Arrêter la comparaison",
+    "rush.lane_shots": "Plans", "rush.lane_speech": "Parole", "rush.lane_faces": "Visages",
+    "rush.lane_moments": "Moments", "rush.face_n": "Visage {n} à l'écran",
+    "rush.speaker_n": "Locuteur {n}", "rush.speaker_unknown": "Locuteur non vu",
+    "rush.transcript_help": "Cliquez sur un mot pour lire à partir de lui ; sélectionnez des "
+                            "mots (ou cliquez sur l'un, puis Maj+clic sur un autre) pour en "
+                            "faire l'entrée et la sortie du montage.",
+    "rush.inout": "Points d'entrée et de sortie", "rush.in": "Entrée (h:mm:ss.mmm)",
+    "rush.out": "Sortie (h:mm:ss.mmm)", "rush.set_in": "Entrée ici (I)",
+    "rush.set_out": "Sortie ici (O)",
+    "rush.inout_help": "Depuis le lecteur : mettez en pause au début du montage et appuyez "
+                       "sur I, à la fin et appuyez sur O.",
     # --- end of issue 12, review12 ---
 }
 

@@ -30,6 +30,7 @@ from coulisses.studio.tables import (
     Rush,
     User,
 )
+from coulisses.timecode import format_clock
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import (
@@ -175,6 +176,7 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None
     release(db)
     return render(request, "cuts_show.html", {
         "cut": cut, "version": version, "rush": rush, "timecode": timecode,
+        "clock": format_clock,
         "comments": comments, "replies_of": replies_of, "approvals": approvals,
         "names": names, "edit": edit, "other": other, "pairs": pairs,
         "open_threads": open_threads,

@@ -19,9 +19,11 @@ from coulisses.studio.jobs import submit
 from coulisses.studio.jobs.handlers import sync_rush
 from coulisses.studio.scope import scoped
 from coulisses.studio.tables import AuditEvent, Cut, Membership, Rush
+from coulisses.timecode import format_clock
+from coulisses.web import rush_view
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
-from coulisses.web.forms import platform_choices, settings_of
+from coulisses.web.forms import platform_choices, registry_for, settings_of
 from coulisses.web.i18n_web import timecode
 from coulisses.web.routes.trash import confirm_page, confirmed
 
@@ -75,8 +77,15 @@ def rushes_show(request: Request, workspace_id: int, rush_id: int,
     cuts = list(db.scalars(select(Cut).where(Cut.rush_id == rush.id,
                                                 Cut.deleted_at.is_(None)).order_by(Cut.id)))
     platforms = platform_choices(settings)
+    moments = json.loads(rush.moments or "[]")
+    registry = registry_for(tuple(settings.platform_dirs))
     return render(request, "rushes_show.html", {
-        "rush": rush, "analysis": analysis, "moments": json.loads(rush.moments or "[]"),
+        "paras": rush_view.paragraphs(analysis), "clock": format_clock,
+        "lanes": rush_view.lanes(analysis, moments, rush.duration),
+        "x0": rush_view.X0, "xw": rush_view.WIDTH,
+        "vertical": {p for p, _ in platforms
+                     if registry[p].canvas.height > registry[p].canvas.width},
+        "rush": rush, "analysis": analysis, "moments": moments,
         "words": (analysis.get("words") or []), "shots": analysis.get("shots") or [],
         "cuts": cuts, "platforms": platforms, "timecode": timecode,
         "nonce": secrets.token_urlsafe(12)})
