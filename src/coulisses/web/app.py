@@ -169,6 +169,7 @@ def routers() -> list[APIRouter]:
     from coulisses.web.routes import (
         api_core,
         auth,
+        campaign_forms,
         campaigns,
         cuts,
         jobs,
@@ -181,5 +182,6 @@ def routers() -> list[APIRouter]:
         workspaces,
     )
 
-    return [module.router for module in (auth, workspaces, campaigns, results, jobs, api_core,
+    return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
+                                         jobs, api_core,
                                          rushes, uploads, cuts, review, search, trash)]

@@ -18,14 +18,15 @@ CONFIRM = "yes"
 
 
 def confirm_page(request: Request, *, what: str, name: str, action: str, back: str,
-                 to_trash: bool = True) -> Response:
-    """The page that asks before a delete; its form posts to ``action`` with ``confirm=yes``.
+                 to_trash: bool = True, hidden: dict[str, str] | None = None) -> Response:
+    """The page that asks before a delete; its form posts to ``action`` with ``confirm=yes``
+    (and the ``hidden`` fields, to repeat the request that asked).
 
     ``what`` is an interface text key naming the kind of thing (``trash.kind.rush``).
     """
     return render(request, "trash_confirm.html", {
         "what": what, "name": name, "action": action, "back": back, "to_trash": to_trash,
-        "days": trash.RETENTION.days})
+        "days": trash.RETENTION.days, "hidden": hidden or {}})
 
 
 @router.get("/w/{workspace_id}/trash", name="trash_index")
