@@ -120,3 +120,19 @@ def test_the_yaml_editor_numbers_lines_and_shows_problems_at_them(
     assert flagged and "jour-42" in flagged.group(1) and 'data-goto-line="' in flagged.group(1)
     fr = client.get(campaign + "/edit?lang=fr").text
     assert "Problèmes à leur ligne" in fr
+
+
+def test_every_form_the_trash_and_the_confirmations_render_in_english_and_french(
+        client: TestClient, campaign: str) -> None:
+    from coulisses.campaign import edit
+
+    ws = campaign.split("/campaigns")[0]
+    pages = [f"{campaign}/forms/{name}" for name in edit.SECTIONS]
+    pages += [f"{ws}/trash", f"{campaign}/delete", f"{campaign}/edit"]
+    for lang, word in (("en", "Campaigns"), ("fr", "Campagnes")):
+        client.get(f"/account?lang={lang}")
+        for url in pages:
+            page = client.get(url)
+            assert page.status_code == 200, url
+            assert f'<html lang="{lang}">' in page.text and word in page.text, url
+    assert client.get(f"{campaign}/forms/nothing").status_code == 404
