@@ -16,7 +16,7 @@ from coulisses.timecode import format_clock
 GAP_S = 1.0  # without segments, a pause this long starts a new paragraph
 RULER_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
 MAX_TICKS = 10
-X0, WIDTH = 110.0, 885.0  # the lanes' left edge (after the labels) and width, in SVG units
+X0, WIDTH = 150.0, 845.0  # the lanes' left edge (after the labels) and width, in SVG units
 
 
 @dataclass(frozen=True)
