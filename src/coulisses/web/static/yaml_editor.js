@@ -7,7 +7,8 @@
   if (!area || !gutter) return;
   const flagged = new Set(Array.from(gutter.querySelectorAll(".flagged")).map(function (s) { return s.textContent; }));
   function number() {
-    const count = area.value.split("\n").length;
+    const parts = area.value.split("\n");  // a final newline ends the last line
+    const count = Math.max(1, parts.length - (area.value.endsWith("\n") ? 1 : 0));
     if (gutter.childElementCount === count) return;
     gutter.textContent = "";
     for (let n = 1; n <= count; n++) {
