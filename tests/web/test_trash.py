@@ -139,3 +139,32 @@ def test_a_comment_is_deleted_by_its_author_or_an_editor_only(
     assert post(client, f"{w}/comments/{theirs}/delete", {"confirm": "yes"}).status_code == 303
     assert post(client, f"{w}/trash/comment/{mine}/restore").status_code == 303
     assert "Trop long au début" in client.get(f"{w}/cuts/{cut_id}").text
+
+
+def test_the_upkeep_purges_what_has_been_in_the_trash_past_its_retention(
+        settings: Any, db_url: str) -> None:
+    from datetime import timedelta
+
+    from coulisses.studio.tables import Workspace, utcnow
+    from coulisses.web.app import create_app
+
+    app = create_app(settings, database_url=db_url, start_worker=True)
+    try:
+        with app.state.sessions() as db:
+            ws = Workspace(name="W")
+            db.add(ws)
+            db.flush()
+            old = Campaign(workspace_id=ws.id, name="old", filename="o.yaml", source=SMALL,
+                           deleted_at=utcnow() - timedelta(days=31))
+            recent = Campaign(workspace_id=ws.id, name="recent", filename="r.yaml",
+                              source=SMALL, deleted_at=utcnow() - timedelta(days=2))
+            db.add_all([old, recent])
+            db.commit()
+        with TestClient(app):  # the lifespan starts the worker and its chores
+            worker = app.state.worker
+            assert "purge_trash" in {c.function.__name__ for c in worker._chores}
+            worker.run_chores(force=True)
+        with app.state.sessions() as db:
+            assert sorted(c.name for c in db.query(Campaign)) == ["recent"]
+    finally:
+        app.state.engine.dispose()
