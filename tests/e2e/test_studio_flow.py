@@ -96,6 +96,8 @@ def test_new_user_uploads_analyses_renders_comments_and_approves(
     assert page.locator(".comments .when").first.inner_text().startswith("0:01.")
 
     page.get_by_role("button", name="Approve").click()
+    # the comment is still open: approving asks first (review12)
+    page.get_by_role("button", name="Approve anyway").click()
     page.wait_for_selector("#decision >> text=approved")
     shots(page, "4-approved")
 

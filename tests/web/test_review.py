@@ -104,7 +104,8 @@ def test_roles_reviewer_and_client_comment_and_approve_only_the_team_shares(
                            headers=headers(other_client), json={"body": "hijack", "rev": 1})
     assert r.status_code == 403  # only the author edits
     r = other_client.post(f"/w/{version['ws']}/versions/{version['id']}/decision",
-                          data={"csrf_token": token(other_client), "decision": "approved"})
+                          data={"csrf_token": token(other_client), "decision": "approved",
+                                "confirm": "yes"})  # two threads are open: confirmed
     assert r.status_code == 303
     viewer_client = TestClient(app, follow_redirects=False)
     viewer = make_user("client@example.org", role="client")

@@ -84,18 +84,31 @@ def test_client_viewer_sees_but_cannot_analyse_or_delete(
         assert r.status_code == 403, action
 
 
-def test_delete_removes_row_and_files(
+def test_delete_asks_first_then_trashes_and_the_purge_removes_row_and_files(
         client: TestClient, app: FastAPI, make_user: Any, login: Any,
         landscape_clip: Path) -> None:
+    from datetime import timedelta
+
+    from coulisses.studio import trash
+    from coulisses.studio.tables import Rush
+
     me = make_user("own@example.org")
     login(client, me.email)
     rush = upload(client, me.workspace_id, landscape_clip)
     files = [p for p in app.state.settings.data_dir.rglob("*") if p.suffix in (".mp4", ".jpg")]
     assert len(files) == 2
-    r = client.post(f"/w/{me.workspace_id}/rushes/{rush['rush_id']}/delete",
-                    data={"csrf_token": token(client)})
+    url = f"/w/{me.workspace_id}/rushes/{rush['rush_id']}/delete"
+    asked = client.post(url, data={"csrf_token": token(client)})  # no confirmation: a question
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
+    assert client.get(rush["url"]).status_code == 200
+    r = client.post(url, data={"csrf_token": token(client), "confirm": "yes"})
     assert r.status_code == 303
     assert client.get(rush["url"]).status_code == 404
+    assert all(p.exists() for p in files)  # in the trash: restorable with its files
+    with app.state.sessions() as db:
+        assert trash.purge(db, app.state.settings.data_dir) == 0  # not old enough yet
+        assert trash.purge(db, app.state.settings.data_dir, retention=timedelta(0)) == 1
+        assert db.get(Rush, rush["rush_id"]) is None
     assert not any(p.exists() for p in files)
 
 

@@ -62,7 +62,9 @@ def test_owner_adds_changes_and_removes_members(client: TestClient, other_client
     last = post(client, f"{base}/{mine.id}/role", {"role": "editor"})
     assert last.status_code == 409 and "at least one owner" in last.text
     assert post(client, f"{base}/{mine.id}/remove").status_code == 409
-    assert post(client, f"{base}/{rev.id}/remove").status_code == 303
+    asked = post(client, f"{base}/{rev.id}/remove")  # a removal asks first
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
+    assert post(client, f"{base}/{rev.id}/remove", {"confirm": "yes"}).status_code == 303
     with app.state.sessions() as db:
         left = db.scalars(select(Membership.role).where(
             Membership.workspace_id == owner.workspace_id)).all()

@@ -1,5 +1,6 @@
 """The review rules: comments at a time code or over a range (threaded, edited with optimistic
-concurrency, resolved) and the approve / request-changes decision on a cut version.
+concurrency, resolved) and the approve / request-changes decision on a cut version or on one
+of its variants, which asks for a confirmation while comments are unresolved.
 
 Keyword-only functions on a database session, for the routes, the worker, the CLI and tests
 alike. An edit carries the ``rev`` it was based on; when someone saved in between, it is
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,7 +19,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from coulisses.errors import AccessError, ConflictError, UsageError
 from coulisses.studio import notify
 from coulisses.studio.scope import scoped
-from coulisses.studio.tables import Approval, AuditEvent, Comment, CutVersion, utcnow
+from coulisses.studio.tables import (
+    Approval,
+    AuditEvent,
+    Comment,
+    CutVariant,
+    CutVersion,
+    utcnow,
+)
 
 MAX_BODY = 5000
 DECISIONS = ("approved", "changes")
@@ -128,26 +136,53 @@ def save_comment(*, db: Session, comment: Comment, rev: int, change: dict[str, A
     return comment
 
 
+def unresolved(db: Session, version: CutVersion, platform: str | None = None) -> int:
+    """How many threads of ``version`` are still open (those about ``platform``'s variant, or
+    about no variant in particular, when ``platform`` is given); comments in the trash do not
+    count."""
+    query = select(func.count(Comment.id)).where(
+        Comment.version_id == version.id, Comment.parent_id.is_(None),
+        Comment.resolved.is_(False), Comment.deleted_at.is_(None))
+    if platform is not None:
+        query = query.where(Comment.platform.in_((platform, "")))
+    return int(db.scalar(query) or 0)
+
+
 def decide(*, db: Session, version: CutVersion, user_id: int | None, decision: str,
-           note: str = "", guest_name: str = "") -> None:
-    """Approve or request changes on a rendered version (the latest decision is shown), with
-    an audit event and the team notified; commits. A client on a review link has no
-    ``user_id`` and gives a ``guest_name``.
+           note: str = "", guest_name: str = "", variant: CutVariant | None = None,
+           confirmed: bool = False) -> None:
+    """Approve or request changes on a rendered version, or on one of its variants (the latest
+    decision is shown), with an audit event and the team notified; commits. Approving while
+    comments are unresolved needs ``confirmed``. A client on a review link has no ``user_id``
+    and gives a ``guest_name``.
 
     Raises:
-        UsageError: a decision other than ``DECISIONS``.
-        ConflictError: the version is not rendered yet.
+        UsageError: a decision other than ``DECISIONS``, a variant of another version.
+        ConflictError: the version is not rendered yet; unresolved comments, not confirmed.
     """
     if decision not in DECISIONS:
         raise UsageError(f"decision {decision[:20]!r} is not approved or changes")
     if version.status != "done":
         raise ConflictError("This version is not rendered yet: review it once it is.")
+    if variant is not None and variant.version_id != version.id:
+        raise UsageError("This variant belongs to another version.")
+    if decision == "approved" and not confirmed:
+        open_threads = unresolved(db, version, variant.platform if variant else None)
+        if open_threads:
+            raise ConflictError(f"{open_threads} comment(s) are not resolved yet.",
+                                hint="resolve them, or confirm (confirm=yes) to approve anyway")
     db.add(Approval(workspace_id=version.workspace_id, version_id=version.id, user_id=user_id,
-                    decision=decision, note=note.strip()[:MAX_BODY], created_at=utcnow(),
+                    variant_id=variant.id if variant else None, decision=decision,
+                    note=note.strip()[:MAX_BODY], created_at=utcnow(),
                     guest_name=guest_name.strip()[:200]))
-    version.decision = decision
+    what = f"{version.cut_id}:{version.number}"
+    if variant is not None:
+        variant.decision = decision
+        what += f":{variant.platform}"
+    else:
+        version.decision = decision
     by = f":{guest_name.strip()[:200]}" if guest_name else ""
     db.add(AuditEvent(workspace_id=version.workspace_id, user_id=user_id,
-                      action=f"cut.{decision}", detail=f"{version.cut_id}:{version.number}{by}"))
+                      action=f"cut.{decision}", detail=what + by))
     notify.decided(db, version, decision, user_id=user_id, guest_name=guest_name, note=note)
     db.commit()

@@ -2,13 +2,15 @@
 
 Every media rule and route goes through ``scoped``, so a member of workspace A asking for B's
 rush, cut, version, variant or comment gets the same 404 as for an id that never existed.
+Rows in the trash (``deleted_at`` set, ``studio/trash.py``), and the versions and variants of a
+cut in the trash, are not found either.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import NotFoundError
@@ -26,9 +28,20 @@ def scoped(db: Session, model: type[Row], workspace_id: int, row_id: int) -> Row
     Raises:
         NotFoundError: no such row in this workspace.
     """
-    row = db.scalars(select(model).where(model.id == row_id,
-                                         model.workspace_id == workspace_id)).first()
+    query = select(model).where(model.id == row_id, model.workspace_id == workspace_id)
+    if issubclass(model, Rush | Cut | Comment):
+        query = query.where(model.deleted_at.is_(None))
+    elif model is CutVersion:
+        query = query.where(CutVersion.cut_id.in_(_live_cuts(workspace_id)))
+    elif model is CutVariant:
+        query = query.where(CutVariant.version_id.in_(
+            select(CutVersion.id).where(CutVersion.cut_id.in_(_live_cuts(workspace_id)))))
+    row = db.scalars(query).first()
     if row is None:
         raise NotFoundError(f"No such {_WHAT[model]} in this workspace.",
                             hint="check the link")
     return row
+
+
+def _live_cuts(workspace_id: int) -> Select[Any]:
+    return select(Cut.id).where(Cut.workspace_id == workspace_id, Cut.deleted_at.is_(None))

@@ -142,6 +142,7 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # in the trash since
 
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012
 
@@ -216,6 +217,7 @@ class Rush(Base):
     transcript_text: Mapped[str] = mapped_column(Text, default="")  # for search
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # in the trash since
 
 
 class Cut(Base):
@@ -234,6 +236,7 @@ class Cut(Base):
     deliverable: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # in the trash since
 
     versions: Mapped[list[CutVersion]] = relationship(
         back_populates="cut", order_by="CutVersion.number", cascade="all, delete-orphan")
@@ -285,6 +288,9 @@ class CutVariant(Base):
     cover: Mapped[str] = mapped_column(String(500), default="")
     passed: Mapped[bool] = mapped_column(Boolean, default=False)
     qc: Mapped[str] = mapped_column(Text, default="{}")  # QCResult.to_json()
+    # the latest decision on this platform's file alone (the version has its own)
+    decision: Mapped[str] = mapped_column(String(20), default="pending",
+                                          server_default="pending")
 
     version: Mapped[CutVersion] = relationship(back_populates="variants")
 
@@ -316,12 +322,14 @@ class Comment(Base):
     rev: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # in the trash since
 
     __mapper_args__ = {"version_id_col": rev}  # noqa: RUF012
 
 
 class Approval(Base):
-    """A reviewer's decision on a cut version: ``approved`` or ``changes`` (with a note)."""
+    """A reviewer's decision on a cut version, or on one of its variants (``variant_id``):
+    ``approved`` or ``changes`` (with a note)."""
 
     __tablename__ = "approvals"
 
@@ -330,6 +338,7 @@ class Approval(Base):
                                               index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("cut_versions.id", ondelete="CASCADE"),
                                             index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decision: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -120,6 +120,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         swept = await to_thread.run_sync(sweep_renders)
         if swept:
             log.info("removed %d work folders of killed renders", swept)
+        def purge_trash() -> int:  # what has been in the trash past its retention goes
+            from coulisses.studio import trash
+
+            with sessions() as db:
+                return trash.purge(db, settings.data_dir)
+
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
         if worker is not None:
@@ -128,6 +134,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             worker.every(mail.EVERY, lambda: mail.deliver(sessions, settings))
             worker.every(SWEEP_EVERY, uploads.sweep)
             worker.every(SWEEP_EVERY, sweep_renders)
+            worker.every(SWEEP_EVERY, purge_trash)
             worker.start()
         try:
             yield
@@ -166,6 +173,7 @@ def routers() -> list[APIRouter]:
         api_core,
         auth,
         board,
+        campaign_forms,
         campaigns,
         cuts,
         jobs,
@@ -175,10 +183,11 @@ def routers() -> list[APIRouter]:
         rushes,
         search,
         share,
+        trash,
         uploads,
         workspaces,
     )
 
-    return [module.router for module in (auth, workspaces, campaigns, results, jobs, api_core,
-                                         rushes, uploads, cuts, review, search, board, share,
-                                         notifications)]
+    return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
+                                         jobs, api_core, rushes, uploads, cuts, review, search,
+                                         board, share, notifications, trash)]

@@ -20,20 +20,24 @@ def settings_of(request: Request) -> Settings:
 
 def number(raw: Any, name: str, *, minimum: float = 0.0,
            maximum: float = 24 * 3600.0) -> float | None:
-    """A time in seconds from a form field; empty means None.
+    """A time in seconds from a form field, given as seconds or as a time code
+    (``h:mm:ss.mmm``, ``m:ss.s``: ``timecode.parse_time``); empty means None.
 
     Raises:
-        UsageError: not a number, or out of range.
+        UsageError: not a number or time code, or out of range.
     """
     from coulisses.errors import UsageError
+    from coulisses.timecode import parse_time
 
-    text = str(raw if raw is not None else "").strip().replace(",", ".")
+    text = str(raw if raw is not None else "").strip()
     if not text:
         return None
     try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"{name}: {text[:40]!r} is not a number of seconds") from None
+        clock = ":" in text
+        value = float(parse_time(text[:40]) if clock else text.replace(",", "."))
+    except (ValueError, UsageError):
+        raise UsageError(f"{name}: {text[:40]!r} is not a number of seconds or a time code "
+                         "(h:mm:ss.mmm)") from None
     if not minimum <= value <= maximum or value != value:
         raise UsageError(f"{name}: {value:g} is out of range ({minimum:g} to {maximum:g} s)")
     return value

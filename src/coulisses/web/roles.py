@@ -15,7 +15,8 @@ _REVIEW = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
 _CLIENT = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
 _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
-                   "results.import", "cut.share", "rush.tag"}
+                   "results.import", "cut.share", "rush.tag", "cut.delete",
+                   "comment.delete_any", "trash.restore"}
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

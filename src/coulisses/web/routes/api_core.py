@@ -83,7 +83,8 @@ def jobs_submit(request: Request, workspace_id: int, *, body: dict[str, Any] = B
 @router.get("/w/{workspace_id}/campaigns", name="api_campaigns")
 def campaigns(workspace_id: int, db: SessionDep,
               member: Membership = Depends(require("campaign.view"))) -> list[dict[str, Any]]:
-    rows = db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+    rows = db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id,
+                   Campaign.deleted_at.is_(None))
                       .order_by(Campaign.name))
     return [{"id": c.id, "name": c.name, "filename": c.filename, "version": c.version_id,
              "updated_at": c.updated_at.isoformat()} for c in rows]

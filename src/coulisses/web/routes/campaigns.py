@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coulisses.errors import CampaignError, NotFoundError, UploadError
+from coulisses.studio import trash
 from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
 from coulisses.web.bodylimit import FIELD_MAX
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.i18n_web import pick_lang
+from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
 
@@ -31,7 +33,7 @@ def campaign_in(db: Session, workspace_id: int, campaign_id: int) -> Campaign:
         NotFoundError: no such campaign in this workspace.
     """
     row = db.get(Campaign, campaign_id)
-    if row is None or row.workspace_id != workspace_id:
+    if row is None or row.workspace_id != workspace_id or row.deleted_at is not None:
         raise NotFoundError("No such campaign in this workspace.")
     return row
 
@@ -52,7 +54,8 @@ def _lang(request: Request) -> str:
 @router.get("/w/{workspace_id}/campaigns", name="campaigns_index")
 def campaigns_index(request: Request, workspace_id: int, db: SessionDep,
                     member: Membership = Depends(require("campaign.view"))) -> Response:
-    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id,
+                                                  Campaign.deleted_at.is_(None))
                            .order_by(Campaign.name)))
     return render(request, "campaigns_list.html", {"campaigns": rows, "form": {}})
 
@@ -79,7 +82,8 @@ async def campaigns_import(request: Request, workspace_id: int,
     try:
         checked = campaign_view.validate(source, filename, request.app.state.settings)
     except CampaignError as exc:
-        rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+        rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id,
+                                                  Campaign.deleted_at.is_(None))
                                .order_by(Campaign.name)))
         return render(request, "campaigns_list.html", {
             "campaigns": rows, "problems": [exc.one_line()],
@@ -183,8 +187,20 @@ def campaigns_edit_form(request: Request, workspace_id: int, campaign_id: int,
                         db: SessionDep,
                         member: Membership = Depends(require("campaign.edit"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
-    return render(request, "campaigns_edit.html", {"campaign": row, "text": row.source,
-                                                   "version": row.version_id, "tab": "edit"})
+    try:
+        checked = campaign_view.validate(row.source, row.filename, request.app.state.settings)
+    except CampaignError as exc:  # a file saved before a rule existed: show where it fails
+        return render(request, "campaigns_edit.html", {
+            "campaign": row, "text": row.source, "version": row.version_id, "tab": "edit",
+            "problems": [exc.one_line()], "located": located(exc, row.source)})
+    at: dict[int, list[str]] = {}
+    for finding in campaign_view.health(checked, _lang(request)):
+        if finding.line is not None:
+            at.setdefault(finding.line, []).append(finding.message)
+    return render(request, "campaigns_edit.html", {
+        "campaign": row, "text": row.source, "version": row.version_id, "tab": "edit",
+        "located": [(n, line, at.get(n, []))
+                    for n, line in enumerate(row.source.splitlines(), start=1)]})
 
 
 @router.post("/w/{workspace_id}/campaigns/{campaign_id}/edit", name="campaigns_edit")
@@ -195,26 +211,49 @@ def campaigns_edit(request: Request, workspace_id: int, campaign_id: int,
     row = campaign_in(db, workspace_id, campaign_id)
     if "\r" not in row.source:  # browsers send CRLF from a textarea
         text = text.replace("\r\n", "\n")
-    if version != row.version_id:
-        return _conflict(request, row, text)
-    if text == row.source:
-        return RedirectResponse(f"/w/{workspace_id}/campaigns/{row.id}", status_code=303)
     try:
-        checked = campaign_view.validate(text, row.filename, request.app.state.settings)
+        return store(request, db, row, text, version, member.user_id,
+                     f"/w/{workspace_id}/campaigns/{row.id}")
     except CampaignError as exc:
         return render(request, "campaigns_edit.html", {
             "campaign": row, "text": text, "version": version, "tab": "edit",
-            "problems": [exc.one_line()]}, status_code=422)
+            "problems": [exc.one_line()], "located": located(exc, text)}, status_code=422)
+
+
+def store(request: Request, db: Session, row: Campaign, text: str, version: int,
+          user_id: int, done: str) -> Response:
+    """Save ``text`` as the campaign's file if it validates and nobody saved since ``version``
+    (otherwise the conflict page, nothing overwritten); then go to ``done``. The raw editor
+    and the forms both save through here.
+
+    Raises:
+        CampaignError: the text does not validate (nothing is saved).
+    """
+    if version != row.version_id:
+        return _conflict(request, row, text)
+    if text == row.source:
+        return RedirectResponse(done, status_code=303)
+    checked = campaign_view.validate(text, row.filename, request.app.state.settings)
     row.source, row.name = text, checked.name
-    row.updated_at, row.updated_by = utcnow(), member.user_id
-    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
+    row.updated_at, row.updated_by = utcnow(), user_id
+    db.add(AuditEvent(workspace_id=row.workspace_id, user_id=user_id,
                       action="campaign.edit", detail=f"{row.id}:{version}"))
     try:
         db.commit()  # the UPDATE carries "WHERE version_id = <read>": a race also ends here
     except StaleDataError:
         db.rollback()
-        return _conflict(request, campaign_in(db, workspace_id, campaign_id), text)
-    return RedirectResponse(f"/w/{workspace_id}/campaigns/{row.id}", status_code=303)
+        return _conflict(request, campaign_in(db, row.workspace_id, row.id), text)
+    return RedirectResponse(done, status_code=303)
+
+
+def located(exc: CampaignError, text: str) -> list[tuple[int, str, list[str]]]:
+    """The file's lines, numbered, each with the loader's problems found at it (the YAML
+    editor shows them at their lines)."""
+    at: dict[int, list[str]] = {}
+    for problem in exc.errors:
+        if problem.line is not None:
+            at.setdefault(problem.line, []).append(problem.one_line().split(": ", 1)[-1])
+    return [(n, line, at.get(n, [])) for n, line in enumerate(text.splitlines(), start=1)]
 
 
 def _conflict(request: Request, row: Campaign, text: str) -> Response:
@@ -222,12 +261,16 @@ def _conflict(request: Request, row: Campaign, text: str) -> Response:
         "campaign": row, "theirs": row.source, "yours": text, "tab": "edit"}, status_code=409)
 
 
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/delete", name="campaigns_delete_ask")
 @router.post("/w/{workspace_id}/campaigns/{campaign_id}/delete", name="campaigns_delete")
-def campaigns_delete(workspace_id: int, campaign_id: int, db: SessionDep,
+def campaigns_delete(request: Request, workspace_id: int, campaign_id: int, db: SessionDep,
+                     yes: bool = Depends(confirmed),
                      member: Membership = Depends(require("campaign.delete"))) -> Response:
+    """Ask first; once confirmed, the campaign goes to the trash."""
     row = campaign_in(db, workspace_id, campaign_id)
-    db.delete(row)
-    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
-                      action="campaign.delete", detail=f"{campaign_id}:{row.name}"))
-    db.commit()
+    url = f"/w/{workspace_id}/campaigns/{row.id}"
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.campaign", name=row.name,
+                            action=f"{url}/delete", back=url)
+    trash.trash(db, row, user_id=member.user_id)
     return RedirectResponse(f"/w/{workspace_id}/campaigns", status_code=303)

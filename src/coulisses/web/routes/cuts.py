@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import NotFoundError, UsageError
-from coulisses.studio import sharing
+from coulisses.studio import sharing, trash
 from coulisses.studio.cuts import RenderRequest, queue_render
 from coulisses.studio.files import resolve
 from coulisses.studio.jobs.handlers import sync_version
@@ -32,6 +32,7 @@ from coulisses.studio.tables import (
     User,
     utcnow,
 )
+from coulisses.timecode import format_clock
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import (
@@ -43,6 +44,7 @@ from coulisses.web.forms import (
 from coulisses.web.i18n_web import timecode
 from coulisses.web.job_view import shown_error, shown_result
 from coulisses.web.request_state import release
+from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
@@ -152,7 +154,8 @@ async def cuts_render(request: Request, workspace_id: int, cut_id: int,
 @router.get("/w/{workspace_id}/cuts", name="cuts_index")
 def cuts_index(request: Request, workspace_id: int, db: SessionDep,
                member: Membership = Depends(require("cut.view"))) -> Response:
-    cuts = list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id)
+    cuts = list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id,
+                                             Cut.deleted_at.is_(None))
                            .order_by(Cut.id.desc()).limit(500)))
     for c in cuts:
         for v in c.versions:
@@ -173,13 +176,14 @@ def _version(db: Session, cut: Cut, number_: int | None) -> CutVersion:
 
 @router.get("/w/{workspace_id}/cuts/{cut_id:int}", name="cuts_show")
 def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None = None,
-              edit: int | None = None, db: SessionDep,
+              edit: int | None = None, compare: str = "", db: SessionDep,
               member: Membership = Depends(require("cut.view"))) -> Response:
 
     cut = scoped(db, Cut, workspace_id, cut_id)
     version = sync_version(db, _version(db, cut, v))
     rush = db.get(Rush, cut.rush_id)
-    comments = list(db.scalars(select(Comment).where(Comment.version_id == version.id)
+    comments = list(db.scalars(select(Comment).where(Comment.version_id == version.id,
+                                                     Comment.deleted_at.is_(None))
                                .order_by(Comment.t_start, Comment.id)))
     approvals = list(db.scalars(select(Approval).where(Approval.version_id == version.id)
                                 .order_by(Approval.id)))
@@ -190,17 +194,35 @@ def cuts_show(request: Request, workspace_id: int, cut_id: int, *, v: int | None
         if c.parent_id:
             replies_of.setdefault(c.parent_id, []).append(c)
     links = sharing.links_of(db, version)
+    other, pairs = _compared(db, cut, version, compare)
+    open_threads = sum(1 for c in comments if not c.parent_id and not c.resolved)
     release(db)
     return render(request, "cuts_show.html", {
         "cut": cut, "version": version, "rush": rush, "timecode": timecode,
+        "clock": format_clock,
         "comments": comments, "replies_of": replies_of, "approvals": approvals,
-        "names": names, "edit": edit,
+        "names": names, "edit": edit, "other": other, "pairs": pairs,
+        "open_threads": open_threads,
+        "variant_names": {x.id: x.label or x.platform for x in version.variants},
         "qc": {x.id: json.loads(x.qc or "{}") for x in version.variants},
         "options": json.loads(version.options or "{}"),
         "platforms": platform_choices(settings_of(request)),
         "chosen": version.platforms.split(","), "nonce": secrets.token_urlsafe(12),
         "duration": (version.end or (rush.duration if rush else 0)) - (version.start or 0),
         "links": links, "now": utcnow()})
+
+
+def _compared(db: Session, cut: Cut, version: CutVersion, compare: str
+              ) -> tuple[CutVersion | None, list[tuple[CutVariant, CutVariant]]]:
+    """The version to compare with (``?compare=<number>``) and the variants of both, paired by
+    platform: two players side by side, in sync."""
+    if not compare.strip().isdigit():
+        return None, []
+    other = _version(db, cut, int(compare))
+    if other.id == version.id:
+        return None, []
+    theirs = {x.platform: x for x in sync_version(db, other).variants}
+    return other, [(x, theirs[x.platform]) for x in version.variants if x.platform in theirs]
 
 
 @router.get("/api/w/{workspace_id}/cuts/{cut_id:int}", name="api_cut")
@@ -239,3 +261,18 @@ def versions_sheet(request: Request, workspace_id: int, version_id: int,
     rel = f"{version.out_dir}/contact-sheet.png" if version.out_dir else ""
     path = resolve(settings_of(request).data_dir, rel, workspace_id)
     return FileResponse(path, media_type="image/png", headers=PRIVATE)
+
+
+@router.get("/w/{workspace_id}/cuts/{cut_id:int}/delete", name="cuts_delete_ask")
+@router.post("/w/{workspace_id}/cuts/{cut_id:int}/delete", name="cuts_delete")
+def cuts_delete(request: Request, workspace_id: int, cut_id: int, db: SessionDep,
+                yes: bool = Depends(confirmed),
+                member: Membership = Depends(require("cut.delete"))) -> Response:
+    """Ask first; once confirmed, the cut and its versions go to the trash."""
+    cut = scoped(db, Cut, workspace_id, cut_id)
+    url = f"/w/{workspace_id}/cuts/{cut.id}"
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.cut", name=cut.title,
+                            action=f"{url}/delete", back=url)
+    trash.trash(db, cut, user_id=member.user_id)
+    return RedirectResponse(f"/w/{workspace_id}/cuts", status_code=303)

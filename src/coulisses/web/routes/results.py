@@ -44,7 +44,8 @@ def report_state(request: Request, workspace_id: int) -> str:
 @router.get("/w/{workspace_id}/results", name="results_index")
 def results_index(request: Request, workspace_id: int, db: SessionDep,
                   member: Membership = Depends(require("results.view"))) -> Response:
-    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+    rows = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id,
+                   Campaign.deleted_at.is_(None))
                            .order_by(Campaign.name)))
     return render(request, "results_index.html", {"campaigns": rows})
 

@@ -1,5 +1,6 @@
 """Review: comments at a time code or over a range (threaded, edited with optimistic
-concurrency, resolved), and the approve / request-changes decision per cut version.
+concurrency, resolved), the approve / request-changes decision per cut version or variant
+(asking first while comments are unresolved), and deleting a comment (to the trash).
 
 The routes parse, call ``coulisses.studio.review`` (the rules: optimistic edits, nonce
 dedupe, replies on the same version) and respond with JSON or a redirect.
@@ -15,13 +16,15 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.errors import UsageError
-from coulisses.studio import review
+from coulisses.errors import AccessError, UsageError
+from coulisses.studio import review, trash
 from coulisses.studio.scope import scoped
-from coulisses.studio.tables import Comment, CutVersion, Membership
-from coulisses.web.deps import SessionDep, require
+from coulisses.studio.tables import Comment, CutVariant, CutVersion, Membership
+from coulisses.web import roles
+from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import number
+from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
 
@@ -68,7 +71,8 @@ def api_comments(workspace_id: int, version_id: int, db: SessionDep,
                  member: Membership = Depends(require("comment.view"))
                  ) -> list[dict[str, Any]]:
     version = scoped(db, CutVersion, workspace_id, version_id)
-    rows = db.scalars(select(Comment).where(Comment.version_id == version.id)
+    rows = db.scalars(select(Comment).where(Comment.version_id == version.id,
+                                            Comment.deleted_at.is_(None))
                       .order_by(Comment.t_start, Comment.id))
     return [review.comment_json(c) for c in rows]
 
@@ -125,9 +129,48 @@ def comments_resolve(request: Request, workspace_id: int, comment_id: int,
 @router.post("/api/w/{workspace_id}/versions/{version_id:int}/decision", name="api_versions_decide")
 def versions_decide(request: Request, workspace_id: int, version_id: int,
                     *, decision: str = Form(""), note: str = Form(""),
-                    db: SessionDep,
+                    variant_id: str = Form(""), db: SessionDep,
+                    yes: bool = Depends(confirmed),
                     member: Membership = Depends(require("cut.approve"))) -> Response:
-    """Approve or request changes on a rendered version; the latest decision is shown."""
+    """Approve or request changes on a rendered version or one of its variants (the latest
+    decision is shown); approving with unresolved comments asks first (JSON: 409 until
+    ``confirm=yes``)."""
     version = scoped(db, CutVersion, workspace_id, version_id)
-    review.decide(db=db, version=version, user_id=member.user_id, decision=decision, note=note)
-    return _back(request, version, {"version_id": version.id, "decision": decision})
+    variant = None
+    if variant_id.strip():
+        try:
+            variant = scoped(db, CutVariant, workspace_id, int(variant_id))
+        except ValueError:
+            raise UsageError("variant_id is not a variant's number") from None
+    if (decision == "approved" and not yes and not wants_json(request)
+            and version.status == "done"):
+        open_threads = review.unresolved(db, version, variant.platform if variant else None)
+        if open_threads:
+            return render(request, "review_confirm.html", {
+                "version": version, "variant": variant, "note": note, "count": open_threads,
+                "back": f"/w/{workspace_id}/cuts/{version.cut_id}?v={version.number}"})
+    review.decide(db=db, version=version, user_id=member.user_id, decision=decision,
+                  note=note, variant=variant, confirmed=yes)
+    return _back(request, version, {"version_id": version.id, "decision": decision,
+                                    "variant_id": variant.id if variant else None})
+
+
+@router.get("/w/{workspace_id}/comments/{comment_id:int}/delete", name="comments_delete_ask")
+@router.post("/w/{workspace_id}/comments/{comment_id:int}/delete", name="comments_delete")
+def comments_delete(request: Request, workspace_id: int, comment_id: int, db: SessionDep,
+                    yes: bool = Depends(confirmed),
+                    member: Membership = Depends(require("comment.view"))) -> Response:
+    """Ask first; once confirmed, the comment (its author's, or any for an editor) goes to
+    the trash."""
+    comment = scoped(db, Comment, workspace_id, comment_id)
+    if comment.author_id != member.user_id and not roles.allowed(member.role,
+                                                                 "comment.delete_any"):
+        raise AccessError("Only its author or an editor can delete a comment.")
+    version = scoped(db, CutVersion, workspace_id, comment.version_id)
+    back = f"/w/{workspace_id}/cuts/{version.cut_id}?v={version.number}"
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.comment", name=comment.body[:200],
+                            action=f"/w/{workspace_id}/comments/{comment.id}/delete",
+                            back=back)
+    trash.trash(db, comment, user_id=member.user_id)
+    return _back(request, version, {"id": comment.id, "deleted": True})

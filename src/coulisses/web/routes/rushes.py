@@ -13,16 +13,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.errors import ConflictError
+from coulisses.studio import trash
 from coulisses.studio.files import resolve
 from coulisses.studio.jobs import submit
 from coulisses.studio.jobs.handlers import sync_rush
 from coulisses.studio.scope import scoped
 from coulisses.studio.tables import AuditEvent, Cut, Membership, Rush
+from coulisses.timecode import format_clock
+from coulisses.web import rush_view
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
-from coulisses.web.forms import platform_choices, settings_of
+from coulisses.web.forms import platform_choices, registry_for, settings_of
 from coulisses.web.i18n_web import timecode
 from coulisses.web.job_view import shown_error
+from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
 PRIVATE = {"Cache-Control": "private, max-age=3600"}
@@ -38,7 +42,8 @@ def rush_json(rush: Rush) -> dict[str, Any]:
 
 
 def _list(db: Session, workspace_id: int) -> list[Rush]:
-    rushes = list(db.scalars(select(Rush).where(Rush.workspace_id == workspace_id)
+    rushes = list(db.scalars(select(Rush).where(Rush.workspace_id == workspace_id,
+                                               Rush.deleted_at.is_(None))
                              .order_by(Rush.id.desc()).limit(500)))
     return rushes
 
@@ -81,12 +86,20 @@ def rushes_show(request: Request, workspace_id: int, rush_id: int,
     settings = settings_of(request)
     rush = sync_rush(db, scoped(db, Rush, workspace_id, rush_id), settings.data_dir)
     analysis = _analysis(rush)
-    cuts = list(db.scalars(select(Cut).where(Cut.rush_id == rush.id).order_by(Cut.id)))
+    cuts = list(db.scalars(select(Cut).where(Cut.rush_id == rush.id,
+                                                Cut.deleted_at.is_(None)).order_by(Cut.id)))
     platforms = platform_choices(settings)
     planned = _planned_choices(request, db, workspace_id)
+    moments = json.loads(rush.moments or "[]")
+    registry = registry_for(tuple(settings.platform_dirs))
     return render(request, "rushes_show.html", {
         "planned": planned, "chosen_deliverable": request.query_params.get("deliverable", ""),
-        "rush": rush, "analysis": analysis, "moments": json.loads(rush.moments or "[]"),
+        "paras": rush_view.paragraphs(analysis), "clock": format_clock,
+        "lanes": rush_view.lanes(analysis, moments, rush.duration),
+        "x0": rush_view.X0, "xw": rush_view.WIDTH,
+        "vertical": {p for p, _ in platforms
+                     if registry[p].canvas.height > registry[p].canvas.width},
+        "rush": rush, "analysis": analysis, "moments": moments,
         "words": (analysis.get("words") or []), "shots": analysis.get("shots") or [],
         "cuts": cuts, "platforms": platforms, "timecode": timecode,
         "nonce": secrets.token_urlsafe(12)})
@@ -147,20 +160,19 @@ def rushes_analyze(request: Request, workspace_id: int, rush_id: int,
     return RedirectResponse(f"/w/{workspace_id}/rushes/{rush.id}", status_code=303)
 
 
+@router.get("/w/{workspace_id}/rushes/{rush_id:int}/delete", name="rushes_delete_ask")
 @router.post("/w/{workspace_id}/rushes/{rush_id:int}/delete", name="rushes_delete")
 def rushes_delete(request: Request, workspace_id: int, rush_id: int,
-                  db: SessionDep,
+                  db: SessionDep, yes: bool = Depends(confirmed),
                   member: Membership = Depends(require("rush.delete"))) -> Response:
+    """Ask first; once confirmed, the rush (and its cuts) go to the trash. Its files stay
+    until the trash is purged, so a restore gets everything back."""
     rush = scoped(db, Rush, workspace_id, rush_id)
-    data_dir = settings_of(request).data_dir
-    files = [rush.path, rush.thumb]
-    db.delete(rush)
-    db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
-                      action="rush.delete", detail=rush.name[:200]))
-    db.commit()
-    for rel in files:  # after the commit: a failed delete never loses the row
-        if rel:
-            (data_dir / rel).unlink(missing_ok=True)
+    url = f"/w/{workspace_id}/rushes/{rush.id}"
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.rush", name=rush.name,
+                            action=f"{url}/delete", back=url)
+    trash.trash(db, rush, user_id=member.user_id)
     return RedirectResponse(f"/w/{workspace_id}/rushes", status_code=303)
 
 

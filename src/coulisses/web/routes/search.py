@@ -28,7 +28,7 @@ def find(db: Session, workspace_id: int, query: str, limit: int = 30) -> list[di
     if not query:
         return []
     rows = list(db.scalars(select(Rush).where(Rush.workspace_id == workspace_id,
-                                              Rush.status == "analysed",
+                                              Rush.status == "analysed", Rush.deleted_at.is_(None),
                                               Rush.transcript_text != "")))
     by_path: dict[str, Rush] = {}
     analyses = []

@@ -237,8 +237,10 @@ def share_decision(request: Request, token: str, *, decision: str = Form(""),
                    name: str = Form(""), note: str = Form(""), db: SessionDep) -> Response:
     link, version = _open(db, request, token)
     try:
+        # a client's open comments are their own requests: their approval stands over them
+        # (the team still sees the open threads); only the team is asked to confirm
         review.decide(db=db, version=version, user_id=None, decision=decision, note=note,
-                      guest_name=_guest(name))
+                      guest_name=_guest(name), confirmed=True)
     except UsageError as exc:
         return _page(request, db, token, link, version, problems=[exc.one_line()],
                      status_code=400, form={"name": name, "note": note})

@@ -13,6 +13,7 @@ from coulisses.studio.tables import AuditEvent, Campaign, Job, Membership, User,
 from coulisses.web import roles
 from coulisses.web.deps import SessionDep, current_user, optional_user, render, require
 from coulisses.web.i18n_web import pick_lang, translator
+from coulisses.web.routes.trash import confirm_page, confirmed
 from coulisses.web.security import user_by_email
 
 router = APIRouter()
@@ -83,10 +84,12 @@ def workspaces_create(request: Request, *, name: str = Form(""), db: SessionDep,
 def dashboard(request: Request, workspace_id: int, db: SessionDep,
               member: Membership = Depends(require("workspace.view"))) -> Response:
     campaigns = db.scalar(select(func.count(Campaign.id))
-                          .where(Campaign.workspace_id == workspace_id)) or 0
+                          .where(Campaign.workspace_id == workspace_id,
+                   Campaign.deleted_at.is_(None))) or 0
     active = db.scalar(select(func.count(Job.id)).where(
         Job.workspace_id == workspace_id, Job.status.in_(("queued", "running")))) or 0
-    recent = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id)
+    recent = list(db.scalars(select(Campaign).where(Campaign.workspace_id == workspace_id,
+                   Campaign.deleted_at.is_(None))
                              .order_by(Campaign.updated_at.desc()).limit(5)))
     return render(request, "workspaces_dashboard.html", {
         "campaign_count": campaigns, "active_jobs": active, "recent": recent})
@@ -160,13 +163,20 @@ def members_role(request: Request, workspace_id: int, membership_id: int,
     return RedirectResponse(f"/w/{workspace_id}/members", status_code=303)
 
 
+@router.get("/w/{workspace_id}/members/{membership_id}/remove", name="members_remove_ask")
 @router.post("/w/{workspace_id}/members/{membership_id}/remove", name="members_remove")
 def members_remove(request: Request, workspace_id: int, membership_id: int,
-                   db: SessionDep,
+                   db: SessionDep, yes: bool = Depends(confirmed),
                    member: Membership = Depends(require("member.manage"))) -> Response:
+    """Ask first (a removed member is added back by inviting them again)."""
     t = translator(pick_lang(request, default=request.app.state.settings.lang))
     target = _target(db, workspace_id, membership_id)
     _keeps_an_owner(db, workspace_id, target, t("ws.last_owner"))
+    if request.method != "POST" or not yes:
+        return confirm_page(request, what="trash.kind.member",
+                            name=f"{target.user.name} <{target.user.email}>",
+                            action=f"/w/{workspace_id}/members/{target.id}/remove",
+                            back=f"/w/{workspace_id}/members", to_trash=False)
     db.delete(target)
     db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,
                       action="member.remove", detail=str(target.user_id)))

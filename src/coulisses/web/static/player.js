@@ -28,10 +28,13 @@
     const words = Array.from(document.querySelectorAll(".transcript [data-seek]"));
     const cursor = document.getElementById("timeline-cursor");
     const duration = parseFloat(video.dataset.duration || "0");
+    const lanes = cursor ? cursor.closest("svg") : null;  // the rush's lanes start after labels
+    const x0 = lanes && lanes.dataset.x0 ? parseFloat(lanes.dataset.x0) : 0;
+    const width = lanes && lanes.dataset.width ? parseFloat(lanes.dataset.width) : 1000;
     let current = null;
     video.addEventListener("timeupdate", function () {
       const t = video.currentTime;
-      if (cursor && duration > 0) cursor.setAttribute("x", String((t / duration) * 1000));
+      if (cursor && duration > 0) cursor.setAttribute("x", String(x0 + (t / duration) * width));
       let found = null;
       for (const w of words) {
         if (parseFloat(w.dataset.seek) <= t && t < parseFloat(w.dataset.end)) { found = w; break; }

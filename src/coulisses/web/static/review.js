@@ -39,3 +39,22 @@
     });
   });
 })();
+
+// Version comparison: the two players of a pair play, pause and seek together.
+(function () {
+  "use strict";
+  document.querySelectorAll(".side-by-side").forEach(function (pair) {
+    const videos = Array.from(pair.querySelectorAll("video[data-sync]"));
+    if (videos.length !== 2) return;
+    let busy = false;
+    videos.forEach(function (video, i) {
+      const other = videos[1 - i];
+      function follow(fn) { if (busy) return; busy = true; try { fn(); } finally { busy = false; } }
+      video.addEventListener("play", function () { follow(function () { if (other.paused) other.play(); }); });
+      video.addEventListener("pause", function () { follow(function () { if (!other.paused) other.pause(); }); });
+      video.addEventListener("seeked", function () {
+        follow(function () { if (Math.abs(other.currentTime - video.currentTime) > 0.05) other.currentTime = video.currentTime; });
+      });
+    });
+  });
+})();
