@@ -321,17 +321,10 @@ def complete_cmd(post_id: int = typer.Argument(...),
 def run_cmd(until_idle: bool = typer.Option(False, "--until-idle",
                                             help="stop when nothing is due")) -> None:
     """The worker: publish what is due. Several may run at once."""
-    from coulisses.publish import accounts
-    from coulisses.publish.worker import Worker, WorkerConfig
+    from coulisses.publish.service import make_worker
 
     settings = load_settings()
-    apis, _ = _apis()
-    config = WorkerConfig(lease_ms=settings.publish_lease_seconds * 1000,
-                          backoff_s=settings.publish_backoff_ms / 1000,
-                          poll_s=settings.publish_poll_ms / 1000,
-                          packs=settings.data_dir / "publish-packs", apps=settings.publish_apps)
-    worker = Worker(_db(settings), accounts.sealer(settings.publish_key, settings.data_dir),
-                    apis, config)
+    worker = make_worker(settings, _db(settings))
     try:
         handled = worker.run(until_idle=until_idle)
     finally:

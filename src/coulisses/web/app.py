@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from anyio import to_thread
 
+        from coulisses.publish.service import PublishThread
         from coulisses.studio.db import SERVER_THREADS
         from coulisses.studio.files import sweep_work_folders
         from coulisses.studio.uploads import MB, UploadStore
@@ -122,6 +123,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             log.info("removed %d work folders of killed renders", swept)
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
+        publisher = PublishThread(settings, sessions) if start_worker else None
+        if publisher is not None:  # the same worker as `coulisses publish run`
+            publisher.start()
         if worker is not None:
             worker.every(SWEEP_EVERY, uploads.sweep)
             worker.every(SWEEP_EVERY, sweep_renders)
@@ -131,6 +135,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         finally:
             if worker is not None:
                 worker.stop()
+            if publisher is not None:
+                publisher.stop()
 
     app = FastAPI(title="coulisses studio", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -165,6 +171,7 @@ def routers() -> list[APIRouter]:
         campaigns,
         cuts,
         jobs,
+        publishing,
         results,
         review,
         rushes,
@@ -174,4 +181,4 @@ def routers() -> list[APIRouter]:
     )
 
     return [module.router for module in (auth, workspaces, campaigns, results, jobs, api_core,
-                                         rushes, uploads, cuts, review, search)]
+                                         rushes, uploads, cuts, review, search, publishing)]

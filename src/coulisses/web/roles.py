@@ -9,18 +9,20 @@ from __future__ import annotations
 ROLES: tuple[str, ...] = ("owner", "editor", "reviewer", "client")
 
 _VIEW = {"workspace.view", "campaign.view", "rush.view", "cut.view", "job.view",
-         "results.view", "comment.view"}
-_REVIEW = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
+         "results.view", "comment.view", "post.view"}
+# publishing: a client approves a post's caption and options but edits nothing
+_APPROVE = _VIEW | {"post.approve"}
+_REVIEW = _APPROVE | {"comment.create", "comment.edit_own", "cut.approve"}
 _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
-                   "results.import"}
+                   "results.import", "post.edit", "account.connect"}
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "owner": frozenset(_OWN),
     "editor": frozenset(_EDIT),
     "reviewer": frozenset(_REVIEW),
-    "client": frozenset(_VIEW),
+    "client": frozenset(_APPROVE),
 }
 
 ACTIONS: frozenset[str] = frozenset().union(*PERMISSIONS.values())
