@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from coulisses.publish.tables import Post, PublishAccount, now_ms
 from coulisses.studio.jobs import submit
 from coulisses.studio.tables import Campaign, Job, Membership
 
@@ -70,9 +71,17 @@ def _seed_a(app: FastAPI, make_user: Any) -> dict[str, Any]:
         db.flush()
         job = submit(db, a.workspace_id, "sleep", {"seconds": 0})
         membership = db.scalars(select(Membership)).one()
+        account = PublishAccount(workspace_id=a.workspace_id, platform="tiktok", name="a",
+                                 channel="manual")
+        db.add(account)
+        db.flush()
+        post = Post(account_id=account.id, platform="tiktok", video_path="/a/cut.mp4",
+                    video_sha256="0" * 64, size_bytes=1, due_ms=now_ms() + 86_400_000,
+                    state="draft", caption="A's post")
+        db.add(post)
         db.commit()
         return {"workspace_id": a.workspace_id, "campaign_id": campaign.id, "job_id": job.id,
-                "membership_id": membership.id}
+                "membership_id": membership.id, "post_id": post.id}
 
 
 def _fill(path: str, ids: dict[str, Any]) -> str:
@@ -84,7 +93,9 @@ def _counts(app: FastAPI) -> tuple[Any, ...]:
         return (db.scalar(select(func.count(Campaign.id))),
                 db.scalars(select(Campaign.source)).all(),
                 db.scalar(select(func.count(Membership.id))),
-                db.scalars(select(Job.status)).all())
+                db.scalars(select(Job.status)).all(),
+                db.execute(select(Post.state, Post.due_ms, Post.caption)).all(),
+                db.scalar(select(func.count(PublishAccount.id))))
 
 
 def test_no_route_lets_workspace_b_reach_workspace_a(app: FastAPI, client: TestClient,
@@ -112,12 +123,17 @@ def test_no_route_lets_workspace_b_reach_workspace_a(app: FastAPI, client: TestC
     assert ("GET", "/w/{workspace_id}/campaigns/{campaign_id}") in checked
     assert ("POST", "/w/{workspace_id}/members/{membership_id}/remove") in checked
     assert ("GET", "/api/jobs/{job_id}") in checked
+    assert ("POST", "/w/{workspace_id}/publishing/posts/{post_id}/approve") in checked
+    assert ("POST", "/w/{workspace_id}/publishing/posts/{post_id}/move") in checked
+    assert ("POST", "/w/{workspace_id}/publishing/accounts") in checked
     assert _counts(app) == before
     # the same ids are real: A's owner reaches them
     client.cookies.clear()
     login(client, "a@example.org")
     assert client.get(_fill("/w/{workspace_id}/campaigns/{campaign_id}", ids)).status_code == 200
     assert client.get(_fill("/api/jobs/{job_id}", ids)).status_code == 200
+    assert client.get(_fill("/w/{workspace_id}/publishing/posts/{post_id}", ids)
+                      ).status_code == 200
 
 
 def test_b_own_ids_do_not_open_a_items_through_b_workspace(app: FastAPI, client: TestClient,

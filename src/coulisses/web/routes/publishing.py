@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.campaign.calendar import zone
-from coulisses.errors import AuthenticationError, NotFoundError, UsageError
+from coulisses.errors import AccessError, AuthenticationError, NotFoundError, UsageError
 from coulisses.publish import accounts, edits, queue
 from coulisses.publish.api import PlatformApi, builtin_apis, check_caption, get_api
 from coulisses.publish.tables import Post, PublishAccount
@@ -172,13 +172,16 @@ def publishing_schedule(request: Request, workspace_id: int, db: SessionDep,
     due = _due(day, clock, tz)
     path = check_source(request.app.state.settings.data_dir / variant.video)
     cover = request.app.state.settings.data_dir / variant.cover if variant.cover else None
-    post = queue.schedule(db, account_id=account.id, platform=api.id,
-                          video_path=str(path.resolve()), video_sha256=sha256_of(path),
-                          size_bytes=path.stat().st_size, due_ms=due, caption=caption,
-                          options=validate_options(api, {}), first_comment=first_comment,
-                          cover=str(cover) if cover is not None and cover.is_file() else "",
-                          draft=True, force=force)
-    return _back(workspace_id, post.id, "scheduled")
+    # a session of its own: a refused duplicate rolls it back, not the page's (whose
+    # membership the error page still reads)
+    with request.app.state.sessions() as own:
+        post_id = queue.schedule(
+            own, account_id=account.id, platform=api.id, video_path=str(path.resolve()),
+            video_sha256=sha256_of(path), size_bytes=path.stat().st_size, due_ms=due,
+            caption=caption, options=validate_options(api, {}), first_comment=first_comment,
+            cover=str(cover) if cover is not None and cover.is_file() else "", draft=True,
+            force=force).id
+    return _back(workspace_id, post_id, "scheduled")
 
 
 @router.get("/w/{workspace_id}/publishing/posts/{post_id}", name="publishing_post")
@@ -333,11 +336,11 @@ def publishing_oauth_callback(request: Request, db: SessionDep,
     try:
         pending = json.loads(_fernet(request).decrypt(sealed.encode(), ttl=OAUTH_TTL))
     except (InvalidToken, ValueError):
-        raise AuthenticationError("This sign-in is unknown or took too long.",
+        raise AccessError("This sign-in is unknown or took too long.",
                                   hint="connect the account again") from None
     if not secrets.compare_digest(str(request.query_params.get("state", "")),
                                   str(pending["state"])) or pending["user_id"] != user.id:
-        raise AuthenticationError("The platform's answer does not match this sign-in.",
+        raise AccessError("The platform's answer does not match this sign-in.",
                                   hint="connect the account again")
     workspace_id = int(pending["workspace_id"])
     workspace_member(db, user, workspace_id, action="account.connect")
@@ -345,7 +348,8 @@ def publishing_oauth_callback(request: Request, db: SessionDep,
     if not code:
         reason = request.query_params.get("error_description") or \
             request.query_params.get("error") or "refused"
-        raise AuthenticationError(f"The platform did not approve the sign-in ({reason[:200]}).")
+        raise AccessError(f"The platform did not approve the sign-in ({reason[:200]}).",
+                          hint="connect the account again")
     api = get_api(_apis(), str(pending["platform"]))
     sandbox = str(pending["sandbox"])
     settings = request.app.state.settings
@@ -357,8 +361,11 @@ def publishing_oauth_callback(request: Request, db: SessionDep,
                                    redirect_uri=str(pending["redirect_uri"]),
                                    client_id=client_id, client_secret=secret, client=http)
 
-    accounts.add(db, _fernet(request), api, str(pending["name"]), sandbox_url=sandbox,
-                 sign_in=sign_in, workspace_id=workspace_id)
+    try:
+        accounts.add(db, _fernet(request), api, str(pending["name"]), sandbox_url=sandbox,
+                     sign_in=sign_in, workspace_id=workspace_id)
+    except AuthenticationError as exc:  # the platform's refusal, not this studio session's
+        raise AccessError(exc.message, hint=exc.hint) from None
     response = _back(workspace_id, done="connected")
     response.delete_cookie(OAUTH_COOKIE, path=OAUTH_PATH)
     return response
