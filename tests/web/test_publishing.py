@@ -16,7 +16,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from publishseed import approved_variant
 from sqlalchemy import select
 
 from coulisses.publish import queue
@@ -25,6 +24,7 @@ from coulisses.publish.sandbox.faults import Dice, Faults, parse_faults
 from coulisses.publish.service import make_worker
 from coulisses.publish.tables import Post, PublishAccount
 from coulisses.settings import Settings
+from publishseed import approved_variant
 
 
 @pytest.fixture
