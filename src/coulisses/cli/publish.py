@@ -34,13 +34,19 @@ MESSAGES: dict[str, dict[str, str]] = {
            "removed": "removed {target}", "none": "no posts", "no_accounts": "no accounts",
            "cancelled": "post {id} cancelled", "retry": "post {id} is scheduled again",
            "complete": "post {id} published at {url}", "ran": "{n} posts handled",
-           "sandbox": "sandbox on {url} ({faults}); posts at {url}/_sandbox/posts"},
+           "sandbox": "sandbox on {url} ({faults}); posts at {url}/_sandbox/posts",
+           "exported": "{n} posts written to {out} ({format})",
+           "imported": "{n} posts imported from {file} ({format})",
+           "skipped": "{n} bad rows skipped"},
     "fr": {"connected": "compte {platform}:{name} connecté ({channel})",
            "removed": "{target} supprimé", "none": "aucune publication",
            "no_accounts": "aucun compte", "cancelled": "publication {id} annulée",
            "retry": "publication {id} reprogrammée", "complete": "publication {id} publiée : {url}",
            "ran": "{n} publications traitées",
-           "sandbox": "bac à sable sur {url} ({faults}) ; publications sur {url}/_sandbox/posts"},
+           "sandbox": "bac à sable sur {url} ({faults}) ; publications sur {url}/_sandbox/posts",
+           "exported": "{n} publications écrites dans {out} ({format})",
+           "imported": "{n} publications importées de {file} ({format})",
+           "skipped": "{n} lignes incorrectes ignorées"},
 }
 
 
@@ -315,6 +321,80 @@ def complete_cmd(post_id: int = typer.Argument(...),
     with _db(settings)() as session:
         queue.complete(session, post_id, url.strip(), platform_id)
     _say(settings, "complete", id=post_id, url=url.strip())
+
+
+@publish_app.command("export")
+def export_cmd(
+    fmt: str = typer.Option("csv", "--format", help="csv, metricool, buffer or hootsuite"),
+    out: Path | None = typer.Option(None, "--out", help="the file to write (default: stdout)"),
+    timezone: str = typer.Option("UTC", "--timezone", help="the zone times are written in"),
+    to: str = typer.Option("", "--to", help="only the posts to PLATFORM[:ACCOUNT]"),
+    every: bool = typer.Option(False, "--all", help="published and cancelled posts too"),
+) -> None:
+    """Write the queue as CSV, in coulisses' columns or a scheduling tool's."""
+    import sys
+
+    from coulisses import spreadsheet
+    from coulisses.output import write_bytes
+    from coulisses.publish import accounts, bulk, queue
+
+    settings = load_settings()
+    fmt = fmt.strip().lower()
+    with _db(settings)() as session:
+        posts = queue.listing(session, states=() if every else queue.OPEN_STATES)
+        if to:
+            account = accounts.find(session, *_target(to))
+            posts = [p for p in posts if p.account_id == account.id]
+        rows = bulk.outgoing(session, posts, timezone)
+    separator = spreadsheet.delimiter(settings.lang) if fmt == "csv" else ","
+    data = bulk.export_bytes(bulk.export_text(rows, fmt, separator), fmt)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_bytes(out, data, what="export")
+    _say(settings, "exported", n=len(rows), out=out, format=fmt)
+
+
+@publish_app.command("import")
+def import_cmd(
+    file: Path = typer.Argument(..., help="a CSV file: coulisses', Metricool's, Buffer's or "
+                                          "Hootsuite's columns"),
+    timezone: str = typer.Option("UTC", "--timezone",
+                                 help="the zone of times written without one"),
+    fmt: str = typer.Option("", "--format", help="the column set, when not detected"),
+    to: str = typer.Option("", "--to", help="PLATFORM[:ACCOUNT] (Hootsuite files name none)"),
+    force: bool = typer.Option(False, "--force", help="accept a video already scheduled there"),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="import the good rows only"),
+    draft: bool = typer.Option(False, "--draft", help="import as drafts, to approve"),
+    skip_qc: bool = typer.Option(False, "--skip-qc", help="do not check the videos first"),
+) -> None:
+    """Schedule every row of a bulk CSV file; nothing is imported if a row is bad."""
+    from coulisses.publish import bulk
+
+    settings = load_settings()
+    apis, _ = _apis()
+    fmt = fmt.strip().lower()
+    if fmt and fmt not in ("csv", "metricool", "buffer", "hootsuite"):
+        raise UsageError(f"--format {fmt!r} is not csv, metricool, buffer or hootsuite")
+
+    def qc(video: Path, api: PlatformApi) -> float:
+        return _qc(video, api, settings)
+
+    with _db(settings)() as session:
+        try:
+            done = bulk.import_file(session, file, apis, zone_name=timezone, dialect=fmt,
+                                    to=to, force=force, skip_bad=skip_bad, draft=draft,
+                                    qc=None if skip_qc else qc)
+        except bulk.BulkImportError as exc:
+            for line in exc.problems:
+                typer.echo(line, err=True)
+            raise
+    for line in done.skipped:
+        typer.echo(line, err=True)
+    if done.skipped:
+        _say(settings, "skipped", n=len(done.skipped))
+    _say(settings, "imported", n=len(done.post_ids), file=file.name, format=done.dialect)
 
 
 @publish_app.command("run")
