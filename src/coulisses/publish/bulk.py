@@ -225,7 +225,7 @@ def _check(session: Session, entry: dialects.Entry, apis: dict[str, PlatformApi]
     if not entry.platform:
         raise UsageError("no platform")
     api = get_api(apis, entry.platform)
-    account = _account(session, api.id, entry.account)
+    account = _account(session, api.id, entry.account, entry.brand)
     if not entry.video:
         raise UsageError("no video file")
     video = check_source(entry.video)
@@ -252,9 +252,15 @@ def _has_offset(text: str) -> bool:
         return False
 
 
-def _account(session: Session, platform: str, name: str) -> PublishAccount:
-    """The named account when it exists, else the platform's only one (a Metricool brand name
-    is not an account name)."""
+def _account(session: Session, platform: str, name: str, brand: bool) -> PublishAccount:
+    """The named account; for a Metricool brand name (not an account name), the account of
+    that name when there is one, else the platform's only one.
+
+    Raises:
+        NotFoundError: no such account, or several and none named.
+    """
+    if not brand:
+        return accounts.find(session, platform, name or None)
     if name:
         named = session.scalars(select(PublishAccount).where(
             PublishAccount.platform == platform, PublishAccount.name == name,

@@ -79,6 +79,7 @@ class Entry:
     cover: str = ""
     options: dict[str, str] = field(default_factory=dict)
     draft: bool = False
+    brand: bool = False  # ``account`` is a Metricool brand name, not an account name
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,14 @@ def read(dialect: str, line: int, row: dict[str, str], *, to: str = "") -> list[
         cover, frame = get("Video Thumbnail Url"), get("Video Cover Frame")
         entries = []
         for platform in chosen:
-            options = {key: get(column) for column, (p, key) in METRICOOL_OPTIONS.items()
-                       if p == platform and get(column)}
+            chosen_options = {key: get(column)
+                              for column, (p, key) in METRICOOL_OPTIONS.items()
+                              if p == platform and get(column)}
             entries.append(Entry(line, platform, get("Brand name"), get("Picture Url 1"),
                                  f"{get('Date')} {get('Time')}".strip(), "",
                                  row.get("Text") or "", get("First Comment Text"),
-                                 cover or frame, options, draft=_true(get("Draft"))))
+                                 cover or frame, chosen_options, draft=_true(get("Draft")),
+                                 brand=True))
         return entries
     if dialect == "buffer":
         platform, _, account = get("Profile").partition(":")
