@@ -213,6 +213,9 @@ EN: dict[str, str] = {
     "pub.done.edited": "Saved: approve it again to let it go out.",
     "pub.done.retried": "Back in the queue.", "pub.done.cancelled": "Cancelled.",
     "pub.done.connected": "Account connected.",
+    "pub.continue": "Continue to {platform}",
+    "pub.continue_help": "{platform} asks you to sign in and approve coulisses; you come back "
+                         "here afterwards.",
     "pub.state.draft": "draft", "pub.state.scheduled": "scheduled",
     "pub.state.publishing": "publishing", "pub.state.published": "published",
     "pub.state.failed": "failed", "pub.state.needs_attention": "needs attention",
@@ -428,6 +431,9 @@ FR: dict[str, str] = {
     "pub.done.edited": "Enregistrée : approuvez-la de nouveau pour qu’elle parte.",
     "pub.done.retried": "Remise dans la file.", "pub.done.cancelled": "Annulée.",
     "pub.done.connected": "Compte connecté.",
+    "pub.continue": "Continuer vers {platform}",
+    "pub.continue_help": "{platform} vous demande de vous connecter et d’approuver coulisses ; "
+                         "vous revenez ici ensuite.",
     "pub.state.draft": "brouillon", "pub.state.scheduled": "programmée",
     "pub.state.publishing": "en cours de publication", "pub.state.published": "publiée",
     "pub.state.failed": "échouée", "pub.state.needs_attention": "à vérifier",

@@ -318,7 +318,9 @@ def publishing_connect(request: Request, workspace_id: int, db: SessionDep,
     sealed = _fernet(request).encrypt(json.dumps(pending).encode()).decode()
     target = oauth.authorize_url(api, sandbox, client_id=client_id, redirect_uri=redirect_uri,
                                  challenge=challenge, state=state, login_hint=name)
-    response = RedirectResponse(target, status_code=303)
+    # a page with a link, not a redirect: the studio's CSP (form-action 'self') stops a form
+    # from landing on another site; a link (followed at once by publishing.js) may go there
+    response = render(request, "publishing_connect.html", {"target": target, "api": api})
     response.set_cookie(OAUTH_COOKIE, sealed, max_age=OAUTH_TTL, httponly=True,
                         samesite="lax", path=OAUTH_PATH,
                         secure=secure_cookies(request, settings))

@@ -1,8 +1,11 @@
 // coulisses publishing calendar: drag a draft or scheduled post onto another day to move it
 // there at the same local time. Without JavaScript (or from the keyboard), the post's page has
-// a form that does the same; the server refuses a post that started publishing.
+// a form that does the same; the server refuses a post that started publishing. On the page
+// that connects an account, it follows the link to the platform's sign-in at once.
 (function () {
   "use strict";
+  var onward = document.querySelector("a[data-continue]");  // connecting: on to the platform
+  if (onward) { window.location.assign(onward.href); return; }
   var table = document.querySelector("table.pub-calendar");
   if (!table || table.dataset.movable !== "yes" || !window.coulisses) { return; }
   var base = "/w/" + table.dataset.workspace + "/publishing/posts/";
