@@ -223,3 +223,21 @@ def test_duplicates_in_a_file_need_force_and_unknown_columns_are_refused(
     odd = _write(tmp_path / "odd.csv", ("When", "What"), [{"When": "x", "What": "y"}])
     run = run_cli(capsys, "publish", "import", odd)
     assert run.rc == 3 and "not coulisses', Metricool's" in error_line(run)
+
+
+def test_the_calendar_export_reminds_of_manual_posts(
+        connected: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from icalendar import Calendar
+
+    a, b = _videos(tmp_path, 2)
+    assert run_cli(capsys, "publish", "accounts", "add", "facebook", "--manual").rc == 0
+    assert run_cli(capsys, "publish", "schedule", a, "--to", "facebook", "--at",
+                   "2030-06-01 18:00 Europe/Paris", "--skip-qc").rc == 0
+    assert run_cli(capsys, "publish", "schedule", b, "--to", "tiktok", "--at",
+                   "2030-06-01 19:00 Europe/Paris", "--skip-qc").rc == 0
+    out = tmp_path / "posts.ics"
+    assert run_cli(capsys, "publish", "export", "--format", "ics", "--out", out).rc == 0
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    alarms = {str(e["summary"]).split(":")[0]: e.walk("VALARM") for e in events}
+    assert len(alarms["Facebook"]) == 2 and alarms["TikTok"] == []
+    assert events[0]["dtstart"].dt == datetime(2030, 6, 1, 16, 0, tzinfo=UTC)

@@ -325,13 +325,14 @@ def complete_cmd(post_id: int = typer.Argument(...),
 
 @publish_app.command("export")
 def export_cmd(
-    fmt: str = typer.Option("csv", "--format", help="csv, metricool, buffer or hootsuite"),
+    fmt: str = typer.Option("csv", "--format",
+                            help="csv, metricool, buffer, hootsuite, or ics (a calendar)"),
     out: Path | None = typer.Option(None, "--out", help="the file to write (default: stdout)"),
     timezone: str = typer.Option("UTC", "--timezone", help="the zone times are written in"),
     to: str = typer.Option("", "--to", help="only the posts to PLATFORM[:ACCOUNT]"),
     every: bool = typer.Option(False, "--all", help="published and cancelled posts too"),
 ) -> None:
-    """Write the queue as CSV, in coulisses' columns or a scheduling tool's."""
+    """Write the queue as CSV, in coulisses' columns or a scheduling tool's, or as a calendar."""
     import sys
 
     from coulisses import spreadsheet
@@ -346,8 +347,14 @@ def export_cmd(
             account = accounts.find(session, *_target(to))
             posts = [p for p in posts if p.account_id == account.id]
         rows = bulk.outgoing(session, posts, timezone)
-    separator = spreadsheet.delimiter(settings.lang) if fmt == "csv" else ","
-    data = bulk.export_bytes(bulk.export_text(rows, fmt, separator), fmt)
+        if fmt == "ics":  # a calendar: manual posts carry alarms
+            from coulisses.publish.ics import posts_ics
+
+            channels = {a.id: a.channel for a in accounts.listing(session)}
+            data = posts_ics(posts, channels, _apis()[0])
+    if fmt != "ics":
+        separator = spreadsheet.delimiter(settings.lang) if fmt == "csv" else ","
+        data = bulk.export_bytes(bulk.export_text(rows, fmt, separator), fmt)
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
