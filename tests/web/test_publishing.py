@@ -341,3 +341,20 @@ def test_the_page_speaks_french(app: FastAPI, client: TestClient, make_user: Any
     assert page.status_code == 200
     assert "Calendrier" in page.text and "lun." in page.text and "File d’attente" in page.text
     assert client.get(f"/w/{owner.workspace_id}/publishing?tz=Mars/Olympus").status_code == 400
+
+
+def test_every_key_of_the_publishing_pages_is_in_both_languages() -> None:
+    from pathlib import Path
+
+    from coulisses.publish.tables import STATES
+    from coulisses.web.i18n_web import EN, FR
+
+    folder = Path(__file__).resolve().parents[2] / "src" / "coulisses" / "web" / "templates"
+    used: set[str] = set()
+    for path in folder.glob("publishing_*.html"):
+        used |= set(re.findall(r"""t\(\s*["']([\w.]*\w)["']""", path.read_text("utf-8")))
+    used |= {f"pub.state.{s}" for s in STATES}  # built as "pub.state." ~ state
+    used |= {f"pub.done.{d}" for d in ("scheduled", "moved", "approved", "edited", "retried",
+                                       "cancelled", "connected")}
+    assert len(used) > 60
+    assert used - set(EN) == set() and used - set(FR) == set()
