@@ -300,6 +300,11 @@ def test_the_oauth_callback_refuses_answers_it_did_not_ask_for(
     with app.state.sessions() as db:
         assert db.scalars(select(PublishAccount)).all() == []
     assert client.get(f"{back.path}?{back.query}").status_code == 303
+    for elsewhere in ("http://169.254.169.254/latest", "file:///etc/passwd",
+                      "http://example.org:8765"):  # the studio only talks to a local sandbox
+        refused = post(client, f"/w/{owner.workspace_id}/publishing/accounts",
+                       {"platform": "youtube", "name": "x", "sandbox": elsewhere})
+        assert refused.status_code == 400 and "on this machine" in refused.text
 
 
 def test_manual_accounts_get_alarms_in_the_calendar_file(

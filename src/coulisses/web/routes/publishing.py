@@ -281,6 +281,23 @@ def _fernet(request: Request) -> Any:
     return accounts.sealer(settings.publish_key, settings.data_dir)
 
 
+def _loopback(url: str) -> bool:
+    """Whether ``url`` is http(s) on a loopback address."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _redirect_uri(request: Request) -> str:
     from coulisses.web.proxy import public_origin
 
@@ -300,9 +317,10 @@ def publishing_connect(request: Request, workspace_id: int, db: SessionDep,
     api = get_api(_apis(), platform.strip().lower())
     name = name.strip() or api.id
     sandbox = sandbox.strip()
-    if sandbox and not sandbox.startswith(("http://", "https://")):
-        raise UsageError("The sandbox address must be an http(s) URL.",
-                         hint="e.g. http://127.0.0.1:8765")
+    if sandbox and not _loopback(sandbox):
+        # the studio would send tokens and videos wherever this points: loopback only
+        raise UsageError("The sandbox address must be an http URL on this machine "
+                         "(127.0.0.1, ::1 or localhost).", hint="e.g. http://127.0.0.1:8765")
     if manual:
         accounts.add(db, _fernet(request), api, name, manual=True, workspace_id=workspace_id)
         return _back(workspace_id, done="connected")
