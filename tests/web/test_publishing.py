@@ -363,3 +363,36 @@ def test_every_key_of_the_publishing_pages_is_in_both_languages() -> None:
                                        "cancelled", "connected")}
     assert len(used) > 60
     assert used - set(EN) == set() and used - set(FR) == set()
+
+
+def test_the_studio_process_runs_the_publishing_worker(
+        settings: Settings, db_url: str, sandbox: SandboxServer, make_user: Any,
+        tmp_path: Any) -> None:
+    """The app's lifespan starts the same worker as `coulisses publish run`, and stops it."""
+    import time
+
+    from coulisses.publish import accounts
+    from coulisses.publish.api import builtin_apis
+    from coulisses.publish.worker import sha256_of
+    from coulisses.web.app import create_app
+
+    live = create_app(settings, database_url=db_url, start_worker=True)
+    try:
+        video = tmp_path / "cut.mp4"
+        video.write_bytes(b"\0" * 120_000)
+        with TestClient(live):  # runs the lifespan: the job worker and the publisher start
+            with live.state.sessions() as db:
+                fernet = accounts.sealer(settings.publish_key, settings.data_dir)
+                account = accounts.add(db, fernet, builtin_apis()["youtube"], "studio",
+                                       sandbox_url=sandbox.url)
+                post_id = queue.schedule(db, account_id=account.id, platform="youtube",
+                                         video_path=str(video), video_sha256=sha256_of(video),
+                                         size_bytes=video.stat().st_size, due_ms=0,
+                                         caption="from the studio").id
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and _state(live, post_id).state != "published":
+                time.sleep(0.2)
+            assert _state(live, post_id).state == "published"
+        assert [p["caption"] for p in sandbox.sandbox.store.posts()] == ["from the studio"]
+    finally:
+        live.state.engine.dispose()
