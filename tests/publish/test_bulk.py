@@ -241,3 +241,31 @@ def test_the_calendar_export_reminds_of_manual_posts(
     alarms = {str(e["summary"]).split(":")[0]: e.walk("VALARM") for e in events}
     assert len(alarms["Facebook"]) == 2 and alarms["TikTok"] == []
     assert events[0]["dtstart"].dt == datetime(2030, 6, 1, 16, 0, tzinfo=UTC)
+
+
+def test_an_account_added_on_the_command_line_can_belong_to_a_studio_workspace(
+        env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+
+    from coulisses.publish.studio import open_url
+    from coulisses.publish.tables import PublishAccount
+    from coulisses.studio.tables import Workspace
+
+    unknown = run_cli(capsys, "publish", "accounts", "add", "tiktok", "--manual",
+                      "--workspace", "7")
+    assert unknown.rc == 8 and "no studio workspace 7" in error_line(unknown)
+    engine, sessions = open_url(f"sqlite:///{env / 'studio.sqlite3'}")
+    try:
+        with sessions() as db:
+            space = Workspace(name="Maison")
+            db.add(space)
+            db.commit()
+            space_id = space.id
+        run = run_cli(capsys, "publish", "accounts", "add", "tiktok", "--manual",
+                      "--workspace", str(space_id))
+        assert run.rc == 0, run.err
+        with sessions() as db:
+            [account] = db.scalars(select(PublishAccount)).all()
+            assert account.workspace_id == space_id
+    finally:
+        engine.dispose()

@@ -82,6 +82,8 @@ def accounts_add(
     name: str = typer.Option("", "--name", help="a name for the account (default: the platform)"),
     sandbox: str = typer.Option("", "--sandbox", help="connect through the sandbox at this URL"),
     manual: bool = typer.Option(False, "--manual", help="no API: post by hand from packs"),
+    workspace: int | None = typer.Option(None, "--workspace",
+                                         help="the studio workspace (id) it belongs to"),
 ) -> None:
     """Connect an account (OAuth with PKCE; through the sandbox without a browser)."""
     from coulisses.publish import accounts
@@ -107,8 +109,15 @@ def accounts_add(
                                     open_url=show, client=http)
 
     with _db(settings)() as session:
+        if workspace is not None:
+            from coulisses.errors import NotFoundError
+            from coulisses.studio.tables import Workspace
+
+            if session.get(Workspace, workspace) is None:
+                raise NotFoundError(f"no studio workspace {workspace}",
+                                    hint="its id is in the studio's address: /w/ID")
         account = accounts.add(session, fernet, api, name or api.id, sandbox_url=sandbox,
-                               manual=manual, sign_in=sign_in)
+                               manual=manual, sign_in=sign_in, workspace_id=workspace)
         _say(settings, "connected", platform=api.id, name=account.name, channel=account.channel)
 
 
