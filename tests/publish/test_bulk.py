@@ -165,6 +165,19 @@ def test_buffer_and_hootsuite_files(connected: Path, tmp_path: Path,
     assert several.rc == 2 and "one profile" in error_line(several)
     one = run_cli(capsys, "publish", "export", "--format", "hootsuite", "--to", "tiktok")
     assert one.rc == 0 and one.out.strip().split(",")[0] == "01/07/2030 12:00"
+    us = run_cli(capsys, "publish", "export", "--format", "hootsuite", "--to", "instagram",
+                 "--month-first")
+    assert us.rc == 0 and us.out.strip().split(",")[0] == "07/15/2030 20:45"
+    (tmp_path / "us").mkdir()
+    [d] = _videos(tmp_path / "us", 1)
+    american = _write(tmp_path / "us.csv", None, [["12/25/2030 09:00", "Xmas", str(d)]])
+    wrong = run_cli(capsys, "publish", "import", american, "--to", "tiktok", "--skip-qc")
+    assert wrong.rc == 3 and "is not dd/mm/yyyy hh:mm" in wrong.err
+    run = run_cli(capsys, "publish", "import", american, "--to", "tiktok", "--skip-qc",
+                  "--month-first")
+    assert run.rc == 0, run.err
+    assert {r["caption"]: r["due"] for r in _listed(capsys)}["Xmas"] == \
+        "2030-12-25T09:00:00+00:00"
 
 
 def test_every_bad_row_is_named_and_nothing_is_imported(

@@ -340,6 +340,8 @@ def export_cmd(
     timezone: str = typer.Option("UTC", "--timezone", help="the zone times are written in"),
     to: str = typer.Option("", "--to", help="only the posts to PLATFORM[:ACCOUNT]"),
     every: bool = typer.Option(False, "--all", help="published and cancelled posts too"),
+    month_first: bool = typer.Option(False, "--month-first",
+                                     help="Hootsuite dates as mm/dd/yyyy (default dd/mm/yyyy)"),
 ) -> None:
     """Write the queue as CSV, in coulisses' columns or a scheduling tool's, or as a calendar."""
     import sys
@@ -363,7 +365,8 @@ def export_cmd(
             data = posts_ics(posts, channels, _apis()[0])
     if fmt != "ics":
         separator = spreadsheet.delimiter(settings.lang) if fmt == "csv" else ","
-        data = bulk.export_bytes(bulk.export_text(rows, fmt, separator), fmt)
+        data = bulk.export_bytes(bulk.export_text(rows, fmt, separator,
+                                                  month_first=month_first), fmt)
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -384,6 +387,8 @@ def import_cmd(
     skip_bad: bool = typer.Option(False, "--skip-bad", help="import the good rows only"),
     draft: bool = typer.Option(False, "--draft", help="import as drafts, to approve"),
     skip_qc: bool = typer.Option(False, "--skip-qc", help="do not check the videos first"),
+    month_first: bool = typer.Option(False, "--month-first",
+                                     help="Hootsuite dates as mm/dd/yyyy (default dd/mm/yyyy)"),
 ) -> None:
     """Schedule every row of a bulk CSV file; nothing is imported if a row is bad."""
     from coulisses.publish import bulk
@@ -401,7 +406,7 @@ def import_cmd(
         try:
             done = bulk.import_file(session, file, apis, zone_name=timezone, dialect=fmt,
                                     to=to, force=force, skip_bad=skip_bad, draft=draft,
-                                    qc=None if skip_qc else qc)
+                                    qc=None if skip_qc else qc, month_first=month_first)
         except bulk.BulkImportError as exc:
             for line in exc.problems:
                 typer.echo(line, err=True)

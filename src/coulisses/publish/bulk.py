@@ -119,7 +119,8 @@ def outgoing(session: Session, posts: Sequence[Post], zone_name: str) -> list[di
         options=json.loads(p.options or "{}"), url=p.url) for p in posts]
 
 
-def export_text(rows: Sequence[dialects.Outgoing], dialect: str, separator: str) -> str:
+def export_text(rows: Sequence[dialects.Outgoing], dialect: str, separator: str, *,
+                month_first: bool = False) -> str:
     """The rows as CSV text in ``dialect``'s columns.
 
     Raises:
@@ -136,7 +137,7 @@ def export_text(rows: Sequence[dialects.Outgoing], dialect: str, separator: str)
     head = dialects.header(dialect)
     if head is not None:
         writer.writerow(head)
-    writer.writerows(dialects.write(dialect, r) for r in rows)
+    writer.writerows(dialects.write(dialect, r, month_first=month_first) for r in rows)
     return buffer.getvalue()
 
 
@@ -164,7 +165,7 @@ class _Checked:
 def import_file(session: Session, path: Path, apis: dict[str, PlatformApi], *,
                 zone_name: str = "UTC", dialect: str = "", to: str = "", force: bool = False,
                 skip_bad: bool = False, draft: bool = False, qc: QualityCheck | None = None,
-                now: datetime | None = None) -> Imported:
+                now: datetime | None = None, month_first: bool = False) -> Imported:
     """Check every row of a bulk file, then schedule them all in one transaction. Commits.
 
     Raises:
@@ -190,7 +191,7 @@ def import_file(session: Session, path: Path, apis: dict[str, PlatformApi], *,
         record = (dict(zip(head, cells, strict=False)) if found != "hootsuite" else
                   {str(i): c for i, c in enumerate(cells)})
         try:
-            entries = dialects.read(found, line, record, to=to)
+            entries = dialects.read(found, line, record, to=to, month_first=month_first)
             for entry in entries:
                 item = _check(session, entry, apis, zone_name, hashes, qc, now)
                 key = f"{item.account_id}:{item.sha256}"

@@ -10,8 +10,8 @@ back into a row. Sources (``../shared/research/anchors-social.md`` section 4.2):
 - Buffer: ``Date,Time,Profile,Text,Link``, a layout a public script claims and itself labels
   "double-check"; no authoritative template was found (unverified).
 - Hootsuite: the classic Bulk Composer file: no header, ``date time, message, link``, one
-  profile per file, dates ``dd/mm/yyyy hh:mm`` (the other order, ``mm/dd``, is chosen at upload
-  there; coulisses reads and writes day first).
+  profile per file, dates ``dd/mm/yyyy hh:mm`` or ``mm/dd/yyyy hh:mm`` (chosen at upload there;
+  coulisses takes day first unless told ``month_first``).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ METRICOOL = ("Text", "Date", "Time", "Draft", "Facebook", "Twitter/X", "LinkedIn
              "Brand name")
 BUFFER = ("Date", "Time", "Profile", "Text", "Link")
 HOOTSUITE_DATE = "%d/%m/%Y %H:%M"
+HOOTSUITE_US_DATE = "%m/%d/%Y %H:%M"  # the other order Hootsuite offers at upload
 
 
 @dataclass
@@ -109,7 +110,7 @@ def detect(header: list[str]) -> str:
         return "metricool"
     if set(BUFFER) <= names:
         return "buffer"
-    if header and _hootsuite_time(header[0]) is not None:
+    if header and (_hootsuite_time(header[0]) or _hootsuite_time(header[0], True)):
         return "hootsuite"
     return ""
 
@@ -119,9 +120,10 @@ def header(dialect: str) -> tuple[str, ...] | None:
     return {"csv": COULISSES, "metricool": METRICOOL, "buffer": BUFFER}.get(dialect)
 
 
-def _hootsuite_time(text: str) -> datetime | None:
+def _hootsuite_time(text: str, month_first: bool = False) -> datetime | None:
     try:
-        return datetime.strptime(text.strip(), HOOTSUITE_DATE)
+        return datetime.strptime(text.strip(),
+                                 HOOTSUITE_US_DATE if month_first else HOOTSUITE_DATE)
     except ValueError:
         return None
 
@@ -138,7 +140,8 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def read(dialect: str, line: int, row: dict[str, str], *, to: str = "") -> list[Entry]:
+def read(dialect: str, line: int, row: dict[str, str], *, to: str = "",
+         month_first: bool = False) -> list[Entry]:
     """The posts one row asks for (several for a Metricool row naming several networks).
 
     Raises:
@@ -185,15 +188,16 @@ def read(dialect: str, line: int, row: dict[str, str], *, to: str = "") -> list[
                       f"{get('Date')} {get('Time')}".strip(), "", row.get("Text") or "")]
     # hootsuite: no header; the profile comes from --to
     cells = [row.get(str(i)) or "" for i in range(3)]
-    stamp = _hootsuite_time(cells[0])
+    stamp = _hootsuite_time(cells[0], month_first)
     if stamp is None:
-        raise ValueError(f"date: {cells[0][:40]!r} is not dd/mm/yyyy hh:mm")
+        order = "mm/dd/yyyy" if month_first else "dd/mm/yyyy"
+        raise ValueError(f"date: {cells[0][:40]!r} is not {order} hh:mm")
     platform, _, account = to.partition(":")
     return [Entry(line, platform.strip().lower(), account.strip(), cells[2].strip(),
                   stamp.strftime("%Y-%m-%d %H:%M"), "", cells[1])]
 
 
-def write(dialect: str, post: Outgoing) -> list[str]:
+def write(dialect: str, post: Outgoing, *, month_first: bool = False) -> list[str]:
     """One post as a row of ``dialect``."""
     if dialect == "csv":
         return [str(post.post_id), post.state, post.platform, post.account, post.video,
@@ -221,4 +225,5 @@ def write(dialect: str, post: Outgoing) -> list[str]:
     if dialect == "buffer":
         return [post.due.strftime("%Y-%m-%d"), post.due.strftime("%H:%M"),
                 f"{post.platform}:{post.account}", post.caption, post.video]
-    return [post.due.strftime(HOOTSUITE_DATE), post.caption, post.video]
+    return [post.due.strftime(HOOTSUITE_US_DATE if month_first else HOOTSUITE_DATE),
+            post.caption, post.video]
