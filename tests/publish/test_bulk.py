@@ -282,3 +282,17 @@ def test_an_account_added_on_the_command_line_can_belong_to_a_studio_workspace(
             assert account.workspace_id == space_id
     finally:
         engine.dispose()
+
+
+def test_a_utf16_tab_separated_sheet_is_read(connected: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Excel's "Unicode text": UTF-16 with its mark, tabs between cells."""
+    [video] = _videos(tmp_path, 1)
+    text = "\t".join(BUFFER) + "\r\n" + "\t".join(
+        ["2030-08-01", "07:05", "tiktok:alice", "Répétition générale", str(video)]) + "\r\n"
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    run = run_cli(capsys, "publish", "import", path, "--timezone", "Europe/Paris", "--skip-qc")
+    assert run.rc == 0, run.err
+    [row] = _listed(capsys)
+    assert (row["caption"], row["due"]) == ("Répétition générale", "2030-08-01T05:05:00+00:00")
