@@ -110,6 +110,9 @@ def test_schedule_approve_and_publish_through_the_studio(
 
     page = client.get(f"/w/{owner.workspace_id}/publishing?tz=Europe/Paris&date={day}")
     assert page.status_code == 200
+    queued = re.search(rf'<tr data-post="{post_id}">(.*?)</tr>', page.text, re.S)
+    assert queued and 'data-state="draft"' in queued.group(1)
+    assert "History (1)" in queued.group(1)  # its one event so far: drafted
     cell = re.search(rf'<td data-day="{day}"[^>]*>(.*?)</td>', page.text, re.S)
     assert cell and f'data-post="{post_id}"' in cell.group(1) and "18:00" in cell.group(1)
     week = client.get(f"/w/{owner.workspace_id}/publishing?view=week&tz=Europe/Paris&date={day}")

@@ -22,7 +22,7 @@ from coulisses.campaign.calendar import zone
 from coulisses.errors import AccessError, AuthenticationError, NotFoundError, UsageError
 from coulisses.publish import accounts, edits, queue
 from coulisses.publish.api import PlatformApi, builtin_apis, check_caption, get_api
-from coulisses.publish.tables import Post, PublishAccount
+from coulisses.publish.tables import Post, PostEvent, PublishAccount
 from coulisses.studio.tables import CutVariant, CutVersion, Membership, User
 from coulisses.web import publishing_view
 from coulisses.web.deps import SessionDep, current_user, render, require, workspace_member
@@ -94,9 +94,14 @@ def publishing_index(request: Request, workspace_id: int, db: SessionDep,
     queue_rows = [p for p in rows if p.state in queue.OPEN_STATES or p.state == "failed"]
     account_of = {a.id: a for a in db.scalars(select(PublishAccount).where(
         PublishAccount.workspace_id == workspace_id))}
+    history: dict[int, list[PostEvent]] = {}
+    if queue_rows:
+        for event in db.scalars(select(PostEvent).where(
+                PostEvent.post_id.in_([p.id for p in queue_rows])).order_by(PostEvent.id)):
+            history.setdefault(event.post_id, []).append(event)
     return render(request, "publishing_index.html", {
         "cal": cal, "today": today, "queue_rows": queue_rows, "ended": [
-            p for p in rows if p not in queue_rows][-20:],
+            p for p in rows if p not in queue_rows][-20:], "history": history,
         "accounts": _accounts(db, workspace_id), "account_of": account_of,
         "variants": _variants(db, workspace_id) if _can(member, "post.edit") else [],
         "apis": _apis(), "local": lambda ms: publishing_view.local(
