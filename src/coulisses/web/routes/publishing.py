@@ -8,6 +8,7 @@ action (``roles``); CSRF is the app's.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from datetime import UTC, date, datetime
@@ -34,7 +35,9 @@ OAUTH_PATH = "/publishing/oauth/callback"
 OAUTH_TTL = 600  # seconds a sign-in at the platform may take
 
 
+@functools.cache
 def _apis() -> dict[str, PlatformApi]:
+    """The packaged publishing APIs, read once per process."""
     return builtin_apis()
 
 
@@ -92,6 +95,7 @@ def publishing_index(request: Request, workspace_id: int, db: SessionDep,
     cal = publishing_view.build(view, anchor, tz_name, _posts(db, workspace_id, *span))
     rows = _posts(db, workspace_id)
     queue_rows = [p for p in rows if p.state in queue.OPEN_STATES or p.state == "failed"]
+    waiting = {p.id for p in queue_rows}
     account_of = {a.id: a for a in db.scalars(select(PublishAccount).where(
         PublishAccount.workspace_id == workspace_id))}
     history: dict[int, list[PostEvent]] = {}
@@ -101,7 +105,7 @@ def publishing_index(request: Request, workspace_id: int, db: SessionDep,
             history.setdefault(event.post_id, []).append(event)
     return render(request, "publishing_index.html", {
         "cal": cal, "today": today, "queue_rows": queue_rows, "ended": [
-            p for p in rows if p not in queue_rows][-20:], "history": history,
+            p for p in rows if p.id not in waiting][-20:], "history": history,
         "accounts": _accounts(db, workspace_id), "account_of": account_of,
         "variants": _variants(db, workspace_id) if _can(member, "post.edit") else [],
         "apis": _apis(), "local": lambda ms: publishing_view.local(
