@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from coulisses.publish.tables import Post, PublishAccount, now_ms
 from coulisses.studio import sharing
 from coulisses.studio.board_tables import ShareLink
 from coulisses.studio.jobs import submit
@@ -74,9 +75,17 @@ def _seed_a(app: FastAPI, make_user: Any) -> dict[str, Any]:
         db.flush()
         job = submit(db, a.workspace_id, "sleep", {"seconds": 0})
         membership = db.scalars(select(Membership)).one()
+        account = PublishAccount(workspace_id=a.workspace_id, platform="tiktok", name="a",
+                                 channel="manual")
+        db.add(account)
+        db.flush()
+        post = Post(account_id=account.id, platform="tiktok", video_path="/a/cut.mp4",
+                    video_sha256="0" * 64, size_bytes=1, due_ms=now_ms() + 86_400_000,
+                    state="draft", caption="A's post")
+        db.add(post)
         db.commit()
         ids = {"workspace_id": a.workspace_id, "campaign_id": campaign.id, "job_id": job.id,
-               "membership_id": membership.id}
+               "membership_id": membership.id, "post_id": post.id}
     made = rendered_cut(app, a.workspace_id, a.user_id)
     with app.state.sessions() as db:
         version = db.get(CutVersion, made["versions"][0])
@@ -98,7 +107,9 @@ def _counts(app: FastAPI) -> tuple[Any, ...]:
                 db.scalars(select(Job.status)).all(),
                 db.scalars(select(ShareLink.revoked_at)).all(),
                 db.scalar(select(func.count(Comment.id))),
-                db.scalars(select(CutVersion.decision)).all())
+                db.scalars(select(CutVersion.decision)).all(),
+                db.execute(select(Post.state, Post.due_ms, Post.caption)).all(),
+                db.scalar(select(func.count(PublishAccount.id))))
 
 
 def test_no_route_lets_workspace_b_reach_workspace_a(app: FastAPI, client: TestClient,
@@ -126,12 +137,17 @@ def test_no_route_lets_workspace_b_reach_workspace_a(app: FastAPI, client: TestC
     assert ("GET", "/w/{workspace_id}/campaigns/{campaign_id}") in checked
     assert ("POST", "/w/{workspace_id}/members/{membership_id}/remove") in checked
     assert ("GET", "/api/jobs/{job_id}") in checked
+    assert ("POST", "/w/{workspace_id}/publishing/posts/{post_id}/approve") in checked
+    assert ("POST", "/w/{workspace_id}/publishing/posts/{post_id}/move") in checked
+    assert ("POST", "/w/{workspace_id}/publishing/accounts") in checked
     assert _counts(app) == before
     # the same ids are real: A's owner reaches them
     client.cookies.clear()
     login(client, "a@example.org")
     assert client.get(_fill("/w/{workspace_id}/campaigns/{campaign_id}", ids)).status_code == 200
     assert client.get(_fill("/api/jobs/{job_id}", ids)).status_code == 200
+    assert client.get(_fill("/w/{workspace_id}/publishing/posts/{post_id}", ids)
+                      ).status_code == 200
 
 
 def test_b_own_ids_do_not_open_a_items_through_b_workspace(app: FastAPI, client: TestClient,

@@ -34,13 +34,19 @@ MESSAGES: dict[str, dict[str, str]] = {
            "removed": "removed {target}", "none": "no posts", "no_accounts": "no accounts",
            "cancelled": "post {id} cancelled", "retry": "post {id} is scheduled again",
            "complete": "post {id} published at {url}", "ran": "{n} posts handled",
-           "sandbox": "sandbox on {url} ({faults}); posts at {url}/_sandbox/posts"},
+           "sandbox": "sandbox on {url} ({faults}); posts at {url}/_sandbox/posts",
+           "exported": "{n} posts written to {out} ({format})",
+           "imported": "{n} posts imported from {file} ({format})",
+           "skipped": "{n} bad rows skipped"},
     "fr": {"connected": "compte {platform}:{name} connecté ({channel})",
            "removed": "{target} supprimé", "none": "aucune publication",
            "no_accounts": "aucun compte", "cancelled": "publication {id} annulée",
            "retry": "publication {id} reprogrammée", "complete": "publication {id} publiée : {url}",
            "ran": "{n} publications traitées",
-           "sandbox": "bac à sable sur {url} ({faults}) ; publications sur {url}/_sandbox/posts"},
+           "sandbox": "bac à sable sur {url} ({faults}) ; publications sur {url}/_sandbox/posts",
+           "exported": "{n} publications écrites dans {out} ({format})",
+           "imported": "{n} publications importées de {file} ({format})",
+           "skipped": "{n} lignes incorrectes ignorées"},
 }
 
 
@@ -76,6 +82,8 @@ def accounts_add(
     name: str = typer.Option("", "--name", help="a name for the account (default: the platform)"),
     sandbox: str = typer.Option("", "--sandbox", help="connect through the sandbox at this URL"),
     manual: bool = typer.Option(False, "--manual", help="no API: post by hand from packs"),
+    workspace: int | None = typer.Option(None, "--workspace",
+                                         help="the studio workspace (id) it belongs to"),
 ) -> None:
     """Connect an account (OAuth with PKCE; through the sandbox without a browser)."""
     from coulisses.publish import accounts
@@ -101,8 +109,15 @@ def accounts_add(
                                     open_url=show, client=http)
 
     with _db(settings)() as session:
+        if workspace is not None:
+            from coulisses.errors import NotFoundError
+            from coulisses.studio.tables import Workspace
+
+            if session.get(Workspace, workspace) is None:
+                raise NotFoundError(f"no studio workspace {workspace}",
+                                    hint="its id is in the studio's address: /w/ID")
         account = accounts.add(session, fernet, api, name or api.id, sandbox_url=sandbox,
-                               manual=manual, sign_in=sign_in)
+                               manual=manual, sign_in=sign_in, workspace_id=workspace)
         _say(settings, "connected", platform=api.id, name=account.name, channel=account.channel)
 
 
@@ -317,21 +332,100 @@ def complete_cmd(post_id: int = typer.Argument(...),
     _say(settings, "complete", id=post_id, url=url.strip())
 
 
+@publish_app.command("export")
+def export_cmd(
+    fmt: str = typer.Option("csv", "--format",
+                            help="csv, metricool, buffer, hootsuite, or ics (a calendar)"),
+    out: Path | None = typer.Option(None, "--out", help="the file to write (default: stdout)"),
+    timezone: str = typer.Option("UTC", "--timezone", help="the zone times are written in"),
+    to: str = typer.Option("", "--to", help="only the posts to PLATFORM[:ACCOUNT]"),
+    every: bool = typer.Option(False, "--all", help="published and cancelled posts too"),
+    month_first: bool = typer.Option(False, "--month-first",
+                                     help="Hootsuite dates as mm/dd/yyyy (default dd/mm/yyyy)"),
+) -> None:
+    """Write the queue as CSV, in coulisses' columns or a scheduling tool's, or as a calendar."""
+    import sys
+
+    from coulisses import spreadsheet
+    from coulisses.output import write_bytes
+    from coulisses.publish import accounts, bulk, queue
+
+    settings = load_settings()
+    fmt = fmt.strip().lower()
+    with _db(settings)() as session:
+        posts = queue.listing(session, states=() if every else queue.OPEN_STATES)
+        if to:
+            account = accounts.find(session, *_target(to))
+            posts = [p for p in posts if p.account_id == account.id]
+        rows = bulk.outgoing(session, posts, timezone)
+        if fmt == "ics":  # a calendar: manual posts carry alarms
+            from coulisses.publish.ics import posts_ics
+
+            channels = {a.id: a.channel for a in accounts.listing(session)}
+            data = posts_ics(posts, channels, _apis()[0])
+    if fmt != "ics":
+        separator = spreadsheet.delimiter(settings.lang) if fmt == "csv" else ","
+        data = bulk.export_bytes(bulk.export_text(rows, fmt, separator,
+                                                  month_first=month_first), fmt)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_bytes(out, data, what="export")
+    _say(settings, "exported", n=len(rows), out=out, format=fmt)
+
+
+@publish_app.command("import")
+def import_cmd(
+    file: Path = typer.Argument(..., help="a CSV file: coulisses', Metricool's, Buffer's or "
+                                          "Hootsuite's columns"),
+    timezone: str = typer.Option("UTC", "--timezone",
+                                 help="the zone of times written without one"),
+    fmt: str = typer.Option("", "--format", help="the column set, when not detected"),
+    to: str = typer.Option("", "--to", help="PLATFORM[:ACCOUNT] (Hootsuite files name none)"),
+    force: bool = typer.Option(False, "--force", help="accept a video already scheduled there"),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="import the good rows only"),
+    draft: bool = typer.Option(False, "--draft", help="import as drafts, to approve"),
+    skip_qc: bool = typer.Option(False, "--skip-qc", help="do not check the videos first"),
+    month_first: bool = typer.Option(False, "--month-first",
+                                     help="Hootsuite dates as mm/dd/yyyy (default dd/mm/yyyy)"),
+) -> None:
+    """Schedule every row of a bulk CSV file; nothing is imported if a row is bad."""
+    from coulisses.publish import bulk
+
+    settings = load_settings()
+    apis, _ = _apis()
+    fmt = fmt.strip().lower()
+    if fmt and fmt not in ("csv", "metricool", "buffer", "hootsuite"):
+        raise UsageError(f"--format {fmt!r} is not csv, metricool, buffer or hootsuite")
+
+    def qc(video: Path, api: PlatformApi) -> float:
+        return _qc(video, api, settings)
+
+    with _db(settings)() as session:
+        try:
+            done = bulk.import_file(session, file, apis, zone_name=timezone, dialect=fmt,
+                                    to=to, force=force, skip_bad=skip_bad, draft=draft,
+                                    qc=None if skip_qc else qc, month_first=month_first)
+        except bulk.BulkImportError as exc:
+            for line in exc.problems:
+                typer.echo(line, err=True)
+            raise
+    for line in done.skipped:
+        typer.echo(line, err=True)
+    if done.skipped:
+        _say(settings, "skipped", n=len(done.skipped))
+    _say(settings, "imported", n=len(done.post_ids), file=file.name, format=done.dialect)
+
+
 @publish_app.command("run")
 def run_cmd(until_idle: bool = typer.Option(False, "--until-idle",
                                             help="stop when nothing is due")) -> None:
     """The worker: publish what is due. Several may run at once."""
-    from coulisses.publish import accounts
-    from coulisses.publish.worker import Worker, WorkerConfig
+    from coulisses.publish.service import make_worker
 
     settings = load_settings()
-    apis, _ = _apis()
-    config = WorkerConfig(lease_ms=settings.publish_lease_seconds * 1000,
-                          backoff_s=settings.publish_backoff_ms / 1000,
-                          poll_s=settings.publish_poll_ms / 1000,
-                          packs=settings.data_dir / "publish-packs", apps=settings.publish_apps)
-    worker = Worker(_db(settings), accounts.sealer(settings.publish_key, settings.data_dir),
-                    apis, config)
+    worker = make_worker(settings, _db(settings))
     try:
         handled = worker.run(until_idle=until_idle)
     finally:

@@ -74,7 +74,8 @@ def find(session: Session, platform: str, name: str | None = None) -> PublishAcc
 
 def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbox_url: str = "",
         manual: bool = False, client: httpx.Client | None = None,
-        sign_in: Callable[[httpx.Client], oauth.TokenSet] | None = None) -> PublishAccount:
+        sign_in: Callable[[httpx.Client], oauth.TokenSet] | None = None,
+        workspace_id: int | None = None) -> PublishAccount:
     """Connect an account: through the sandbox's OAuth, a browser ``sign_in`` for a real
     platform, or as a manual channel. Commits.
 
@@ -89,7 +90,8 @@ def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbo
         raise ConflictError(f"{api.id}:{name} is already connected",
                             hint="remove it first, or pick another --name")
     account = PublishAccount(platform=api.id, name=name, channel="manual" if manual else "api",
-                             sandbox_url=sandbox_url.rstrip("/"), created_ms=now_ms())
+                             sandbox_url=sandbox_url.rstrip("/"), created_ms=now_ms(),
+                             workspace_id=workspace_id)
     if not manual:
         if not sandbox_url and sign_in is None:
             raise UsageError(f"connecting a real {api.name} account needs its app and a browser",

@@ -21,7 +21,8 @@ from coulisses.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 SERVER_THREADS = 40  # threads running sync routes (anyio's default; the app sets it to this)
-POOL_SIZE = SERVER_THREADS + 4  # + the job worker, its heartbeat and the upkeep on start
+POOL_SIZE = SERVER_THREADS + 4  # + the job worker, its heartbeat, the publishing worker
+                                 # and the upkeep on start
 POOL_OVERFLOW = 8  # scripts or tests sharing the engine; past this, wait ``POOL_TIMEOUT``
 POOL_TIMEOUT = 30
 SQLITE_BUSY_MS = 30000  # a writer waits this long for another's lock before failing

@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from anyio import to_thread
 
+        from coulisses.publish.service import PublishThread
         from coulisses.studio.db import SERVER_THREADS
         from coulisses.studio.files import sweep_work_folders
         from coulisses.studio.uploads import MB, UploadStore
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         swept = await to_thread.run_sync(sweep_renders)
         if swept:
             log.info("removed %d work folders of killed renders", swept)
+
         def purge_trash() -> int:  # what has been in the trash past its retention goes
             from coulisses.studio import trash
 
@@ -128,6 +130,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
         worker = Worker(sessions, settings) if start_worker else None
         app.state.worker = worker
+        publisher = PublishThread(settings, sessions) if start_worker else None
+        if publisher is not None:  # the same worker as `coulisses publish run`
+            publisher.start()
         if worker is not None:
             from coulisses.studio import mail
 
@@ -141,6 +146,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         finally:
             if worker is not None:
                 worker.stop()
+            if publisher is not None:
+                publisher.stop()
 
     app = FastAPI(title="coulisses studio", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -178,6 +185,7 @@ def routers() -> list[APIRouter]:
         cuts,
         jobs,
         notifications,
+        publishing,
         results,
         review,
         rushes,
@@ -188,6 +196,7 @@ def routers() -> list[APIRouter]:
         workspaces,
     )
 
+
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
-                                         board, share, notifications, trash)]
+                                         board, share, notifications, trash, publishing)]

@@ -184,7 +184,7 @@ def _loaded(user: User | None) -> User | None:
 NAV: tuple[tuple[str, str], ...] = (
     ("nav.campaigns", "campaigns_index"), ("nav.rushes", "rushes_index"),
     ("nav.cuts", "cuts_index"), ("nav.jobs", "jobs_index"), ("nav.results", "results_index"),
-    ("nav.members", "members_index"),
+    ("nav.members", "members_index"), ("nav.publishing", "publishing_index"),
 )
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 ROLES: tuple[str, ...] = ("owner", "editor", "reviewer", "client")
 
 _VIEW = {"workspace.view", "campaign.view", "rush.view", "cut.view", "job.view",
-         "results.view", "comment.view"}
-_REVIEW = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
-# a client reviews too: comments and approves (board12); the team shares and tags
-_CLIENT = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
+         "results.view", "comment.view", "post.view"}
+# publishing: a client approves a post's caption and options but edits nothing
+_APPROVE = _VIEW | {"post.approve"}
+_REVIEW = _APPROVE | {"comment.create", "comment.edit_own", "cut.approve"}
+# a client reviews too: comments and approves cuts and posts; the team shares and tags
+_CLIENT = _REVIEW
 _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
                    "results.import", "cut.share", "rush.tag", "cut.delete",
-                   "comment.delete_any", "trash.restore"}
+                   "comment.delete_any", "trash.restore", "post.edit", "account.connect"}
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
