@@ -34,13 +34,25 @@ MESSAGES: dict[str, dict[str, str]] = {
            "removed": "removed {target}", "none": "no posts", "no_accounts": "no accounts",
            "cancelled": "post {id} cancelled", "retry": "post {id} is scheduled again",
            "complete": "post {id} published at {url}", "ran": "{n} posts handled",
-           "sandbox": "sandbox on {url} ({faults}); posts at {url}/_sandbox/posts"},
+           "sandbox": "sandbox on {url} ({faults}); posts at {url}/_sandbox/posts",
+           "synced": "{posts} post(s) synced, {matched} matched to their deliverable by id; "
+                     "{values} values in {store}",
+           "sync_skipped": "{n} post(s) published by hand: import the platform's export "
+                           "(coulisses kpi import) to measure them",
+           "sync_problem": "not synced: {line}",
+           "confirmed": "post {id} is scheduled for {due}"},
     "fr": {"connected": "compte {platform}:{name} connecté ({channel})",
            "removed": "{target} supprimé", "none": "aucune publication",
            "no_accounts": "aucun compte", "cancelled": "publication {id} annulée",
            "retry": "publication {id} reprogrammée", "complete": "publication {id} publiée : {url}",
            "ran": "{n} publications traitées",
-           "sandbox": "bac à sable sur {url} ({faults}) ; publications sur {url}/_sandbox/posts"},
+           "sandbox": "bac à sable sur {url} ({faults}) ; publications sur {url}/_sandbox/posts",
+           "synced": "{posts} publication(s) synchronisée(s), {matched} rattachée(s) à leur "
+                     "livrable par identifiant ; {values} valeurs dans {store}",
+           "sync_skipped": "{n} publication(s) faite(s) à la main : importez l'export de la "
+                           "plateforme (coulisses kpi import) pour les mesurer",
+           "sync_problem": "non synchronisé : {line}",
+           "confirmed": "publication {id} programmée pour {due}"},
 }
 
 
@@ -315,6 +327,51 @@ def complete_cmd(post_id: int = typer.Argument(...),
     with _db(settings)() as session:
         queue.complete(session, post_id, url.strip(), platform_id)
     _say(settings, "complete", id=post_id, url=url.strip())
+
+
+@publish_app.command("confirm")
+def confirm_cmd(post_id: int = typer.Argument(...)) -> None:
+    """Confirm a draft (from a plan): it is scheduled at its time."""
+    from coulisses.publish import queue
+
+    settings = load_settings()
+    with _db(settings)() as session:
+        post = queue.confirm(session, post_id)
+        due = datetime.fromtimestamp(post.due_ms / 1000, UTC).isoformat(timespec="minutes")
+    _say(settings, "confirmed", id=post_id, due=due)
+
+
+@publish_app.command("sync")
+def sync_cmd(
+    since: str = typer.Option("", "--since", help="only posts published since YYYY-MM-DD"),
+    store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: "
+                                      "<data_dir>/analytics.duckdb)"),
+) -> None:
+    """Read the numbers of published posts through the platforms' APIs into the analytics
+    store, matched to their deliverables by platform id."""
+    from coulisses.publish import accounts
+    from coulisses.publish.sync import sync
+
+    settings = load_settings()
+    start = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:
+            raise UsageError(f"--since {since!r} is not a date", hint="e.g. --since 2026-12-01") \
+                from None
+    apis, _ = _apis()
+    path = store if store is not None else settings.data_dir / "analytics.duckdb"
+    result = sync(_db(settings), accounts.sealer(settings.publish_key, settings.data_dir), apis,
+                  path, since=start, apps=settings.publish_apps,
+                  backoff_s=settings.publish_backoff_ms / 1000)
+    for line in result.problems:
+        typer.echo(MESSAGES.get(settings.lang, MESSAGES["en"])["sync_problem"].format(
+            line=line), err=True)
+    _say(settings, "synced", posts=result.posts, matched=result.matched, values=result.values,
+         store=path)
+    if result.skipped:
+        _say(settings, "sync_skipped", n=result.skipped)
 
 
 @publish_app.command("run")
