@@ -13,11 +13,11 @@ from cryptography.fernet import Fernet
 from publishkit import PLATFORMS
 from sqlalchemy.orm import Session, sessionmaker
 
+from coulisses.errors import TransientError
 from coulisses.kpi.published import moment_kinds
 from coulisses.kpi.store import open_store
 from coulisses.publish import accounts, queue
 from coulisses.publish.api import PlatformApi, validate_options
-from coulisses.publish.failures import TransientError
 from coulisses.publish.links import PostLink
 from coulisses.publish.sandbox.app import SandboxServer
 from coulisses.publish.sandbox.faults import parse_faults

@@ -16,9 +16,8 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coulisses.errors import ConflictError, NotFoundError, UsageError
+from coulisses.errors import ConflictError, LeaseLost, NotFoundError, UsageError
 from coulisses.publish import links
-from coulisses.publish.failures import LeaseLost
 from coulisses.publish.links import PostLink
 from coulisses.publish.tables import Post, PostEvent, now_ms
 
