@@ -171,9 +171,9 @@ def _qc(video: Path, api: PlatformApi, settings: Settings) -> float:
 
 @publish_app.command("schedule")
 def schedule_cmd(
-    video: Path = typer.Argument(..., help="the cut to publish"),
-    to: str = typer.Option(..., "--to", help="PLATFORM[:ACCOUNT]"),
-    at: str = typer.Option(..., "--at", help='"2026-12-10 18:00 Europe/Paris", ISO 8601, or now'),
+    video: Path | None = typer.Argument(None, help="the cut to publish"),
+    to: str = typer.Option("", "--to", help="PLATFORM[:ACCOUNT]"),
+    at: str = typer.Option("", "--at", help='"2026-12-10 18:00 Europe/Paris", ISO 8601, or now'),
     caption: str = typer.Option("", "--caption"),
     caption_file: Path | None = typer.Option(None, "--caption-file"),
     cover: str = typer.Option("", "--cover", help="an image file, or a time in the video"),
@@ -181,6 +181,12 @@ def schedule_cmd(
     option: list[str] = typer.Option([], "--option", help="KEY=VALUE, per platform"),
     force: bool = typer.Option(False, "--force", help="post the same video to it again"),
     skip_qc: bool = typer.Option(False, "--skip-qc", help="do not check the video first"),
+    from_plan: Path | None = typer.Option(None, "--from-plan", help="a campaign file"),
+    cut: list[str] = typer.Option([], "--cut", help="DELIVERABLE=RESULTS_FOLDER"),
+    variant: list[str] = typer.Option([], "--variant", help="DELIVERABLE=FILE"),
+    studio_cut: list[str] = typer.Option([], "--studio-cut", help="DELIVERABLE=VERSION_ID"),
+    now: bool = typer.Option(False, "--now", help="publish the plan's posts at once"),
+    confirm: bool = typer.Option(False, "--confirm", help="schedule, not draft"),
 ) -> None:
     """Schedule a video to one account; prints the post's id."""
     from coulisses.media.inputs import check_source
@@ -190,6 +196,17 @@ def schedule_cmd(
     from coulisses.publish.worker import sha256_of
 
     settings = load_settings()
+    if from_plan is not None:
+        from coulisses.cli.publish_plan import schedule_from_plan
+
+        if video is not None or to or at:
+            raise UsageError("--from-plan takes its videos, accounts and times from the plan",
+                             hint="name the cuts with --cut, --variant or --studio-cut")
+        schedule_from_plan(settings, from_plan, cuts=cut, variants=variant,
+                           studio_cuts=studio_cut, at_once=now, confirm=confirm, force=force)
+        return
+    if video is None or not to or not at:
+        raise UsageError("schedule needs VIDEO, --to and --at (or --from-plan CAMPAIGN.yaml)")
     platform, name = _target(to)
     _, api = _apis(platform)
     assert api is not None
