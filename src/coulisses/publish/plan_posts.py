@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coulisses.errors import InputError, NotApprovedError, QCFailedError, RightsError, UsageError
 from coulisses.publish.api import PlatformApi, check_caption, validate_options
@@ -60,18 +60,32 @@ class Draft:
     options: dict[str, object]
 
 
+def _report(folder: Path) -> dict[str, Any]:
+    report = folder / "report.json"
+    try:
+        data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{report}: cannot read the cut's report ({exc})", path=report,
+                         hint="give the folder coulisses cut wrote") from None
+    return data
+
+
+def variants_of(folder: Path) -> dict[str, Path]:
+    """The rendered file of each platform in a ``coulisses cut`` results folder.
+
+    Raises:
+        InputError: no readable report.json there.
+    """
+    return {v["platform"]: folder / v["video"] for v in _report(folder).get("variants", [])}
+
+
 def offer_from_results(deliverable: str, folder: Path, platform: str) -> Offer:
     """The variant for ``platform`` in a ``coulisses cut`` results folder (its report.json).
 
     Raises:
         InputError: no report there, or no variant for that platform in it.
     """
-    report = folder / "report.json"
-    try:
-        data = json.loads(report.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{report}: cannot read the cut's report ({exc})", path=report,
-                         hint="give the folder coulisses cut wrote") from None
+    data = _report(folder)
     for variant in data.get("variants", []):
         if variant.get("platform") == platform:
             qc = variant.get("qc") or {}
@@ -85,7 +99,7 @@ def offer_from_results(deliverable: str, folder: Path, platform: str) -> Offer:
                                        f"--platforms {platform}")
 
 
-def _api_for(platform: str, apis: Mapping[str, PlatformApi]) -> PlatformApi:
+def api_for(platform: str, apis: Mapping[str, PlatformApi]) -> PlatformApi:
     """The publishing API of a registry platform id (``instagram-reels`` -> instagram)."""
     for api in apis.values():
         if platform in api.specs:
@@ -200,7 +214,7 @@ def draft_posts(campaign: Campaign, plan: Plan, offers: Sequence[Offer],
         if offer.deliverable in seen:
             raise UsageError(f"{offer.deliverable} is offered twice")
         seen.add(offer.deliverable)
-        api = _api_for(deliverable.platform, apis)
+        api = api_for(deliverable.platform, apis)
         due = _due(plan, deliverable, now, at_once)
         gate(plan, deliverable, offer, check, due)
         caption = caption_for(campaign, deliverable)
