@@ -235,3 +235,30 @@ def test_the_cli_drafts_from_the_plan_then_confirm_publishes(
     run = run_cli(capsys, "publish", "sync", "--store", tmp_path / "a.duckdb")
     assert run.rc == 0, run.err
     assert "1 post(s) synced, 1 matched to their deliverable by id" in run.out
+
+
+def test_bad_input_gets_one_line_and_changes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        cut_folder: Path, campaign: tuple[Path, Campaign, Plan]) -> None:
+    monkeypatch.setenv("COULISSES_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COULISSES_SETTINGS", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("COULISSES_LANG", "en")
+    path, _, _ = campaign
+    cases = [
+        (("--from-plan", path), 2, "--from-plan needs the cuts to publish"),
+        (("--from-plan", path, "--cut", "challenge-tt"), 2, "is not DELIVERABLE=VALUE"),
+        (("--from-plan", path, "--cut", f"challenge-tt={cut_folder}", "--now"), 8,
+         "no tiktok account is connected"),
+        (("--from-plan", path, "--cut", f"challenge-tt={tmp_path}", "--now"), 3,
+         "cannot read the cut's report"),
+        ((cut_folder / "x.mp4", "--from-plan", path), 2, "--from-plan takes its videos"),
+        ((), 2, "schedule needs VIDEO, --to and --at"),
+    ]
+    for argv, rc, words in cases:
+        run = run_cli(capsys, "publish", "schedule", *argv)
+        assert (run.rc, words in error_line(run)) == (rc, True), (argv, run.err)
+    run = run_cli(capsys, "publish", "sync", "--since", "last week")
+    assert run.rc == 2 and "--since 'last week' is not a date" in error_line(run)
+    run = run_cli(capsys, "publish", "sync", "--store", tmp_path / "a.duckdb")
+    assert run.rc == 0 and "0 post(s) synced" in run.out
+    assert json.loads(run_cli(capsys, "publish", "list", "--json").out) == []

@@ -6,22 +6,12 @@ YouTube's ``videos.list`` statistics, LinkedIn's member post analytics.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from coulisses.kpi.published import ApiValue
 from coulisses.publish.api import Metrics
 from coulisses.publish.connectors.base import Context
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One number of one post, as the platform named it and as it is stored."""
-
-    platform_id: str
-    field: str
-    metric: str
-    value: float
 
 
 def _url(ctx: Context, metrics: Metrics, media_id: str = "") -> str:
@@ -38,12 +28,12 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _readings(metrics: Metrics, platform_id: str, values: dict[str, Any]) -> list[Reading]:
+def _readings(metrics: Metrics, platform_id: str, values: dict[str, Any]) -> list[ApiValue]:
     out = []
     for name, spec in metrics.fields.items():
         number = _number(values.get(name))
         if number is not None:  # a value the platform does not give is absent, never 0
-            out.append(Reading(platform_id, name, spec.metric, number * spec.scale))
+            out.append(ApiValue(platform_id, name, spec.metric, number * spec.scale))
     return out
 
 
@@ -51,7 +41,7 @@ def _batches(ids: list[str], size: int) -> list[list[str]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-def _tiktok(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
+def _tiktok(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
     out = []
     for batch in _batches(ids, metrics.batch):
         body = ctx.client.call("POST", _url(ctx, metrics),
@@ -62,7 +52,7 @@ def _tiktok(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
     return out
 
 
-def _graph(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
+def _graph(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
     out = []
     for media in ids:
         body = ctx.client.call("GET", _url(ctx, metrics, media),
@@ -75,7 +65,7 @@ def _graph(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
     return out
 
 
-def _youtube(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
+def _youtube(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
     out = []
     for batch in _batches(ids, metrics.batch):
         body = ctx.client.call("GET", _url(ctx, metrics),
@@ -85,7 +75,7 @@ def _youtube(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
     return out
 
 
-def _linkedin(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
+def _linkedin(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
     api = ctx.endpoints.api
     headers = {api.api_version.header or "LinkedIn-Version": api.api_version.value,
                "X-Restli-Protocol-Version": "2.0.0"}
@@ -104,7 +94,7 @@ def _linkedin(ctx: Context, metrics: Metrics, ids: list[str]) -> list[Reading]:
     return out
 
 
-STYLES: dict[str, Callable[[Context, Metrics, list[str]], list[Reading]]] = {
+STYLES: dict[str, Callable[[Context, Metrics, list[str]], list[ApiValue]]] = {
     "tiktok-video-query": _tiktok, "graph-insights": _graph,
     "youtube-statistics": _youtube, "linkedin-member-analytics": _linkedin,
 }
@@ -119,7 +109,7 @@ def endpoint_of(ctx: Context) -> str:
         version=ctx.endpoints.api.api_version.value, media_id="{media_id}")
 
 
-def fetch(ctx: Context, platform_ids: list[str]) -> list[Reading]:
+def fetch(ctx: Context, platform_ids: list[str]) -> list[ApiValue]:
     """Every number the platform gives for these posts (an account's own posts).
 
     Raises:

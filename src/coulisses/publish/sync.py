@@ -80,7 +80,7 @@ def sync(sessions: sessionmaker[Session], fernet: Fernet, apis: dict[str, Platfo
         PlatformError, TransientError, AuthenticationError: no account could be read (the
             first account's failure).
     """
-    from coulisses.kpi.published import ApiValue, record_api
+    from coulisses.kpi.published import record_api
     from coulisses.kpi.store import open_store
     from coulisses.publish.metrics import endpoint_of, fetch
 
@@ -124,9 +124,7 @@ def sync(sessions: sessionmaker[Session], fernet: Fernet, apis: dict[str, Platfo
                 at = datetime.now(UTC).replace(tzinfo=None)
                 api_posts = [_api_post(p, linked.get(p.id)) for p in posts]
                 result = record_api(store, platform=api.id, endpoint=endpoint_of(ctx), at=at,
-                                    posts=api_posts, values=[ApiValue(r.platform_id, r.field,
-                                                                      r.metric, r.value)
-                                                             for r in readings])
+                                    posts=api_posts, values=readings)
                 imports.append(result)
                 values += len(readings)
                 synced += len(posts)
