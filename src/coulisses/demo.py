@@ -1,6 +1,7 @@
 """What ``coulisses demo`` makes on the spot (no network): sample rushes (a behind-the-scenes
-clip with speech-like sound and its captions), the plan of a packaged example campaign, and
-its measure: sample analytics exports imported into a store, and the KPI report.
+clip with speech-like sound and its captions), the plan of a packaged example campaign, its
+measure (sample analytics exports imported into a store, and the KPI report), and a publishing
+rehearsal of the cuts to the local sandbox, synced back into that report.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from coulisses.kpi.sample import SampleExports
     from coulisses.kpi.store import ImportResult
     from coulisses.platforms.spec import PlatformSpec
+    from coulisses.publish.rehearsal import Rehearsal
 
 DEMO_PLATFORMS = "tiktok,instagram-feed,linkedin,youtube"
 DURATION = 12
@@ -144,7 +146,7 @@ def measure_example(out: Path, campaign_file: Path, registry: Mapping[str, Platf
     folder = out / "analytics"
     step("importing analytics", 0.0)
     exports = write_sample_exports(campaign, folder / "exports", lang="fr")
-    store = folder / "analytics.duckdb"
+    store = analytics_store(out)
     with open_store(store) as db:
         step("importing analytics", 0.2)
         content = db.import_file(exports.content, platform="tiktok",
@@ -163,3 +165,22 @@ def measure_example(out: Path, campaign_file: Path, registry: Mapping[str, Platf
     top = report.advice[0] if report.advice else None
     return DemoMeasure(exports, store, (content, comments), html, data, matched,
                        len(posts) - matched, f"{top.text} ({top.evidence})" if top else None)
+
+
+def analytics_store(out: Path) -> Path:
+    """The demo's analytics store: the rehearsal syncs into it, the measure imports into it."""
+    return out / "analytics" / "analytics.duckdb"
+
+
+def publish_example(out: Path, campaign_file: Path, cuts: Path,
+                    registry: Mapping[str, PlatformSpec]) -> Rehearsal:
+    """Rehearse publishing the demo's cuts to the sandbox (in ``out/publish``) and sync their
+    numbers into the demo's analytics store, where the measure's report finds them.
+
+    Raises:
+        QCFailedError, RightsError: a planned cut does not pass its gates.
+        OutputError (and leaves): ``out`` cannot be written.
+    """
+    from coulisses.publish.rehearsal import rehearse
+
+    return rehearse(out / "publish", campaign_file, cuts, dict(registry), analytics_store(out))

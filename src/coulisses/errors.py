@@ -31,7 +31,11 @@ HTTP status for the web app. Surfaces turn them into one clear line; the core ne
     │   ├── UnwritableOutputError                           folder missing or read-only
     │   └── DiskFullError                                   no space left while writing
     ├── FFmpegError                     exit 5   HTTP 500   ffmpeg failed: argv, code, stderr tail
-    └── QCFailedError                   exit 6   HTTP 422   an output does not meet its platform
+    ├── QCFailedError                   exit 6   HTTP 422   an output does not meet its platform
+    ├── PlatformError                   exit 10  HTTP 502   a platform refused, in its own words
+    ├── TransientError                  exit 11  HTTP 503   not now (5xx, 429, network): try later
+    ├── LeaseLost                       exit 12  HTTP 409   another worker took the post over
+    └── NotApprovedError                exit 13  HTTP 409   the cut to publish was not approved
 """
 
 from __future__ import annotations
@@ -261,4 +265,46 @@ class ConflictError(CoulissesError):
     """Someone else changed this item since it was read: nothing was overwritten."""
 
     exit_code = 9
+    http_status = 409
+
+
+class PlatformError(CoulissesError):
+    """A publishing platform refused the request; retrying the same request cannot succeed."""
+
+    exit_code = 10
+    http_status = 502
+
+    def __init__(self, platform: str, message: str, *, status: int | None = None,
+                 code: str = "", hint: str | None = None) -> None:
+        where = f"{platform}" + (f" HTTP {status}" if status else "") + (f" {code}" if code else "")
+        super().__init__(f"{where}: {message}", hint=hint)
+        self.platform = platform
+        self.status = status
+        self.code = code
+
+
+class TransientError(CoulissesError):
+    """A platform could not answer now (5xx, 429, network); a later attempt may succeed,
+    not before ``retry_after`` seconds when the platform said so."""
+
+    exit_code = 11
+    http_status = 503
+
+    def __init__(self, message: str, *, hint: str | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
+class LeaseLost(CoulissesError):
+    """This worker's claim on a post ran out and another worker holds it now."""
+
+    exit_code = 12
+    http_status = 409
+
+
+class NotApprovedError(CoulissesError):
+    """A post asked for a cut that nobody approved in the studio."""
+
+    exit_code = 13
     http_status = 409

@@ -43,6 +43,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_measure_no_advice": "not enough posts to compare yet",
         "demo_measure_again": "Import your own exports: coulisses kpi import FILE... --campaign "
                               "{file} --store {store}",
+        # demo: the publishing rehearsal (issue 13, pub13a)
+        "demo_publish": "Publishing rehearsal on the local sandbox ({url}), then a sync:",
+        "demo_publish_post": "  {platform:<10} {variant:<28} {state:<10} id {id}  views {views}"
+                             "  -> {deliverable}",
+        "demo_publish_unplanned": "not in the plan",
+        "demo_publish_summary": "{posts} post(s) synced through the platforms' APIs, {matched} "
+                                "matched to its deliverable by id, into {store}",
+        "demo_publish_again": "Rehearse your own: coulisses publish sandbox, then coulisses "
+                              "publish accounts add PLATFORM --sandbox URL",
         "interrupted": "interrupted: nothing unfinished was kept",
         "check_pass": "{file} passes the {platform} checks.",
         "check_fail": "{file} does not pass the {platform} checks:",
@@ -139,6 +148,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_measure_no_advice": "pas encore assez de publications pour comparer",
         "demo_measure_again": "Importez vos propres exports : coulisses kpi import FICHIER... "
                               "--campaign {file} --store {store}",
+        # demo : la répétition de publication (ticket 13, pub13a)
+        "demo_publish": "Répétition de publication sur le bac à sable local ({url}), puis "
+                        "synchronisation :",
+        "demo_publish_post": "  {platform:<10} {variant:<28} {state:<10} id {id}  vues {views}"
+                             "  -> {deliverable}",
+        "demo_publish_unplanned": "hors du plan",
+        "demo_publish_summary": "{posts} publication(s) synchronisée(s) par les API des "
+                                "plateformes, {matched} rattachée(s) à son livrable par "
+                                "identifiant, dans {store}",
+        "demo_publish_again": "Répétez les vôtres : coulisses publish sandbox, puis coulisses "
+                              "publish accounts add PLATEFORME --sandbox URL",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",
         "check_pass": "{file} passe les contrôles {platform}.",
         "check_fail": "{file} ne passe pas les contrôles {platform} :",

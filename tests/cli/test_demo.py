@@ -13,16 +13,27 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+import media
 from clirun import run_cli
 from coulisses.campaign.outputs import FILES
 from coulisses.campaign.template import example_text, load_example, write_example
-from coulisses.cli.demo import print_measure, print_plan
-from coulisses.demo import DEMO_CAMPAIGN, DemoMeasure, measure_example, write_example_plan
+from coulisses.cli.demo import print_measure, print_plan, print_rehearsal
+from coulisses.demo import (
+    DEMO_CAMPAIGN,
+    DemoMeasure,
+    measure_example,
+    publish_example,
+    write_example_plan,
+)
 from coulisses.errors import CampaignError, OutputError
 from coulisses.i18n import MESSAGES, text
 from coulisses.kpi.sample import NNBSP, TIKTOK_CONTENT, write_sample_exports
 from coulisses.kpi.store import open_store
+from coulisses.media.ffmpeg import SubprocessRunner
 from coulisses.platforms.registry import Registry
+from coulisses.publish.sandbox.store import SandboxStore
+from coulisses.render.cut import cut
+from coulisses.render.plan import CutOptions
 
 
 def _check_plan(folder: Path) -> None:
@@ -82,8 +93,16 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     _check_plan(out)
     assert str(out / "plan" / "calendar.ics") in run.out
     assert str(out / "analytics" / "report.html") in run.out
-    assert "23 post(s) matched to the campaign, 3 not matched" in run.out
+    # 23 imported from the sample exports, and the plan's TikTok cut published and synced
+    assert "24 post(s) matched to the campaign, 3 not matched" in run.out
     assert "<svg" in (out / "analytics" / "report.html").read_text("utf-8")
+    # the rehearsal: the four cuts published to the sandbox, synced, the plan's one by id
+    assert len(re.findall(r"published +id \S+ +views .* -> ", run.out)) == 4
+    assert re.search(r"tiktok +bts-day1\.tiktok\.mp4 +published .* -> challenge-tt", run.out)
+    assert "4 post(s) synced through the platforms' APIs, 1 matched to its deliverable by id" \
+        in run.out
+    report = json.loads((out / "analytics" / "report.json").read_text("utf-8"))
+    assert report["n_posts"] == 24
 
 
 # --- the measure step ---------------------------------------------------------------------
@@ -245,3 +264,50 @@ def test_it_says_where_the_measure_is_and_what_to_make_next(
                    advice=measured.advice)
     assert summary in out.splitlines()
     assert "coulisses kpi import" in out and f"--store {measured.store}" in out
+
+
+# --- the publishing rehearsal -----------------------------------------------------------------
+
+
+def test_the_rehearsal_publishes_each_cut_once_and_reports_it_matched_by_id(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A real cut to TikTok and YouTube, published to a fresh sandbox, synced into the demo's
+    store: the planned TikTok cut comes back matched to its deliverable by id, and the measure
+    that follows keeps that match and reports it."""
+    registry = Registry.load()
+    clip = media.make_clip(tmp_path / "rush.mp4", width=640, height=360, duration=4.0,
+                           audio="speech")
+    cuts = tmp_path / "cuts"
+    assert cut(clip, ["tiktok", "youtube"], cuts, options=CutOptions(preset="draft"),
+               registry=registry, runner=SubprocessRunner()).passed
+    campaign = write_example(tmp_path / f"{DEMO_CAMPAIGN}.yaml", DEMO_CAMPAIGN)
+    rehearsal = publish_example(tmp_path, campaign, cuts, registry)
+    assert rehearsal.sandbox_url.startswith("http://127.0.0.1:")
+    assert {(p.platform, p.deliverable, p.state) for p in rehearsal.posts} == {
+        ("tiktok", "challenge-tt", "published"), ("youtube", "", "published")}
+    # exactly once: the sandbox's record and the rehearsal's posts agree
+    record = SandboxStore(tmp_path / "publish" / "sandbox")
+    try:
+        accepted = sorted(p["platform_id"] for p in record.posts())
+    finally:
+        record.close()
+    assert accepted == sorted(p.platform_id for p in rehearsal.posts)
+    assert (rehearsal.synced.posts, rehearsal.synced.matched) == (2, 1)
+    assert all(p.views and p.views > 0 for p in rehearsal.posts)
+    print_rehearsal(rehearsal, "fr")
+    out = capsys.readouterr().out
+    assert "2 publication(s) synchronisée(s)" in out and "-> challenge-tt" in out
+    assert str(rehearsal.synced.store) in out
+
+    measured = measure_example(tmp_path, campaign, registry)
+    assert measured.store == rehearsal.synced.store
+    assert (measured.matched, measured.unmatched) == (24, 3)
+    tiktok = next(p for p in rehearsal.posts if p.platform == "tiktok")
+    with open_store(measured.store) as db:
+        row = db.con.execute("SELECT campaign, variant, kind, match_rule FROM posts WHERE "
+                             "post_id = ?", [tiktok.platform_id]).fetchone()
+        kinds = db.con.execute("SELECT bts_item, moment_kinds FROM published WHERE post_id = ?",
+                               [tiktok.platform_id]).fetchone()
+    assert row == ("cites-casting", "challenge-tt", "bts", "id")  # not re-guessed by caption
+    assert kinds == ("lancement-challenge", "preparation")
+    assert json.loads(measured.json.read_text("utf-8"))["n_posts"] == 24

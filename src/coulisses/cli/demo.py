@@ -13,6 +13,7 @@ from coulisses.settings import load_settings
 
 if TYPE_CHECKING:
     from coulisses.demo import DemoMeasure, DemoPlan
+    from coulisses.publish.rehearsal import Rehearsal
 
 
 def register(app: typer.Typer) -> None:
@@ -25,11 +26,18 @@ def demo_cmd(
 ) -> None:
     """Make sample rushes, cut them to TikTok, Instagram feed, LinkedIn and YouTube with
     captions, check every output, plan an example campaign (capture sheets, deliverables,
-    calendar, health report), measure it from sample TikTok exports (KPI report), and say where
-    everything is."""
+    calendar, health report), rehearse publishing the cuts to the local sandbox and sync their
+    numbers, measure it with sample TikTok exports too (KPI report), and say where everything
+    is."""
     from coulisses.cli.cut import print_result
     from coulisses.cli.progress import progress_bar
-    from coulisses.demo import DEMO_PLATFORMS, make_rushes, measure_example, write_example_plan
+    from coulisses.demo import (
+        DEMO_PLATFORMS,
+        make_rushes,
+        measure_example,
+        publish_example,
+        write_example_plan,
+    )
     from coulisses.errors import QCFailedError
     from coulisses.media.ffmpeg import SubprocessRunner
     from coulisses.platforms.registry import Registry
@@ -58,7 +66,11 @@ def demo_cmd(
         planned = write_example_plan(out, registry, lang=settings.lang, progress=bar)
     print_plan(planned, settings.lang)
 
-    # 4. measure it: sample analytics exports imported into a store, and the KPI report
+    # 4. publish the cuts to the local sandbox and sync their numbers into the store
+    rehearsal = publish_example(out, planned.campaign, out / "cuts", registry)
+    print_rehearsal(rehearsal, settings.lang)
+
+    # 5. measure it: sample analytics exports imported into the store, and the KPI report
     with progress_bar(settings.lang) as bar:
         measured = measure_example(out, planned.campaign, registry, lang=settings.lang,
                                    progress=bar)
@@ -95,3 +107,16 @@ def print_measure(measured: DemoMeasure, campaign: Path, lang: str) -> None:
                     unmatched=measured.unmatched,
                     advice=measured.advice or text(lang, "demo_measure_no_advice")))
     typer.echo(text(lang, "demo_measure_again", file=campaign, store=measured.store))
+
+
+def print_rehearsal(rehearsal: Rehearsal, lang: str) -> None:
+    """Say what the publishing rehearsal published and what came back, matched by id."""
+    typer.echo(text(lang, "demo_publish", url=rehearsal.sandbox_url))
+    for post in rehearsal.posts:
+        views = "-" if post.views is None else f"{post.views:,.0f}"
+        typer.echo(text(lang, "demo_publish_post", platform=post.platform, variant=post.variant,
+                        state=post.state, id=post.platform_id or "-", views=views,
+                        deliverable=post.deliverable or text(lang, "demo_publish_unplanned")))
+    typer.echo(text(lang, "demo_publish_summary", posts=rehearsal.synced.posts,
+                    matched=rehearsal.synced.matched, store=rehearsal.synced.store))
+    typer.echo(text(lang, "demo_publish_again"))

@@ -37,7 +37,13 @@ MESSAGES: dict[str, dict[str, str]] = {
            "sandbox": "sandbox on {url} ({faults}); posts at {url}/_sandbox/posts",
            "exported": "{n} posts written to {out} ({format})",
            "imported": "{n} posts imported from {file} ({format})",
-           "skipped": "{n} bad rows skipped"},
+           "skipped": "{n} bad rows skipped",
+           "synced": "{posts} post(s) synced, {matched} matched to their deliverable by id; "
+                     "{values} values in {store}",
+           "sync_skipped": "{n} post(s) published by hand: import the platform's export "
+                           "(coulisses kpi import) to measure them",
+           "sync_problem": "not synced: {line}",
+           "confirmed": "post {id} is scheduled for {due}"},
     "fr": {"connected": "compte {platform}:{name} connecté ({channel})",
            "removed": "{target} supprimé", "none": "aucune publication",
            "no_accounts": "aucun compte", "cancelled": "publication {id} annulée",
@@ -46,7 +52,13 @@ MESSAGES: dict[str, dict[str, str]] = {
            "sandbox": "bac à sable sur {url} ({faults}) ; publications sur {url}/_sandbox/posts",
            "exported": "{n} publications écrites dans {out} ({format})",
            "imported": "{n} publications importées de {file} ({format})",
-           "skipped": "{n} lignes incorrectes ignorées"},
+           "skipped": "{n} lignes incorrectes ignorées",
+           "synced": "{posts} publication(s) synchronisée(s), {matched} rattachée(s) à leur "
+                     "livrable par identifiant ; {values} valeurs dans {store}",
+           "sync_skipped": "{n} publication(s) faite(s) à la main : importez l'export de la "
+                           "plateforme (coulisses kpi import) pour les mesurer",
+           "sync_problem": "non synchronisé : {line}",
+           "confirmed": "publication {id} programmée pour {due}"},
 }
 
 
@@ -174,9 +186,9 @@ def _qc(video: Path, api: PlatformApi, settings: Settings) -> float:
 
 @publish_app.command("schedule")
 def schedule_cmd(
-    video: Path = typer.Argument(..., help="the cut to publish"),
-    to: str = typer.Option(..., "--to", help="PLATFORM[:ACCOUNT]"),
-    at: str = typer.Option(..., "--at", help='"2026-12-10 18:00 Europe/Paris", ISO 8601, or now'),
+    video: Path | None = typer.Argument(None, help="the cut to publish"),
+    to: str = typer.Option("", "--to", help="PLATFORM[:ACCOUNT]"),
+    at: str = typer.Option("", "--at", help='"2026-12-10 18:00 Europe/Paris", ISO 8601, or now'),
     caption: str = typer.Option("", "--caption"),
     caption_file: Path | None = typer.Option(None, "--caption-file"),
     cover: str = typer.Option("", "--cover", help="an image file, or a time in the video"),
@@ -184,6 +196,12 @@ def schedule_cmd(
     option: list[str] = typer.Option([], "--option", help="KEY=VALUE, per platform"),
     force: bool = typer.Option(False, "--force", help="post the same video to it again"),
     skip_qc: bool = typer.Option(False, "--skip-qc", help="do not check the video first"),
+    from_plan: Path | None = typer.Option(None, "--from-plan", help="a campaign file"),
+    cut: list[str] = typer.Option([], "--cut", help="DELIVERABLE=RESULTS_FOLDER"),
+    variant: list[str] = typer.Option([], "--variant", help="DELIVERABLE=FILE"),
+    studio_cut: list[str] = typer.Option([], "--studio-cut", help="DELIVERABLE=VERSION_ID"),
+    now: bool = typer.Option(False, "--now", help="publish the plan's posts at once"),
+    confirm: bool = typer.Option(False, "--confirm", help="schedule, not draft"),
 ) -> None:
     """Schedule a video to one account; prints the post's id."""
     from coulisses.media.inputs import check_source
@@ -193,6 +211,17 @@ def schedule_cmd(
     from coulisses.publish.worker import sha256_of
 
     settings = load_settings()
+    if from_plan is not None:
+        from coulisses.cli.publish_plan import schedule_from_plan
+
+        if video is not None or to or at:
+            raise UsageError("--from-plan takes its videos, accounts and times from the plan",
+                             hint="name the cuts with --cut, --variant or --studio-cut")
+        schedule_from_plan(settings, from_plan, cuts=cut, variants=variant,
+                           studio_cuts=studio_cut, at_once=now, confirm=confirm, force=force)
+        return
+    if video is None or not to or not at:
+        raise UsageError("schedule needs VIDEO, --to and --at (or --from-plan CAMPAIGN.yaml)")
     platform, name = _target(to)
     _, api = _apis(platform)
     assert api is not None
@@ -416,6 +445,49 @@ def import_cmd(
     if done.skipped:
         _say(settings, "skipped", n=len(done.skipped))
     _say(settings, "imported", n=len(done.post_ids), file=file.name, format=done.dialect)
+@publish_app.command("confirm")
+def confirm_cmd(post_id: int = typer.Argument(...)) -> None:
+    """Confirm a draft (from a plan): it is scheduled at its time."""
+    from coulisses.publish import queue
+
+    settings = load_settings()
+    with _db(settings)() as session:
+        post = queue.confirm(session, post_id)
+        due = datetime.fromtimestamp(post.due_ms / 1000, UTC).isoformat(timespec="minutes")
+    _say(settings, "confirmed", id=post_id, due=due)
+
+
+@publish_app.command("sync")
+def sync_cmd(
+    since: str = typer.Option("", "--since", help="only posts published since YYYY-MM-DD"),
+    store: Path | None = typer.Option(None, "--store", help="DuckDB file (default: "
+                                      "<data_dir>/analytics.duckdb)"),
+) -> None:
+    """Read the numbers of published posts through the platforms' APIs into the analytics
+    store, matched to their deliverables by platform id."""
+    from coulisses.publish import accounts
+    from coulisses.publish.sync import sync
+
+    settings = load_settings()
+    start = None
+    if since:
+        try:
+            start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+        except ValueError:
+            raise UsageError(f"--since {since!r} is not a date", hint="e.g. --since 2026-12-01") \
+                from None
+    apis, _ = _apis()
+    path = store if store is not None else settings.data_dir / "analytics.duckdb"
+    result = sync(_db(settings), accounts.sealer(settings.publish_key, settings.data_dir), apis,
+                  path, since=start, apps=settings.publish_apps,
+                  backoff_s=settings.publish_backoff_ms / 1000)
+    for line in result.problems:
+        typer.echo(MESSAGES.get(settings.lang, MESSAGES["en"])["sync_problem"].format(
+            line=line), err=True)
+    _say(settings, "synced", posts=result.posts, matched=result.matched, values=result.values,
+         store=path)
+    if result.skipped:
+        _say(settings, "sync_skipped", n=result.skipped)
 
 
 @publish_app.command("run")

@@ -188,11 +188,15 @@ def similarity(caption: str, k: KnownPost) -> float:
 
 
 def match_posts(con: duckdb.DuckDBPyConnection, known: list[KnownPost]) -> int:
-    """Match every stored post against ``known`` and record campaign, variant, kind and rule.
+    """Match every stored post against ``known`` and record campaign, variant, kind and rule;
+    posts coulisses published for a campaign keep the match their platform id gave them.
 
     Returns the number of posts matched.
     """
-    rows = con.execute("SELECT platform, post_id, url, caption, published_at FROM posts"
+    # a post coulisses published is known by its platform id (``published``): never guessed
+    rows = con.execute("SELECT platform, post_id, url, caption, published_at FROM posts p "
+                       "WHERE NOT EXISTS (SELECT 1 FROM published k WHERE k.platform = "
+                       "p.platform AND k.post_id = p.post_id AND k.campaign IS NOT NULL)"
                        ).fetchall()
     updates = []
     for platform, post_id, url, caption, published_at in rows:

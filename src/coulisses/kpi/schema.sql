@@ -81,3 +81,20 @@ CREATE TABLE IF NOT EXISTS comments (
     import_id     VARCHAR NOT NULL,
     PRIMARY KEY (platform, comment_id)
 );
+
+-- Posts published by coulisses (`coulisses publish sync`): what each was made from, known by its
+-- platform id when it was scheduled, never guessed. `moment_kinds` and `beats` are comma-separated.
+CREATE TABLE IF NOT EXISTS published (
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,     -- platform id
+    publish_post  BIGINT NOT NULL,      -- the post's id in the studio database
+    campaign      VARCHAR,
+    deliverable   VARCHAR,
+    cut           VARCHAR,              -- studio cut version, or the cut's results folder
+    variant       VARCHAR,              -- the rendered file published
+    bts_item      VARCHAR,
+    beats         VARCHAR,
+    moment_kinds  VARCHAR,
+    synced_at     TIMESTAMP NOT NULL,
+    PRIMARY KEY (platform, post_id)
+);

@@ -87,6 +87,23 @@ class Quota(_Sourced):
     per: Literal["account", "project", "token"]
 
 
+class MetricField(_Strict):
+    """One field of a metrics answer and the canonical metric it is stored as."""
+
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="canonical metric name")
+    scale: float = Field(default=1.0, gt=0, description="e.g. 0.001 for milliseconds")
+
+
+class Metrics(_Sourced):
+    """Where a published post's numbers are read, and which fields they come in."""
+
+    endpoint: str = Field(description="path template of the per-post metrics call")
+    style: Literal["tiktok-video-query", "graph-insights", "youtube-statistics",
+                   "linkedin-member-analytics"] = Field(description="the shape of the call")
+    batch: int = Field(default=1, gt=0, le=100, description="posts asked per call")
+    fields: dict[str, MetricField]
+
+
 class Option(_Strict):
     """One post option a user may set, with the values the platform accepts."""
 
@@ -120,6 +137,7 @@ class PlatformApi(_Strict):
     limits: Limits
     chunks: Chunks
     quotas: list[Quota] = Field(default_factory=list)
+    metrics: Metrics | None = Field(default=None, description="per-post metrics (sync)")
     options: dict[str, Option] = Field(default_factory=dict)
     cover_time_option: str | None = Field(
         default=None, description="the option that takes `--cover TIME`, in milliseconds")
@@ -131,7 +149,7 @@ class PlatformApi(_Strict):
     @model_validator(mode="after")
     def _sources_exist(self) -> PlatformApi:
         groups: list[_Sourced] = [self.api_version, self.auth, self.limits, self.chunks,
-                                  *self.quotas]
+                                  *self.quotas, *([self.metrics] if self.metrics else [])]
         for group in groups:
             if group.source not in self.sources:
                 raise ValueError(f"{type(group).__name__} names unknown source {group.source!r}")

@@ -9,14 +9,16 @@ post stops before its next call to the platform, and a resumed post continues fr
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from coulisses.errors import ConflictError, NotFoundError, UsageError
-from coulisses.publish.failures import LeaseLost
+from coulisses.errors import ConflictError, LeaseLost, NotFoundError, UsageError
+from coulisses.publish import links
+from coulisses.publish.links import PostLink
 from coulisses.publish.tables import Post, PostEvent, now_ms
 
 LEASE_MS = 120_000
@@ -34,8 +36,11 @@ def _event(session: Session, post_id: int, kind: str, state: str, *, step: str =
 def schedule(session: Session, *, account_id: int, platform: str, video_path: str,
              video_sha256: str, size_bytes: int, due_ms: int, caption: str = "",
              options: dict[str, Any] | None = None, duration_ms: int = 0, cover: str = "",
-             first_comment: str = "", draft: bool = False, force: bool = False) -> Post:
-    """Add a post; the same video to the same account twice is refused unless ``force``. Commits.
+             first_comment: str = "", draft: bool = False, force: bool = False,
+             link: PostLink | None = None, commit: bool = True) -> Post:
+    """Add a post (and what it was made from); the same video to the same account twice is
+    refused unless ``force``. Commits, unless ``commit`` is False (the caller adds several
+    posts in one transaction).
 
     Raises:
         ConflictError: this video is already scheduled or published to this account.
@@ -52,11 +57,23 @@ def schedule(session: Session, *, account_id: int, platform: str, video_path: st
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise ConflictError("this video is already scheduled to this account",
+        raise ConflictError(f"{Path(video_path).name} is already scheduled to this account",
                             hint="use --force to post it again") from None
     _event(session, post.id, "transition", state, detail="scheduled" if not draft else "draft")
-    session.commit()
+    if link is not None:
+        links.record(session, post.id, link)
+    if commit:
+        session.commit()
     return post
+
+
+def confirm(session: Session, post_id: int) -> Post:
+    """A person confirms a draft: it is scheduled at its time (at once if that has passed).
+
+    Raises:
+        UsageError: the post is not a draft.
+    """
+    return _move(session, post_id, ("draft",), "scheduled", "confirmed by a person")
 
 
 def get(session: Session, post_id: int) -> Post:

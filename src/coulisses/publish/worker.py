@@ -20,14 +20,20 @@ from typing import TYPE_CHECKING
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from coulisses.errors import AuthenticationError, CoulissesError
+from coulisses.errors import (
+    AuthenticationError,
+    CoulissesError,
+    LeaseLost,
+    PlatformError,
+    TransientError,
+)
 from coulisses.publish import manual, queue
 from coulisses.publish.accounts import AccountTokens
 from coulisses.publish.api import PlatformApi
 from coulisses.publish.connectors import CONNECTORS
 from coulisses.publish.connectors.base import Context, Endpoints, Upload
 from coulisses.publish.connectors.http import ApiClient, Backoff
-from coulisses.publish.failures import UNCONFIRMED, LeaseLost, PlatformError, TransientError
+from coulisses.publish.failures import UNCONFIRMED
 from coulisses.publish.ledger import quota_wait_ms
 from coulisses.publish.tables import Post, PublishAccount, now_ms
 

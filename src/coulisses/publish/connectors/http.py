@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from coulisses.publish.failures import PlatformError, TransientError, UnknownOutcome
+from coulisses.errors import PlatformError, TransientError
+from coulisses.publish.failures import UnknownOutcome
 
 RETRY_AFTER_CAP_S = 30.0
 

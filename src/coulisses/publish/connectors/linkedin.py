@@ -8,8 +8,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+from coulisses.errors import PlatformError, TransientError
 from coulisses.publish.connectors.base import Context, Journal, Published, Upload, read_piece
-from coulisses.publish.failures import PlatformError, TransientError, UnknownOutcome
+from coulisses.publish.failures import UnknownOutcome
 
 P = "linkedin"
 

@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+from coulisses.errors import PlatformError, TransientError
 from coulisses.publish.connectors.base import (
     Context,
     Journal,
@@ -15,12 +16,7 @@ from coulisses.publish.connectors.base import (
     option_fields,
     read_piece,
 )
-from coulisses.publish.failures import (
-    UNCONFIRMED,
-    PlatformError,
-    TransientError,
-    UnknownOutcome,
-)
+from coulisses.publish.failures import UNCONFIRMED, UnknownOutcome
 
 
 def _rupload(ctx: Context, up: Upload, journal: Journal, url: str, uploaded: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from coulisses.errors import PlatformError, TransientError
 from coulisses.publish.connectors.base import (
     Context,
     Journal,
@@ -13,7 +14,7 @@ from coulisses.publish.connectors.base import (
     option_fields,
     read_piece,
 )
-from coulisses.publish.failures import PlatformError, TransientError, UnknownOutcome
+from coulisses.publish.failures import UnknownOutcome
 
 P = "tiktok"
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import httpx
 
+from coulisses.errors import PlatformError
 from coulisses.publish.connectors.base import Context, Journal, Published, Upload, read_piece
-from coulisses.publish.failures import PlatformError, UnknownOutcome
+from coulisses.publish.failures import UnknownOutcome
 
 P = "youtube"
 

@@ -13,6 +13,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from coulisses.publish.api import PlatformApi, builtin_apis
-from coulisses.publish.sandbox import linkedin, meta, tiktok, youtube
+from coulisses.publish.sandbox import linkedin, meta, metrics, tiktok, youtube
 from coulisses.publish.sandbox.context import ApiFailure, Sandbox
 from coulisses.publish.sandbox.faults import Dice, Faults
 from coulisses.publish.sandbox.store import SandboxStore
@@ -118,10 +119,12 @@ def _page(sb: Sandbox) -> str:
 
 
 def create_app(state_dir: Path, *, faults: Faults | None = None,
-               apis: dict[str, PlatformApi] | None = None, token_seconds: int = 3600) -> FastAPI:
-    """The sandbox as an ASGI app; its record and upload sessions live in ``state_dir``."""
+               apis: dict[str, PlatformApi] | None = None, token_seconds: int = 3600,
+               clock: Callable[[], float] = time.time) -> FastAPI:
+    """The sandbox as an ASGI app; its record and upload sessions live in ``state_dir``;
+    ``clock`` is the "now" its metrics grow with."""
     sb = Sandbox(apis=apis or builtin_apis(), store=SandboxStore(state_dir),
-                 dice=Dice(faults or Faults()), token_seconds=token_seconds)
+                 dice=Dice(faults or Faults()), token_seconds=token_seconds, clock=clock)
     app = FastAPI(title="coulisses publishing sandbox", docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.sandbox = sb
@@ -132,7 +135,7 @@ def create_app(state_dir: Path, *, faults: Faults | None = None,
 
     _oauth(app, sb)
     for router in (tiktok.routes(sb), meta.instagram(sb), meta.facebook(sb), youtube.routes(sb),
-                   linkedin.routes(sb)):
+                   linkedin.routes(sb), metrics.routes(sb)):
         app.include_router(router)
 
     @app.get("/_sandbox/posts")
@@ -155,8 +158,10 @@ class SandboxServer:
     """The sandbox on a loopback port, in a background thread."""
 
     def __init__(self, state_dir: Path, *, port: int = 0, faults: Faults | None = None,
-                 apis: dict[str, PlatformApi] | None = None, token_seconds: int = 3600) -> None:
-        self.app = create_app(state_dir, faults=faults, apis=apis, token_seconds=token_seconds)
+                 apis: dict[str, PlatformApi] | None = None, token_seconds: int = 3600,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.app = create_app(state_dir, faults=faults, apis=apis, token_seconds=token_seconds,
+                              clock=clock)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", port))

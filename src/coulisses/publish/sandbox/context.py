@@ -71,6 +71,7 @@ class Sandbox:
     dice: Dice
     token_seconds: int = 3600
     revoked: set[str] = field(default_factory=set)
+    clock: Callable[[], float] = time.time  # the metrics' "now"; tests move it forward
     used: set[str] = field(default_factory=set)
 
     def fail(self, platform: str, status: int, code: str, message: str,

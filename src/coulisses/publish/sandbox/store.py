@@ -130,5 +130,15 @@ class SandboxStore:
                  "sha256": r[4], "caption": r[5], "options": json.loads(r[6]), "time": r[7]}
                 for r in rows]
 
+    def find_post(self, platform: str, platform_id: str) -> dict[str, Any] | None:
+        """The accepted post with this platform id, or None."""
+        row = self._db.execute("SELECT account, size_bytes, sha256, caption, at FROM posts "
+                               "WHERE platform = ? AND platform_id = ?",
+                               (platform, platform_id)).fetchone()
+        if row is None:
+            return None
+        return {"platform": platform, "platform_id": platform_id, "account": row[0],
+                "size_bytes": row[1], "sha256": row[2], "caption": row[3], "time": row[4]}
+
     def close(self) -> None:
         self._db.close()
