@@ -144,3 +144,31 @@ def purge(db: Session, now: datetime) -> int:
         done += 1
     db.flush()
     return done
+
+
+def media_for(db: Session, workspace_id: int, kind: str, source: str) -> tuple[str, str]:
+    """(media, poster) of an option from ``cut:<variant id>`` or ``rush:<rush id>``: the
+    variant's file and cover, or the rush's file and thumbnail, in this workspace only.
+
+    Raises:
+        UsageError: no such source, or it has nothing of that kind (a cover of a rush).
+    """
+    from coulisses.studio.tables import CutVariant, Rush
+
+    if kind == "text":
+        return "", ""
+    what, _, raw = source.partition(":")
+    row_id = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+    if what == "cut":
+        variant = db.get(CutVariant, row_id)
+        if variant is not None and variant.workspace_id == workspace_id:
+            media = variant.cover if kind in ("cover", "still") else variant.video
+            if media:
+                return media, variant.cover
+    elif what == "rush":
+        rush = db.get(Rush, row_id)
+        if rush is not None and rush.workspace_id == workspace_id:
+            media = rush.thumb if kind in ("cover", "still") else rush.path
+            if media:
+                return media, rush.thumb
+    raise UsageError(f"no {kind} in {source[:40]!r}: choose a cut's file or a rush")

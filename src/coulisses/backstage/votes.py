@@ -56,8 +56,8 @@ class Outcome:
 
 def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challenge_text: str,
          solution: str | int, visitor: challenge.Visitor, address: str, now: datetime,
-         channel: str = "web", limits: Limits = LIMITS) -> Outcome:
-    """Check and record one vote (committed).
+         channel: str = "web", limits: Limits | None = None) -> Outcome:
+    """Check and record one vote (committed); ``limits`` default to ``LIMITS``.
 
     Raises:
         NotFoundError: the page is not published, or the option is not the poll's.
@@ -65,6 +65,7 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
         UsageError: the proof of work is missing, wrong or expired.
         RateLimitError: a flood of votes from this address.
     """
+    limits = limits or LIMITS
     if not page.published or poll.page_id != page.id:
         raise NotFoundError("No such page.", hint="check the link")
     if state(poll, now) != "open":

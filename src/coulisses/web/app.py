@@ -162,6 +162,8 @@ def routers() -> list[APIRouter]:
     from coulisses.web.routes import (
         api_core,
         auth,
+        backstage_public,
+        backstage_team,
         campaigns,
         cuts,
         jobs,
@@ -174,4 +176,5 @@ def routers() -> list[APIRouter]:
     )
 
     return [module.router for module in (auth, workspaces, campaigns, results, jobs, api_core,
-                                         rushes, uploads, cuts, review, search)]
+                                         rushes, uploads, cuts, review, search,
+                                         backstage_team, backstage_public)]

@@ -9,11 +9,12 @@ from __future__ import annotations
 ROLES: tuple[str, ...] = ("owner", "editor", "reviewer", "client")
 
 _VIEW = {"workspace.view", "campaign.view", "rush.view", "cut.view", "job.view",
-         "results.view", "comment.view"}
+         "results.view", "comment.view",
+         "backstage.preview"}  # backstage: everyone previews, editors publish and moderate
 _REVIEW = _VIEW | {"comment.create", "comment.edit_own", "cut.approve"}
 _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
-                   "results.import"}
+                   "results.import", "backstage.publish", "backstage.moderate"}
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
