@@ -138,7 +138,7 @@ def post(db: Session, *, page: BackstagePage, visitor: Visitor, address: str, bo
     return comment
 
 
-def reply(db: Session, *, page: BackstagePage, parent_id: int, body: str, user_id: int,
+def reply(db: Session, *, page: BackstagePage, parent_id: int, body: str, user_id: int | None,
           name: str, now: datetime) -> PublicComment:
     """A team reply under a visitor's comment, shown at once and marked as the team's; the
     comment it answers is approved with it (committed).
@@ -173,7 +173,7 @@ def _comment(db: Session, page: BackstagePage, comment_id: int) -> PublicComment
 
 
 def moderate(db: Session, *, page: BackstagePage, comment_ids: Sequence[int], action: str,
-             user_id: int, now: datetime) -> int:
+             user_id: int | None, now: datetime) -> int:
     """Approve, decline, decline and block (``block``) or trust (approve, and their next
     comments skip the queue) each comment; returns how many changed (committed).
 
