@@ -136,8 +136,11 @@ def _burst(db: Session, poll: Poll, option_id: int, now: datetime, limits: Limit
     """Whether ``option_id`` is taking far more of the last window's votes than its share
     before it (or, with too few votes before, than an even split) predicts."""
     start = now - limits.burst_window
+    # votes already excluded for another reason (one address, a script's pace) do not make a
+    # wave: counting them would exclude the honest votes around them as well
     rows = db.execute(select(Vote.option_id, func.count(Vote.id)).where(
-        Vote.poll_id == poll.id, Vote.at > start, Vote.reason != "already_voted")
+        Vote.poll_id == poll.id, Vote.at > start,
+        Vote.counted.is_(True) | (Vote.reason == "burst"))
         .group_by(Vote.option_id)).all()
     window = {o: n for o, n in rows}
     n = sum(window.values())
