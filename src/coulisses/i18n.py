@@ -43,6 +43,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_measure_no_advice": "not enough posts to compare yet",
         "demo_measure_again": "Import your own exports: coulisses kpi import FILE... --campaign "
                               "{file} --store {store}",
+        # --- backstage (issue 14) ---
+        "demo_backstage": "Backstage page of the example campaign (a poll on two covers, "
+                          "sample comments), published in the studio database {database}",
+        "demo_backstage_open": "Open it while the studio runs (coulisses serve, same data "
+                               "folder): {url} ({held} comment(s) wait for moderation)",
         "interrupted": "interrupted: nothing unfinished was kept",
         "check_pass": "{file} passes the {platform} checks.",
         "check_fail": "{file} does not pass the {platform} checks:",
@@ -139,6 +144,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_measure_no_advice": "pas encore assez de publications pour comparer",
         "demo_measure_again": "Importez vos propres exports : coulisses kpi import FICHIER... "
                               "--campaign {file} --store {store}",
+        # --- backstage (issue 14) ---
+        "demo_backstage": "Page coulisses de la campagne d'exemple (un sondage sur deux "
+                          "couvertures, des commentaires d'exemple), publiée dans la base du "
+                          "studio {database}",
+        "demo_backstage_open": "Ouvrez-la pendant que le studio tourne (coulisses serve, même "
+                               "dossier de données) : {url} ({held} commentaire(s) à modérer)",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",
         "check_pass": "{file} passe les contrôles {platform}.",
         "check_fail": "{file} ne passe pas les contrôles {platform} :",

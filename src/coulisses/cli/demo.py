@@ -25,8 +25,9 @@ def demo_cmd(
 ) -> None:
     """Make sample rushes, cut them to TikTok, Instagram feed, LinkedIn and YouTube with
     captions, check every output, plan an example campaign (capture sheets, deliverables,
-    calendar, health report), measure it from sample TikTok exports (KPI report), and say where
-    everything is."""
+    calendar, health report), measure it from sample TikTok exports (KPI report), publish its
+    backstage page (a poll on two covers, sample comments) in the studio database of the data
+    folder, and say where everything is."""
     from coulisses.cli.cut import print_result
     from coulisses.cli.progress import progress_bar
     from coulisses.demo import DEMO_PLATFORMS, make_rushes, measure_example, write_example_plan
@@ -63,6 +64,14 @@ def demo_cmd(
         measured = measure_example(out, planned.campaign, registry, lang=settings.lang,
                                    progress=bar)
     print_measure(measured, planned.campaign, settings.lang)
+
+    # 5. open the making: its backstage page, published in the data folder's studio database
+    from coulisses.backstage.demo import publish_demo
+
+    shown = publish_demo(settings, rushes.landscape, runner,
+                         campaign_source=planned.campaign.read_text(encoding="utf-8"))
+    typer.echo(text(settings.lang, "demo_backstage", database=shown.database))
+    typer.echo(text(settings.lang, "demo_backstage_open", url=shown.url, held=shown.held))
 
     if not result.passed:
         raise QCFailedError("the demo's outputs do not all pass their checks")
