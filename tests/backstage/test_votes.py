@@ -161,3 +161,16 @@ def test_polls_take_two_to_six_valid_options(world: World) -> None:
         make(world.db, page_id=world.page.id, question="q",
              options=[polls.OptionSpec("a"), polls.OptionSpec("b")], opens_at=now,
              closes_at=now)
+
+
+def test_the_worker_chore_purges_in_its_own_session(world: World) -> None:
+    from sqlalchemy.orm import sessionmaker
+
+    _vote(world)
+    world.poll.closes_at = world.now - timedelta(days=40)
+    world.poll.opens_at = world.now - timedelta(days=41)
+    world.db.commit()
+    chore = polls.purge_chore(sessionmaker(world.db.get_bind()))
+    assert chore() == 1
+    world.db.expire_all()
+    assert world.db.scalars(select(Vote.voter)).one() == ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -172,3 +173,17 @@ def media_for(db: Session, workspace_id: int, kind: str, source: str) -> tuple[s
             if media:
                 return media, rush.thumb
     raise UsageError(f"no {kind} in {source[:40]!r}: choose a cut's file or a rush")
+
+
+def purge_chore(sessions: Callable[[], Session]) -> Callable[[], int]:
+    """The worker's chore: purge what is due, in a session of its own, committed."""
+
+    def chore() -> int:
+        from coulisses.studio.tables import utcnow
+
+        with sessions() as db:
+            done = purge(db, utcnow())
+            db.commit()
+            return done
+
+    return chore

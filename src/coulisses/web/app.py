@@ -125,6 +125,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         if worker is not None:
             worker.every(SWEEP_EVERY, uploads.sweep)
             worker.every(SWEEP_EVERY, sweep_renders)
+            from coulisses.backstage.polls import purge_chore
+
+            worker.every(SWEEP_EVERY, purge_chore(sessions))  # closed polls' visitor digests
             worker.start()
         try:
             yield
