@@ -12,6 +12,8 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -83,16 +85,24 @@ class Production:
 
 def _campaign(db: Session, page: BackstagePage, settings: Settings) -> tuple[Any, Any]:
     """The campaign model and its plan (for the rights gate), from the studio's copy."""
+    row = db.get(Campaign, page.campaign_id)
+    if row is None:
+        raise NotFoundError("No such page.", hint="check the link")
+    return _planned(row.source, row.filename, tuple(settings.platform_dirs), page.lang)
+
+
+@lru_cache(maxsize=32)
+def _planned(source: str, filename: str, platform_dirs: tuple[Path, ...],
+             lang: str) -> tuple[Any, Any]:
+    """Validate and plan a campaign text once per process: a public page is read far more
+    often than its campaign changes (an edit changes the text, so the key)."""
     from coulisses.campaign.load import loads_campaign
     from coulisses.campaign.plan import plan_campaign
     from coulisses.platforms.registry import Registry
 
-    row = db.get(Campaign, page.campaign_id)
-    if row is None:
-        raise NotFoundError("No such page.", hint="check the link")
-    registry = Registry.load(settings.platform_dirs)
-    campaign = loads_campaign(row.source, row.filename, platform_ids=set(registry))
-    return campaign, plan_campaign(campaign, registry, page.lang)
+    registry = Registry.load(platform_dirs)
+    campaign = loads_campaign(source, filename, platform_ids=set(registry))
+    return campaign, plan_campaign(campaign, registry, lang)
 
 
 def _approved(db: Session, workspace_id: int, cut_id: int) -> tuple[Cut, CutVariant] | None:
