@@ -44,10 +44,13 @@ def serve(url: str, data_dir: str, port: int) -> None:
 
 
 def seed(url: str) -> tuple[str, int]:
-    """A published page with one open two-option poll: (slug, poll id)."""
+    """The example campaign's published page (its beats and shoot days, an update) with one
+    open two-option poll: (slug, poll id)."""
     from datetime import timedelta
 
     from coulisses.backstage import page, polls
+    from coulisses.campaign.template import example_text
+    from coulisses.settings import Settings
     from coulisses.studio.db import open_database
     from coulisses.studio.tables import Campaign, Workspace, utcnow
 
@@ -56,12 +59,16 @@ def seed(url: str) -> tuple[str, int]:
         space = Workspace(name="Bench")
         db.add(space)
         db.flush()
-        campaign = Campaign(workspace_id=space.id, name="Bench", filename="b.yaml",
-                            source="version: 1\nid: b\nname: Bench\n", version_id=1)
+        campaign = Campaign(workspace_id=space.id, name="Bench", filename="c.yaml",
+                            source=example_text("casting-series-fr"), version_id=1)
         db.add(campaign)
         db.flush()
         the_page = page.page_for(db, campaign)
         the_page.published = True
+        made = page.production(db, the_page, Settings())
+        page.compose(db, the_page, Settings(), beats=[b[0] for b in made.beats],
+                     days=[d[0] for d in made.days], cuts={})
+        page.add_update(db, the_page, "Day one on set.")
         now = utcnow()
         poll = polls.create_poll(db, page_id=the_page.id, question="Which ending?",
                                  options=[polls.OptionSpec("Happy"), polls.OptionSpec("Open")],

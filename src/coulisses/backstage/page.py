@@ -98,11 +98,19 @@ def _planned(source: str, filename: str, platform_dirs: tuple[Path, ...],
     often than its campaign changes (an edit changes the text, so the key)."""
     from coulisses.campaign.load import loads_campaign
     from coulisses.campaign.plan import plan_campaign
-    from coulisses.platforms.registry import Registry
 
-    registry = Registry.load(platform_dirs)
+    registry = _registry(platform_dirs)
     campaign = loads_campaign(source, filename, platform_ids=set(registry))
     return campaign, plan_campaign(campaign, registry, lang)
+
+
+@lru_cache(maxsize=8)
+def _registry(platform_dirs: tuple[Path, ...]) -> Any:
+    """The platform registry, read once per process and folder list (a campaign that does
+    not validate is not cached above, and must not cost a reading of every spec file)."""
+    from coulisses.platforms.registry import Registry
+
+    return Registry.load(platform_dirs)
 
 
 def _approved(db: Session, workspace_id: int, cut_id: int) -> tuple[Cut, CutVariant] | None:
