@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from coulisses.backstage.tables import BackstagePage, PageItem, PageUpdate, Poll
-from coulisses.errors import CampaignError, NotFoundError, UsageError
+from coulisses.errors import CampaignError, NotFoundError, SpecError, UsageError
 from coulisses.settings import Settings
 from coulisses.studio.tables import Campaign, Cut, CutVariant, CutVersion, utcnow
 
@@ -286,7 +286,7 @@ def view(db: Session, page: BackstagePage, settings: Settings) -> PageView:
     """The page from production data; cuts no longer approved or rights-clear drop out."""
     try:
         made = production(db, page, settings)
-    except CampaignError:
+    except (CampaignError, SpecError):  # the campaign file broke since: show the rest
         made = Production((), (), (), ())
     beats = {b[0]: (b[1], b[2]) for b in made.beats}
     days = {d[0]: (d[1], d[2]) for d in made.days}
