@@ -216,3 +216,31 @@ def test_only_owners_and_editors_publish_and_everyone_previews(
     bad = post(client, base + "/polls", {"question": "One?", "opens": "2026-01-01T10:00",
                                           "closes": "2030-01-01T10:00", "label_0": "Only"})
     assert bad.status_code == 400
+
+
+def test_the_team_previews_an_unpublished_pages_media_and_nobody_else_does(
+        client: TestClient, app: FastAPI, seeded: dict[str, Any], settings: Any,
+        login: Any) -> None:
+    from sqlalchemy import select
+
+    import media
+    from coulisses.backstage.tables import PollOption
+
+    cover = settings.data_dir / "covers" / "a.jpg"
+    cover.parent.mkdir(parents=True)
+    media.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=1:duration=1",
+                 "-frames:v", "1", cover)
+    with app.state.sessions() as db:
+        option = db.scalars(select(PollOption)).first()
+        assert option is not None
+        option.kind, option.media = "cover", "covers/a.jpg"
+        db.commit()
+        url = f"/b/{seeded['slug']}/options/{option.id}/media"
+    assert client.get(url).status_code == 404  # unpublished: not for visitors
+    login(client, seeded["owner"])
+    got = client.get(url)
+    assert got.status_code == 200 and got.content[:2] == b"\xff\xd8"
+    base = f"/w/{seeded['workspace_id']}/campaigns/{seeded['campaign_id']}/backstage"
+    assert url in client.get(base + "/preview").text
+    traversal = f"/b/{seeded['slug']}/options/{option.id}/../../../../etc/passwd"
+    assert client.get(traversal).status_code == 404

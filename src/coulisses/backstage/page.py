@@ -53,12 +53,17 @@ def published(db: Session, slug: str) -> BackstagePage:
     Raises:
         NotFoundError: no page there, or it is not published (the same answer either way).
     """
-    page = None
-    if 10 <= len(slug) <= 40:
-        page = db.scalars(select(BackstagePage).where(BackstagePage.slug == slug)).first()
+    page = by_slug(db, slug)
     if page is None or not page.published:
         raise NotFoundError("No such page.", hint="check the link")
     return page
+
+
+def by_slug(db: Session, slug: str) -> BackstagePage | None:
+    """The page at ``slug``, published or not (the team's preview)."""
+    if not 10 <= len(slug) <= 40:
+        return None
+    return db.scalars(select(BackstagePage).where(BackstagePage.slug == slug)).first()
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,35 @@ def backstage_report(request: Request, slug: str, comment_id: int,
     return remember(request, response, the_page, who)
 
 
+def viewable(request: Request, db: Session, slug: str) -> BackstagePage:
+    """The page whose media is asked for: published, or previewed by a member of its
+    workspace (the team's preview shows the same images and videos).
+
+    Raises:
+        NotFoundError: otherwise, as for any unknown address.
+    """
+    from coulisses.web.request_state import login_state
+    from coulisses.web.roles import allowed
+
+    found = page.by_slug(db, slug)
+    if found is not None and not found.published:
+        user = login_state(request, db).user
+        member = None
+        if user is not None:
+            from sqlalchemy import select
+
+            from coulisses.studio.tables import Membership
+
+            member = db.scalars(select(Membership).where(
+                Membership.workspace_id == found.workspace_id, Membership.user_id == user.id,
+                Membership.status == "active")).first()
+        if member is None or not allowed(member.role, "backstage.preview"):
+            found = None
+    if found is None:
+        raise NotFoundError("No such page.", hint="check the link")
+    return found
+
+
 def _file(request: Request, relative: str) -> FileResponse:
     """A file of the data folder named by a row (never by the request).
 
@@ -190,7 +219,7 @@ def _file(request: Request, relative: str) -> FileResponse:
 @router.get("/b/{slug}/cuts/{item_id:int}/{what}", name="backstage_cut_media")
 def backstage_cut_media(request: Request, slug: str, item_id: int, what: str,
                         db: SessionDep) -> FileResponse:
-    the_page = page.published(db, slug)
+    the_page = viewable(request, db, slug)
     item = db.get(PageItem, item_id)
     if item is None or item.page_id != the_page.id or what not in ("video", "poster"):
         raise NotFoundError("No such file.", hint="check the link")
@@ -204,7 +233,7 @@ def backstage_cut_media(request: Request, slug: str, item_id: int, what: str,
 @router.get("/b/{slug}/options/{option_id:int}/{what}", name="backstage_option_media")
 def backstage_option_media(request: Request, slug: str, option_id: int, what: str,
                            db: SessionDep) -> FileResponse:
-    the_page = page.published(db, slug)
+    the_page = viewable(request, db, slug)
     option = db.get(PollOption, option_id)
     poll = db.get(Poll, option.poll_id) if option is not None else None
     if option is None or poll is None or poll.page_id != the_page.id \
