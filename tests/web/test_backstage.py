@@ -244,3 +244,42 @@ def test_the_team_previews_an_unpublished_pages_media_and_nobody_else_does(
     assert url in client.get(base + "/preview").text
     traversal = f"/b/{seeded['slug']}/options/{option.id}/../../../../etc/passwd"
     assert client.get(traversal).status_code == 404
+
+
+def test_votes_sent_at_once_with_one_cookie_count_once(
+        live: tuple[str, int], app: FastAPI, seeded: dict[str, Any], human_pace: None) -> None:
+    import concurrent.futures
+
+    import httpx
+
+    _publish(app, seeded["slug"])
+    base = f"http://{live[0]}:{live[1]}"
+    with httpx.Client(base_url=base) as first:
+        html = first.get(f"/b/{seeded['slug']}").text
+        token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+        cookies = dict(first.cookies)
+        from coulisses.backstage.challenge import Visitor
+        from coulisses.backstage.tables import BackstagePage as Page
+
+        with app.state.sessions() as db:
+            from sqlalchemy import select
+
+            secret = db.scalars(select(Page.secret)).one()
+        cookies["coulisses_visitor"] = Visitor("same-person").cookie(secret)
+    texts = []
+    for _ in range(6):
+        text = challenge.issue(secret, seeded["poll_id"], utcnow() - timedelta(seconds=5))
+        texts.append((text, challenge.solve(text)))
+
+    def send(pair: tuple[str, int]) -> int:
+        with httpx.Client(base_url=base, cookies=cookies) as c:
+            r = c.post(f"/b/{seeded['slug']}/polls/{seeded['poll_id']}/vote",
+                       data={"option": str(seeded["options"][0]), "challenge": pair[0],
+                             "solution": str(pair[1])},
+                       headers={"x-csrf-token": token, "accept": "application/json",
+                                "origin": base})
+            assert r.status_code == 201, r.text
+            return int(r.json()["counted"])
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        assert sum(pool.map(send, texts)) == 1

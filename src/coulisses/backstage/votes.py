@@ -81,6 +81,10 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
         db.rollback()
         raise ConflictError("This proof of work was already used.",
                             hint="reload the page to vote") from None
+    # one vote of a poll is checked at a time: two sent at once with one cookie cannot both
+    # pass "already voted" (PostgreSQL locks the poll's row; SQLite's writer lock, taken by
+    # the flush above, already does it)
+    db.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
     salt = poll.salt
     voter = challenge.digest(salt, "v:" + visitor.id)
     ip = challenge.digest(salt, "a:" + address)
