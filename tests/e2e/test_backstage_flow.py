@@ -1,8 +1,8 @@
-"""The backstage page in Chromium at a phone's size (390x844): a visitor reads it, votes
-(the page's script solves the proof of work), is told the vote counted, votes again and is
-told it did not, comments and is told it is held; a team member approves it and replies, and
-the visitor sees the reply marked as the team's. Every control has a label, nothing scrolls
-sideways."""
+"""The backstage page in Chromium at a phone's size (390x844) and a desktop's: a visitor
+reads it, votes (the page's script solves the proof of work), is told the vote counted, votes
+again and is told it did not, comments and is told it is held; a team member approves it and
+replies, and the visitor sees the reply marked as the team's. Every control has a label,
+nothing scrolls sideways."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from test_studio_flow import _labelled
 
 pytestmark = pytest.mark.slow
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 def _seed(database_url: str) -> tuple[str, str, int]:
@@ -59,14 +60,18 @@ def _vote(page: Any, label: str) -> None:
         page.get_by_role("button", name="Vote").click()
 
 
-def test_a_visitor_votes_comments_and_the_team_answers_on_a_phone(
-        server: str, database_url: str, browser: Any, shots: Any) -> None:
+@pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_visitor_votes_comments_and_the_team_answers(
+        server: str, database_url: str, browser: Any, shots: Any,
+        screen: dict[str, int]) -> None:
     slug, team_path, _ = _seed(database_url)
-    visitor = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone = screen is PHONE
+    visitor = browser.new_context(viewport=screen, is_mobile=phone,
+                                  has_touch=phone).new_page()
     visitor.set_default_timeout(20_000)
     visitor.goto(f"{server}/b/{slug}")
     _labelled(visitor)
-    assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= screen["width"]
     shots(visitor, "1-page")
     _vote(visitor, "Happy ending")
     assert "your vote counted" in visitor.get_by_role("status").first.inner_text()
