@@ -52,6 +52,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "matched to its deliverable by id, into {store}",
         "demo_publish_again": "Rehearse your own: coulisses publish sandbox, then coulisses "
                               "publish accounts add PLATFORM --sandbox URL",
+        # --- backstage (issue 14) ---
+        "demo_backstage": "Backstage page of the example campaign (a poll on two covers, "
+                          "sample comments), published in the studio database {database}",
+        "demo_backstage_open": "Open it while the studio runs (coulisses serve, same data "
+                               "folder): {url} ({held} comment(s) wait for moderation)",
         "interrupted": "interrupted: nothing unfinished was kept",
         "check_pass": "{file} passes the {platform} checks.",
         "check_fail": "{file} does not pass the {platform} checks:",
@@ -159,6 +164,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "identifiant, dans {store}",
         "demo_publish_again": "Répétez les vôtres : coulisses publish sandbox, puis coulisses "
                               "publish accounts add PLATEFORME --sandbox URL",
+        # --- backstage (issue 14) ---
+        "demo_backstage": "Page coulisses de la campagne d'exemple (un sondage sur deux "
+                          "couvertures, des commentaires d'exemple), publiée dans la base du "
+                          "studio {database}",
+        "demo_backstage_open": "Ouvrez-la pendant que le studio tourne (coulisses serve, même "
+                               "dossier de données) : {url} ({held} commentaire(s) à modérer)",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",
         "check_pass": "{file} passe les contrôles {platform}.",
         "check_fail": "{file} ne passe pas les contrôles {platform} :",

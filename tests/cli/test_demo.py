@@ -84,8 +84,10 @@ def test_progress_stages_are_worded_in_both_languages() -> None:
 
 
 @pytest.mark.slow
-def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                         monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "demo"
+    monkeypatch.setenv("COULISSES_DATA_DIR", str(tmp_path / "data"))  # never the user's
     run = run_cli(capsys, "demo", "--out", out, "--preset", "draft")
     assert run.rc == 0, run.err
     assert "Traceback" not in run.err
@@ -103,6 +105,9 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         in run.out
     report = json.loads((out / "analytics" / "report.json").read_text("utf-8"))
     assert report["n_posts"] == 24
+    # the backstage page, published in the data folder's studio database
+    assert f"sqlite:///{tmp_path / 'data' / 'studio.sqlite3'}" in run.out
+    assert re.search(r"http://127\.0\.0\.1:8000/b/[\w-]{22} \(1 comment", run.out)
 
 
 # --- the measure step ---------------------------------------------------------------------

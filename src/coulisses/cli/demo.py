@@ -27,8 +27,9 @@ def demo_cmd(
     """Make sample rushes, cut them to TikTok, Instagram feed, LinkedIn and YouTube with
     captions, check every output, plan an example campaign (capture sheets, deliverables,
     calendar, health report), rehearse publishing the cuts to the local sandbox and sync their
-    numbers, measure it with sample TikTok exports too (KPI report), and say where everything
-    is."""
+    numbers, measure it with sample TikTok exports too (KPI report), publish its backstage page
+    (a poll on two covers, sample comments) in the studio database of the data folder, and say
+    where everything is."""
     from coulisses.cli.cut import print_result
     from coulisses.cli.progress import progress_bar
     from coulisses.demo import (
@@ -75,6 +76,14 @@ def demo_cmd(
         measured = measure_example(out, planned.campaign, registry, lang=settings.lang,
                                    progress=bar)
     print_measure(measured, planned.campaign, settings.lang)
+
+    # 5. open the making: its backstage page, published in the data folder's studio database
+    from coulisses.backstage.demo import publish_demo
+
+    shown = publish_demo(settings, rushes.landscape, runner,
+                         campaign_source=planned.campaign.read_text(encoding="utf-8"))
+    typer.echo(text(settings.lang, "demo_backstage", database=shown.database))
+    typer.echo(text(settings.lang, "demo_backstage_open", url=shown.url, held=shown.held))
 
     if not result.passed:
         raise QCFailedError("the demo's outputs do not all pass their checks")

@@ -46,6 +46,7 @@ def _register() -> None:
     # imported here, not at module level: `coulisses --help` stays fast
     from coulisses.cli import (
         analysis,
+        backstage,
         campaign,
         cut,
         demo,
@@ -62,7 +63,7 @@ def _register() -> None:
 
     # in the order ``coulisses --help`` lists them
     for module in (probe, platforms, cut, analysis, transcribe, moments, search, campaign, plan,
-                   kpi, publish, serve, demo):
+                   kpi, publish, backstage, serve, demo):
         module.register(app)
     _registered = True
 

@@ -140,6 +140,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             worker.every(SWEEP_EVERY, uploads.sweep)
             worker.every(SWEEP_EVERY, sweep_renders)
             worker.every(SWEEP_EVERY, purge_trash)
+            from coulisses.backstage.polls import purge_chore
+
+            worker.every(SWEEP_EVERY, purge_chore(sessions))  # closed polls' visitor digests
             worker.start()
         try:
             yield
@@ -179,6 +182,8 @@ def routers() -> list[APIRouter]:
     from coulisses.web.routes import (
         api_core,
         auth,
+        backstage_public,
+        backstage_team,
         board,
         campaign_forms,
         campaigns,
@@ -196,7 +201,7 @@ def routers() -> list[APIRouter]:
         workspaces,
     )
 
-
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
-                                         board, share, notifications, trash, publishing)]
+                                         board, share, notifications, trash, publishing,
+                                         backstage_team, backstage_public)]

@@ -337,6 +337,76 @@ EN: dict[str, str] = {
     "pub.state.publishing": "publishing", "pub.state.published": "published",
     "pub.state.failed": "failed", "pub.state.needs_attention": "needs attention",
     "pub.state.cancelled": "cancelled",
+    # --- backstage (issue 14): public page, polls, comments, moderation ---
+    "bs.tab": "Backstage page", "bs.kicker": "Behind the scenes",
+    "bs.preview_note": "Preview: this is what visitors see. Voting and comments are off here.",
+    "bs.changed": "What we changed because of you", "bs.cuts": "Behind the scenes",
+    "bs.beats": "The story so far", "bs.days": "Shoot days", "bs.updates": "Updates",
+    "bs.comments": "Comments", "bs.vote": "Vote", "bs.working": "Checking your vote…",
+    "bs.needs_js": "Voting needs JavaScript: it solves a small puzzle that keeps robots out.",
+    "bs.results": "Results", "bs.excluded": "{n} votes were not counted:",
+    "bs.poll.upcoming": "Opens {opens}.", "bs.poll.open": "Open until {closes}.",
+    "bs.poll.closed": "Closed on {closes}.",
+    "bs.results_live": "Results are shown live", "bs.results_after_vote":
+        "Results are shown once you have voted", "bs.results_after_close":
+        "Results are shown when the poll closes",
+    "bs.msg.counted": "Thank you: your vote counted.",
+    "bs.msg.forged_cookie": "Your vote was not counted: this browser's voting cookie was "
+                            "altered.",
+    "bs.msg.already_voted": "Your vote was not counted: you have already voted in this poll.",
+    "bs.msg.too_fast": "Your vote was not counted: it came faster than a person can read the "
+                       "options.",
+    "bs.msg.address": "Your vote was not counted: too many votes came from your connection.",
+    "bs.msg.network": "Your vote was not counted: too many votes came from your network.",
+    "bs.msg.velocity": "Your vote was not counted: votes arrived too fast from your network.",
+    "bs.msg.burst": "Your vote was not counted: it came in a sudden wave of votes for the same "
+                    "option, which we exclude.",
+    "bs.msg.comment_visible": "Thank you: your comment is published.",
+    "bs.msg.comment_held": "Thank you: your comment will appear once the team has read it.",
+    "bs.msg.reported": "Thank you: the team will look at this comment.",
+    "bs.reason.forged_cookie": "altered cookie", "bs.reason.already_voted": "second vote",
+    "bs.reason.too_fast": "too fast", "bs.reason.address": "one connection",
+    "bs.reason.network": "one network", "bs.reason.velocity": "network pace",
+    "bs.reason.burst": "wave of votes",
+    "bs.anonymous": "Anonymous", "bs.report": "Report", "bs.team": "team",
+    "bs.no_comments": "No comments yet.", "bs.name": "Your name (optional)",
+    "bs.your_comment": "Your comment", "bs.send": "Send",
+    "bs.privacy": "No trackers, no advertising. A cookie remembers your vote on this page; "
+                  "your connection is kept only as a scrambled code, deleted after the poll.",
+    "bs.is_published": "Published at", "bs.is_private": "Not published: nobody outside the "
+                                                        "workspace can see it.",
+    "bs.preview": "Preview as a visitor", "bs.moderation": "Moderation",
+    "bs.left_out": "Not shown on the page:", "bs.publish": "Publish",
+    "bs.unpublish": "Unpublish", "bs.settings": "Settings", "bs.title": "Title",
+    "bs.intro": "Introduction", "bs.lang": "Language of the page",
+    "bs.moderation_mode": "Comments", "bs.mod_pre": "read by the team before they appear",
+    "bs.mod_post": "appear at once (automatic holds still apply)",
+    "bs.show_places": "Show where we shoot", "bs.words_en": "Blocked words, English "
+                                                            "(comma-separated)",
+    "bs.words_fr": "Blocked words, French (comma-separated)", "bs.save": "Save",
+    "bs.reveal": "What the page reveals", "bs.none": "Nothing yet.",
+    "bs.bts_item": "Behind-the-scenes item (for the rights check)",
+    "bs.rights_closed": "rights gate closed", "bs.rights_clear": "rights clear",
+    "bs.no_cuts": "No approved cut yet.", "bs.update_text": "Text",
+    "bs.update_kind": "Kind", "bs.add": "Add", "bs.polls": "Polls",
+    "bs.question": "Question", "bs.state": "State", "bs.opens": "Opens (UTC)",
+    "bs.closes": "Closes (UTC)", "bs.results_when": "Show results",
+    "bs.retention": "Keep the vote checks' data after closing (days)",
+    "bs.option": "Option {n}", "bs.label": "Label", "bs.kind": "Kind",
+    "bs.kind_text": "text", "bs.kind_clip": "clip", "bs.kind_cover": "cover",
+    "bs.kind_still": "still", "bs.source": "From", "bs.clip_start": "Clip start (s)",
+    "bs.clip_end": "Clip end (s)", "bs.create_poll": "Create the poll",
+    "bs.download_log": "Download the moderation log (CSV)",
+    "bs.shortcuts": "Keys on a focused row: a approve, d decline, b decline and block, "
+                    "t trust, x select, j/k next/previous.",
+    "bs.select": "Select", "bs.why": "Why held", "bs.queue_empty": "Nothing waits.",
+    "bs.act_approve": "Approve", "bs.act_decline": "Decline",
+    "bs.act_block": "Decline and block", "bs.act_trust": "Trust the commenter",
+    "bs.published_comments": "Published comments", "bs.reply": "Reply as the team",
+    "bs.hold.queue": "pre-moderation", "bs.hold.link": "a link",
+    "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
+    "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
+    "bs.hold.forged_cookie": "altered cookie",
 }
 
 FR: dict[str, str] = {
@@ -676,6 +746,87 @@ FR: dict[str, str] = {
     "pub.state.publishing": "en cours de publication", "pub.state.published": "publiée",
     "pub.state.failed": "échouée", "pub.state.needs_attention": "à vérifier",
     "pub.state.cancelled": "annulée",
+    # --- backstage (issue 14): public page, polls, comments, moderation ---
+    "bs.tab": "Page coulisses", "bs.kicker": "Dans les coulisses",
+    "bs.preview_note": "Aperçu : voici ce que voient les visiteurs. Le vote et les "
+                       "commentaires sont désactivés ici.",
+    "bs.changed": "Ce que nous avons changé grâce à vous", "bs.cuts": "Les coulisses",
+    "bs.beats": "L'histoire jusqu'ici", "bs.days": "Jours de tournage",
+    "bs.updates": "Nouvelles", "bs.comments": "Commentaires", "bs.vote": "Voter",
+    "bs.working": "Vérification de votre vote…",
+    "bs.needs_js": "Le vote a besoin de JavaScript : il résout une petite énigme qui écarte "
+                   "les robots.",
+    "bs.results": "Résultats", "bs.excluded": "{n} votes n'ont pas été comptés :",
+    "bs.poll.upcoming": "Ouvre le {opens}.", "bs.poll.open": "Ouvert jusqu'au {closes}.",
+    "bs.poll.closed": "Fermé le {closes}.",
+    "bs.results_live": "Les résultats s'affichent en direct", "bs.results_after_vote":
+        "Les résultats s'affichent une fois que vous avez voté", "bs.results_after_close":
+        "Les résultats s'affichent à la clôture du sondage",
+    "bs.msg.counted": "Merci : votre vote a été compté.",
+    "bs.msg.forged_cookie": "Votre vote n'a pas été compté : le cookie de vote de ce "
+                            "navigateur a été modifié.",
+    "bs.msg.already_voted": "Votre vote n'a pas été compté : vous avez déjà voté à ce "
+                            "sondage.",
+    "bs.msg.too_fast": "Votre vote n'a pas été compté : il est arrivé plus vite qu'une "
+                       "personne ne lit les choix.",
+    "bs.msg.address": "Votre vote n'a pas été compté : trop de votes viennent de votre "
+                      "connexion.",
+    "bs.msg.network": "Votre vote n'a pas été compté : trop de votes viennent de votre "
+                      "réseau.",
+    "bs.msg.velocity": "Votre vote n'a pas été compté : des votes arrivent trop vite de votre "
+                       "réseau.",
+    "bs.msg.burst": "Votre vote n'a pas été compté : il est arrivé dans une vague soudaine de "
+                    "votes pour le même choix, que nous écartons.",
+    "bs.msg.comment_visible": "Merci : votre commentaire est publié.",
+    "bs.msg.comment_held": "Merci : votre commentaire paraîtra une fois lu par l'équipe.",
+    "bs.msg.reported": "Merci : l'équipe va regarder ce commentaire.",
+    "bs.reason.forged_cookie": "cookie modifié", "bs.reason.already_voted": "second vote",
+    "bs.reason.too_fast": "trop rapide", "bs.reason.address": "une même connexion",
+    "bs.reason.network": "un même réseau", "bs.reason.velocity": "rythme du réseau",
+    "bs.reason.burst": "vague de votes",
+    "bs.anonymous": "Anonyme", "bs.report": "Signaler", "bs.team": "équipe",
+    "bs.no_comments": "Pas encore de commentaire.", "bs.name": "Votre nom (facultatif)",
+    "bs.your_comment": "Votre commentaire", "bs.send": "Envoyer",
+    "bs.privacy": "Ni traceur ni publicité. Un cookie retient votre vote sur cette page ; "
+                  "votre connexion n'est gardée que sous forme de code brouillé, effacé après "
+                  "le sondage.",
+    "bs.is_published": "Publiée à l'adresse", "bs.is_private": "Non publiée : personne hors "
+                                                               "de l'espace ne la voit.",
+    "bs.preview": "Aperçu visiteur", "bs.moderation": "Modération",
+    "bs.left_out": "Non affiché sur la page :", "bs.publish": "Publier",
+    "bs.unpublish": "Dépublier", "bs.settings": "Réglages", "bs.title": "Titre",
+    "bs.intro": "Introduction", "bs.lang": "Langue de la page",
+    "bs.moderation_mode": "Commentaires",
+    "bs.mod_pre": "lus par l'équipe avant de paraître",
+    "bs.mod_post": "paraissent tout de suite (les retenues automatiques s'appliquent)",
+    "bs.show_places": "Montrer où nous tournons",
+    "bs.words_en": "Mots bloqués, anglais (séparés par des virgules)",
+    "bs.words_fr": "Mots bloqués, français (séparés par des virgules)",
+    "bs.save": "Enregistrer", "bs.reveal": "Ce que la page dévoile",
+    "bs.none": "Rien pour l'instant.",
+    "bs.bts_item": "Élément des coulisses (pour la vérification des droits)",
+    "bs.rights_closed": "droits non levés", "bs.rights_clear": "droits levés",
+    "bs.no_cuts": "Aucun montage approuvé.", "bs.update_text": "Texte",
+    "bs.update_kind": "Type", "bs.add": "Ajouter", "bs.polls": "Sondages",
+    "bs.question": "Question", "bs.state": "État", "bs.opens": "Ouverture (UTC)",
+    "bs.closes": "Clôture (UTC)", "bs.results_when": "Afficher les résultats",
+    "bs.retention": "Garder les données de contrôle des votes après la clôture (jours)",
+    "bs.option": "Choix {n}", "bs.label": "Libellé", "bs.kind": "Type",
+    "bs.kind_text": "texte", "bs.kind_clip": "extrait", "bs.kind_cover": "couverture",
+    "bs.kind_still": "photo", "bs.source": "Source", "bs.clip_start": "Début de l'extrait (s)",
+    "bs.clip_end": "Fin de l'extrait (s)", "bs.create_poll": "Créer le sondage",
+    "bs.download_log": "Télécharger le journal de modération (CSV)",
+    "bs.shortcuts": "Touches sur une ligne active : a approuver, d refuser, b refuser et "
+                    "bloquer, t faire confiance, x sélectionner, j/k suivante/précédente.",
+    "bs.select": "Sélectionner", "bs.why": "Pourquoi retenu",
+    "bs.queue_empty": "Rien en attente.",
+    "bs.act_approve": "Approuver", "bs.act_decline": "Refuser",
+    "bs.act_block": "Refuser et bloquer", "bs.act_trust": "Faire confiance",
+    "bs.published_comments": "Commentaires publiés", "bs.reply": "Répondre au nom de l'équipe",
+    "bs.hold.queue": "modération a priori", "bs.hold.link": "un lien",
+    "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
+    "bs.hold.burst": "beaucoup de commentaires d'un coup",
+    "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

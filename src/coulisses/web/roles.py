@@ -9,7 +9,8 @@ from __future__ import annotations
 ROLES: tuple[str, ...] = ("owner", "editor", "reviewer", "client")
 
 _VIEW = {"workspace.view", "campaign.view", "rush.view", "cut.view", "job.view",
-         "results.view", "comment.view", "post.view"}
+         "results.view", "comment.view", "post.view",
+         "backstage.preview"}  # backstage: everyone previews, editors publish and moderate
 # publishing: a client approves a post's caption and options but edits nothing
 _APPROVE = _VIEW | {"post.approve"}
 _REVIEW = _APPROVE | {"comment.create", "comment.edit_own", "cut.approve"}
@@ -18,7 +19,8 @@ _CLIENT = _REVIEW
 _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.upload",
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
                    "results.import", "cut.share", "rush.tag", "cut.delete",
-                   "comment.delete_any", "trash.restore", "post.edit", "account.connect"}
+                   "comment.delete_any", "trash.restore", "post.edit", "account.connect",
+                   "backstage.publish", "backstage.moderate"}
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -1,0 +1,277 @@
+"""Attack simulator for backstage polls: replays scripted voters through the real vote checks
+(``coulisses.backstage.votes.cast`` on an SQLite studio database, with a simulated clock) and
+rewrites the "## Poll vote fraud" section of ``docs/quality.md`` only.
+
+Each scenario is a poll open two days with an honest crowd voting through it, plus one kind
+of fraud: one bot (fast, then paced like a person), bots rotating addresses inside a few
+data-centre networks, a burst of bought "IP votes" from residential addresses, and a vote-
+exchange group (real people on their own connections, told to vote for one option within a
+quarter of an hour). One more row, reported apart, is the attack the layers are known not to
+stop: bought votes paced over a whole day from residential addresses.
+
+Measured: the share of fraudulent votes caught (refused, or kept and not counted), and the
+share of honest votes wrongly not counted. The proof of work is solved for real, at a lower
+difficulty than the site's (4 bits instead of 14) to keep the run short: a bot solves it
+either way, it costs the bot time, it does not decide what is caught.
+
+    .venv/bin/python bench/attack_polls.py [--doc docs/quality.md] [--honest 1500] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import random
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from coulisses.backstage import challenge, page, polls, votes
+from coulisses.errors import CoulissesError
+from coulisses.studio.db import open_database
+from coulisses.studio.tables import Campaign, Workspace
+from docsection import write_section  # bench/ is on sys.path when run
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "quality.md"
+SECTION = "## Poll vote fraud (attack simulator)"
+START = datetime(2026, 6, 1, 8, tzinfo=UTC)
+OPEN = timedelta(days=2)
+BITS = 4
+
+
+@dataclass(order=True)
+class Attempt:
+    at: datetime
+    visitor: str = field(compare=False)
+    address: str = field(compare=False)
+    option: int = field(compare=False)
+    dwell: float = field(compare=False)
+    fraud: bool = field(compare=False)
+
+
+def _ip(rng: random.Random, net: tuple[int, int, int] | None = None) -> str:
+    a, b, c = net or (rng.randint(11, 223), rng.randint(0, 255), rng.randint(0, 255))
+    return f"{a}.{b}.{c}.{rng.randint(1, 254)}"
+
+
+def honest(rng: random.Random, n: int, share: float = 0.55) -> list[Attempt]:
+    """An honest crowd over the two days: most on their own home or mobile address, some
+    households sharing one, mobile users behind carriers' pools, a fifth on IPv6; a person
+    looks at the options for 5 s to a minute or two (log-normal, median 20 s)."""
+    carriers = [[(rng.randint(11, 223), rng.randint(0, 255), rng.randint(0, 255))
+                 for _ in range(64)] for _ in range(4)]
+    v6 = [[f"2a0{k}:{rng.randint(0, 0xffff):x}:{rng.randint(0, 0xffff):x}" for _ in range(50)]
+          for k in range(3)]
+    out: list[Attempt] = []
+    household: list[str] = []
+    for i in range(n):
+        kind = rng.random()
+        if kind < 0.55:
+            address = _ip(rng)
+        elif kind < 0.65:  # two or three people at one address
+            if not household or len(household) >= rng.choice((2, 3)):
+                household = [_ip(rng)]
+            else:
+                household.append(household[0])
+            address = household[-1]
+        elif kind < 0.80:
+            address = _ip(rng, rng.choice(rng.choice(carriers)))
+        else:
+            address = (f"{rng.choice(rng.choice(v6))}:{rng.randint(0, 0xffff):x}::"
+                       f"{rng.randint(1, 0xffff):x}")
+        at = START + timedelta(seconds=rng.uniform(60, OPEN.total_seconds() - 60))
+        dwell = min(max(rng.lognormvariate(math.log(20), 0.8), 2.0), 600)
+        out.append(Attempt(at, f"h{i}", address, 0 if rng.random() < share else 1, dwell,
+                           False))
+    return out
+
+
+def one_bot_fast(rng: random.Random) -> list[Attempt]:
+    """A script on one address, no cookies kept, a vote every 2 s for 10 minutes."""
+    address, at = _ip(rng), START + timedelta(hours=20)
+    return [Attempt(at + timedelta(seconds=2 * i), f"bf{i}", address, 1, 0.3, True)
+            for i in range(300)]
+
+
+def one_bot_paced(rng: random.Random) -> list[Attempt]:
+    """The same script paced like a person: a vote every 40 s for 3 hours, 4 s on the page."""
+    address, at = _ip(rng), START + timedelta(hours=20)
+    return [Attempt(at + timedelta(seconds=40 * i), f"bp{i}", address, 1,
+                    rng.uniform(3, 8), True) for i in range(270)]
+
+
+def rotating(rng: random.Random) -> list[Attempt]:
+    """Bots rotating through the addresses of four data-centre /24s, a vote every 5 s."""
+    nets = [(rng.randint(11, 223), rng.randint(0, 255), rng.randint(0, 255)) for _ in range(4)]
+    at = START + timedelta(hours=30)
+    return [Attempt(at + timedelta(seconds=5 * i), f"r{i}", _ip(rng, rng.choice(nets)), 1,
+                    rng.uniform(1.6, 4), True) for i in range(500)]
+
+
+def bought_burst(rng: random.Random) -> list[Attempt]:
+    """300 bought "IP votes": each from another residential address, in 30 minutes."""
+    at = START + timedelta(hours=12)
+    return [Attempt(at + timedelta(seconds=rng.uniform(0, 1800)), f"b{i}", _ip(rng), 1,
+                    rng.uniform(3, 30), True) for i in range(300)]
+
+
+def group_spike(rng: random.Random) -> list[Attempt]:
+    """A vote-exchange group: 80 people on their own connections, within 15 minutes."""
+    at = START + timedelta(hours=26)
+    return [Attempt(at + timedelta(seconds=rng.uniform(0, 900)), f"g{i}", _ip(rng), 1,
+                    min(max(rng.lognormvariate(math.log(15), 0.6), 2.0), 300), True)
+            for i in range(80)]
+
+
+def bought_paced(rng: random.Random) -> list[Attempt]:
+    """Bought votes paced under the caps: 300 residential addresses spread over a day."""
+    at = START + timedelta(hours=6)
+    return [Attempt(at + timedelta(seconds=rng.uniform(0, 86400)), f"p{i}", _ip(rng), 1,
+                    rng.uniform(5, 40), True) for i in range(300)]
+
+
+SCENARIOS = [("honest crowd only", None), ("one bot, fast", one_bot_fast),
+             ("one bot, paced like a person", one_bot_paced),
+             ("bots rotating addresses (4 data-centre /24s)", rotating),
+             ("bought-vote burst (300 residential addresses, 30 min)", bought_burst),
+             ("group spike (80 people, 15 min)", group_spike)]
+KNOWN_GAP = ("bought votes paced over a day (not in the target)", bought_paced)
+
+
+@dataclass
+class Result:
+    name: str
+    fraud: int = 0
+    caught: int = 0
+    honest: int = 0
+    flagged: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    honest_reasons: Counter[str] = field(default_factory=Counter)
+
+
+def run(name: str, attempts: list[Attempt], folder: Path) -> Result:
+    """Replay ``attempts`` in time order through the vote checks on a fresh database."""
+    engine, sessions = open_database(f"sqlite:///{folder / (name[:12] + '.sqlite3')}")
+    result = Result(name)
+    with sessions() as db:
+        space = Workspace(name="bench")
+        db.add(space)
+        db.flush()
+        campaign = Campaign(workspace_id=space.id, name="bench", filename="b.yaml",
+                            source="version: 1\nid: b\nname: B\n", version_id=1)
+        db.add(campaign)
+        db.flush()
+        the_page = page.page_for(db, campaign)
+        the_page.published = True
+        poll = polls.create_poll(db, page_id=the_page.id, question="Which cover?",
+                                 options=[polls.OptionSpec("A"), polls.OptionSpec("B")],
+                                 opens_at=START, closes_at=START + OPEN)
+        db.commit()
+        options = [o.id for o in polls.options_of(db, poll)]
+        outcome: dict[str, tuple[bool, str]] = {}
+        for a in sorted(attempts):
+            text = challenge.issue(the_page.secret, poll.id,
+                                   a.at - timedelta(seconds=a.dwell), bits=BITS)
+            try:
+                told = votes.cast(db, page=the_page, poll=poll, option_id=options[a.option],
+                                  challenge_text=text, solution=challenge.solve(text),
+                                  visitor=challenge.Visitor(a.visitor), address=a.address,
+                                  now=a.at)
+                outcome[a.visitor] = (told.counted, told.reason)
+            except CoulissesError as exc:
+                outcome[a.visitor] = (False, type(exc).__name__)
+        # the final record: a burst found later also excludes votes told "counted" at first
+        from sqlalchemy import select
+
+        from coulisses.backstage.tables import Vote
+
+        ids = {}
+        for a in sorted(attempts):
+            ids.setdefault(a.visitor, a)
+        final = {v.voter: (v.counted, v.reason) for v in db.scalars(
+            select(Vote).where(Vote.poll_id == poll.id))}
+        for visitor, a in ids.items():
+            digest = challenge.digest(poll.salt, "v:" + visitor)
+            counted, reason = final.get(digest, outcome[visitor])
+            if a.fraud:
+                result.fraud += 1
+                result.caught += not counted
+                result.reasons[reason or "counted"] += 1
+            else:
+                result.honest += 1
+                result.flagged += not counted
+                if not counted:
+                    result.honest_reasons[reason] += 1
+    engine.dispose()
+    return result
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--doc", type=Path, default=DOC)
+    parser.add_argument("--honest", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    load = os.getloadavg()
+    began = time.perf_counter()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, (name, attack) in enumerate([*SCENARIOS, KNOWN_GAP]):
+            rng = random.Random(args.seed * 100 + index)
+            attempts = honest(rng, args.honest) + (attack(rng) if attack else [])
+            results.append(run(name, attempts, Path(tmp)))
+            print(f"{name}: {results[-1]}", flush=True)
+    took = time.perf_counter() - began
+    target = results[:-1]
+    fraud = sum(r.fraud for r in target)
+    caught = sum(r.caught for r in target)
+    honest_n = sum(r.honest for r in target)
+    flagged = sum(r.flagged for r in target)
+    lines = [SECTION, "",
+             f"Written by `bench/attack_polls.py --honest {args.honest} --seed {args.seed}` on "
+             f"{datetime.now(UTC):%Y-%m-%d}: scripted voters replayed through the real vote "
+             "checks (`backstage/votes.py`, default `Limits`) on SQLite, with a simulated "
+             "clock; each scenario is a two-day poll with its own honest crowd of "
+             f"{args.honest} voters (55/45 split; home, shared, carrier-pool and IPv6 "
+             "addresses; 5 s to a few minutes on the page). The attackers are the ones "
+             "we scripted; an attacker who knows these thresholds can stay under them "
+             "(last row).", "",
+             "| scenario | fraudulent votes | caught | honest votes | honest not counted "
+             "| how fraud was caught |", "|---|---|---|---|---|---|"]
+    for r in results:
+        how = ", ".join(f"{k} {n}" for k, n in r.reasons.most_common())
+        lines.append(f"| {r.name} | {r.fraud} | {pct(r.caught, r.fraud)} | {r.honest} | "
+                     f"{r.flagged} ({pct(r.flagged, r.honest)}) | {how or '-'} |")
+    honest_why = Counter[str]()
+    for r in target:
+        honest_why.update(r.honest_reasons)
+    lines += ["", f"**Targets (the first {len(target)} rows): fraud caught "
+              f"{pct(caught, fraud)} (target >= 90 %), honest votes not counted "
+              f"{pct(flagged, honest_n)} (target <= 1 %).** Honest votes not counted, by "
+              "reason: " + (", ".join(f"{k} {n}" for k, n in honest_why.most_common())
+                            or "none") + ".",
+              "",
+              "Caught means refused (`RateLimitError`: a flood from one address) or kept and "
+              "not counted; a burst also un-counts the votes of its start, once it is seen. "
+              "The known gap: bought votes from residential proxies paced over a day look, "
+              "vote by vote, like the honest crowd; e-mail verification for high-stakes polls "
+              "(not built yet) is the layer meant for it.",
+              "",
+              f"Machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+              f"shared (load average {load[0]:.1f} at the start); the run took {took:.0f} s."]
+    write_section(args.doc, SECTION, "\n".join(lines) + "\n")
+    print(f"wrote {SECTION!r} in {args.doc}")
+
+
+if __name__ == "__main__":
+    main()

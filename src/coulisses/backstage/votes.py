@@ -1,0 +1,186 @@
+"""A vote's layered checks: proof of work (refused when missing, wrong or replayed), a flood
+from one address (refused), then the checks that keep a vote but exclude it, each with the
+reason the voter is told: a forged cookie, a second vote, a vote cast faster than a person
+reads, too many votes from one address or network, votes arriving too fast from one network,
+and bursts (one option suddenly taking far more than its share; the burst's earlier votes for
+that option are excluded too). The thresholds are data (``Limits``); the attack simulator
+(``bench/attack_polls.py``) measures what they catch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coulisses.backstage import challenge
+from coulisses.backstage.polls import options_of, state
+from coulisses.backstage.tables import BackstagePage, Poll, SpentChallenge, Vote
+from coulisses.errors import ConflictError, NotFoundError, RateLimitError, UsageError
+
+#: why a vote was kept but not counted, as voters and the results page are told
+REASONS = ("forged_cookie", "already_voted", "too_fast", "address", "network", "velocity",
+           "burst")
+
+
+@dataclass(frozen=True)
+class Limits:
+    flood_per_minute: int = 20  # vote requests from one address: past this, refused (429)
+    min_seconds: float = 1.5  # from challenge to vote: faster is a script
+    per_address: int = 5  # counted votes from one address (a household, a small office)
+    per_network: int = 25  # counted votes from one /24 or /48
+    network_per_minute: int = 5  # votes from one network within a minute
+    burst_window: timedelta = timedelta(minutes=10)
+    burst_min: int = 15  # votes for one option in the window before a burst is considered
+    burst_share: float = 0.85  # that option's share of the window's votes
+    burst_lift: float = 0.25  # over its share before the window
+    burst_z: float = 3.5  # and that many standard deviations over what its share predicts
+    baseline_min: int = 30  # counted votes before the window needed to trust its shares
+
+
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the voter is told: whether the vote counted and, if not, why."""
+
+    vote_id: int
+    counted: bool
+    reason: str = ""
+
+
+def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challenge_text: str,
+         solution: str | int, visitor: challenge.Visitor, address: str, now: datetime,
+         channel: str = "web", limits: Limits | None = None) -> Outcome:
+    """Check and record one vote (committed); ``limits`` default to ``LIMITS``.
+
+    Raises:
+        NotFoundError: the page is not published, or the option is not the poll's.
+        ConflictError: the poll is not open, or the proof of work was already used.
+        UsageError: the proof of work is missing, wrong or expired.
+        RateLimitError: a flood of votes from this address.
+    """
+    limits = limits or LIMITS
+    if not page.published or poll.page_id != page.id:
+        raise NotFoundError("No such page.", hint="check the link")
+    if state(poll, now) != "open":
+        raise ConflictError("This poll is not open for votes.",
+                            hint="it opens and closes at the times shown on the page")
+    if option_id not in {o.id for o in options_of(db, poll)}:
+        raise NotFoundError("No such option in this poll.", hint="reload the page")
+    solved = challenge.verify(page.secret, challenge_text, solution, poll.id, now)
+    db.add(SpentChallenge(poll_id=poll.id, nonce=solved.nonce, expires_at=solved.expires))
+    try:
+        db.flush()
+    except IntegrityError:
+        db.rollback()
+        raise ConflictError("This proof of work was already used.",
+                            hint="reload the page to vote") from None
+    # one vote of a poll is checked at a time: two sent at once with one cookie cannot both
+    # pass "already voted" (PostgreSQL locks the poll's row; SQLite's writer lock, taken by
+    # the flush above, already does it)
+    db.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
+    salt = poll.salt
+    voter = challenge.digest(salt, "v:" + visitor.id)
+    ip = challenge.digest(salt, "a:" + address)
+    net = challenge.digest(salt, "n:" + challenge.network(address))
+    recent = db.scalar(select(func.count(Vote.id)).where(
+        Vote.poll_id == poll.id, Vote.address == ip, Vote.at > now - timedelta(minutes=1))) or 0
+    if recent >= limits.flood_per_minute:
+        db.commit()  # the challenge stays spent
+        raise RateLimitError("Too many votes from your connection.",
+                             hint="wait a minute, then try again")
+    reason = _reason(db, poll, option_id, visitor, voter, ip, net,
+                     (now - solved.issued).total_seconds(), now, limits)
+    vote = Vote(poll_id=poll.id, option_id=option_id, channel=channel, voter=voter,
+                address=ip, network=net, counted=not reason, reason=reason, at=now)
+    db.add(vote)
+    db.flush()
+    if not reason and _burst(db, poll, option_id, now, limits):
+        # the burst's votes for this option so far, this one included, stop counting
+        db.execute(update(Vote).where(
+            Vote.poll_id == poll.id, Vote.option_id == option_id, Vote.counted.is_(True),
+            Vote.at > now - limits.burst_window).values(counted=False, reason="burst"))
+        vote.counted, vote.reason = False, "burst"
+    db.commit()
+    return Outcome(vote.id, vote.counted, vote.reason)
+
+
+def _count(db: Session, *where: object) -> int:
+    return db.scalar(select(func.count(Vote.id)).where(*where)) or 0  # type: ignore[arg-type]
+
+
+def _reason(db: Session, poll: Poll, option_id: int, visitor: challenge.Visitor, voter: str,
+            ip: str, net: str, seconds: float, now: datetime, limits: Limits) -> str:
+    """The first check the vote fails, or "" when it counts (the burst check comes after)."""
+    if visitor.forged:
+        return "forged_cookie"
+    if _count(db, Vote.poll_id == poll.id, Vote.voter == voter):
+        return "already_voted"
+    if seconds < limits.min_seconds:
+        return "too_fast"
+    if _count(db, Vote.poll_id == poll.id, Vote.address == ip,
+              Vote.counted.is_(True)) >= limits.per_address:
+        return "address"
+    if _count(db, Vote.poll_id == poll.id, Vote.network == net,
+              Vote.counted.is_(True)) >= limits.per_network:
+        return "network"
+    if _count(db, Vote.poll_id == poll.id, Vote.network == net,
+              Vote.at > now - timedelta(minutes=1)) >= limits.network_per_minute:
+        return "velocity"
+    return ""
+
+
+def _burst(db: Session, poll: Poll, option_id: int, now: datetime, limits: Limits) -> bool:
+    """Whether ``option_id`` is taking far more of the last window's votes than its share
+    before it (or, with too few votes before, than an even split) predicts."""
+    start = now - limits.burst_window
+    # votes already excluded for another reason (one address, a script's pace) do not make a
+    # wave: counting them would exclude the honest votes around them as well
+    rows = db.execute(select(Vote.option_id, func.count(Vote.id)).where(
+        Vote.poll_id == poll.id, Vote.at > start,
+        Vote.counted.is_(True) | (Vote.reason == "burst"))
+        .group_by(Vote.option_id)).all()
+    window = {o: n for o, n in rows}
+    n = sum(window.values())
+    k = window.get(option_id, 0)
+    if k < limits.burst_min:
+        return False
+    before = db.execute(select(Vote.option_id, func.count(Vote.id)).where(
+        Vote.poll_id == poll.id, Vote.at <= start, Vote.counted.is_(True))
+        .group_by(Vote.option_id)).all()
+    base_n = sum(c for _, c in before)
+    if base_n >= limits.baseline_min:
+        p = max(dict(before).get(option_id, 0) / base_n, 0.01)
+    else:
+        p = 1 / max(len(options_of(db, poll)), 1)
+    p = min(p, 0.99)
+    share = k / n
+    z = (k - n * p) / math.sqrt(n * p * (1 - p))
+    return share >= limits.burst_share and share >= p + limits.burst_lift and z >= limits.burst_z
+
+
+def voted(db: Session, poll: Poll, visitor: challenge.Visitor) -> Vote | None:
+    """The visitor's first vote in this poll, if any."""
+    if visitor.new:
+        return None
+    return db.scalars(select(Vote).where(
+        Vote.poll_id == poll.id, Vote.voter == challenge.digest(poll.salt, "v:" + visitor.id))
+        .order_by(Vote.id)).first()
+
+
+def parse_option(raw: object) -> int:
+    """The option id a form sent.
+
+    Raises:
+        UsageError: not a number.
+    """
+    try:
+        return int(str(raw)[:19])
+    except ValueError:
+        raise UsageError("Choose one of the options.") from None
