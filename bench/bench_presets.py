@@ -365,8 +365,9 @@ def report(data: dict[str, Any]) -> str:
                      f"(`-x264-params {x264_params(shipped[0])}`), below.")
         chosen = (*shipped, False)
         chart(points, chosen)  # star the shipped point
-    lines += ["", RATE_CONTROL, ""]
+    lines += ["", RATE_CONTROL]
     if met and chosen is not None:
+        lines.append("")
         lines.append(f"Chosen: **x264 `{chosen[0]}`, CRF {chosen[1]}** "
                      f"(`-x264-params {x264_params(chosen[0])}`).")
         if not chosen[2]:
@@ -376,9 +377,9 @@ def report(data: dict[str, Any]) -> str:
                 "this machine, as loaded during the run**: this is the cheapest that meets the "
                 "VMAF targets; the whole cut's CPU against the ceiling is below.")
     if chosen is not None:
-        lines += ["", "Every variant at the chosen point (VMAF mean / min; the video bitrate cap "
-                      "comes from the platform spec):", "",
-                  "| source | variant | canvas | VMAF mean | VMAF min | Mb/s | cap Mb/s |",
+        lines += ["", "Every variant at the chosen point (VMAF mean / min; *maxrate* is the "
+                      "platform's video cap, lowered for a short cut as said above):", "",
+                  "| source | variant | canvas | VMAF mean | VMAF min | Mb/s | maxrate Mb/s |",
                   "|---|---|---|---:|---:|---:|---:|"]
         for p in points:
             if (p["preset"], p["crf"]) != chosen[:2] or not current(p):
