@@ -401,6 +401,18 @@ def report(data: dict[str, Any]) -> str:
         if chosen is not None and (whole["final"]["x264"], whole["final"]["crf"]) != chosen[:2]:
             lines.append("**The shipped `final` preset is not the chosen point: update "
                          "`render/plan.py`.**")
+    from coulisses.render.plan import PRESETS
+
+    master = (str(PRESETS["master"]["x264"]), int(PRESETS["master"]["crf"]))
+    for p in points:
+        if (p["preset"], p["crf"]) == master and current(p):
+            lines += ["", f"The `master` preset (x264 `{master[0]}`, CRF {master[1]}) on the "
+                          f"{p['source']} source: {per_second(p):.2f} CPU s per second for the "
+                          f"render alone ({CORES / per_second(p):.2f}x realtime ceiling on 2 "
+                          f"CPUs), VMAF mean {lowest(p, 'vmaf_mean'):.1f} and minimum "
+                          f"{lowest(p, 'vmaf_min'):.1f} on its lowest variants, "
+                          f"{sum(v['bytes'] for v in p['variants']) * 8 / p['seconds'] / 1e6:.1f}"
+                          " Mb/s for the 4 files."]
     lines += ["", "### How it scales", "",
               "The four x264 encoders and the decoder run in one ffmpeg process, two threads "
               "each: CPU seconds per source second stay what the table says on any machine of "

@@ -271,8 +271,9 @@ PRESETS: dict[str, dict[str, str | int]] = {
     # four at 10 s; Instagram's 5 Mb/s cap holds its busiest frames at 88); platforms
     # re-encode uploads, so bits are spent for quality and CPU is saved
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21},
-    # the slowest, smallest files, for those who can wait (x264 medium ran at a 0.17x
-    # realtime ceiling on 2 cores in docs/benchmarks.md, "cut")
+    # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
+    # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
+    # docs/benchmarks.md, "Encoder presets")
     "master": {"x264": "medium", "crf": 18, "scale": 1, "nvenc": "p7", "cq": 19},
     "draft": {"x264": "ultrafast", "crf": 28, "scale": 2, "nvenc": "p1", "cq": 30},
 }
