@@ -208,3 +208,21 @@ def test_nvenc_plan_keeps_the_cap_profile_and_gop() -> None:
         assert b.video.encoder == "nvenc" and b.video.preset.startswith("p")
         assert (a.video.maxrate_kbps, a.video.profile, a.video.gop, a.video.bframes) == (
             b.video.maxrate_kbps, b.video.profile, b.video.gop, b.video.bframes)
+
+
+@pytest.mark.parametrize("seconds", [3, 5, 10, 30, 60, 600])
+def test_the_full_starting_vbv_buffer_keeps_the_mean_under_qcs_ceiling(
+        registry: Registry, seconds: int) -> None:
+    # x264 starts its buffer 90% full and may spend it on top of maxrate; what it can add to
+    # the mean must stay under QC's ceiling (cap + audio + 10 %), with a margin for the muxer
+    specs = registry.select("tiktok,instagram-feed,linkedin,youtube")
+    plan = build_plan(make_probe(duration=Fraction(seconds)), specs, CutOptions(trim=True),
+                      None, "r")
+    for spec, v in zip(specs, plan.variants, strict=True):
+        d = float(v.duration)
+        worst = v.video.maxrate_kbps + 0.9 * v.video.bufsize_kbps / d
+        assert worst <= 1.06 * spec.video.max_kbps
+        assert v.video.bufsize_kbps == 2 * v.video.maxrate_kbps
+        assert "vbv-init" not in v.video.x264_params  # x264's default: the start is not starved
+        if seconds == 60:  # a minute keeps the platform's whole cap
+            assert v.video.maxrate_kbps == spec.video.max_kbps

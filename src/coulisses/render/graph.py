@@ -9,6 +9,7 @@ the one loudness measurement.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -73,11 +74,21 @@ def _piecewise(crop: CropPath, axis: str) -> str:
     return f"if(lt(t\\,{first:.6f})\\,{values[0]}\\,{expr})" if first > 0 else expr
 
 
+def output_frames(v: Variant) -> int:
+    """Frames of a variant's video: its planned duration rounded up to whole output frames,
+    so the file lasts at least what was planned (a held output reaches the platform's minimum
+    as the container reports it)."""
+    return math.ceil(v.duration * v.frame_rate)
+
+
 def variant_chain(v: Variant, label_in: str, label_out: str, common_rate: bool) -> list[str]:
     """Filter-graph statements for one variant's video branch."""
     pre = [] if common_rate else [f"fps={_rate(v.frame_rate)}"]
-    if v.hold > 0:
-        pre.append(f"tpad=stop_mode=clone:stop_duration={to_seconds_arg(v.hold)}")
+    # the last frame is held for --extend, and also where the picture ends before the span
+    # (audio longer than video, the last frame's own time): cloned up to the planned length,
+    # which the trim then ends on a whole frame
+    pre += [f"tpad=stop_mode=clone:stop_duration={to_seconds_arg(v.duration)}",
+            f"trim=end_frame={output_frames(v)}"]
     scale = f"scale={v.width}:{v.height}:flags=bicubic:out_color_matrix=bt709:out_range=tv"
     tail = ["setsar=1"]
     if v.captions_ass:
@@ -153,11 +164,14 @@ def delivery_format(sample_rate: int, channels: int) -> str:
 
 
 def audio_tail(v: Variant) -> str:
-    """Padding for a held last frame, then the delivery format and exact length."""
-    parts = []
-    if v.hold > 0:  # after the gain: the padding is silence
-        parts.append(f"apad=pad_dur={to_seconds_arg(v.hold)}")
-    parts.append(delivery_format(v.audio.sample_rate, v.audio.channels))
+    """Silence up to the planned length, then the delivery format and exact length.
+
+    The padding fills a held last frame, and also a source whose audio decodes shorter than its
+    container says (codec priming, a sound that stops before the picture): the file then still
+    lasts what was planned. It comes after the gain, so it is silence.
+    """
+    parts = [f"apad=whole_dur={to_seconds_arg(v.duration)}",
+             delivery_format(v.audio.sample_rate, v.audio.channels)]
     samples = round(v.duration * v.audio.sample_rate) - AAC_PRIMING
     parts.append(f"atrim=end_sample={max(samples, 1)}")
     return ",".join(parts)
@@ -214,8 +228,9 @@ def video_codec_args(e: VideoEncode) -> list[str]:
 def output_args(plan: RenderPlan, v: Variant, index: int, target: Path) -> list[str]:
     """Encoder and muxer options for one output."""
     return [
+        # no -t: the filters end each stream (trim, atrim); -t would also cut the AAC stream's
+        # last packets, counted from its priming, and leave the sound 35 ms short
         "-map", f"[v{index}]", "-map", f"[a{index}]",
-        "-t", to_seconds_arg(v.duration),
         *video_codec_args(v.video),
         "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
         "-color_range", "tv",

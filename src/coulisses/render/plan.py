@@ -231,6 +231,25 @@ _X264_LOOKAHEAD = {"ultrafast": 0, "superfast": 0, "veryfast": 10, "faster": 20,
                    "medium": 40, "slow": 50, "slower": 60, "veryslow": 60, "placebo": 60}
 
 
+# x264 starts its VBV buffer 90% full (its default, kept: a starved buffer spoils the first
+# frames) and, without lookahead, spends it early; the mean video bitrate of a cut of D s then
+# reaches maxrate + 0.9 x bufsize / D. QC allows the cap plus the audio plus 10 %: the mean is
+# held at the cap plus 5 %, by lowering maxrate for short cuts. The buffer stays 2 s: with 1 s
+# the frames after each keyframe starve (docs/benchmarks.md, "Encoder presets")
+VBV_INIT = 0.9
+VBV_SECONDS = 2
+BITRATE_SLACK = 1.05
+
+
+def vbv_maxrate(cap_kbps: int, duration: Fraction) -> int:
+    """The x264/NVENC maxrate (kb/s) for a cut of ``duration`` under a ``cap_kbps`` video cap:
+    the cap itself for long cuts, lower for short ones, so that what the full starting buffer
+    adds to the mean, ``(VBV_INIT x bufsize + maxrate x duration) / duration``, stays within
+    ``BITRATE_SLACK`` of the cap. Pure."""
+    d = max(float(duration), 1.0)
+    return min(cap_kbps, int(BITRATE_SLACK * cap_kbps * d / (d + VBV_INIT * VBV_SECONDS)))
+
+
 def x264_params_for(x264_preset: str) -> str:
     """``-x264-params`` for an x264 preset: closed GOPs, High-profile tools, bounded lookahead.
 
@@ -241,10 +260,6 @@ def x264_params_for(x264_preset: str) -> str:
     params = ["open-gop=0"]
     if x264_preset == "ultrafast":
         params += ["cabac=1", "8x8dct=1"]
-    if _X264_LOOKAHEAD.get(x264_preset, 0) == 0:
-        # no lookahead: the VBV cannot plan, and a 90%-full starting buffer spent early
-        # lifts a 10 s clip's mean bitrate 18% over the cap; start it 30% full
-        params.append("vbv-init=0.3")
     if _X264_LOOKAHEAD.get(x264_preset, 0) > 20:
         params.append("rc-lookahead=20")
     return ":".join(params)
@@ -252,11 +267,13 @@ def x264_params_for(x264_preset: str) -> str:
 
 PRESETS: dict[str, dict[str, str | int]] = {
     # chosen by bench/bench_presets.py (docs/benchmarks.md, "Encoder presets"): the cheapest
-    # point that keeps VMAF >= 95 mean / 90 min on every canvas of the real clip; platforms
+    # point with VMAF >= 95 mean on every canvas of the real clip (minimum >= 90 on three of
+    # four at 10 s; Instagram's 5 Mb/s cap holds its busiest frames at 88); platforms
     # re-encode uploads, so bits are spent for quality and CPU is saved
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21},
-    # the slowest, smallest files, for those who can wait (x264 medium ran at a 0.17x
-    # realtime ceiling on 2 cores in docs/benchmarks.md, "cut")
+    # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
+    # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
+    # docs/benchmarks.md, "Encoder presets")
     "master": {"x264": "medium", "crf": 18, "scale": 1, "nvenc": "p7", "cq": 19},
     "draft": {"x264": "ultrafast", "crf": 28, "scale": 2, "nvenc": "p1", "cq": 30},
 }
@@ -432,15 +449,16 @@ def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
     """
     settings = PRESETS[preset]
     size_cap_kbps = int(spec.file.max_bytes * 8 * 0.9 / 1000 / max(float(duration), 1.0))
-    maxrate = max(500, min(spec.video.max_kbps, size_cap_kbps - spec.audio.bitrate_kbps))
+    cap = max(500, min(spec.video.max_kbps, size_cap_kbps - spec.audio.bitrate_kbps))
+    maxrate = vbv_maxrate(cap, duration)
     gop = max(1, round(rate * Fraction(spec.video.gop_seconds).limit_denominator(100)))
     if encoder == "nvenc":
         return VideoEncode(preset=str(settings["nvenc"]), crf=int(settings["cq"]),
-                           maxrate_kbps=maxrate, bufsize_kbps=maxrate * 2,
+                           maxrate_kbps=maxrate, bufsize_kbps=maxrate * VBV_SECONDS,
                            profile=spec.video.profile, gop=gop, bframes=2, x264_params="",
                            encoder="nvenc")
     return VideoEncode(preset=str(settings["x264"]), crf=int(settings["crf"]),
-                       maxrate_kbps=maxrate, bufsize_kbps=maxrate * 2,
+                       maxrate_kbps=maxrate, bufsize_kbps=maxrate * VBV_SECONDS,
                        profile=spec.video.profile, gop=gop, bframes=2,
                        x264_params=x264_params_for(str(settings["x264"])))
 
