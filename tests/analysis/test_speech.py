@@ -307,6 +307,19 @@ def test_the_beam_size_setting_reaches_the_model() -> None:
         SpeechAnalyzer(Settings(speech_beam_size=0))
 
 
+def test_decoding_options_reach_the_model_and_the_cache_key() -> None:
+    fake = _FakeWhisper([_seg(0.0, 1.0, [(" Bonjour", 0.0, 0.5)])])
+    analyzer = SpeechAnalyzer(Settings(), decoding={"temperature": 0.0, "vad_filter": False})
+    analyzer._model = fake
+    analyzer.transcribe("clip.mp4", 1.0, lambda done: None)
+    assert fake.calls[0]["temperature"] == 0.0 and fake.calls[0]["vad_filter"] is False
+    assert fake.calls[0]["word_timestamps"] and fake.calls[0]["beam_size"] == 5
+    versions = {analyzer.version, SpeechAnalyzer(Settings()).version,
+                SpeechAnalyzer(Settings(), decoding={"temperature": 0.0}).version}
+    assert len(versions) == 3
+    assert SpeechAnalyzer(Settings(), decoding={}).version == speech.VERSION
+
+
 # --- the correction file ----------------------------------------------------------------
 
 SAMPLE = Transcript(language="en", language_probability=0.97, model="base", words=(

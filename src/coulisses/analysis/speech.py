@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,10 +46,12 @@ class SpeechAnalyzer:
     name = "transcript"
 
     def __init__(self, settings: Settings, *, language: str | None = None,
-                 vocabulary: Sequence[str] | None = None, window_s: float | None = None
-                 ) -> None:
+                 vocabulary: Sequence[str] | None = None, window_s: float | None = None,
+                 decoding: Mapping[str, Any] | None = None) -> None:
         """``window_s``: seconds of audio given to the model at once (default
-        ``speechwindows.WINDOW_S``).
+        ``speechwindows.WINDOW_S``). ``decoding``: more keyword arguments for
+        faster-whisper's ``transcribe`` (``bench/quality_speech.py`` measures alternatives
+        with them; they override the ones set here and are part of the cache key).
 
         Raises:
             UsageError: a language code whisper does not know, or a beam size below 1.
@@ -62,8 +64,9 @@ class SpeechAnalyzer:
         self.language = check_language(language) if language else None
         self.vocabulary = tuple(w.strip() for w in vocabulary or () if w.strip())
         self.beam_size = settings.speech_beam_size
+        self.decoding = dict(decoding or {})
         self.version = _version(self.model_name, self.language, self.vocabulary,
-                                self.beam_size)
+                                self.beam_size, self.decoding)
         self.window_s = window_s or WINDOW_S
         self._model: Any = None
 
@@ -119,9 +122,11 @@ class SpeechAnalyzer:
                 if isinstance(window.audio, np.ndarray) and is_silent(window.audio):
                     _report(progress, window.start + window.duration, duration)
                     continue
-                segments, info = model.transcribe(
-                    window.audio, language=language, word_timestamps=True, vad_filter=True,
-                    beam_size=self.beam_size, hotwords=", ".join(self.vocabulary) or None)
+                options: dict[str, Any] = {
+                    "language": language, "word_timestamps": True, "vad_filter": True,
+                    "beam_size": self.beam_size,
+                    "hotwords": ", ".join(self.vocabulary) or None, **self.decoding}
+                segments, info = model.transcribe(window.audio, **options)
                 found, found_parts = _collect(segments, window.start,
                                               duration or float(info.duration), progress)
                 if (found and language is None) or (self.language and not probability):
@@ -222,14 +227,16 @@ def _passive_threads() -> None:
 
 
 def _version(model: str, language: str | None, vocabulary: tuple[str, ...],
-             beam_size: int = DEFAULT_BEAM_SIZE) -> str:
+             beam_size: int = DEFAULT_BEAM_SIZE, decoding: Mapping[str, Any] | None = None
+             ) -> str:
     """``VERSION`` for the default set-up; otherwise a suffix, so cached results of another
-    model, language, vocabulary or beam size are never reused."""
+    model, language, vocabulary, beam size or decoding options are never reused."""
     if (model == DEFAULT_MODEL and language is None and not vocabulary
-            and beam_size == DEFAULT_BEAM_SIZE):
+            and beam_size == DEFAULT_BEAM_SIZE and not decoding):
         return VERSION
     beam = [] if beam_size == DEFAULT_BEAM_SIZE else [f"beam={beam_size}"]
-    key = "\n".join([model, language or "", *vocabulary, *beam]).encode()
+    options = [f"{k}={v!r}" for k, v in sorted((decoding or {}).items())]
+    key = "\n".join([model, language or "", *vocabulary, *beam, *options]).encode()
     return f"{VERSION}-{hashlib.sha256(key).hexdigest()[:10]}"
 
 
