@@ -56,7 +56,7 @@ def test_comments_mentions_and_decisions_notify_the_team_not_the_author(
     with app.state.sessions() as db:
         version = db.get(CutVersion, made["versions"][0])
         review.decide(db=db, version=version, user_id=None, decision="approved",
-                      guest_name="Claire via link")
+                      guest_name="Claire via link", confirmed=True)  # as the link's route does
     approved = [n for n in _notes(app) if n[1] == "approved"]
     assert approved == sorted([(owner, "approved", "Claire via link"),
                                (editor, "approved", "Claire via link"),

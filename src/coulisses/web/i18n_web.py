@@ -199,6 +199,16 @@ EN: dict[str, str] = {
     "perm.cut.create": "Make cuts", "perm.cut.render": "Render new versions",
     "perm.job.submit": "Start and retry jobs", "perm.results.import": "Import analytics",
     "perm.member.manage": "Manage members", "perm.workspace.manage": "Manage the workspace",
+    # permissions added by the board, review, publishing and backstage pages (issue 12-14)
+    "form.time_hint": "HH:MM",
+    "perm.account.connect": "Connect publishing accounts",
+    "perm.backstage.moderate": "Moderate the backstage page",
+    "perm.backstage.preview": "Preview the backstage page",
+    "perm.backstage.publish": "Publish the backstage page",
+    "perm.comment.delete_any": "Delete anyone's comments", "perm.cut.delete": "Delete cuts",
+    "perm.cut.share": "Share review links", "perm.post.approve": "Approve posts",
+    "perm.post.edit": "Schedule and edit posts", "perm.post.view": "See the publishing queue",
+    "perm.rush.tag": "Tag rushes", "perm.trash.restore": "Restore from the trash",
     # board12: the board, the calendar, client review links, notifications
     **i18n_board.EN,
     # --- issue 12, review12: trash and safe deletes, review, rush editor, campaign forms ---
@@ -601,6 +611,18 @@ FR: dict[str, str] = {
     "perm.job.submit": "Lancer et relancer des tâches",
     "perm.results.import": "Importer des statistiques",
     "perm.member.manage": "Gérer les membres", "perm.workspace.manage": "Gérer l'espace",
+    # permissions ajoutées par le tableau, la revue, la publication et les coulisses (12-14)
+    "form.time_hint": "HH:MM",
+    "perm.account.connect": "Connecter des comptes de publication",
+    "perm.backstage.moderate": "Modérer la page coulisses",
+    "perm.backstage.preview": "Prévisualiser la page coulisses",
+    "perm.backstage.publish": "Publier la page coulisses",
+    "perm.comment.delete_any": "Supprimer les commentaires de tous",
+    "perm.cut.delete": "Supprimer des montages",
+    "perm.cut.share": "Partager des liens de revue", "perm.post.approve": "Valider les publications",
+    "perm.post.edit": "Programmer et modifier les publications",
+    "perm.post.view": "Voir la file de publication",
+    "perm.rush.tag": "Étiqueter les rushes", "perm.trash.restore": "Restaurer depuis la corbeille",
     # board12: the board, the calendar, client review links, notifications
     **i18n_board.FR,
     # --- issue 12, review12: trash and safe deletes, review, rush editor, campaign forms ---
