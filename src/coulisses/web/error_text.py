@@ -224,7 +224,8 @@ FR: tuple[tuple[str, str], ...] = (
     ("render the cut again", "refaites le rendu du montage"),
     ("This cut version is not approved yet.", "Cette version du montage n'est pas encore validée."),
     ("approve it on its review page first", "validez-la d'abord sur sa page de revue"),
-    ("This variant is cut for {a}, not {b}.", "Cette déclinaison est faite pour {a}, pas pour {b}."),
+    ("This variant is cut for {a}, not {b}.",
+     "Cette déclinaison est faite pour {a}, pas pour {b}."),
     ("pick a variant for {a}", "choisissez une déclinaison pour {a}"),
     ("The sandbox address must be an http URL on this machine (127.0.0.1, ::1 or localhost).",
      "L'adresse du bac à sable doit être une URL http sur cette machine (127.0.0.1, ::1 ou "
