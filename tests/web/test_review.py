@@ -116,6 +116,10 @@ def test_roles_reviewer_and_client_comment_and_approve_only_the_team_shares(
     assert _comment(viewer_client, version, body="x", t_start=0).status_code == 201
     r = viewer_client.post(f"/w/{version['ws']}/versions/{version['id']}/decision",
                            data={"csrf_token": token(viewer_client), "decision": "approved"})
+    assert r.status_code == 200 and "confirm" in r.text  # open threads: asked first
+    r = viewer_client.post(f"/w/{version['ws']}/versions/{version['id']}/decision",
+                           data={"csrf_token": token(viewer_client), "decision": "approved",
+                                 "confirm": "yes"})
     assert r.status_code == 303
     r = viewer_client.patch(f"/api/w/{version['ws']}/comments/{c['id']}",
                             headers=headers(viewer_client), json={"body": "hijack", "rev": 1})
