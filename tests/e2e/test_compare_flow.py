@@ -41,12 +41,12 @@ def test_two_versions_play_and_seek_together(server: str, browser: Any,
     page.get_by_role("button", name="Compare side by side").click()
     players = page.locator(".side-by-side video[data-sync]")
     assert players.count() == 2
-    page.wait_for_function("Array.from(document.querySelectorAll('video[data-sync]'))"
+    page.wait_for_function("() => Array.from(document.querySelectorAll('video[data-sync]'))"
                            ".every(v => v.readyState >= 1)")
     page.evaluate("() => { document.querySelectorAll('video[data-sync]')[0].currentTime = 2; }")
-    page.wait_for_function("Math.abs(document.querySelectorAll('video[data-sync]')[1]"
+    page.wait_for_function("() => Math.abs(document.querySelectorAll('video[data-sync]')[1]"
                            ".currentTime - 2) < 0.1")
     page.evaluate("() => { const v = document.querySelectorAll('video[data-sync]')[1];"
                   " v.muted = true; v.play(); }")
-    page.wait_for_function("!document.querySelectorAll('video[data-sync]')[0].paused")
+    page.wait_for_function("() => !document.querySelectorAll('video[data-sync]')[0].paused")
     page.close()

@@ -37,7 +37,7 @@ def test_in_and_out_from_the_player_keys_and_words(server: str, browser: Any,
     def at(seconds: float) -> None:
         page.evaluate(f"() => {{ document.querySelector('video').currentTime = {seconds}; }}")
         page.wait_for_function(
-            f"Math.abs(document.querySelector('video').currentTime - {seconds}) < 0.05")
+            f"() => Math.abs(document.querySelector('video').currentTime - {seconds}) < 0.05")
 
     at(1.0)
     page.locator("h1").click()  # focus out of any field: the keys are for the page

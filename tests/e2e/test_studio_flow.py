@@ -87,7 +87,7 @@ def test_new_user_uploads_analyses_renders_comments_and_approves(
     shots(page, "3-cut")
 
     page.evaluate("() => { const v = document.querySelector('video'); v.currentTime = 1.5; }")
-    page.wait_for_function("document.querySelector('video').currentTime >= 1.4")
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 1.4")
     page.get_by_role("button", name="At current time").click()
     assert float(page.get_by_label("At (seconds)").input_value()) == pytest.approx(1.5, abs=0.1)
     page.get_by_label("Your comment").fill("Logo trop petit ici 🎬")

@@ -74,6 +74,11 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
     if option_id not in {o.id for o in options_of(db, poll)}:
         raise NotFoundError("No such option in this poll.", hint="reload the page")
     solved = challenge.verify(page.secret, challenge_text, solution, poll.id, now)
+    # one vote of a poll is checked at a time: two sent at once with one cookie cannot both
+    # pass "already voted". PostgreSQL locks the poll's row first, before any row that points
+    # at it (an insert's key-share lock taken first would deadlock two voters); SQLite's
+    # writer lock, taken by the flush below, already does it
+    db.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
     db.add(SpentChallenge(poll_id=poll.id, nonce=solved.nonce, expires_at=solved.expires))
     try:
         db.flush()
@@ -81,10 +86,6 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
         db.rollback()
         raise ConflictError("This proof of work was already used.",
                             hint="reload the page to vote") from None
-    # one vote of a poll is checked at a time: two sent at once with one cookie cannot both
-    # pass "already voted" (PostgreSQL locks the poll's row; SQLite's writer lock, taken by
-    # the flush above, already does it)
-    db.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
     salt = poll.salt
     voter = challenge.digest(salt, "v:" + visitor.id)
     ip = challenge.digest(salt, "a:" + address)
