@@ -109,3 +109,44 @@ class Verdict:
     shortlisted: bool
     rank: int | None
     reason: str
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """Everything ``coulisses challenge entries --json`` says of one entry (and the report,
+    the jury page and the gallery read): the entry's row joined with every stage's row and the
+    shortlist's verdict."""
+
+    id: str
+    file: str
+    status: str
+    consent: str
+    qc_passed: bool | None  # None: not triaged yet
+    qc_reasons: tuple[str, ...]
+    duplicate_group: str | None
+    duplicate_of: str | None
+    relevance: float | None
+    relevance_reason: str
+    shortlisted: bool
+    rank: int | None
+    exclusion: str  # why it is not shortlisted, for a person to read ("" when shortlisted)
+    declared: Mapping[str, str] = field(default_factory=dict)
+    language: str | None = None
+    duration_s: float | None = None
+
+
+def challenge_folder(data_dir: Path, challenge_id: int) -> Path:
+    """Where a challenge's files live: uploads, ``stage-<name>.parquet`` checkpoints (one row
+    per entry, its first column ``id`` the entry's public id) and ``derived/<public_id>/``
+    (thumbnails, contact sheets: everything a purge deletes)."""
+    return data_dir / "challenges" / str(challenge_id)
+
+
+def stage_file(folder: Path, stage: str) -> Path:
+    """A stage's checkpoint in a challenge's folder."""
+    return folder / f"stage-{stage}.parquet"
+
+
+def derived_folder(folder: Path, public_id: str) -> Path:
+    """An entry's derived files (thumbnails, contact sheets), deleted by a purge."""
+    return folder / "derived" / public_id
