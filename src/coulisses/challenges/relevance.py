@@ -36,7 +36,7 @@ NAMED = 4
 
 NO_SPEECH = {"en": "no speech", "fr": "pas de parole"}
 
-_STOP = frozenset("""
+_STOP = frozenset(re.findall(r"\S+", """
 a an the and or but if of to in on at by for with from as is are was were be been being it its
 this that these those you your yours i me my we our us he she they them his her their what which
 who whom how when where why not no do does did done have has had will would can could should may
@@ -47,9 +47,9 @@ ce cet cette ces ça ca c qui que qu quoi dont où est es suis sont été être 
 ont il elle ils elles on nous vous tu te toi moi me je j ton ta tes ton son sa ses leur leurs
 mon ma mes notre nos votre vos y ne pas plus n s se t m lui fait faire très bien tout tous toute
 toutes comme quand alors donc car au aux ne une filme filmer prise train
-""".split())
-_FRENCH_HINTS = frozenset(
-    "le la les et est une des du que qui dans pour avec pas tu ton ta vous nous sur".split())
+"""))
+_FRENCH_HINTS = frozenset(re.findall(
+    r"\S+", "le la les et est une des du que qui dans pour avec pas tu ton ta vous nous sur"))
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
