@@ -2,7 +2,8 @@
 
 The score mixes two signals. The semantic one is MiniLM sentence embeddings
 (``analysis.embeddings``, weights shipped by a package): each sentence of the brief is matched
-with the closest passage of the transcript, and the brief is covered on average. The lexical
+with the closest passage of the transcript, less that passage's likeness to a few everyday
+sentences in the brief's language (``NEUTRAL``), and the brief is covered on average. The lexical
 one is the share of the brief's content words (stop words out, words cut to a 5-letter stem)
 that the transcript says: MiniLM is trained on English, and the stems keep a French brief
 readable. The mix goes through a logistic curve whose centre ``CENTRE`` was chosen on the
@@ -25,16 +26,27 @@ if TYPE_CHECKING:
 #: a score at or above this is on brief
 THRESHOLD = 0.5
 #: weight of the semantic signal in the mix (the rest is the lexical one)
-SEMANTIC_WEIGHT = 0.7
+SEMANTIC_WEIGHT = 0.5
 #: where the logistic curve crosses 0.5, and how steep it is (chosen on the labelled set)
-CENTRE = 0.30
-SCALE = 0.05
+CENTRE = 0.056
+SCALE = 0.02
 #: passages of the transcript are cut to about this many words when it has no punctuation
 PASSAGE_WORDS = 25
 #: brief words named in a reason
 NAMED = 4
 
 NO_SPEECH = {"en": "no speech", "fr": "pas de parole"}
+#: everyday sentences on no brief's subject: a passage's likeness to them is its baseline
+NEUTRAL = {
+    "fr": ["Bonjour, je m'appelle Paul et j'habite à Lyon depuis dix ans.",
+           "Il fait beau aujourd'hui, on va se promener au parc avec les enfants.",
+           "Je voudrais un café et un croissant, s'il vous plaît.",
+           "Le match de ce soir commence à vingt heures."],
+    "en": ["Hello, my name is Paul and I have lived in Leeds for ten years.",
+           "The weather is nice today, we are going for a walk in the park with the kids.",
+           "I would like a coffee and a croissant, please.",
+           "Tonight's game starts at eight o'clock."],
+}
 
 _STOP = frozenset(re.findall(r"\S+", """
 a an the and or but if of to in on at by for with from as is are was were be been being it its
@@ -42,11 +54,13 @@ this that these those you your yours i me my we our us he she they them his her 
 who whom how when where why not no do does did done have has had will would can could should may
 might must shall so than then there here just very too also into out up down over about after
 before all any each more most other some such only own same one two three film yourself
+tell say show talk speak record make give share let please video minute minutes second seconds
 la le les un une des du de d l et ou mais si en au aux à a dans par pour sur avec sans sous
 ce cet cette ces ça ca c qui que qu quoi dont où est es suis sont été être avoir as ai avons
 ont il elle ils elles on nous vous tu te toi moi me je j ton ta tes ton son sa ses leur leurs
 mon ma mes notre nos votre vos y ne pas plus n s se t m lui fait faire très bien tout tous toute
-toutes comme quand alors donc car au aux ne une filme filmer prise train
+toutes comme quand alors donc car au aux ne une filme filmer prise train dis montre parle
+vidéo seconde secondes
 """))
 _FRENCH_HINTS = frozenset(re.findall(
     r"\S+", "le la les et est une des du que qui dans pour avec pas tu ton ta vous nous sur"))
@@ -67,18 +81,37 @@ def relevance(transcript: str, brief: str, *, language: str | None) -> tuple[flo
     lang = reason_language(brief, language)
     if not _words(transcript):
         return 0.0, NO_SPEECH[lang]
+    raw, matched, missing = mix(transcript, brief)
+    score = calibrated(raw)
+    return score, _reason(score, matched, missing, lang)
+
+
+def mix(transcript: str, brief: str) -> tuple[float, list[str], list[str]]:
+    """The uncalibrated mix of the semantic and lexical signals (0 to 1), with the brief's
+    words the transcript says and those it does not.
+
+    Raises:
+        UsageError: sentence-transformers is not installed.
+    """
+    if not _words(transcript):
+        return 0.0, [], keywords(brief)
     brief_parts = sentences(brief) or [brief]
     passages = _passages(transcript)
-    vectors = _embedder().encode(brief_parts + passages)
-    sims = vectors[:len(brief_parts)] @ vectors[len(brief_parts):].T
+    neutral = NEUTRAL[reason_language(brief, None)]
+    vectors = _embedder().encode(neutral + brief_parts + passages)
+    split = len(neutral) + len(brief_parts)
+    said_vectors = vectors[split:]
+    # any two texts of one language look alike to MiniLM (shared small words), French most:
+    # what counts is how much closer a passage is to the brief than to everyday talk
+    baseline = (vectors[:len(neutral)] @ said_vectors.T).mean(axis=0)
+    sims = vectors[len(neutral):split] @ said_vectors.T - baseline[None, :]
     semantic = float(sims.max(axis=1).clip(0.0, 1.0).mean())
     keys = keywords(brief)
     said = {_stem(w) for w in _words(transcript)}
     matched = [w for w in keys if _stem(w) in said]
-    lexical = len(matched) / len(keys) if keys else 0.0
-    score = calibrated(SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical)
     missing = [w for w in keys if _stem(w) not in said]
-    return score, _reason(score, matched, missing, lang)
+    lexical = len(matched) / len(keys) if keys else 0.0
+    return SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical, matched, missing
 
 
 def calibrated(raw: float) -> float:
