@@ -20,6 +20,8 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from coulisses.analysis.embeddings import Embedder
 
@@ -95,16 +97,12 @@ def mix(transcript: str, brief: str) -> tuple[float, list[str], list[str]]:
     """
     if not _words(transcript):
         return 0.0, [], keywords(brief)
-    brief_parts = sentences(brief) or [brief]
-    passages = _passages(transcript)
-    neutral = NEUTRAL[reason_language(brief, None)]
-    vectors = _embedder().encode(neutral + brief_parts + passages)
-    split = len(neutral) + len(brief_parts)
-    said_vectors = vectors[split:]
+    neutral_vectors, brief_vectors = _brief_vectors(brief)
+    said_vectors = _embedder().encode(_passages(transcript))
     # any two texts of one language look alike to MiniLM (shared small words), French most:
     # what counts is how much closer a passage is to the brief than to everyday talk
-    baseline = (vectors[:len(neutral)] @ said_vectors.T).mean(axis=0)
-    sims = vectors[len(neutral):split] @ said_vectors.T - baseline[None, :]
+    baseline = (neutral_vectors @ said_vectors.T).mean(axis=0)
+    sims = brief_vectors @ said_vectors.T - baseline[None, :]
     semantic = float(sims.max(axis=1).clip(0.0, 1.0).mean())
     keys = keywords(brief)
     said = {_stem(w) for w in _words(transcript)}
@@ -188,6 +186,16 @@ def _stem(word: str) -> str:
     """A crude stem good enough for both languages: folded, elision cut, first 5 letters."""
     folded = _fold(re.split(r"['’]", word)[-1])
     return folded[:5]
+
+
+@lru_cache(maxsize=8)
+def _brief_vectors(brief: str) -> tuple[np.ndarray, np.ndarray]:
+    """The embeddings of the everyday sentences in the brief's language and of the brief's
+    sentences, computed once per brief and process."""
+    parts = sentences(brief) or [brief]
+    neutral = NEUTRAL[reason_language(brief, None)]
+    vectors = _embedder().encode(neutral + parts)
+    return vectors[:len(neutral)], vectors[len(neutral):]
 
 
 @lru_cache(maxsize=1)
