@@ -8,9 +8,19 @@ closed and its retention period has passed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coulisses.studio.tables import Base, UTCDateTime, utcnow
@@ -190,3 +200,42 @@ class ModerationEvent(Base):
     action: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Decision(Base):
+    """The decision log: what the team decided because of a poll or a conversation group, why,
+    the tally when it was decided, and the cut that resulted; ``public`` ones are shown on
+    the page as "what we changed because of you" (migration 0009)."""
+
+    __tablename__ = "backstage_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("backstage_pages.id", ondelete="CASCADE"),
+                                         index=True)
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("backstage_polls.id",
+                                                           ondelete="SET NULL"))
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("backstage_options.id",
+                                                             ondelete="SET NULL"))
+    theme: Mapped[str] = mapped_column(String(200), default="")  # a conversation group
+    comments: Mapped[str] = mapped_column(Text, default="[]")  # ids of the comments answered
+    tally: Mapped[str] = mapped_column(Text, default="[]")  # [[label, count], ...] then
+    decision: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    cut_id: Mapped[int | None] = mapped_column(ForeignKey("cuts.id", ondelete="SET NULL"))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PageViews(Base):
+    """Page views per day: a bare counter, no cookie, address or visitor kept (migration
+    0009)."""
+
+    __tablename__ = "backstage_views"
+    __table_args__ = (UniqueConstraint("page_id", "day", name="uq_backstage_views_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("backstage_pages.id", ondelete="CASCADE"),
+                                         index=True)
+    day: Mapped[date] = mapped_column(Date)
+    views: Mapped[int] = mapped_column(Integer, default=0)

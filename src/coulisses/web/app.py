@@ -182,6 +182,7 @@ def routers() -> list[APIRouter]:
     from coulisses.web.routes import (
         api_core,
         auth,
+        backstage_listen,
         backstage_public,
         backstage_team,
         board,
@@ -204,4 +205,4 @@ def routers() -> list[APIRouter]:
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
                                          board, share, notifications, trash, publishing,
-                                         backstage_team, backstage_public)]
+                                         backstage_team, backstage_listen, backstage_public)]

@@ -417,6 +417,23 @@ EN: dict[str, str] = {
     "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
     "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
     "bs.hold.forged_cookie": "altered cookie",
+    # --- backstage, second part (issue 14): decision log, conversation map, KPIs ---
+    "bs.map": "Conversation map", "bs.decisions": "Decision log",
+    "bs.map_summary": "{n} comments, {open} not answered yet, in {groups} groups.",
+    "bs.map_votes": "{n} votes counted, {x} excluded", "bs.map_groups": "What people talk about",
+    "bs.map_group": "{n} comments, {open} not answered", "bs.map_on_poll": "on “{question}” "
+                                                                          "({n} votes)",
+    "bs.unanswered": "Not answered:", "bs.held": "held for moderation",
+    "bs.decide_theme": "Record a decision on this group",
+    "bs.decide_poll": "The poll it decides (and the winning option)",
+    "bs.decide_no_winner": "no single winner", "bs.decide_theme_label": "Conversation group",
+    "bs.decide_answers": "answers {n} comments", "bs.decision": "What we decided",
+    "bs.reason": "Why", "bs.decide_cut": "The cut that resulted",
+    "bs.decide_public": "Show it on the public page", "bs.decide": "Record the decision",
+    "bs.timeline": "Timeline", "bs.decide_private": "team only",
+    "bs.winner": "“{option}” won", "bs.theme": "From the conversation about: {theme}",
+    "bs.resulting_cut": "Resulting cut: {title}",
+    "bs.votes_then": "{n} votes when we decided",
 }
 
 FR: dict[str, str] = {
@@ -850,6 +867,25 @@ FR: dict[str, str] = {
     "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
     "bs.hold.burst": "beaucoup de commentaires d'un coup",
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
+    # --- backstage, second part (issue 14): decision log, conversation map, KPIs ---
+    "bs.map": "Carte de la conversation", "bs.decisions": "Journal des décisions",
+    "bs.map_summary": "{n} commentaires, dont {open} sans réponse, en {groups} groupes.",
+    "bs.map_votes": "{n} votes comptés, {x} exclus", "bs.map_groups": "De quoi les gens parlent",
+    "bs.map_group": "{n} commentaires, {open} sans réponse",
+    "bs.map_on_poll": "sur « {question} » ({n} votes)",
+    "bs.unanswered": "Sans réponse :", "bs.held": "en attente de modération",
+    "bs.decide_theme": "Noter une décision sur ce groupe",
+    "bs.decide_poll": "Le sondage tranché (et l’option gagnante)",
+    "bs.decide_no_winner": "pas de gagnant unique",
+    "bs.decide_theme_label": "Groupe de la conversation",
+    "bs.decide_answers": "répond à {n} commentaires", "bs.decision": "Ce que nous avons décidé",
+    "bs.reason": "Pourquoi", "bs.decide_cut": "Le montage qui en est sorti",
+    "bs.decide_public": "L’afficher sur la page publique", "bs.decide": "Noter la décision",
+    "bs.timeline": "Chronologie", "bs.decide_private": "équipe seulement",
+    "bs.winner": "« {option} » l’a emporté",
+    "bs.theme": "Suite à la conversation sur : {theme}",
+    "bs.resulting_cut": "Montage qui en résulte : {title}",
+    "bs.votes_then": "{n} votes au moment de décider",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import challenge, comments, page, polls, votes
+from coulisses.backstage import challenge, comments, decisions, page, polls, votes
 from coulisses.backstage.tables import BackstagePage, PageItem, Poll, PollOption
 from coulisses.errors import NotFoundError
 from coulisses.studio.tables import utcnow
@@ -80,6 +80,8 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
         "slug": the_page.slug, "preview": preview, "now": now,
         "polls": poll_blocks(db, the_page, shown.polls, who, now),
         "comments": comments.visible(db, the_page), "csrf_token": csrf_token(request),
+        "decisions": decisions.timeline(db, the_page),
+        "revealed": {c.title for c in shown.cuts},
         "csrf_input": lambda: csrf_input(request),
         "message": message if message in MESSAGES else "",
         "message_poll": request.query_params.get("p", ""),

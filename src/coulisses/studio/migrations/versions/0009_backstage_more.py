@@ -1,0 +1,54 @@
+"""Backstage, second part: the decision log and the daily page-view counter.
+
+Revision ID: 0009
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+# the models join the studio's metadata whenever migrations load (tests/web/test_migrations.py)
+import coulisses.backstage.tables  # noqa: F401
+from coulisses.studio.tables import UTCDateTime
+
+revision = "0009"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def _fk(name: str, target: str, ondelete: str, *, nullable: bool = False) -> sa.Column[int]:
+    return sa.Column(name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete),
+                     nullable=nullable)
+
+
+def _s(name: str, length: int | None = None) -> sa.Column[str]:
+    return sa.Column(name, sa.String(length) if length else sa.Text(), nullable=False)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "backstage_decisions", sa.Column("id", sa.Integer(), primary_key=True),
+        _fk("page_id", "backstage_pages.id", "CASCADE"),
+        _fk("poll_id", "backstage_polls.id", "SET NULL", nullable=True),
+        _fk("option_id", "backstage_options.id", "SET NULL", nullable=True),
+        _s("theme", 200), _s("comments"), _s("tally"), _s("decision"), _s("reason"),
+        _fk("cut_id", "cuts.id", "SET NULL", nullable=True),
+        sa.Column("public", sa.Boolean(), nullable=False),
+        _fk("author_id", "users.id", "SET NULL", nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False))
+    op.create_index("ix_backstage_decisions_page_id", "backstage_decisions", ["page_id"])
+    op.create_table(
+        "backstage_views", sa.Column("id", sa.Integer(), primary_key=True),
+        _fk("page_id", "backstage_pages.id", "CASCADE"),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("views", sa.Integer(), nullable=False),
+        sa.UniqueConstraint("page_id", "day", name="uq_backstage_views_day"))
+    op.create_index("ix_backstage_views_page_id", "backstage_views", ["page_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("backstage_views")
+    op.drop_table("backstage_decisions")

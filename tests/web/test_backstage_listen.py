@@ -1,0 +1,91 @@
+"""Listening over HTTP: the team records a decision that closes a poll and it shows on the
+public page's timeline (team-only ones do not); the conversation map groups the comments;
+reviewers read both but record nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from coulisses.backstage import challenge, comments, page, polls
+from coulisses.backstage.tables import BackstagePage, Poll
+from coulisses.studio.tables import Campaign, utcnow
+
+
+@pytest.fixture
+def seeded(app: FastAPI, make_user: Any) -> dict[str, Any]:
+    from coulisses.campaign.template import example_text
+
+    owner = make_user("owner@example.org")
+    with app.state.sessions() as db:
+        campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
+                            source=example_text("casting-series-fr"), version_id=1)
+        db.add(campaign)
+        db.flush()
+        the_page = page.page_for(db, campaign)
+        the_page.published = True
+        now = utcnow()
+        poll = polls.create_poll(db, page_id=the_page.id, question="Which cover?",
+                                 options=[polls.OptionSpec("Red"), polls.OptionSpec("Blue")],
+                                 opens_at=now - timedelta(hours=1),
+                                 closes_at=now + timedelta(days=1), results="after_close")
+        db.commit()
+        return {"slug": the_page.slug, "poll_id": poll.id, "campaign_id": campaign.id,
+                "owner": owner.email, "options": [o.id for o in polls.options_of(db, poll)],
+                "base": f"/w/{owner.workspace_id}/campaigns/{campaign.id}/backstage"}
+
+
+def test_a_decision_closes_its_poll_and_shows_on_the_public_timeline(
+        client: TestClient, other_client: TestClient, app: FastAPI, seeded: dict[str, Any],
+        login: Any, post: Any) -> None:
+    team = login(other_client, seeded["owner"])
+    form = team.get(seeded["base"] + "/decisions")
+    assert form.status_code == 200 and "Which cover?" in form.text
+    made = post(team, seeded["base"] + "/decisions", {
+        "option_id": f"{seeded['poll_id']}:{seeded['options'][0]}",
+        "decision": "The <b>red</b> cover it is", "reason": "You chose it.", "public": "1"})
+    assert made.status_code == 303
+    assert post(team, seeded["base"] + "/decisions", {"decision": "Budget talk"}
+                ).status_code == 303  # not public: the box was not ticked
+    with app.state.sessions() as db:
+        poll = db.get(Poll, seeded["poll_id"])
+        assert poll is not None and poll.closes_at <= utcnow()
+    shown = client.get(f"/b/{seeded['slug']}").text
+    assert "The &lt;b&gt;red&lt;/b&gt; cover it is" in shown and "You chose it." in shown
+    assert "“Red” won" in shown and "Budget talk" not in shown
+    assert "Budget talk" in team.get(seeded["base"] + "/decisions").text
+    french = client.get(f"/b/{seeded['slug']}?lang=fr").text
+    assert "« Red » l’a emporté" in french
+    bad = post(team, seeded["base"] + "/decisions", {"decision": ""})
+    assert bad.status_code == 400
+
+
+def test_the_map_groups_the_comments_and_offers_a_decision_per_group(
+        other_client: TestClient, app: FastAPI, seeded: dict[str, Any], login: Any,
+        make_user: Any, post: Any) -> None:
+    pytest.importorskip("sentence_transformers", reason="needs coulisses[embeddings]")
+    with app.state.sessions() as db:
+        the_page = db.query(BackstagePage).one()
+        for i, body in enumerate(["The music is great", "Love this song and music",
+                                  "Happy ending please", "The ending must be happy"]):
+            comments.post(db, page=the_page, visitor=challenge.visitor(the_page.secret, None),
+                          address=f"10.1.{i}.1", body=body, now=utcnow())
+    team = login(other_client, seeded["owner"])
+    shown = team.get(seeded["base"] + "/map")
+    assert shown.status_code == 200
+    assert "4 comments, 4 not answered yet, in 2 groups." in shown.text
+    assert len(re.findall(r'name="comment" value="\d+"', shown.text)) == 4
+    assert "music" in shown.text and "ending" in shown.text
+    french = team.get(seeded["base"] + "/map?lang=fr")
+    assert "De quoi les gens parlent" in french.text
+    make_user("rev@example.org", role="reviewer")
+    other_client.cookies.clear()
+    login(other_client, "rev@example.org")
+    assert other_client.get(seeded["base"] + "/map").status_code == 200
+    assert post(other_client, seeded["base"] + "/decisions", {"decision": "x"}
+                ).status_code == 403
