@@ -89,3 +89,25 @@ def test_the_map_groups_the_comments_and_offers_a_decision_per_group(
     assert other_client.get(seeded["base"] + "/map").status_code == 200
     assert post(other_client, seeded["base"] + "/decisions", {"decision": "x"}
                 ).status_code == 403
+
+
+def test_public_views_are_counted_and_reach_the_campaigns_kpi_report(
+        client: TestClient, other_client: TestClient, app: FastAPI, seeded: dict[str, Any],
+        login: Any, settings: Any) -> None:
+    from coulisses.backstage.tables import PageViews
+    from coulisses.kpi.store import open_store
+
+    for _ in range(3):
+        assert client.get(f"/b/{seeded['slug']}").status_code == 200
+    assert not any(c.startswith("coulisses_visitor") for c in client.cookies)  # no cookie
+    team = login(other_client, seeded["owner"])
+    assert team.get(seeded["base"] + "/preview").status_code == 200  # the team's: not counted
+    with app.state.sessions() as db:
+        assert [r.views for r in db.query(PageViews).all()] == [3]
+    workspace_id = seeded["base"].split("/")[2]
+    store = settings.data_dir / "workspaces" / workspace_id / "analytics.duckdb"
+    open_store(store).close()
+    report = team.get(f"/w/{workspace_id}/results/{seeded['campaign_id']}/report")
+    assert report.status_code == 200
+    assert "Backstage page" in report.text and "Page views" in report.text
+    assert re.search(r"Page views</td><td class=\"num\">3<", report.text)

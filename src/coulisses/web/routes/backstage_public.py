@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import challenge, comments, decisions, page, polls, votes
+from coulisses.backstage import challenge, comments, decisions, kpis, page, polls, votes
 from coulisses.backstage.tables import BackstagePage, PageItem, Poll, PollOption
 from coulisses.errors import NotFoundError
 from coulisses.studio.tables import utcnow
@@ -95,6 +95,7 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
 @router.get("/b/{slug}", name="backstage_page")
 def backstage_page(request: Request, slug: str, db: SessionDep) -> Response:
     the_page = page.published(db, slug)
+    kpis.count_view(db, the_page, utcnow().date())
     return render_page(request, db, the_page)
 
 
