@@ -111,3 +111,25 @@ def test_public_views_are_counted_and_reach_the_campaigns_kpi_report(
     assert report.status_code == 200
     assert "Backstage page" in report.text and "Page views" in report.text
     assert re.search(r"Page views</td><td class=\"num\">3<", report.text)
+
+
+def test_the_page_may_be_framed_only_by_the_sites_the_team_lists(
+        client: TestClient, other_client: TestClient, seeded: dict[str, Any], login: Any,
+        post: Any) -> None:
+    from coulisses.web.error_text import french
+
+    shown = client.get(f"/b/{seeded['slug']}")
+    assert "frame-ancestors 'none'" in shown.headers["content-security-policy"]
+    assert shown.headers["x-frame-options"] == "DENY"
+    team = login(other_client, seeded["owner"])
+    form = {"title": "Cités", "lang": "en", "moderation": "pre"}
+    saved = post(team, seeded["base"] + "/settings",
+                 {**form, "embed": "https://brand.example\nhttps://fans.example"})
+    assert saved.status_code == 303
+    framed = client.get(f"/b/{seeded['slug']}")
+    csp = framed.headers["content-security-policy"]
+    assert "frame-ancestors https://brand.example https://fans.example" in csp
+    assert "script-src 'self'" in csp
+    refused = post(team, seeded["base"] + "/settings", {**form, "embed": "https://x.example/p"})
+    assert refused.status_code == 400 and "not a site&#39;s origin" in refused.text
+    assert french("'x' is not a site's origin") == "'x' n'est pas l'origine d'un site"

@@ -45,6 +45,8 @@ class BackstagePage(Base):
     show_places: Mapped[bool] = mapped_column(Boolean, default=False)
     moderation: Mapped[str] = mapped_column(String(10), default="pre")  # pre or post
     blocked_words: Mapped[str] = mapped_column(Text, default="{}")  # {"en": [...], "fr": [...]}
+    # origins that may frame the page and its polls, one per line; none by default (0009)
+    embed_origins: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

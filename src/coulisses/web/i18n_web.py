@@ -434,6 +434,10 @@ EN: dict[str, str] = {
     "bs.winner": "“{option}” won", "bs.theme": "From the conversation about: {theme}",
     "bs.resulting_cut": "Resulting cut: {title}",
     "bs.votes_then": "{n} votes when we decided",
+    "bs.embed": "Sites that may embed the page and its polls (one per line)",
+    "bs.embed_hint": "Write each as https://example.org. Nobody may embed the page when this "
+                     "is empty. Voting inside an embed works only where the visitor's browser "
+                     "allows the studio's cookies in it.",
 }
 
 FR: dict[str, str] = {
@@ -886,6 +890,10 @@ FR: dict[str, str] = {
     "bs.theme": "Suite à la conversation sur : {theme}",
     "bs.resulting_cut": "Montage qui en résulte : {title}",
     "bs.votes_then": "{n} votes au moment de décider",
+    "bs.embed": "Sites autorisés à intégrer la page et ses sondages (un par ligne)",
+    "bs.embed_hint": "Écrivez chacun sous la forme https://exemple.fr. Personne ne peut intégrer "
+                     "la page si la liste est vide. Voter dans une intégration ne marche que si "
+                     "le navigateur du visiteur y accepte les cookies du studio.",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

@@ -89,6 +89,14 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
     }
     templates = request.app.state.templates
     response: Response = templates.TemplateResponse(request, "backstage_page.html", context)
+    if not preview:  # only the sites the team lists may frame the page and its polls
+        from coulisses.web.security import CSP
+
+        ancestors = page.frame_ancestors(the_page)
+        response.headers["content-security-policy"] = CSP.replace(
+            "frame-ancestors 'self'", f"frame-ancestors {ancestors}")
+        if ancestors == "'none'":
+            response.headers["x-frame-options"] = "DENY"
     return response
 
 

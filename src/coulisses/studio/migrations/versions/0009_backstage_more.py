@@ -1,4 +1,5 @@
-"""Backstage, second part: the decision log and the daily page-view counter.
+"""Backstage, second part: the decision log, the daily page-view counter, and the origins
+allowed to frame a page.
 
 Revision ID: 0009
 Revises: 0007
@@ -47,8 +48,13 @@ def upgrade() -> None:
         sa.Column("views", sa.Integer(), nullable=False),
         sa.UniqueConstraint("page_id", "day", name="uq_backstage_views_day"))
     op.create_index("ix_backstage_views_page_id", "backstage_views", ["page_id"])
+    with op.batch_alter_table("backstage_pages") as batch:
+        batch.add_column(sa.Column("embed_origins", sa.Text(), nullable=False,
+                                   server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("backstage_pages") as batch:
+        batch.drop_column("embed_origins")
     op.drop_table("backstage_views")
     op.drop_table("backstage_decisions")
