@@ -188,13 +188,15 @@ def conversation_map(db: Session, page: BackstagePage, embed: Embed) -> Conversa
     if not found:
         return ConversationMap((), 0, 0, poll_rows)
     texts = [s.body for s in found]
-    vectors = np.asarray(embed(texts), dtype=np.float32)
+    distinct = list(dict.fromkeys(texts))  # the same words cost one embedding
+    where = {text: i for i, text in enumerate(distinct)}
+    vectors = np.asarray(embed(distinct), dtype=np.float32)[[where[t] for t in texts]]
     languages = [language_of(t) for t in texts]
     parts: list[list[int]] = []
     for code in sorted(set(languages)):
-        where = [i for i, c in enumerate(languages) if c == code]
-        labels = grouped(vectors[where])
-        parts += [[where[i] for i in range(len(where)) if labels[i] == j]
+        rows = [i for i, c in enumerate(languages) if c == code]
+        labels = grouped(vectors[rows])
+        parts += [[rows[i] for i in range(len(rows)) if labels[i] == j]
                   for j in range(int(labels.max()) + 1)]
     themes = []
     for members in parts:
