@@ -2,7 +2,7 @@
 allowed to frame a page.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008 (written on 0007; re-chained after main gained 0008)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import coulisses.backstage.tables  # noqa: F401
 from coulisses.studio.tables import UTCDateTime
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
