@@ -262,6 +262,8 @@ FR: tuple[tuple[str, str], ...] = (
      "au plus {a} sites peuvent intégrer la page, pas {b}"),
     ("sentence embeddings need sentence-transformers",
      "le regroupement par sens a besoin de sentence-transformers"),
+    # the demo account (web/demo_account.py, merged without French)
+    ("no workspace {a} in the studio database", "aucun espace {a} dans la base du studio"),
 )
 _THINGS_FR = {"rush": "rush", "cut": "montage", "version": "version", "variant": "déclinaison",
               "comment": "commentaire", "campaign": "campagne", "job": "tâche",
