@@ -133,3 +133,27 @@ def test_the_page_may_be_framed_only_by_the_sites_the_team_lists(
     refused = post(team, seeded["base"] + "/settings", {**form, "embed": "https://x.example/p"})
     assert refused.status_code == 400 and "not a site&#39;s origin" in refused.text
     assert french("'x' is not a site's origin") == "'x' n'est pas l'origine d'un site"
+
+
+def test_platform_tallies_typed_by_the_team_show_beside_the_pages_own(
+        client: TestClient, other_client: TestClient, seeded: dict[str, Any], login: Any,
+        post: Any) -> None:
+    team = login(other_client, seeded["owner"])
+    red, blue = seeded["options"]
+    url = seeded["base"] + f"/polls/{seeded['poll_id']}/platform"
+    sent = post(team, url, {"channel": "instagram_story", f"votes_{red}": "1 200",
+                            f"votes_{blue}": "800", "estimated": "1"})
+    assert sent.status_code == 303
+    assert "Instagram story: Red 1200 · Blue 800 (estimated)" in team.get(
+        seeded["base"] + "/decisions").text
+    assert post(team, url, {"channel": "instagram", f"votes_{red}": "-3"}).status_code == 400
+    hidden = client.get(f"/b/{seeded['slug']}").text  # results only after the poll closes
+    assert "Instagram story" not in hidden
+    post(team, seeded["base"] + "/decisions", {"option_id": f"{seeded['poll_id']}:{red}",
+                                               "decision": "Red", "public": "1"})
+    shown = client.get(f"/b/{seeded['slug']}").text
+    assert "On other platforms" in shown and "typed in by the team" in shown
+    assert "Instagram story: Red 1200 · Blue 800 (estimated)" in shown
+    french = client.get(f"/b/{seeded['slug']}?lang=fr").text
+    assert "Story Instagram : " not in french and "Story Instagram: Red 1200" in french
+    assert "(estimé)" in french

@@ -241,3 +241,23 @@ class PageViews(Base):
                                          index=True)
     day: Mapped[date] = mapped_column(Date)
     views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlatformTally(Base):
+    """Votes a poll got on a platform (an Instagram story poll, a LinkedIn poll), as the team
+    typed them in: shown beside the page's own count, never added to it (migration 0009)."""
+
+    __tablename__ = "backstage_platform_tallies"
+    __table_args__ = (UniqueConstraint("poll_id", "channel", "option_id",
+                                       name="uq_backstage_platform_tally"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("backstage_polls.id", ondelete="CASCADE"),
+                                         index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    option_id: Mapped[int] = mapped_column(ForeignKey("backstage_options.id",
+                                                      ondelete="CASCADE"))
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -262,6 +262,10 @@ FR: tuple[tuple[str, str], ...] = (
      "au plus {a} sites peuvent intégrer la page, pas {b}"),
     ("sentence embeddings need sentence-transformers",
      "le regroupement par sens a besoin de sentence-transformers"),
+    ("a platform tally is for one of {a}, not {b}",
+     "un décompte de plateforme est pour l'une de {a}, pas {b}"),
+    ("an option is not one of the poll's", "une option n'est pas une option de ce sondage"),
+    ("votes are whole numbers from 0 to {n}", "les votes sont des nombres entiers de 0 à {n}"),
     # the demo account (web/demo_account.py, merged without French)
     ("no workspace {a} in the studio database", "aucun espace {a} dans la base du studio"),
 )

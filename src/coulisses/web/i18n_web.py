@@ -434,6 +434,18 @@ EN: dict[str, str] = {
     "bs.winner": "“{option}” won", "bs.theme": "From the conversation about: {theme}",
     "bs.resulting_cut": "Resulting cut: {title}",
     "bs.votes_then": "{n} votes when we decided",
+    "bs.platform_tallies": "On other platforms",
+    "bs.platform_note": "What the same poll counted on a platform (an Instagram story poll, "
+                        "a LinkedIn poll), typed in by the team. It is shown beside the page's "
+                        "own result, never added to it.",
+    "bs.platform_public": "Counted by each platform and typed in by the team; not checked "
+                          "like the votes above, and not added to them.",
+    "bs.channel": "Platform", "bs.channel.instagram_story": "Instagram story",
+    "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",
+    "bs.channel.youtube": "YouTube", "bs.channel.linkedin": "LinkedIn",
+    "bs.channel.facebook": "Facebook", "bs.channel.x": "X",
+    "bs.estimated": "estimated", "bs.votes_for": "Votes for “{option}”",
+    "bs.estimated_box": "Estimated (the platform shows only percentages)",
     "bs.embed": "Sites that may embed the page and its polls (one per line)",
     "bs.embed_hint": "Write each as https://example.org. Nobody may embed the page when this "
                      "is empty. Voting inside an embed works only where the visitor's browser "
@@ -890,6 +902,18 @@ FR: dict[str, str] = {
     "bs.theme": "Suite à la conversation sur : {theme}",
     "bs.resulting_cut": "Montage qui en résulte : {title}",
     "bs.votes_then": "{n} votes au moment de décider",
+    "bs.platform_tallies": "Sur les autres plateformes",
+    "bs.platform_note": "Ce que le même sondage a compté sur une plateforme (un sondage en "
+                        "story Instagram, un sondage LinkedIn), saisi par l’équipe. Affiché à "
+                        "côté du résultat de la page, jamais ajouté à lui.",
+    "bs.platform_public": "Compté par chaque plateforme et saisi par l’équipe ; non vérifié "
+                          "comme les votes ci-dessus, et non ajouté à eux.",
+    "bs.channel": "Plateforme", "bs.channel.instagram_story": "Story Instagram",
+    "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",
+    "bs.channel.youtube": "YouTube", "bs.channel.linkedin": "LinkedIn",
+    "bs.channel.facebook": "Facebook", "bs.channel.x": "X",
+    "bs.estimated": "estimé", "bs.votes_for": "Votes pour « {option} »",
+    "bs.estimated_box": "Estimé (la plateforme ne montre que des pourcentages)",
     "bs.embed": "Sites autorisés à intégrer la page et ses sondages (un par ligne)",
     "bs.embed_hint": "Écrivez chacun sous la forme https://exemple.fr. Personne ne peut intégrer "
                      "la page si la liste est vide. Voter dans une intégration ne marche que si "

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from coulisses.backstage import conversation, decisions, polls
+from coulisses.backstage import conversation, decisions, platform_tallies, polls
 from coulisses.backstage.tables import Poll
 from coulisses.studio.tables import Cut, Membership, utcnow
 from coulisses.web.deps import SessionDep, render, require
@@ -58,6 +58,8 @@ def backstage_decisions(request: Request, workspace_id: int, campaign_id: int,
         "page": the_page, "campaign_id": campaign_id,
         "entries": decisions.timeline(db, the_page, public_only=False),
         "polls": [(p, polls.options_of(db, p)) for p in found],
+        "tallies": {p.id: platform_tallies.tallies(db, p) for p in found},
+        "channels": platform_tallies.CHANNELS,
         "cuts": list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id)
                                 .order_by(Cut.id.desc()).limit(200))),
         "theme": request.query_params.get("theme", "")[:200],
@@ -80,6 +82,32 @@ async def backstage_decide(request: Request, workspace_id: int, campaign_id: int
         comment_ids=[c for c in (_id(x) for x in many.get("comment", [])) if c is not None],
         cut_id=_id(one.get("cut_id", "")), public=one.get("public") == "1",
         author_id=member.user_id, now=utcnow())
+    db.commit()
+    return RedirectResponse(f"/w/{workspace_id}/campaigns/{campaign_id}/backstage/decisions",
+                            status_code=303)
+
+
+@router.post(BASE + "/polls/{poll_id:int}/platform", name="backstage_platform_tally")
+async def backstage_platform_tally(request: Request, workspace_id: int, campaign_id: int,
+                                   poll_id: int, db: SessionDep,
+                                   member: Membership = Depends(require("backstage.publish"))
+                                   ) -> Response:
+    from coulisses.errors import NotFoundError, UsageError
+
+    one, _ = await _fields(request)
+    the_page = _page(db, workspace_id, campaign_id)
+    poll = db.get(Poll, poll_id)
+    if poll is None or poll.page_id != the_page.id:
+        raise NotFoundError("No such poll.", hint="reload the page")
+    counts = {}
+    for option in polls.options_of(db, poll):
+        raw = one.get(f"votes_{option.id}", "").strip().replace(" ", "")
+        if raw and (not raw.isdigit() or len(raw) > 9):
+            raise UsageError(f"votes are whole numbers from 0 to {platform_tallies.MAX_VOTES}")
+        counts[option.id] = int(raw) if raw else 0
+    platform_tallies.enter(db, poll, one.get("channel", ""), counts,
+                           estimated=one.get("estimated") == "1", user_id=member.user_id,
+                           now=utcnow())
     db.commit()
     return RedirectResponse(f"/w/{workspace_id}/campaigns/{campaign_id}/backstage/decisions",
                             status_code=303)

@@ -15,7 +15,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import challenge, comments, decisions, kpis, page, polls, votes
+from coulisses.backstage import (
+    challenge,
+    comments,
+    decisions,
+    kpis,
+    page,
+    platform_tallies,
+    polls,
+    votes,
+)
 from coulisses.backstage.tables import BackstagePage, PageItem, Poll, PollOption
 from coulisses.errors import NotFoundError
 from coulisses.studio.tables import utcnow
@@ -62,6 +71,7 @@ def poll_blocks(db: Session, the_page: BackstagePage, found: tuple[Poll, ...],
         blocks.append({
             "poll": poll, "state": polls.state(poll, now), "options": polls.options_of(db, poll),
             "voted": mine, "tally": polls.tally(db, poll) if visible else None,
+            "platforms": platform_tallies.tallies(db, poll) if visible else [],
             "challenge": challenge.issue(the_page.secret, poll.id, now),
             "comments": comments.visible(db, the_page, poll.id)})
     return blocks

@@ -1,5 +1,5 @@
-"""Backstage, second part: the decision log, the daily page-view counter, and the origins
-allowed to frame a page.
+"""Backstage, second part: the decision log, the daily page-view counter, the origins
+allowed to frame a page, and platform poll tallies typed in by the team.
 
 Revision ID: 0009
 Revises: 0008 (written on 0007; re-chained after main gained 0008)
@@ -48,6 +48,18 @@ def upgrade() -> None:
         sa.Column("views", sa.Integer(), nullable=False),
         sa.UniqueConstraint("page_id", "day", name="uq_backstage_views_day"))
     op.create_index("ix_backstage_views_page_id", "backstage_views", ["page_id"])
+    op.create_table(
+        "backstage_platform_tallies", sa.Column("id", sa.Integer(), primary_key=True),
+        _fk("poll_id", "backstage_polls.id", "CASCADE"), _s("channel", 20),
+        _fk("option_id", "backstage_options.id", "CASCADE"),
+        sa.Column("votes", sa.Integer(), nullable=False),
+        sa.Column("estimated", sa.Boolean(), nullable=False),
+        _fk("entered_by", "users.id", "SET NULL", nullable=True),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("poll_id", "channel", "option_id",
+                            name="uq_backstage_platform_tally"))
+    op.create_index("ix_backstage_platform_tallies_poll_id", "backstage_platform_tallies",
+                    ["poll_id"])
     with op.batch_alter_table("backstage_pages") as batch:
         batch.add_column(sa.Column("embed_origins", sa.Text(), nullable=False,
                                    server_default=""))
@@ -56,5 +68,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("backstage_pages") as batch:
         batch.drop_column("embed_origins")
+    op.drop_table("backstage_platform_tallies")
     op.drop_table("backstage_views")
     op.drop_table("backstage_decisions")
