@@ -113,10 +113,10 @@ def test_a_visitor_votes_comments_and_the_team_answers(
 
 def _listened(database_url: str, slug: str) -> None:
     """What the page shows once people have taken part: a visible comment with the team's
-    reply, a live poll with results, a decision on the timeline."""
+    reply, a live poll with results and a platform's tally, a decision on the timeline."""
     from sqlalchemy import select
 
-    from coulisses.backstage import challenge, comments, decisions, polls
+    from coulisses.backstage import challenge, comments, decisions, platform_tallies, polls
     from coulisses.backstage.tables import BackstagePage, Vote
     from coulisses.studio.db import open_database
     from coulisses.studio.tables import utcnow
@@ -131,6 +131,8 @@ def _listened(database_url: str, slug: str) -> None:
                                  closes_at=now + timedelta(days=1), results="live")
         red = polls.options_of(db, live)[0]
         db.add(Vote(poll_id=live.id, option_id=red.id, voter="someone"))
+        platform_tallies.enter(db, live, "instagram_story", {red.id: 120}, estimated=True,
+                               user_id=None, now=now)
         said = comments.post(db, page=the_page, visitor=challenge.visitor(the_page.secret, None),
                              address="10.0.0.9", body="More of the casting, please!", now=now)
         comments.moderate(db, page=the_page, comment_ids=[said.id], action="approve",
