@@ -331,11 +331,16 @@ def chart(section: Section, defs: Definitions, lang: str) -> str:
             ax.spines[["top", "right"]].set_visible(False)
         axes[0].invert_yaxis()  # shared: once for all, first group on top
         fig.tight_layout()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        return figure_svg(fig)
+
+
+def figure_svg(fig: Any) -> str:
+    """A matplotlib figure as an inline ``<svg>`` element, without its date or metadata (so
+    the same figure gives the same bytes); call it inside the caller's ``rc_context``."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
-    return svg
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
 
 
 def to_html(report: Report) -> str:
