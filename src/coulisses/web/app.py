@@ -186,6 +186,7 @@ def routers() -> list[APIRouter]:
         backstage_team,
         board,
         campaign_forms,
+        challenge_jury,
         campaigns,
         cuts,
         jobs,
@@ -204,4 +205,4 @@ def routers() -> list[APIRouter]:
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
                                          board, share, notifications, trash, publishing,
-                                         backstage_team, backstage_public)]
+                                         backstage_team, backstage_public, challenge_jury)]
