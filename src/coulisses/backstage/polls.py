@@ -44,8 +44,8 @@ def create_poll(db: Session, *, page_id: int, question: str, options: list[Optio
 
     Raises:
         UsageError: an empty or too long question or label, fewer than 2 or more than
-            ``max_options`` options, an unknown kind or visibility, a clip without a valid range, or a poll
-            that closes before it opens.
+            ``max_options`` options, an unknown kind or visibility, a clip without a valid
+            range, or a poll that closes before it opens.
     """
     question = question.strip()
     if not question or len(question) > QUESTION_MAX:
