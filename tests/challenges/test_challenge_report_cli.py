@@ -33,3 +33,32 @@ def test_an_unknown_challenge_names_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"no challenge .nope. .*casting"):
         report(EXAMPLE, "nope", tmp_path / "r.html", records=given)
     assert not (tmp_path / "r.html").exists()
+
+
+def test_stored_records_finds_the_challenge_in_the_studio(tmp_path: Path) -> None:
+    from typing import Any
+
+    from coulisses.campaign.load import load_campaign
+    from coulisses.challenges.tables import ChallengeRow
+    from coulisses.cli.challenge_report import find_challenge, stored_records
+    from coulisses.studio.db import default_url, open_database
+
+    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    campaign = load_campaign(EXAMPLE)
+    rules = find_challenge(campaign, "casting")
+    seen: list[tuple[str, Path]] = []
+
+    def entry_records(db: Any, row: ChallengeRow, folder: Path) -> list[EntryRecord]:
+        seen.append((row.key, folder))
+        return world()
+
+    with pytest.raises(UsageError, match="no entry taken"):
+        stored_records(settings, campaign, rules, entry_records=entry_records)
+    engine, sessions = open_database(default_url(settings))
+    with sessions() as db:
+        db.add(ChallengeRow(campaign_key="cites-casting", key="casting", slug="s1", secret="x",
+                            salt="y"))
+        db.commit()
+    engine.dispose()
+    assert len(stored_records(settings, campaign, rules, entry_records=entry_records)) == 13
+    assert seen[0][0] == "casting" and seen[0][1].parent == settings.data_dir / "challenges"

@@ -3,7 +3,6 @@ to the shortlist, the reason for every exclusion, the shortlist and the duplicat
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,8 +16,11 @@ if TYPE_CHECKING:
     from coulisses.campaign.schema import Campaign, Challenge
     from coulisses.challenges.entry import EntryRecord
 
-#: where the records come from: (settings, campaign, challenge) -> one record per entry
+#: where the records come from: (settings, campaign, challenge) -> one record per entry; the
+#: command passes ``partial(stored_records, entry_records=results.entry_records)``
 Records = Callable[["Settings", "Campaign", "Challenge"], "Sequence[EntryRecord]"]
+#: ``challenges.results.entry_records``: (session, challenge row, folder) -> records
+EntryRecords = Callable[[Any, Any, Path], "Sequence[EntryRecord]"]
 
 
 def find_challenge(campaign: Campaign, key: str) -> Challenge:
@@ -35,12 +37,13 @@ def find_challenge(campaign: Campaign, key: str) -> Challenge:
                      f"{known})")
 
 
-def stored_records(settings: Settings, campaign: Campaign,
-                   challenge: Challenge) -> Sequence[EntryRecord]:
-    """The records triage stored for the challenge (``challenges.results.entry_records``).
+def stored_records(settings: Settings, campaign: Campaign, challenge: Challenge, *,
+                   entry_records: EntryRecords) -> Sequence[EntryRecord]:
+    """The records triage stored for the challenge, joined by ``entry_records``
+    (``challenges.results.entry_records(session, challenge_row, folder)``).
 
     Raises:
-        UsageError: the challenge has not been ingested, or triage is not installed.
+        UsageError: no entry was taken for the challenge yet.
     """
     from sqlalchemy import select
 
@@ -48,11 +51,6 @@ def stored_records(settings: Settings, campaign: Campaign,
     from coulisses.challenges.tables import ChallengeRow
     from coulisses.studio.db import default_url, open_database
 
-    try:  # challenges.results joins the entries, the checkpoints and the verdicts
-        results: Any = importlib.import_module("coulisses.challenges.results")
-    except ImportError as exc:
-        raise UsageError("this install has no challenge triage: run coulisses challenge "
-                         "triage first") from exc
     engine, sessions = open_database(default_url(settings))
     try:
         with sessions() as db:
@@ -62,15 +60,19 @@ def stored_records(settings: Settings, campaign: Campaign,
             if row is None:
                 raise UsageError(f"no entry taken for challenge {challenge.id!r} yet: run "
                                  f"coulisses challenge ingest {campaign.id} {challenge.id} ...")
-            records: Sequence[EntryRecord] = results.entry_records(
-                db, row, challenge_folder(settings.data_dir, row.id))
-            return records
+            return entry_records(db, row, challenge_folder(settings.data_dir, row.id))
     finally:
         engine.dispose()
 
 
+def _untriaged(settings: Settings, campaign: Campaign,
+               challenge: Challenge) -> Sequence[EntryRecord]:
+    raise UsageError(f"challenge {challenge.id!r} has no triage results in this install: run "
+                     f"coulisses challenge triage {campaign.id} {challenge.id} first")
+
+
 def report(campaign: Path, challenge: str, out: Path, *, lang: str | None = None,
-           records: Records = stored_records) -> Path:
+           records: Records = _untriaged) -> Path:
     """Write the challenge's HTML report to ``out`` (in the lang setting unless ``lang``).
 
     Raises:
