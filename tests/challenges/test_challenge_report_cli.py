@@ -62,3 +62,36 @@ def test_stored_records_finds_the_challenge_in_the_studio(tmp_path: Path) -> Non
     engine.dispose()
     assert len(stored_records(settings, campaign, rules, entry_records=entry_records)) == 13
     assert seen[0][0] == "casting" and seen[0][1].parent == settings.data_dir / "challenges"
+
+
+def test_the_kpi_report_gets_the_campaign_s_challenge_kpis(tmp_path: Path) -> None:
+    from coulisses.campaign.load import load_campaign
+    from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
+    from coulisses.cli.challenge_report import challenge_metrics
+    from coulisses.studio.db import default_url, open_database
+
+    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    campaign = load_campaign(EXAMPLE)
+    assert challenge_metrics(settings, campaign) == ()
+    assert not (settings.data_dir / "studio.sqlite3").exists()  # not made just to report
+    settings.data_dir.mkdir(parents=True)
+    engine, sessions = open_database(default_url(settings))
+    with sessions() as db:
+        row = ChallengeRow(campaign_key="cites-casting", key="casting", slug="s1", secret="x",
+                           salt="y")
+        db.add(row)
+        db.flush()
+        for i, consent in enumerate(("complete", "complete", "missing")):
+            db.add(ChallengeEntry(challenge_id=row.id, public_id=f"e{i}", path=f"/x/{i}.mp4",
+                                  sha256=str(i), entrant_key="same" if i else "",
+                                  consent=consent))
+        db.commit()
+    engine.dispose()
+    metrics = {m.id: m.value for m in challenge_metrics(settings, campaign)}
+    assert metrics["casting_entries"] == 3
+    assert metrics["casting_entrants"] == 2  # two entries of one entrant, one unknown
+    assert metrics["casting_consent_completion"] == pytest.approx(200 / 3)
+    assert metrics["casting_valid_entries"] is None  # unknown without triage, never 0
+    got = {m.id: m.value for m in challenge_metrics(
+        settings, campaign, lambda db, row, folder: world())}
+    assert (got["casting_valid_entries"], got["casting_shortlist"]) == (10, 0)

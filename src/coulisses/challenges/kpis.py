@@ -5,7 +5,7 @@ consent, shortlist and votes, as the team's own measures (``kpi.report.OwnMetric
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -31,20 +31,22 @@ MEASURES: dict[str, tuple[str, str, str]] = {
 @dataclass(frozen=True)
 class ChallengeKpis:
     """What a challenge measured; ``consent_completion`` is a share (0 to 1) of the entries
-    not withdrawn, None without any; ``votes`` is None when there is no public vote."""
+    not withdrawn, None without any; ``valid_entries`` and ``shortlist`` are None before
+    triage (never 0 for unknown); ``votes`` is None when there is no public vote."""
 
     challenge: str
     entries: int
-    valid_entries: int
+    valid_entries: int | None
     entrants: int
     consent_completion: float | None
-    shortlist: int
+    shortlist: int | None
     votes: int | None
 
 
 def measure(db: Session, challenge: ChallengeRow,
-            records: Sequence[EntryRecord]) -> ChallengeKpis:
-    """Measure a challenge from its entries' rows and its records (``results.entry_records``).
+            records: Sequence[EntryRecord] | None) -> ChallengeKpis:
+    """Measure a challenge from its entries' rows and its records (``results.entry_records``;
+    None when triage's results are not at hand).
 
     Entrants are counted by their digest (``entrant_key``); an entry without one counts as its
     own entrant. Votes are the counted votes of its public poll (excluded ones never count).
@@ -61,10 +63,12 @@ def measure(db: Session, challenge: ChallengeRow,
     poll = poll_of(db, challenge)
     return ChallengeKpis(
         challenge=challenge.key, entries=len(rows),
-        valid_entries=sum(1 for r in records if r.qc_passed is True),
+        valid_entries=None if records is None else sum(1 for r in records
+                                                       if r.qc_passed is True),
         entrants=len(keys),
         consent_completion=complete / len(standing) if standing else None,
-        shortlist=sum(1 for r in records if r.shortlisted and r.id in shown),
+        shortlist=None if records is None else sum(1 for r in records
+                                                   if r.shortlisted and r.id in shown),
         votes=polls.tally(db, poll).total if poll is not None else None)
 
 
@@ -82,4 +86,17 @@ def own_metrics(kpis: ChallengeKpis) -> tuple[OwnMetric, ...]:
         out.append(OwnMetric(metric_id(kpis.challenge, name), value, unit,
                              f"{en} ({kpis.challenge})", f"{fr} ({kpis.challenge})",
                              f"challenge {kpis.challenge}"))
+    return tuple(out)
+
+
+def campaign_metrics(db: Session, campaign_key: str,
+                     records_of: Callable[[ChallengeRow], Sequence[EntryRecord] | None]
+                     ) -> tuple[OwnMetric, ...]:
+    """The KPIs of every challenge of a campaign (by the campaign file's id) that took
+    entries, for ``kpi.report.build_report(own=...)``; a challenge taken both from the command
+    line and in a workspace is counted once per place it took entries."""
+    out: list[OwnMetric] = []
+    for row in db.scalars(select(ChallengeRow).where(ChallengeRow.campaign_key == campaign_key)
+                          .order_by(ChallengeRow.key, ChallengeRow.id)):
+        out += own_metrics(measure(db, row, records_of(row)))
     return tuple(out)

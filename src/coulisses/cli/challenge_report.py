@@ -15,6 +15,7 @@ from coulisses.settings import Settings, load_settings
 if TYPE_CHECKING:
     from coulisses.campaign.schema import Campaign, Challenge
     from coulisses.challenges.entry import EntryRecord
+    from coulisses.kpi.report import OwnMetric
 
 #: where the records come from: (settings, campaign, challenge) -> one record per entry; the
 #: command passes ``partial(stored_records, entry_records=results.entry_records)``
@@ -69,6 +70,30 @@ def _untriaged(settings: Settings, campaign: Campaign,
                challenge: Challenge) -> Sequence[EntryRecord]:
     raise UsageError(f"challenge {challenge.id!r} has no triage results in this install: run "
                      f"coulisses challenge triage {campaign.id} {challenge.id} first")
+
+
+def challenge_metrics(settings: Settings, campaign: Campaign,
+                      entry_records: EntryRecords | None = None) -> tuple[OwnMetric, ...]:
+    """The KPIs of the campaign's challenges from the studio database, for the KPI report;
+    none when the campaign has no challenge or the studio database does not exist yet.
+    Without ``entry_records`` (triage's results), valid entries and shortlist are unknown."""
+    if not campaign.challenges:
+        return ()
+    from coulisses.challenges.entry import challenge_folder
+    from coulisses.challenges.kpis import campaign_metrics
+    from coulisses.studio.db import default_url, open_database
+
+    url = default_url(settings)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+        return ()  # never create a studio database just to report
+    engine, sessions = open_database(url)
+    try:
+        with sessions() as db:
+            return campaign_metrics(db, campaign.id, lambda row: None if entry_records is None
+                                    else entry_records(db, row, challenge_folder(
+                                        settings.data_dir, row.id)))
+    finally:
+        engine.dispose()
 
 
 def report(campaign: Path, challenge: str, out: Path, *, lang: str | None = None,
