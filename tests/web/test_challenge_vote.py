@@ -103,6 +103,8 @@ def test_a_withdrawn_entry_leaves_the_vote_at_once_with_its_votes(
         "csrf_token": token.group(1), "option": str(first), "challenge": found.group(1),
         "solution": str(challenge.solve(found.group(1)))})
     assert cast.status_code in (200, 303)
+    clip = client.get(f"/b/{world['slug']}/options/{first}/media")  # the page plays the entry
+    assert clip.status_code == 200 and clip.content.endswith(b"e2")
     with app.state.sessions() as db:
         row = db.get(ChallengeRow, world["cid"])
         assert next((s.public_id, s.votes) for s in vote.results(db, row)) == \
