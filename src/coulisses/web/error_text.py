@@ -244,6 +244,8 @@ FR: tuple[tuple[str, str], ...] = (
     ("No such file.", "Ce fichier n'existe pas."),
     ("No such poll.", "Ce sondage n'existe pas."),
     ("{a}: {b} is not a date and time", "{a} : {b} n'est pas une date et une heure"),
+    # the demo account (web/demo_account.py)
+    ("no workspace {a} in the studio database", "pas d'espace {a} dans la base du studio"),
     # challenges: the jury (ch-jury)
     ("No such challenge.", "Ce challenge n'existe pas."),
     ("choose a score from 1 to 5", "choisissez une note de 1 à 5"),
