@@ -144,3 +144,25 @@ def test_only_the_workspace_judges_and_only_editors_unblind(
             ChallengeEntry.public_id == f"e1-{world['cid']}")).one()
         assert e1.consent == "complete"
     assert "Entrant e1" in client.get(world["base"]).text
+
+
+def test_those_who_run_the_jury_see_its_result_best_first(
+        client: TestClient, app: FastAPI, login: Any, world: dict[str, Any]) -> None:
+    owner, juror = world["owner"].user_id, world["juror"].user_id
+    with app.state.sessions() as db:
+        row = _row(db, world)
+        e1, e2, e3, _ = (e.public_id for e in jury.jury_entries(db, row))
+        for who, entry, value in ((owner, e1, 2), (juror, e1, 4), (owner, e2, 5),
+                                  (juror, e2, 5), (owner, e3, 1)):
+            jury.score(db, row, entry, who, value)
+        db.commit()
+        ranked = jury.standings(db, jury.jury_entries(db, row))
+    assert [(s.public_id, s.mean, s.jurors, s.low, s.high) for s in ranked][:3] == [
+        (e2, 5.0, 2, 5, 5), (e1, 3.0, 2, 2, 4), (e3, 1.0, 1, 1, 1)]
+    assert ranked[3].mean is None
+    login(client, "juror@example.org")
+    assert "jury-standings" not in client.get(world["base"]).text  # blind: not for jurors
+    client.cookies.clear()
+    login(client, "owner@example.org")
+    page = client.get(world["base"] + "?lang=fr").text
+    assert "Le résultat du jury" in page and page.index(e2) < page.index(f'href="#{e1}"')

@@ -161,6 +161,31 @@ def cards(db: Session, challenge: ChallengeRow, juror_id: int,
 
 
 @dataclass(frozen=True)
+class Standing:
+    """An entry's scores from every juror: how many, their mean and their spread."""
+
+    public_id: str
+    jurors: int
+    mean: float | None
+    low: int | None
+    high: int | None
+
+
+def standings(db: Session, entries: Sequence[ChallengeEntry]) -> list[Standing]:
+    """The jury's result per entry, best mean first (unscored entries last), for those who run
+    the jury: a wide spread (``high - low``) is worth a discussion before deciding."""
+    ids = {e.id: e.public_id for e in entries}
+    got: dict[int, list[int]] = {i: [] for i in ids}
+    if ids:
+        for entry_id, value in db.execute(select(ChallengeScore.entry_id, ChallengeScore.score)
+                                          .where(ChallengeScore.entry_id.in_(list(ids)))):
+            got[entry_id].append(value)
+    out = [Standing(ids[i], len(v), sum(v) / len(v) if v else None, min(v, default=None),
+                    max(v, default=None)) for i, v in got.items()]
+    return sorted(out, key=lambda s: (s.mean is None, -(s.mean or 0), -s.jurors, s.public_id))
+
+
+@dataclass(frozen=True)
 class Agreement:
     """How far the jurors agree: ``alpha`` (None when it cannot be had, ``why`` says why)."""
 

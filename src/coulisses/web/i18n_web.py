@@ -440,6 +440,8 @@ EN: dict[str, str] = {
     "jury.no_alpha": "Agreement is not measured yet: it needs two jurors scoring the same "
                      "entries, and scores that differ somewhere.",
     "jury.prev": "Previous", "jury.next": "Next",
+    "jury.standings": "The jury's result", "jury.entry_col": "Entry",
+    "jury.mean": "Mean score", "jury.jurors": "Jurors", "jury.spread": "Lowest–highest",
 }
 
 FR: dict[str, str] = {
@@ -897,6 +899,8 @@ FR: dict[str, str] = {
     "jury.no_alpha": "L'accord n'est pas encore mesuré : il faut deux jurés notant les mêmes "
                      "participations, et des notes qui diffèrent quelque part.",
     "jury.prev": "Précédente", "jury.next": "Suivante",
+    "jury.standings": "Le résultat du jury", "jury.entry_col": "Participation",
+    "jury.mean": "Note moyenne", "jury.jurors": "Jurés", "jury.spread": "Plus basse–plus haute",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}

@@ -51,6 +51,7 @@ def challenge_jury(request: Request, workspace_id: int, challenge_id: int, db: S
     cards = jury.cards(db, row, member.user_id, entries)
     agreement = jury.agreement(db, row)
     blind = jury.jury_of(db, row).blind
+    may_run = allowed(member.role, "challenge.jury")
     db.commit()
     if wants_json(request):
         return JSONResponse({"blind": blind, "entries": [
@@ -62,7 +63,8 @@ def challenge_jury(request: Request, workspace_id: int, challenge_id: int, db: S
         "challenge": row, "cards": cards, "agreement": agreement, "blind": blind,
         "scores": range(jury.MIN_SCORE, jury.MAX_SCORE + 1), "note_max": jury.NOTE_MAX,
         "base": f"/w/{workspace_id}/challenges/{challenge_id}/jury",
-        "may_run": allowed(member.role, "challenge.jury")})
+        "may_run": may_run,
+        "standings": jury.standings(db, entries) if may_run or not blind else []})
 
 
 @router.post(BASE + "/{public_id}/score", name="challenge_jury_score")
