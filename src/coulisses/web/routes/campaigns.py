@@ -114,8 +114,8 @@ def _planned(request: Request, row: Campaign) -> tuple[Any, str | None]:
     return campaign_view.plan(checked, request.app.state.settings, _lang(request)), error
 
 
-@router.get("/w/{workspace_id}/campaigns/{campaign_id}", name="campaigns_show")
-def campaigns_show(request: Request, workspace_id: int, campaign_id: int,
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/health", name="campaigns_health")
+def campaigns_health(request: Request, workspace_id: int, campaign_id: int,
                    db: SessionDep,
                    member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
@@ -213,7 +213,7 @@ def campaigns_edit(request: Request, workspace_id: int, campaign_id: int,
         text = text.replace("\r\n", "\n")
     try:
         return store(request, db, row, text, version, member.user_id,
-                     f"/w/{workspace_id}/campaigns/{row.id}")
+                     f"/w/{workspace_id}/campaigns/{row.id}/health")
     except CampaignError as exc:
         return render(request, "campaigns_edit.html", {
             "campaign": row, "text": text, "version": version, "tab": "edit",
