@@ -111,7 +111,7 @@ FR: tuple[tuple[str, str], ...] = (
     ("Write something first.", "Écrivez d'abord quelque chose."),
     ("A comment holds at most {most} characters ({n} given).",
      "Un commentaire compte au plus {most} caractères ({n} ici)."),
-    ("the range must end after it starts ({at} s)", "la plage doit finir après son début ({at} s)"),
+    ("the range must end after it starts ({at})", "la plage doit finir après son début ({at})"),
     ("Only its author can edit a comment.", "Seul son auteur peut modifier un commentaire."),
     ("Someone else changed this comment meanwhile: nothing was overwritten.",
      "Quelqu'un a modifié ce commentaire entre-temps : rien n'a été écrasé."),
@@ -180,8 +180,8 @@ FR: tuple[tuple[str, str], ...] = (
     # last: the specific lines above win over this one
     ("No such {thing} in this workspace.", "Introuvable dans cet espace ({thing})."),
     # board, review links, notifications (issue 12, board12)
-    ("{a}: {b} is not a number of seconds or a time code (h:mm:ss.mmm)",
-     "{a} : {b} n'est ni un nombre de secondes ni un code temporel (h:mm:ss.mmm)"),
+    ("{a}: {b} is not a number of seconds or a time code (mm:ss or hh:mm:ss.ff)",
+     "{a} : {b} n'est ni un nombre de secondes ni un code temporel (mm:ss ou hh:mm:ss.ff)"),
     ("Too many requests from here: wait a minute, then reload the page.",
      "Trop de requêtes depuis cette adresse : attendez une minute, puis rechargez la page."),
     ("{a} is not a deliverable of {b}'s plan.", "{a} n'est pas un livrable du plan de {b}."),

@@ -170,8 +170,8 @@ EN: dict[str, str] = {
     "decision.changes": "changes requested",
     "cut.decided": "{name}: {decision}", "cut.choose_platform": "Choose at least one platform.",
     "review.comments": "Comments", "review.none": "No comment yet.",
-    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (seconds)",
-    "review.until": "Until (seconds, for a range)", "review.at_now": "At current time",
+    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (mm:ss)",
+    "review.until": "Until (mm:ss, for a range)", "review.at_now": "At current time",
     "review.range_end": "End range here", "review.send": "Post comment",
     "review.reply": "Reply", "review.edit": "Edit", "review.save": "Save",
     "review.resolve": "Resolve", "review.reopen": "Reopen", "review.resolved": "resolved",
@@ -417,6 +417,9 @@ EN: dict[str, str] = {
     "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
     "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
     "bs.hold.forged_cookie": "altered cookie",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Times as mm:ss or hh:mm:ss.ff (75.5 seconds also works).",
+    # --- end of issue 12, studio12b ---
 }
 
 FR: dict[str, str] = {
@@ -578,8 +581,8 @@ FR: dict[str, str] = {
     "cut.decided": "{name} : {decision}",
     "cut.choose_platform": "Choisissez au moins une plateforme.",
     "review.comments": "Commentaires", "review.none": "Aucun commentaire.",
-    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (secondes)",
-    "review.until": "Jusqu'à (secondes, pour un intervalle)",
+    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (mm:ss)",
+    "review.until": "Jusqu'à (mm:ss, pour un intervalle)",
     "review.at_now": "Au temps actuel", "review.range_end": "Finir l'intervalle ici",
     "review.send": "Envoyer le commentaire", "review.reply": "Répondre", "review.edit": "Modifier",
     "review.save": "Enregistrer", "review.resolve": "Résoudre", "review.reopen": "Rouvrir",
@@ -850,6 +853,9 @@ FR: dict[str, str] = {
     "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
     "bs.hold.burst": "beaucoup de commentaires d'un coup",
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Temps en mm:ss ou hh:mm:ss.ff (75,5 secondes convient aussi).",
+    # --- end of issue 12, studio12b ---
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
@@ -914,12 +920,8 @@ def core_words(lang: str) -> dict[str, Callable[..., str]]:
 
 
 def timecode(seconds: float | None) -> str:
-    """``m:ss.s`` for display (``h:mm:ss`` past an hour)."""
-    if seconds is None:
-        return ""
-    s = max(0.0, float(seconds))
-    hours, rest = divmod(s, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{int(hours)}:{int(minutes):02d}:{secs:04.1f}"
-    return f"{int(minutes)}:{secs:04.1f}"
+    """``mm:ss.ff`` for display (``hh:mm:ss.ff`` from an hour on): ``timecode.format_timecode``,
+    which the time fields read back as typed."""
+    from coulisses.timecode import format_timecode
+
+    return "" if seconds is None else format_timecode(seconds)
