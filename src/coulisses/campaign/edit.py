@@ -167,8 +167,9 @@ def _value(raw: str, field: Field) -> Any:
         if field.kind == "date":
             return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{field.key}: {text[:40]!r} is not a "
-                         f"{'date (YYYY-MM-DD)' if field.kind == 'date' else 'number'}") from None
+        if field.kind == "date":
+            raise UsageError(f"{field.key}: {text[:40]!r} is not a date (YYYY-MM-DD)") from None
+        raise UsageError(f"{field.key}: {text[:40]!r} is not a number") from None
     if field.kind == "time" and not re.fullmatch(r"\d{1,2}:\d{2}", text):
         raise UsageError(f"{field.key}: {text[:40]!r} is not a time (HH:MM)")
     return _plain(text)

@@ -419,6 +419,20 @@ EN: dict[str, str] = {
     "bs.hold.forged_cookie": "altered cookie",
     # --- issue 12, studio12b: review time codes, French all the way ---
     "review.time_hint": "Times as mm:ss or hh:mm:ss.ff (75.5 seconds also works).",
+    "cal.legend": "Kinds of dates",
+    "cal.kinds.shoot": "shoot day", "cal.kinds.due": "due date",
+    "cal.kinds.publish": "planned publication",
+    "choice.kind.preparation": "preparation", "choice.kind.craft": "craft",
+    "choice.kind.effort": "effort", "choice.kind.failure": "failure",
+    "choice.kind.doubt": "doubt", "choice.kind.laughter": "laughter",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "reveal",
+    "choice.style.raw": "raw", "choice.style.spontaneous": "spontaneous",
+    "choice.style.staged": "staged", "choice.style.polished": "polished",
+    "choice.role.talent": "talent", "choice.role.crew": "crew", "choice.role.extra": "extra",
+    "choice.consent.granted": "granted", "choice.consent.pending": "pending",
+    "choice.consent.refused": "refused", "choice.consent.none": "none",
+    "choice.scope.all": "all", "choice.scope.campaign": "campaign",
+    "choice.scope.bts": "behind the scenes",
     # --- end of issue 12, studio12b ---
 }
 
@@ -855,6 +869,21 @@ FR: dict[str, str] = {
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
     # --- issue 12, studio12b: review time codes, French all the way ---
     "review.time_hint": "Temps en mm:ss ou hh:mm:ss.ff (75,5 secondes convient aussi).",
+    "cal.legend": "Types de dates",
+    "cal.kinds.shoot": "jour de tournage", "cal.kinds.due": "échéance",
+    "cal.kinds.publish": "publication prévue",
+    "choice.kind.preparation": "préparation", "choice.kind.craft": "savoir-faire",
+    "choice.kind.effort": "effort", "choice.kind.failure": "raté",
+    "choice.kind.doubt": "doute", "choice.kind.laughter": "rires",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "dévoilement",
+    "choice.style.raw": "brut", "choice.style.spontaneous": "spontané",
+    "choice.style.staged": "mis en scène", "choice.style.polished": "soigné",
+    "choice.role.talent": "talent", "choice.role.crew": "équipe",
+    "choice.role.extra": "figurant",
+    "choice.consent.granted": "accordé", "choice.consent.pending": "en attente",
+    "choice.consent.refused": "refusé", "choice.consent.none": "aucun",
+    "choice.scope.all": "tout", "choice.scope.campaign": "campagne",
+    "choice.scope.bts": "coulisses",
     # --- end of issue 12, studio12b ---
 }
 

@@ -20,6 +20,7 @@ from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
 from coulisses.web.bodylimit import FIELD_MAX
 from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.error_text import error_line
 from coulisses.web.i18n_web import pick_lang
 from coulisses.web.routes.trash import confirm_page, confirmed
 
@@ -86,7 +87,7 @@ async def campaigns_import(request: Request, workspace_id: int,
                                                   Campaign.deleted_at.is_(None))
                                .order_by(Campaign.name)))
         return render(request, "campaigns_list.html", {
-            "campaigns": rows, "problems": [exc.one_line()],
+            "campaigns": rows, "problems": [error_line(exc, _lang(request))],
             "form": {"text": source}}, status_code=422)
     row = Campaign(workspace_id=workspace_id, name=checked.name, filename=filename,
                    source=source, updated_by=member.user_id)
@@ -103,7 +104,7 @@ def _checked(request: Request, row: Campaign) -> tuple[Any, str | None]:
         return campaign_view.validate(row.source, row.filename,
                                       request.app.state.settings), None
     except CampaignError as exc:
-        return None, exc.one_line()
+        return None, error_line(exc, _lang(request))
 
 
 def _planned(request: Request, row: Campaign) -> tuple[Any, str | None]:
@@ -192,7 +193,8 @@ def campaigns_edit_form(request: Request, workspace_id: int, campaign_id: int,
     except CampaignError as exc:  # a file saved before a rule existed: show where it fails
         return render(request, "campaigns_edit.html", {
             "campaign": row, "text": row.source, "version": row.version_id, "tab": "edit",
-            "problems": [exc.one_line()], "located": located(exc, row.source)})
+            "problems": [error_line(exc, _lang(request))],
+            "located": located(exc, row.source, _lang(request))})
     at: dict[int, list[str]] = {}
     for finding in campaign_view.health(checked, _lang(request)):
         if finding.line is not None:
@@ -217,7 +219,8 @@ def campaigns_edit(request: Request, workspace_id: int, campaign_id: int,
     except CampaignError as exc:
         return render(request, "campaigns_edit.html", {
             "campaign": row, "text": text, "version": version, "tab": "edit",
-            "problems": [exc.one_line()], "located": located(exc, text)}, status_code=422)
+            "problems": [error_line(exc, _lang(request))],
+            "located": located(exc, text, _lang(request))}, status_code=422)
 
 
 def store(request: Request, db: Session, row: Campaign, text: str, version: int,
@@ -246,13 +249,14 @@ def store(request: Request, db: Session, row: Campaign, text: str, version: int,
     return RedirectResponse(done, status_code=303)
 
 
-def located(exc: CampaignError, text: str) -> list[tuple[int, str, list[str]]]:
-    """The file's lines, numbered, each with the loader's problems found at it (the YAML
-    editor shows them at their lines)."""
+def located(exc: CampaignError, text: str, lang: str) -> list[tuple[int, str, list[str]]]:
+    """The file's lines, numbered, each with the loader's problems found at it in ``lang``
+    (the YAML editor shows them at their lines)."""
     at: dict[int, list[str]] = {}
     for problem in exc.errors:
         if problem.line is not None:
-            at.setdefault(problem.line, []).append(problem.one_line().split(": ", 1)[-1])
+            at.setdefault(problem.line, []).append(
+                error_line(problem, lang).split(": ", 1)[-1])
     return [(n, line, at.get(n, [])) for n, line in enumerate(text.splitlines(), start=1)]
 
 
