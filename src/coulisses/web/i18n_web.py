@@ -433,6 +433,12 @@ EN: dict[str, str] = {
     "choice.consent.refused": "refused", "choice.consent.none": "none",
     "choice.scope.all": "all", "choice.scope.campaign": "campaign",
     "choice.scope.bts": "behind the scenes",
+    "forms.section.deliverables": "Deliverables", "forms.field.format": "Format",
+    "forms.field.publish": "Publication date", "forms.field.due": "Due",
+    "forms.field.status": "Status", "forms.field.caption": "Caption or hook",
+    "choice.status.planned": "planned", "choice.status.in-edit": "in edit",
+    "choice.status.in-review": "in review", "choice.status.approved": "approved",
+    "choice.status.published": "published",
     # --- end of issue 12, studio12b ---
 }
 
@@ -884,6 +890,12 @@ FR: dict[str, str] = {
     "choice.consent.refused": "refusé", "choice.consent.none": "aucun",
     "choice.scope.all": "tout", "choice.scope.campaign": "campagne",
     "choice.scope.bts": "coulisses",
+    "forms.section.deliverables": "Livrables", "forms.field.format": "Format",
+    "forms.field.publish": "Date de publication", "forms.field.due": "Échéance",
+    "forms.field.status": "État", "forms.field.caption": "Légende ou accroche",
+    "choice.status.planned": "prévu", "choice.status.in-edit": "en montage",
+    "choice.status.in-review": "en relecture", "choice.status.approved": "validé",
+    "choice.status.published": "publié",
     # --- end of issue 12, studio12b ---
 }
 
