@@ -111,6 +111,24 @@ def test_a_campaign_opens_on_its_board_and_health_is_a_tab(
     assert edited.status_code == 303 and edited.headers["location"].endswith("/health")
 
 
+def test_an_import_sent_twice_makes_one_campaign(client: TestClient, app: FastAPI,
+                                                 owner: Any, post: Any) -> None:
+    """Issue 12, I1: a double-clicked or re-sent import form lands on the same campaign."""
+    first = _import(client, post, owner.workspace_id, text=SMALL)
+    again = _import(client, post, owner.workspace_id, text=SMALL)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    other = _import(client, post, owner.workspace_id, text=SMALL + "# another\n")
+    assert other.headers["location"] != first.headers["location"]
+    # once edited, the same file imported again is a new campaign
+    post(client, first.headers["location"] + "/edit", {"text": SMALL + "# v2\n", "version": "1"})
+    third = _import(client, post, owner.workspace_id, text=SMALL)
+    assert third.headers["location"] not in (first.headers["location"],
+                                              other.headers["location"])
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count(Campaign.id))) == 3
+
+
 def test_invalid_file_is_refused_with_its_line_and_nothing_is_lost(
         client: TestClient, app: FastAPI, owner: Any, post: Any) -> None:
     broken = SMALL.replace("goal: awareness", "goal: fame")

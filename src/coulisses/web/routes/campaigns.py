@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from coulisses.web.i18n_web import pick_lang
 from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
+RESUBMIT_WINDOW = timedelta(minutes=2)  # an import sent again this soon is the same one
 
 
 def campaign_in(db: Session, workspace_id: int, campaign_id: int) -> Campaign:
@@ -89,6 +91,9 @@ async def campaigns_import(request: Request, workspace_id: int,
         return render(request, "campaigns_list.html", {
             "campaigns": rows, "problems": [error_line(exc, _lang(request))],
             "form": {"text": source}}, status_code=422)
+    twin = _just_imported(db, workspace_id, member.user_id, filename, source)
+    if twin is not None:  # the same form sent again (a double click, a reload): one campaign
+        return RedirectResponse(f"/w/{workspace_id}/campaigns/{twin}", status_code=303)
     row = Campaign(workspace_id=workspace_id, name=checked.name, filename=filename,
                    source=source, updated_by=member.user_id)
     db.add(row)
@@ -97,6 +102,18 @@ async def campaigns_import(request: Request, workspace_id: int,
                       action="campaign.import", detail=str(row.id)))
     db.commit()
     return RedirectResponse(f"/w/{workspace_id}/campaigns/{row.id}", status_code=303)
+
+
+def _just_imported(db: Session, workspace_id: int, user_id: int, filename: str,
+                   source: str) -> int | None:
+    """The campaign this member imported from the same file in the last
+    ``RESUBMIT_WINDOW``, untouched since, or None."""
+    since = utcnow() - RESUBMIT_WINDOW
+    rows = db.execute(select(Campaign.id, Campaign.source).where(
+        Campaign.workspace_id == workspace_id, Campaign.updated_by == user_id,
+        Campaign.filename == filename, Campaign.version_id == 1,
+        Campaign.deleted_at.is_(None), Campaign.created_at >= since))
+    return next((cid for cid, text in rows if text == source), None)
 
 
 def _checked(request: Request, row: Campaign) -> tuple[Any, str | None]:
