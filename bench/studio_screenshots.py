@@ -110,7 +110,10 @@ def show_frame(page: Any, at: float) -> None:
     page.evaluate(f"() => {{ document.querySelector('video').currentTime = {at}; }}")
     page.wait_for_function("() => { const v = document.querySelector('video');"
                            " return !v.seeking && v.readyState >= 3; }")
-    page.wait_for_timeout(500)
+    with contextlib.suppress(Exception):  # all of it buffered: the player's spinner is gone
+        page.wait_for_function("() => document.querySelector('video').readyState >= 4",
+                               timeout=10_000)
+    page.wait_for_timeout(1500)
 
 
 def take(base: str, out: Path, rush_file: Path) -> None:
