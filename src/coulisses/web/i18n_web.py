@@ -170,8 +170,8 @@ EN: dict[str, str] = {
     "decision.changes": "changes requested",
     "cut.decided": "{name}: {decision}", "cut.choose_platform": "Choose at least one platform.",
     "review.comments": "Comments", "review.none": "No comment yet.",
-    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (seconds)",
-    "review.until": "Until (seconds, for a range)", "review.at_now": "At current time",
+    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (mm:ss)",
+    "review.until": "Until (mm:ss, for a range)", "review.at_now": "At current time",
     "review.range_end": "End range here", "review.send": "Post comment",
     "review.reply": "Reply", "review.edit": "Edit", "review.save": "Save",
     "review.resolve": "Resolve", "review.reopen": "Reopen", "review.resolved": "resolved",
@@ -417,6 +417,29 @@ EN: dict[str, str] = {
     "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
     "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
     "bs.hold.forged_cookie": "altered cookie",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Times as mm:ss or hh:mm:ss.ff (75.5 seconds also works).",
+    "cal.legend": "Kinds of dates",
+    "cal.kinds.shoot": "shoot day", "cal.kinds.due": "due date",
+    "cal.kinds.publish": "planned publication",
+    "choice.kind.preparation": "preparation", "choice.kind.craft": "craft",
+    "choice.kind.effort": "effort", "choice.kind.failure": "failure",
+    "choice.kind.doubt": "doubt", "choice.kind.laughter": "laughter",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "reveal",
+    "choice.style.raw": "raw", "choice.style.spontaneous": "spontaneous",
+    "choice.style.staged": "staged", "choice.style.polished": "polished",
+    "choice.role.talent": "talent", "choice.role.crew": "crew", "choice.role.extra": "extra",
+    "choice.consent.granted": "granted", "choice.consent.pending": "pending",
+    "choice.consent.refused": "refused", "choice.consent.none": "none",
+    "choice.scope.all": "all", "choice.scope.campaign": "campaign",
+    "choice.scope.bts": "behind the scenes",
+    "forms.section.deliverables": "Deliverables", "forms.field.format": "Format",
+    "forms.field.publish": "Publication date", "forms.field.due": "Due",
+    "forms.field.status": "Status", "forms.field.caption": "Caption or hook",
+    "choice.status.planned": "planned", "choice.status.in-edit": "in edit",
+    "choice.status.in-review": "in review", "choice.status.approved": "approved",
+    "choice.status.published": "published",
+    # --- end of issue 12, studio12b ---
     # challenges: the jury page (ch-jury)
     "perm.challenge.judge": "Judge a challenge's entries",
     "perm.challenge.jury": "Run a challenge's jury (blind mode)",
@@ -603,8 +626,8 @@ FR: dict[str, str] = {
     "cut.decided": "{name} : {decision}",
     "cut.choose_platform": "Choisissez au moins une plateforme.",
     "review.comments": "Commentaires", "review.none": "Aucun commentaire.",
-    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (secondes)",
-    "review.until": "Jusqu'à (secondes, pour un intervalle)",
+    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (mm:ss)",
+    "review.until": "Jusqu'à (mm:ss, pour un intervalle)",
     "review.at_now": "Au temps actuel", "review.range_end": "Finir l'intervalle ici",
     "review.send": "Envoyer le commentaire", "review.reply": "Répondre", "review.edit": "Modifier",
     "review.save": "Enregistrer", "review.resolve": "Résoudre", "review.reopen": "Rouvrir",
@@ -875,6 +898,30 @@ FR: dict[str, str] = {
     "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
     "bs.hold.burst": "beaucoup de commentaires d'un coup",
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Temps en mm:ss ou hh:mm:ss.ff (75,5 secondes convient aussi).",
+    "cal.legend": "Types de dates",
+    "cal.kinds.shoot": "jour de tournage", "cal.kinds.due": "échéance",
+    "cal.kinds.publish": "publication prévue",
+    "choice.kind.preparation": "préparation", "choice.kind.craft": "savoir-faire",
+    "choice.kind.effort": "effort", "choice.kind.failure": "raté",
+    "choice.kind.doubt": "doute", "choice.kind.laughter": "rires",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "dévoilement",
+    "choice.style.raw": "brut", "choice.style.spontaneous": "spontané",
+    "choice.style.staged": "mis en scène", "choice.style.polished": "soigné",
+    "choice.role.talent": "talent", "choice.role.crew": "équipe",
+    "choice.role.extra": "figurant",
+    "choice.consent.granted": "accordé", "choice.consent.pending": "en attente",
+    "choice.consent.refused": "refusé", "choice.consent.none": "aucun",
+    "choice.scope.all": "tout", "choice.scope.campaign": "campagne",
+    "choice.scope.bts": "coulisses",
+    "forms.section.deliverables": "Livrables", "forms.field.format": "Format",
+    "forms.field.publish": "Date de publication", "forms.field.due": "Échéance",
+    "forms.field.status": "État", "forms.field.caption": "Légende ou accroche",
+    "choice.status.planned": "prévu", "choice.status.in-edit": "en montage",
+    "choice.status.in-review": "en relecture", "choice.status.approved": "validé",
+    "choice.status.published": "publié",
+    # --- end of issue 12, studio12b ---
     # challenges : la page du jury (ch-jury)
     "perm.challenge.judge": "Juger les participations d'un challenge",
     "perm.challenge.jury": "Animer le jury d'un challenge (mode à l'aveugle)",
@@ -965,12 +1012,8 @@ def core_words(lang: str) -> dict[str, Callable[..., str]]:
 
 
 def timecode(seconds: float | None) -> str:
-    """``m:ss.s`` for display (``h:mm:ss`` past an hour)."""
-    if seconds is None:
-        return ""
-    s = max(0.0, float(seconds))
-    hours, rest = divmod(s, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{int(hours)}:{int(minutes):02d}:{secs:04.1f}"
-    return f"{int(minutes)}:{secs:04.1f}"
+    """``mm:ss.ff`` for display (``hh:mm:ss.ff`` from an hour on): ``timecode.format_timecode``,
+    which the time fields read back as typed."""
+    from coulisses.timecode import format_timecode
+
+    return "" if seconds is None else format_timecode(seconds)
