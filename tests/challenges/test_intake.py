@@ -115,7 +115,7 @@ def test_each_item_is_recorded_with_its_own_text_and_hash_and_digests(
 
 def test_incomplete_consent_and_a_minor_without_a_parent_are_refused(db: Session) -> None:
     rules = intake.rules_of(_row(db))
-    with pytest.raises(RightsError, match="release is not ticked") as refused:
+    with pytest.raises(RightsError, match="image and voice release is not ticked") as refused:
         intake.check(rules, replace(ADULT, answers={"data": True, "scope": True}))
     assert refused.value.reasons == ("release",)
     with pytest.raises(RightsError, match="parent"):
@@ -222,7 +222,8 @@ def test_withdrawal_is_immediate_and_the_purge_leaves_only_a_receipt(
         assert _ids(folder / f"{name}.parquet") == [kept.public_id]
     assert gone.status == "purged" and gone.entrant_key == "" and gone.path == ""
     assert gone.declared == "{}" and db.get(ChallengeContact, gone.id) is None
-    assert "video file" in json.loads(receipt.deleted)
+    listed = set(json.loads(receipt.deleted))
+    assert {"video", "derived", "results:stage-probe", "entrant"} <= listed
     assert receipt.receipt_id.startswith("r") and purge.purge(db, gone, tmp_path) is receipt
     sent = db.scalars(select(MailOutbox).where(MailOutbox.subject.contains(receipt.receipt_id)))
     assert [m.to_addr for m in sent] == ["zoe@example.org"]

@@ -65,6 +65,10 @@ TERMS: dict[str, dict[str, str]] = {
 }
 
 
+ITEM_NAMES = {"data": "data processing", "release": "image and voice release",
+              "scope": "scope of use"}
+
+
 @dataclass(frozen=True)
 class Submission:
     """What an entrant fills in on the public page (the file comes separately)."""
@@ -185,8 +189,9 @@ def scope_json(challenge: Challenge) -> str:
                        "months": challenge.scope.months}, sort_keys=True)
 
 
-def clean_email(raw: str, what: str = "contact e-mail") -> str:
-    """A plausible e-mail address, trimmed and lower-cased.
+def clean_email(raw: str, *, parent: bool = False) -> str:
+    """A plausible e-mail address (the entrant's, or with ``parent`` a parent's), trimmed and
+    lower-cased.
 
     Raises:
         UsageError: empty, too long or without ``@`` and a dot after it.
@@ -195,7 +200,8 @@ def clean_email(raw: str, what: str = "contact e-mail") -> str:
     local, at, domain = text.rpartition("@")
     if not (_EMAIL[0] <= len(text) <= _EMAIL[1]) or not at or not local or "." not in domain \
             or any(c.isspace() or c in "<>\"," for c in text):
-        raise UsageError(f"The {what} is not an e-mail address.",
+        raise UsageError("The parent's e-mail is not an e-mail address." if parent else
+                         "The contact e-mail is not an e-mail address.",
                          hint="write it as name@example.org")
     return text
 
@@ -230,14 +236,14 @@ def check(challenge: Challenge, form: Submission) -> Submission:
     email = clean_email(form.email)
     missing = [item for item in challenge.consents if not form.answers.get(item)]
     if missing:
-        raise RightsError(f"Consent is incomplete: {missing[0]} is not ticked.",
+        raise RightsError(f"Consent is incomplete: {ITEM_NAMES[missing[0]]} is not ticked.",
                           reasons=missing, hint="tick each consent item to send your entry")
     parent = ""
     if consent.needs_parent(form.age_band):
         if not form.parent_email.strip():
             raise RightsError("Under 15, a parent's e-mail address is needed.",
                               hint="a parent confirms the entry from a link we send them")
-        parent = clean_email(form.parent_email, "parent's e-mail")
+        parent = clean_email(form.parent_email, parent=True)
         if parent == email:
             raise RightsError("The parent's address must not be the entrant's.",
                               hint="a parent confirms the entry from a link we send them")

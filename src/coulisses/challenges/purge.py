@@ -31,6 +31,16 @@ if TYPE_CHECKING:
     from coulisses.studio.jobs.registry import Progress
     from coulisses.studio.tables import Job
 
+#: what a receipt lists, in words (``results:<checkpoint>`` takes the checkpoint's name)
+DELETED: dict[str, dict[str, str]] = {
+    "en": {"video": "the video file", "derived": "derived files (thumbnails, contact sheets)",
+           "results": "triage results ({name})", "entrant": "your name, contact and e-mail",
+           "declared": "your declared city, age band and country", "link": "your link"},
+    "fr": {"video": "le fichier vidéo", "derived": "les fichiers dérivés (vignettes, planches)",
+           "results": "les résultats du tri ({name})",
+           "entrant": "votre nom, votre contact et votre e-mail",
+           "declared": "la ville, la tranche d'âge et le pays déclarés", "link": "votre lien"},
+}
 WITHIN = timedelta(hours=1)  # the chore purges what a job has not after this long
 KIND = "challenge_purge"
 
@@ -65,20 +75,21 @@ def drop_rows(path: Path, public_id: str) -> int:
 
 def purge_files(folder: Path, public_id: str, media: str) -> list[str]:
     """Delete an entry's media file, derived folder and checkpoint rows; what was deleted, as
-    lines a person reads (each true of this call; a second call finds nothing)."""
+    keys (``DELETED``; ``results:<checkpoint>``), each true of this call (a second finds
+    nothing)."""
     deleted = []
     if media:
         path = Path(media)
         if path.is_file() and path.resolve().is_relative_to(folder.resolve()):
             path.unlink()
-            deleted.append("video file")
+            deleted.append("video")
     derived = derived_folder(folder, public_id)
     if derived.is_dir():
         shutil.rmtree(derived)
-        deleted.append("derived files (thumbnails, contact sheets)")
+        deleted.append("derived")
     for checkpoint in checkpoints(folder):
         if drop_rows(checkpoint, public_id):
-            deleted.append(f"triage results ({checkpoint.stem})")
+            deleted.append(f"results:{checkpoint.stem}")
     return deleted
 
 
@@ -93,7 +104,7 @@ def record(db: Session, entry: ChallengeEntry, deleted: list[str],
     if existing is not None:
         return existing
     when = now or utcnow()
-    fields = ["entrant name and contact", "declared city", "link to a public post"]
+    fields = ["entrant", "declared", "link"]
     entry.entrant, entry.entrant_key, entry.link, entry.original_name = "", "", "", ""
     entry.declared, entry.path = "{}", ""
     entry.status, entry.purged_at, entry.updated_at = "purged", when, when
@@ -126,8 +137,18 @@ def receipt_mail(row: ChallengeRow, entry: ChallengeEntry, receipt: ChallengeRec
     words = MAIL.get(lang, MAIL["en"])
     values = {"title": row.title, "id": entry.public_id, "receipt": receipt.receipt_id,
               "when": receipt.issued_at.strftime("%Y-%m-%d %H:%M"),
-              "deleted": "; ".join(json.loads(receipt.deleted))}
+              "deleted": "; ".join(deleted_words(json.loads(receipt.deleted), lang))}
     return words["receipt.subject"].format(**values), words["receipt.body"].format(**values)
+
+
+def deleted_words(keys: list[str], lang: str) -> list[str]:
+    """A receipt's list of what was deleted, in ``lang``."""
+    words = DELETED.get(lang, DELETED["en"])
+    out = []
+    for key in keys:
+        head, _, name = str(key).partition(":")
+        out.append(words.get(head, head).format(name=name))
+    return out
 
 
 def purge(db: Session, entry: ChallengeEntry, data_dir: Path,

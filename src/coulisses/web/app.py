@@ -143,6 +143,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             from coulisses.backstage.polls import purge_chore
 
             worker.every(SWEEP_EVERY, purge_chore(sessions))  # closed polls' visitor digests
+            from coulisses.challenges import purge as challenge_purge  # withdrawn entries
+
+            worker.every(SWEEP_EVERY, challenge_purge.purge_chore(sessions, settings.data_dir))
             worker.start()
         try:
             yield
@@ -187,6 +190,8 @@ def routers() -> list[APIRouter]:
         board,
         campaign_forms,
         campaigns,
+        challenge_public,
+        challenge_team,
         cuts,
         jobs,
         notifications,
@@ -204,4 +209,5 @@ def routers() -> list[APIRouter]:
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
                                          board, share, notifications, trash, publishing,
-                                         backstage_team, backstage_public)]
+                                         backstage_team, challenge_team, challenge_public,
+                                         backstage_public)]
