@@ -240,3 +240,19 @@ def test_the_chore_purges_what_no_job_did_within_the_day(db: Session, tmp_path: 
     assert purge.purge_due(db, tmp_path) == 1
     assert entry.status == "purged" and not Path(intake.rules_of(row).id).exists()
     assert db.scalars(select(User)).all() == []  # entrants are never accounts
+
+
+def test_abandoned_entry_uploads_are_swept_and_workspace_ones_are_not_touched(
+        tmp_path: Path) -> None:
+    import time
+
+    from coulisses.studio.uploads import UploadStore
+
+    entries = intake.EntryUploads(tmp_path, intake.HARD_CAP - 1)
+    started = entries.create(7, 0, "me.mp4", 100)
+    assert (challenge_folder(tmp_path, 7) / "uploads" / f"{started.id}.part").exists()
+    studio = UploadStore(tmp_path, 10_000)
+    studio.create(7, 1, "rush.mp4", 100)
+    later = time.time() + 8 * 24 * 3600
+    assert entries.sweep(later) == 1 and entries.sweep(later) == 0
+    assert studio.sweep(later) == 1

@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 
 from coulisses.campaign.schema import Challenge
 from coulisses.challenges import consent
+from coulisses.challenges.entry import challenge_folder
 from coulisses.challenges.intake_tables import ChallengeContact
 from coulisses.challenges.tables import ChallengeConsent, ChallengeEntry, ChallengeRow
 from coulisses.errors import ConflictError, NotFoundError, RateLimitError, RightsError, UsageError
 from coulisses.studio.board_tables import MailOutbox
 from coulisses.studio.tables import Campaign, utcnow
+from coulisses.studio.uploads import UploadStore
 
 HARD_CAP = 4 * 1024**3  # bytes: an entry of 4 GiB or more is refused at its declared size
 PER_ENTRANT = 10  # entries one entrant (one contact address) may send to one challenge
@@ -84,6 +86,20 @@ class Submission:
     face_matching: bool = False
     lang: str = "en"
     extra: dict[str, str] = field(default_factory=dict)
+
+
+class EntryUploads(UploadStore):
+    """The studio's resumable uploads, kept in a challenge's folder (``uploads/`` while
+    partial, ``entries/`` once checked): the store's "workspace" is the challenge's id."""
+
+    def partial_dir(self, workspace_id: int) -> Path:
+        return challenge_folder(self.root, workspace_id) / "uploads"
+
+    def media_dir(self, workspace_id: int) -> Path:
+        return challenge_folder(self.root, workspace_id) / "entries"
+
+    def state_files(self) -> list[Path]:
+        return sorted((self.root / "challenges").glob("*/uploads/*.json"))
 
 
 def digest(salt: str, text: str) -> str:

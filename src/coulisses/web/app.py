@@ -146,6 +146,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             from coulisses.challenges import purge as challenge_purge  # withdrawn entries
 
             worker.every(SWEEP_EVERY, challenge_purge.purge_chore(sessions, settings.data_dir))
+            from coulisses.challenges.intake import EntryUploads  # abandoned entry uploads
+
+            worker.every(SWEEP_EVERY, EntryUploads(settings.data_dir, 0).sweep)
             worker.start()
         try:
             yield

@@ -7,7 +7,6 @@ answer the same 404 as any unknown address. The domain rules are in ``challenges
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -17,11 +16,10 @@ from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect
 
 from coulisses.challenges import consent, intake, purge
-from coulisses.challenges.entry import challenge_folder
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 from coulisses.errors import CoulissesError, NotFoundError, UploadError, UsageError
 from coulisses.studio.tables import Workspace
-from coulisses.studio.uploads import MB, Upload, UploadStore
+from coulisses.studio.uploads import MB, Upload
 from coulisses.web.csrf import csrf_input, csrf_token
 from coulisses.web.deps import SessionDep
 from coulisses.web.error_text import error_line
@@ -37,22 +35,11 @@ COUNTRIES = ("FR", "BE", "CH", "LU", "MC", "CA", "GB", "DE", "ES", "IT", "PT", "
              "MA", "DZ", "TN", "SN", "CI")
 
 
-class EntryUploads(UploadStore):
-    """The studio's resumable uploads, kept in a challenge's folder (``uploads/`` while
-    partial, ``entries/`` once checked); the "workspace" of the store is the challenge."""
-
-    def partial_dir(self, workspace_id: int) -> Path:
-        return challenge_folder(self.root, workspace_id) / "uploads"
-
-    def media_dir(self, workspace_id: int) -> Path:
-        return challenge_folder(self.root, workspace_id) / "entries"
-
-
-def store_of(request: Request) -> EntryUploads:
+def store_of(request: Request) -> intake.EntryUploads:
     """The entry uploads under the data folder, below the 4 GiB hard cap."""
     settings = settings_of(request)
-    return EntryUploads(settings.data_dir,
-                        min(intake.HARD_CAP - 1, settings.upload_max_mb * MB))
+    return intake.EntryUploads(settings.data_dir,
+                               min(intake.HARD_CAP - 1, settings.upload_max_mb * MB))
 
 
 def spend(request: Request) -> None:
