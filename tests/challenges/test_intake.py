@@ -158,6 +158,20 @@ def test_a_minor_waits_for_the_parent_whose_link_works_once(db: Session,
     assert len(parent) == 1 and parent[0].by == "parent" and "tuteur" in parent[0].terms_text
 
 
+def test_a_parents_refusal_withdraws_the_entry_and_queues_its_purge(
+        db: Session, tmp_path: Path) -> None:
+    row = _row(db)
+    entry = _entry(db, row, MINOR, tmp_path)
+    assert intake.confirm_parent(db, row, entry, answer=False, address="a", agent="b",
+                                 lang="en", owner="Prime Video")
+    db.commit()
+    assert entry.status == "withdrawn" and not consent.visible(entry)
+    assert db.scalars(select(Job).where(Job.kind == purge.KIND)).one()
+    with pytest.raises(ConflictError, match="withdrawn"):
+        intake.confirm_parent(db, row, entry, answer=True, address="a", agent="b",
+                              lang="en", owner="Prime Video")
+
+
 def test_the_same_video_is_taken_once_per_entrant_and_floods_stop(db: Session,
                                                                   tmp_path: Path) -> None:
     row = _row(db)

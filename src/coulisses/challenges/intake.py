@@ -410,8 +410,9 @@ def parent_url(row: ChallengeRow, entry: ChallengeEntry, now: datetime) -> str:
 def confirm_parent(db: Session, row: ChallengeRow, entry: ChallengeEntry, *, answer: bool,
                    address: str, agent: str, lang: str, owner: str,
                    now: datetime | None = None) -> bool:
-    """Record the parent's joint consent (or refusal) once; True when this call recorded it,
-    False when it was already given (a replayed link changes nothing). The caller commits.
+    """Record the parent's joint consent (or refusal, which withdraws the entry) once; True
+    when this call recorded it, False when it was already given (a replayed link changes
+    nothing). The caller commits.
 
     Raises:
         ConflictError: the entry was withdrawn, or needs no parent.
@@ -427,8 +428,8 @@ def confirm_parent(db: Session, row: ChallengeRow, entry: ChallengeEntry, *, ans
                    terms_text=terms(challenge, owner, lang)[PARENT], by="parent",
                    scope_json=scope_json(challenge), address_hash=digest(row.salt, address),
                    agent_hash=digest(row.salt, agent[:500]), at=now)
-    if not answer:
-        consent.withdraw(entry, at=now)
+    if not answer:  # a parent's refusal withdraws the entry, and its purge follows
+        withdraw(db, row, entry, now)
     return True
 
 

@@ -274,8 +274,6 @@ async def parent_answer(request: Request, slug: str, public_id: str,
                                          address=address(request),
                                          agent=request.headers.get("user-agent", ""),
                                          lang=str(lang), owner=_owner(db, row))
-        if recorded and not answer:
-            intake.withdraw(db, row, entry)
         db.commit()
         done = ("confirmed" if answer else "refused") if recorded else "given"
         return _parent(request, db, row, entry, token, str(lang), done=done)
