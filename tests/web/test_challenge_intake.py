@@ -226,3 +226,22 @@ def test_a_flood_from_one_address_is_stopped(app: FastAPI, client: TestClient,
     slug = opened["slug"]
     codes = [client.get(f"/b/c/{slug}").status_code for _ in range(130)]
     assert codes[0] == 200 and codes[-1] == 429
+
+
+def test_entrants_send_big_chunks_without_an_account_but_not_over_the_chunk_cap(
+        app: FastAPI, client: TestClient, opened: dict[str, Any],
+        landscape_clip: Path) -> None:
+    slug = opened["slug"]
+    h = {"x-csrf-token": _token(client, slug), "accept": "application/json"}
+    size = 18 * 1024 * 1024
+    made = client.post(f"/b/c/{slug}/uploads", json={"name": "big.mp4", "size": size},
+                       headers=h).json()
+    patch = h | {"content-type": "application/offset+octet-stream"}
+    head = landscape_clip.read_bytes()[:1024]
+    first = head + bytes(1024 * 1024 - len(head))  # 1 MiB: far over the anonymous cap
+    assert client.patch(made["url"], content=first,
+                        headers=patch | {"upload-offset": "0"}).status_code == 204
+    over = client.patch(made["url"], content=bytes(17 * 1024 * 1024),
+                        headers=patch | {"upload-offset": str(len(first))})
+    assert over.status_code == 413
+    assert client.head(made["url"]).headers["upload-offset"] == str(len(first))
