@@ -193,6 +193,7 @@ def routers() -> list[APIRouter]:
         board,
         campaign_forms,
         campaigns,
+        challenge_jury,
         challenge_public,
         challenge_team,
         cuts,
@@ -213,4 +214,4 @@ def routers() -> list[APIRouter]:
                                          jobs, api_core, rushes, uploads, cuts, review, search,
                                          board, share, notifications, trash, publishing,
                                          backstage_team, challenge_team, challenge_public,
-                                         backstage_public)]
+                                         backstage_public, challenge_jury)]

@@ -2,7 +2,8 @@
 sends to people who are not users (entrants, parents), so its notification is optional.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0013 (given 0008; chained after the jury's 0013 once main had it, so a database
+already at 0013 still gets this one)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import coulisses.challenges.intake_tables  # noqa: F401
 from coulisses.studio.tables import UTCDateTime
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
