@@ -435,11 +435,15 @@ def confirm_parent(db: Session, row: ChallengeRow, entry: ChallengeEntry, *, ans
 
 def withdraw(db: Session, row: ChallengeRow, entry: ChallengeEntry,
              now: datetime | None = None) -> bool:
-    """Take the entry out at once and queue its purge; True when this call withdrew it, False
-    when it was already withdrawn (a replayed link). The caller commits."""
+    """Take the entry out at once (gallery, shortlist, public vote) and queue its purge; True
+    when this call withdrew it, False when it was already withdrawn (a replayed link). The
+    caller commits."""
     if entry.status in ("withdrawn", "purged"):
         return False
     consent.withdraw(entry, at=now)
+    from coulisses.challenges.vote import remove_entry
+
+    remove_entry(db, entry)  # out of any public vote at once, its votes with it
     db.flush()
     if row.workspace_id is not None:
         from coulisses.studio.jobs import submit
