@@ -270,3 +270,18 @@ def test_abandoned_entry_uploads_are_swept_and_workspace_ones_are_not_touched(
     later = time.time() + 8 * 24 * 3600
     assert entries.sweep(later) == 1 and entries.sweep(later) == 0
     assert studio.sweep(later) == 1
+
+
+def test_an_entry_far_longer_than_the_rules_is_refused_at_once(
+        landscape_clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coulisses.campaign.template import load_example
+    from coulisses.errors import UploadError
+
+    casting = next(c for c in load_example("casting-series-fr").challenges
+                   if c.id == "casting")
+    assert intake.check_media(casting, landscape_clip, "me.mp4") == pytest.approx(3.0, abs=0.1)
+    monkeypatch.setattr(intake, "DURATION_SLACK_S", 0.5)  # the clip is 3 s; the rules say 1 s
+    short = casting.model_copy(update={"min_duration_s": 0.0, "max_duration_s": 1.0})
+    with pytest.raises(UploadError, match=r"me.mp4: 3 s long, over the 1 s") as refused:
+        intake.check_media(short, landscape_clip, "me.mp4")
+    assert refused.value.http_status == 422

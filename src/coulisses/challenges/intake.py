@@ -24,7 +24,14 @@ from coulisses.challenges import consent
 from coulisses.challenges.entry import challenge_folder
 from coulisses.challenges.intake_tables import ChallengeContact
 from coulisses.challenges.tables import ChallengeConsent, ChallengeEntry, ChallengeRow
-from coulisses.errors import ConflictError, NotFoundError, RateLimitError, RightsError, UsageError
+from coulisses.errors import (
+    ConflictError,
+    NotFoundError,
+    RateLimitError,
+    RightsError,
+    UploadError,
+    UsageError,
+)
 from coulisses.studio.board_tables import MailOutbox
 from coulisses.studio.tables import Campaign, utcnow
 from coulisses.studio.uploads import UploadStore
@@ -308,6 +315,27 @@ def check_repeat(db: Session, row: ChallengeRow, entrant_key: str, sha256: str) 
     if found is not None:
         raise ConflictError("You have already sent this video to this challenge.",
                             hint="one entry per video: send another video or keep this one")
+
+
+DURATION_SLACK_S = 5.0  # past the rules' longest by more than this, an entry is refused at once
+
+
+def check_media(challenge: Challenge, path: Path, name: str) -> float:
+    """Refuse at once an entry far longer than the rules allow (a 3-hour file for a one-minute
+    call); its duration in seconds otherwise (triage's QC judges the rest).
+
+    Raises:
+        UploadError: longer than ``max_duration_s`` + ``DURATION_SLACK_S`` (422).
+        MediaError: the file cannot be read as video.
+    """
+    from coulisses.media.probe import probe
+
+    seconds = float(probe(path).duration)
+    if seconds > challenge.max_duration_s + DURATION_SLACK_S:
+        raise UploadError(f"{name}: {seconds:.0f} s long, over the "
+                          f"{challenge.max_duration_s:.0f} s this challenge takes",
+                          http_status=422, hint="trim your video, then send it again")
+    return seconds
 
 
 def file_sha256(path: Path) -> str:

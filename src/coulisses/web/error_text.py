@@ -306,6 +306,9 @@ FR: tuple[tuple[str, str], ...] = (
     ("No such challenge in this campaign.", "Ce défi n'est pas dans cette campagne."),
     ("open it for submissions first", "ouvrez-le d'abord aux participations"),
     ("No such entry in this challenge.", "Cette participation n'est pas dans ce défi."),
+    ("{file}: {n} s long, over the {max} s this challenge takes",
+     "{file} : {n} s, plus que les {max} s que ce défi accepte"),
+    ("trim your video, then send it again", "raccourcissez votre vidéo, puis renvoyez-la"),
     # the demo account (web/demo_account.py)
     ("no workspace {a} in the studio database", "pas d'espace {a} dans la base du studio"),
     # challenges: the jury (ch-jury)

@@ -197,6 +197,7 @@ async def submit(request: Request, slug: str, db: SessionDep) -> Response:
             target = path.with_name(f"{upload.id[:12]}.{path.suffix.lstrip('.') or 'mp4'}")
             path.rename(target)
             try:
+                intake.check_media(intake.rules_of(row), target, upload.name)
                 entry = intake.add_entry(
                     db, row, checked, path=target, sha256=intake.file_sha256(target),
                     original_name=upload.name, address=address(request),
