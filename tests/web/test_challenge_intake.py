@@ -206,6 +206,7 @@ def test_the_team_clears_a_minor_and_downloads_the_consent_log(
     login(client, opened["owner"])
     page = client.get(opened["base"])
     assert "authorisations missing" in page.text
+    assert "1 with consent complete, 0 waiting for a parent" in page.text
     with app.state.sessions() as db:
         public_id = db.scalars(select(ChallengeEntry)).one().public_id
     cleared = post(client, f"{opened['base']}/casting/entries/{public_id}/cleared",

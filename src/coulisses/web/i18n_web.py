@@ -426,6 +426,7 @@ EN: dict[str, str] = {
     "ch.counts": ("{complete} with consent complete, {pending} waiting for a parent, "
                   "{missing} without consent, {withdrawn} withdrawn"),
     "ch.consent_log": "Download the consent log (CSV)", "ch.entries": "Entries",
+    "ch.shown": "the newest {n} of {total}",
     "ch.col.entry": "Entry", "ch.col.age": "Age band", "ch.col.consent": "Consent",
     "ch.col.status": "Status", "ch.col.hiring": "Hiring a minor",
     "ch.consent.missing": "missing", "ch.consent.pending_parent": "waiting for a parent",
@@ -948,7 +949,7 @@ FR: dict[str, str] = {
     "ch.counts": ("{complete} au consentement complet, {pending} en attente d'un parent, "
                   "{missing} sans consentement, {withdrawn} retirées"),
     "ch.consent_log": "Télécharger le registre des consentements (CSV)",
-    "ch.entries": "Participations",
+    "ch.entries": "Participations", "ch.shown": "les {n} plus récentes sur {total}",
     "ch.col.entry": "Participation", "ch.col.age": "Tranche d'âge",
     "ch.col.consent": "Consentement", "ch.col.status": "État",
     "ch.col.hiring": "Embauche d'un mineur",

@@ -12,7 +12,7 @@ import json
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coulisses.challenges import consent, intake
@@ -23,6 +23,7 @@ from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.routes.campaigns import campaign_in
 
 router = APIRouter()
+SHOWN = 300  # entries listed on the page, newest first (the counts cover every one)
 BASE = "/w/{workspace_id}/campaigns/{campaign_id}/challenges"
 
 
@@ -76,12 +77,17 @@ def challenges_team(request: Request, workspace_id: int, campaign_id: int, db: S
     for key, title in _keys(campaign):
         row = _row(db, campaign, key)
         entries = list(db.scalars(select(ChallengeEntry).where(
-            ChallengeEntry.challenge_id == row.id).order_by(ChallengeEntry.id))) if row else []
-        counts = {state: sum(1 for e in entries if e.consent == state)
-                  for state in (consent.COMPLETE, consent.PENDING_PARENT, consent.MISSING,
-                                consent.WITHDRAWN)}
+            ChallengeEntry.challenge_id == row.id).order_by(ChallengeEntry.id.desc())
+            .limit(SHOWN))) if row else []
+        counts = dict.fromkeys((consent.COMPLETE, consent.PENDING_PARENT, consent.MISSING,
+                                consent.WITHDRAWN), 0)
+        if row is not None:
+            counts.update({str(state): int(n) for state, n in db.execute(
+                select(ChallengeEntry.consent, func.count(ChallengeEntry.id)).where(
+                    ChallengeEntry.challenge_id == row.id).group_by(ChallengeEntry.consent))})
         listed.append({"key": key, "title": title, "row": row, "entries": entries,
-                       "counts": counts, "hiring": consent.needs_hiring_authorisation})
+                       "counts": counts, "total": sum(counts.values()),
+                       "hiring": consent.needs_hiring_authorisation})
     return render(request, "challenge_team.html", {"campaign": campaign, "challenges": listed,
                                                    "membership": member})
 
