@@ -50,6 +50,10 @@ class Auth(_Sourced):
     client_id_param: str = Field(default="client_id", description="TikTok calls it client_key")
     needs_account: bool = Field(default=True,
                                 description="calls name the account (user, page, member) by id")
+    pkce: bool = Field(default=True, description="the authorize step takes a PKCE challenge")
+    lookup: Literal["token", "meta-pages", "meta-instagram", "linkedin"] = Field(
+        default="token", description="how the account to post as is found after sign-in: "
+                                     "named in the token answer, or a documented lookup call")
 
 
 class Limits(_Sourced):
