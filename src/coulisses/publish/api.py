@@ -103,7 +103,9 @@ class Metrics(_Sourced):
 
     endpoint: str = Field(description="path template of the per-post metrics call")
     style: Literal["tiktok-video-query", "graph-insights", "youtube-statistics",
-                   "linkedin-member-analytics"] = Field(description="the shape of the call")
+                   "youtube-analytics", "linkedin-member-analytics"] = Field(
+        description="the shape of the call")
+    base_url: str | None = Field(default=None, description="its host, when not the API's")
     batch: int = Field(default=1, gt=0, le=100, description="posts asked per call")
     fields: dict[str, MetricField]
 
