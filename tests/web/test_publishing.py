@@ -445,3 +445,27 @@ def test_scheduling_a_cut_for_a_deliverable_checks_the_campaigns_rights_gate(
         row.source = source  # consent granted: the same cut is scheduled
         db.commit()
     assert post(client, url, form).status_code == 303
+
+
+def test_an_account_whose_tokens_stopped_working_says_so_and_is_reconnected_in_place(
+        app: FastAPI, client: TestClient, make_user: Any, login: Any, post: Any,
+        sandbox: SandboxServer) -> None:
+    from coulisses.publish.accounts import mark_reconnect
+    from coulisses.web.i18n_web import EN, FR
+
+    owner = make_user("owner@example.org")
+    login(client, owner.email)
+    assert _connect(client, post, owner.workspace_id, sandbox.url,
+                    platform="instagram", name="maison").status_code == 303
+    account = _account_id(app)
+    mark_reconnect(app.state.sessions, account, "Instagram refused the sign-in (invalid_grant)")
+    page = f"/w/{owner.workspace_id}/publishing"
+    for lang, table in (("en", EN), ("fr", FR)):
+        shown = html.unescape(client.get(f"{page}?lang={lang}").text)
+        assert table["pub.reconnect"] in shown and "(invalid_grant)" in shown
+    assert _connect(client, post, owner.workspace_id, sandbox.url,
+                    platform="instagram", name="maison").status_code == 303
+    with app.state.sessions() as db:
+        row = db.get(PublishAccount, account)
+        assert row is not None and (row.reconnect, row.external_id) == ("", "maison")
+    assert EN["pub.reconnect"] not in client.get(f"{page}?lang=en").text
