@@ -27,6 +27,7 @@ FLOORS: dict[str, int] = {
     "__init__": 6, "demo": 6, "studio": 6,  # the public face, the demo, the studio's domain
     "publish": 6,  # publishing: its queue lives in the studio database
     "backstage": 6,  # the public backstage page, polls and comments: studio tables
+    "challenges": 6,  # calls for entries: intake, consent, triage, shortlist, jury: studio tables
     "cli": 7, "web": 7,  # the surfaces
 }
 #: pairs on one floor that must not import each other (importer, imported)

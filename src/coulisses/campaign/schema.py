@@ -3,8 +3,9 @@
 Public models: ``Campaign`` (the file), ``Brand``, ``Period``, ``Objective``, ``Kpi``, ``Beat``,
 ``Series``, ``Episode``, ``BtsItem``, ``Deliverable``, ``PlatformPlan``, ``Format``,
 ``Cadence``, ``ShootDay``, ``Location``, ``Person``, ``Release``, ``Guardian``, ``Music``,
-``Licence``; the literal types ``Goal``, ``BtsKind``, ``CaptureStyle``, ``Role``, ``Consent``,
-``LicenceStatus``, ``Comparator``, ``KpiScope``, ``Status``; ``Slug`` (the id pattern) and
+``Licence``, ``Challenge``, ``Eligibility``, ``ConsentScope``; the literal types ``Goal``,
+``BtsKind``, ``CaptureStyle``, ``Role``, ``Consent``, ``LicenceStatus``, ``Comparator``,
+``KpiScope``, ``Status``, ``AgeBand``, ``ConsentItem``; ``Slug`` (the id pattern) and
 ``ClockTime`` (HH:MM).
 
 Links are by id and are checked after validation (``coulisses.campaign.refs``); platform ids
@@ -346,6 +347,71 @@ class Music(_Model):
     licences: tuple[Licence, ...] = Field(default=(), description="one per platform")
 
 
+AgeBand = Literal["under-13", "13-14", "15", "16-17", "18-24", "25-34", "35-49", "50+"]
+ConsentItem = Literal["data", "release", "scope"]
+
+
+class ConsentScope(_Model):
+    """What an entrant's image and voice release lets the team do with an entry."""
+
+    platforms: tuple[PlatformId, ...] = Field(default=(), description=(
+        "where entries may be published; empty means every platform of the campaign"))
+    paid_media: bool = Field(default=False, description="whether entries may be used in paid ads")
+    months: int = Field(default=12, ge=1, le=120, description="how long the release lasts")
+
+
+class Eligibility(_Model):
+    """Who may enter a challenge."""
+
+    age_bands: tuple[AgeBand, ...] = Field(default=(), description=(
+        "declared age bands accepted; empty means every band"))
+    countries: tuple[str, ...] = Field(default=(), description=(
+        "ISO 3166 alpha-2 country codes accepted, e.g. FR, BE; empty means anywhere"))
+
+
+class Challenge(_Model):
+    """A public call for entries (a casting call, a duet challenge): brief, rules, consents."""
+
+    id: Slug
+    title: Text = Field(min_length=1, description="the challenge's public title")
+    brief: Text = Field(min_length=1, description=(
+        "what entrants must do, in the team's words; entries are scored against it"))
+    rules: Text = Field(default="", description="the rules shown to entrants")
+    opens: dt.date = Field(description="first day entries are taken, YYYY-MM-DD")
+    closes: dt.date = Field(description="last day entries are taken, YYYY-MM-DD")
+    eligibility: Eligibility = Field(default_factory=Eligibility, description="who may enter")
+    formats: tuple[str, ...] = Field(default=("mp4", "mov", "webm", "m4v"), description=(
+        "accepted file extensions"))
+    min_duration_s: float = Field(default=3.0, ge=0, le=3600,
+                                  description="shortest accepted entry, seconds")
+    max_duration_s: float = Field(default=60.0, gt=0, le=3600,
+                                  description="longest accepted entry, seconds")
+    min_height: int = Field(default=480, ge=1, le=4320, description=(
+        "smallest accepted shorter side, pixels"))
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$", description=(
+        "the entries' spoken language; empty means detected per entry"))
+    consents: tuple[ConsentItem, ...] = Field(default=("data", "release", "scope"), description=(
+        "the consents collected, each a separate item: data processing, image and voice "
+        "release, scope of use"))
+    scope: ConsentScope = Field(default_factory=ConsentScope,
+                                description="the scope of use entrants agree to")
+    shortlist: int = Field(default=10, ge=1, le=1000, description="how many to shortlist")
+    diversity: tuple[str, ...] = Field(default=(), description=(
+        "declared fields the shortlist is spread across, e.g. city, age_band"))
+    public_vote: bool = Field(default=False,
+                              description="whether the public votes on the shortlist")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Challenge:
+        if self.closes < self.opens:
+            raise PydanticCustomError("challenge_dates", "closes is before opens")
+        if self.max_duration_s < self.min_duration_s:
+            raise PydanticCustomError("challenge_durations",
+                                      "max_duration_s is shorter than min_duration_s")
+        return self
+
+
+
 class Campaign(_Model):
     """A campaign and its behind-the-scenes story: the whole file."""
 
@@ -372,6 +438,8 @@ class Campaign(_Model):
     shoot_days: tuple[ShootDay, ...] = Field(default=(), description="when it is shot")
     people: tuple[Person, ...] = Field(default=(), description="who appears, with consent")
     music: tuple[Music, ...] = Field(default=(), description="tracks and their licences")
+    challenges: tuple[Challenge, ...] = Field(default=(), description=(
+        "public calls for entries: casting calls, challenges"))
 
     _source: SourceMap | None = PrivateAttr(default=None)
 
