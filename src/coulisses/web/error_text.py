@@ -239,6 +239,58 @@ FR: tuple[tuple[str, str], ...] = (
     ("option line {n} is not KEY=VALUE", "la ligne d'option {n} n'est pas CLÉ=VALEUR"),
     ("This sign-in is unknown or took too long.",
      "Cette connexion est inconnue ou a pris trop de temps."),
+    # publishing gates, shared with `publish schedule --from-plan` (issue 13, pub13c); a value
+    # named {why...} is itself a line translated by these patterns
+    ("{why} (and {n} more)", "{why} (et {n} autre(s))"),
+    ("{a}: not scheduled: its variant {b} did not pass QC for {c}",
+     "{a} : non programmé : sa déclinaison {b} n'a pas passé le contrôle qualité pour {c}"),
+    ("{a}: not scheduled: rights gate closed: {why}",
+     "{a} : non programmé : les droits ne sont pas réglés : {why}"),
+    ("{a}: not scheduled: {why} was not approved", "{a} : non programmé : {why} n'est pas validé"),
+    ("studio cut {a} version {b}", "le montage {a} version {b}"),
+    ("cut it again, then schedule it", "refaites le montage, puis programmez-le"),
+    ("record the consent or licence in the campaign file, then schedule it",
+     "inscrivez le consentement ou la licence dans le fichier de campagne, puis programmez-le"),
+    ("approve the cut in the studio's review, then schedule it",
+     "validez le montage dans la revue du studio, puis programmez-le"),
+    ("{a} is not among the campaign's people: no consent on file",
+     "{a} ne fait pas partie des personnes de la campagne : aucun consentement enregistré"),
+    ("{a} has not given consent (consent: {b})",
+     "{a} n'a pas donné son consentement (consentement : {b})"),
+    ("{a} is a minor without a guardian's consent",
+     "{a} est mineur(e), sans le consentement d'un représentant légal"),
+    ("{a}'s release does not cover {b}", "l'autorisation de {a} ne couvre pas {b}"),
+    ("{a}'s release expires on {b}, before publication on {c}",
+     "l'autorisation de {a} expire le {b}, avant la publication le {c}"),
+    ("music {a} is not in the campaign: no licence on file",
+     "la musique {a} n'est pas dans la campagne : aucune licence enregistrée"),
+    ("music {a}'s licence for {b} ends before {c}",
+     "la licence de la musique {a} pour {b} prend fin avant le {c}"),
+    ("music {a} is not licensed for {b}", "la musique {a} n'a pas de licence pour {b}"),
+    ("{a}: the campaign {b} does not validate, so its rights gate cannot be checked",
+     "{a} : la campagne {b} n'est pas valide, ses droits ne peuvent donc pas être vérifiés"),
+    ("{a}: {b} is no longer in the plan of {c}, so its rights gate cannot be checked",
+     "{a} : {b} n'est plus dans le plan de {c}, ses droits ne peuvent donc pas être vérifiés"),
+    ("link the cut to a deliverable of the plan", "rattachez le montage à un livrable du plan"),
+    # publishing accounts (issue 13, pub13c)
+    ("{a} refused the account lookup ({b})", "{a} a refusé la recherche du compte ({b})"),
+    ("check the permissions the app asks for, then connect the account again",
+     "vérifiez les autorisations que demande l'application, puis connectez à nouveau le compte"),
+    ("{a}: this sign-in manages {b}", "{a} : cette connexion ne gère {b}"),
+    ("sign in as a person who manages one, with the permissions the app asks for",
+     "connectez-vous avec une personne qui en gère un, avec les autorisations demandées"),
+    ("{a}: no account {b} in this sign-in", "{a} : aucun compte {b} dans cette connexion"),
+    ("pick one of: {a}", "choisissez parmi : {a}"),
+    ("{a}: this sign-in can post as {n} accounts",
+     "{a} : cette connexion peut publier au nom de {n} comptes"),
+    ("say which with --account: {a}", "précisez lequel avec --account : {a}"),
+    ("{a} signed in as {b}, not {c}", "{a} : connecté en tant que {b}, pas {c}"),
+    ("sign in as that account, or leave --account out",
+     "connectez-vous avec ce compte, ou retirez --account"),
+    ("{a} refused the new sign-in's token", "{a} a refusé le jeton de la nouvelle connexion"),
+    ("{a}:{b} was {c}; this sign-in is {d}", "{a}:{b} était {c} ; cette connexion est {d}"),
+    ("sign in as the same account, or connect this one under another --name",
+     "connectez-vous avec le même compte, ou connectez celui-ci sous un autre --name"),
     # backstage (issue 14)
     ("No such page.", "Cette page n'existe pas."),
     ("No such file.", "Ce fichier n'existe pas."),
@@ -618,6 +670,8 @@ def french(line: str) -> str | None:
             values["action"] = TABLE.get(f"perm.{values['action']}", values["action"])
         if "thing" in values:
             values["thing"] = _THINGS_FR.get(values["thing"], values["thing"])
+        if "why" in values:  # a line within the line
+            values["why"] = french(values["why"]) or values["why"]
         return template.format(**values)
     return None
 

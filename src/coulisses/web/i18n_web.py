@@ -302,6 +302,8 @@ EN: dict[str, str] = {
     "forms.field.scope": "Counted on",
     "forms.field.by": "Reached by (date)",
     # --- end of issue 12, review12 ---
+    # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
+    "pub.reconnect": "sign in again (connect it again under the same name)",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publishing",
     "pub.title": "Publishing", "pub.calendar": "Calendar", "pub.previous": "Previous",
@@ -832,6 +834,8 @@ FR: dict[str, str] = {
     "forms.field.scope": "Compté sur",
     "forms.field.by": "Atteint le (date)",
     # --- end of issue 12, review12 ---
+    # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
+    "pub.reconnect": "à reconnecter (connectez-le à nouveau sous le même nom)",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publication",
     "pub.title": "Publication", "pub.calendar": "Calendrier", "pub.previous": "Précédent",
