@@ -1,7 +1,7 @@
 """Publishing accounts remember why their tokens stopped working, so they can be reconnected.
 
 Revision ID: 0011
-Revises: 0013 (re-chained after merging main, which holds 0008 and 0013)
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0013"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,7 @@
 sends to people who are not users (entrants, parents), so its notification is optional.
 
 Revision ID: 0012
-Revises: 0013 (given 0008; chained after the jury's 0013 once main had it, so a database
-already at 0013 still gets this one)
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import coulisses.challenges.intake_tables  # noqa: F401
 from coulisses.studio.tables import UTCDateTime
 
 revision = "0012"
-down_revision = "0013"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
