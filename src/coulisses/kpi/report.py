@@ -31,6 +31,7 @@ from coulisses.kpi.compute import (
     open_posts,
 )
 from coulisses.kpi.definitions import METRICS, Definitions, load_definitions
+from coulisses.kpi.page_kpis import PageKpis, combined
 from coulisses.kpi.recommend import Advice, label, number, recommend
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ class Report:
     targets: tuple[TargetCheck, ...]
     advice: tuple[Advice, ...]
     own: tuple[OwnMetric, ...] = ()
+    backstage: PageKpis | None = None  # the campaign's backstage page, when it has one
+    conversation: tuple[KpiValue, ...] = ()  # platforms and backstage page together
 
 
 @lru_cache(maxsize=1)
@@ -130,9 +133,11 @@ def text(lang: str, key: str, **values: object) -> str:
 
 def build_report(store: Path, *, campaign: Campaign | None = None, period: Period = Period(),
                  lang: str = "en", defs: Definitions | None = None,
-                 own: Sequence[OwnMetric] = ()) -> Report:
+                 own: Sequence[OwnMetric] = (),
+                 backstage: PageKpis | None = None) -> Report:
     """Measure the store's posts (of ``campaign`` when its posts are matched to it), beside the
-    team's ``own`` measures (``challenges.kpis``), which also meet the campaign's KPIs.
+    team's ``own`` measures (``challenges.kpis``), which also meet the campaign's KPIs, and
+    the campaign's ``backstage`` page when it has one.
 
     Raises:
         AnalyticsImportError: no analytics store at ``store``.
@@ -165,7 +170,8 @@ def build_report(store: Path, *, campaign: Campaign | None = None, period: Perio
                   period.until.isoformat() if period.until else None,
                   campaign.id if campaign is not None else None,
                   campaign.name if campaign is not None else None, n, tuple(notes), overall,
-                  sections, targets, advice, tuple(own))
+                  sections, targets, advice, tuple(own), backstage,
+                  combined(overall, backstage) if backstage is not None else ())
 
 
 def _ordered(groups: list[Group]) -> list[Group]:
@@ -278,12 +284,29 @@ def to_csv(report: Report) -> str:
     for m in report.own:
         put({"section": "own", "dimensions": m.source, "group": m.id, "kpi": m.id,
              "value": m.value})
+    if report.backstage is not None:
+        for kpi, value in backstage_rows(report.backstage):
+            put({"section": "backstage_page", "kpi": kpi, "value": value})
+        for v in report.conversation:
+            put(value_row("conversation", "platforms+backstage", "all", v))
     for a in report.advice:
         put({"section": "advice", "dimensions": a.dimension, "group": a.best,
                     "kpi": a.kpi, "value": a.ratio, "n_posts": a.n_best, "n_total": a.n_other,
                     "status": a.confidence,
                     "note": f"{a.text} ({a.evidence}; {a.uncertainty})"})
     return out.getvalue()
+
+
+def backstage_rows(page: PageKpis) -> list[tuple[str, float | int | None]]:
+    """The backstage page's KPIs in the report's order, by message key."""
+    return [("bs_views", page.views), ("bs_participation", page.participation),
+            ("bs_votes_counted", page.votes_counted), ("bs_votes_flagged", page.votes_flagged),
+            ("bs_voters", page.voters), ("bs_comments_approved", page.comments_approved),
+            ("bs_comments_held", page.comments_held),
+            ("bs_comments_declined", page.comments_declined),
+            ("bs_reply_share", page.reply_share), ("bs_median_reply_h", page.median_reply_h),
+            ("bs_commenters", page.commenters),
+            ("bs_returning_commenters", page.returning_commenters)]
 
 
 def render(report: Report, fmt: Format) -> str:
@@ -388,4 +411,5 @@ def to_html(report: Report) -> str:
         r=report, defs=defs, charts=charts, units=units, names=names, lang=lang,
         t=lambda key, **v: text(lang, key, **v), cell=lambda v: _cell(v, units[v.kpi], lang),
         label=lambda value: label(lang, None if value is None else str(value)),
-        num=lambda x, d=2: number(x, lang, d))
+        num=lambda x, d=2: number(x, lang, d),
+        backstage=backstage_rows(report.backstage) if report.backstage is not None else [])

@@ -188,6 +188,7 @@ def routers() -> list[APIRouter]:
     from coulisses.web.routes import (
         api_core,
         auth,
+        backstage_listen,
         backstage_public,
         backstage_team,
         board,
@@ -213,5 +214,5 @@ def routers() -> list[APIRouter]:
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
                                          board, share, notifications, trash, publishing,
-                                         backstage_team, challenge_team, challenge_public,
-                                         backstage_public, challenge_jury)]
+                                         backstage_team, backstage_listen, challenge_team,
+                                         challenge_public, backstage_public, challenge_jury)]

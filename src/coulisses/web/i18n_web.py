@@ -419,6 +419,39 @@ EN: dict[str, str] = {
     "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
     "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
     "bs.hold.forged_cookie": "altered cookie",
+    # --- backstage, second part (issue 14): decision log, conversation map, KPIs ---
+    "bs.map": "Conversation map", "bs.decisions": "Decision log",
+    "bs.map_summary": "{n} comments, {open} not answered yet, in {groups} groups.",
+    "bs.map_votes": "{n} votes counted, {x} excluded", "bs.map_groups": "What people talk about",
+    "bs.map_group": "{n} comments, {open} not answered", "bs.map_on_poll": "on “{question}” "
+                                                                          "({n} votes)",
+    "bs.unanswered": "Not answered:", "bs.held": "held for moderation",
+    "bs.decide_theme": "Record a decision on this group",
+    "bs.decide_poll": "The poll it decides (and the winning option)",
+    "bs.decide_no_winner": "no single winner", "bs.decide_theme_label": "Conversation group",
+    "bs.decide_answers": "answers {n} comments", "bs.decision": "What we decided",
+    "bs.reason": "Why", "bs.decide_cut": "The cut that resulted",
+    "bs.decide_public": "Show it on the public page", "bs.decide": "Record the decision",
+    "bs.timeline": "Timeline", "bs.decide_private": "team only",
+    "bs.winner": "“{option}” won", "bs.theme": "From the conversation about: {theme}",
+    "bs.resulting_cut": "Resulting cut: {title}",
+    "bs.votes_then": "{n} votes when we decided",
+    "bs.platform_tallies": "On other platforms",
+    "bs.platform_note": "What the same poll counted on a platform (an Instagram story poll, "
+                        "a LinkedIn poll), typed in by the team. It is shown beside the page's "
+                        "own result, never added to it.",
+    "bs.platform_public": "Counted by each platform and typed in by the team; not checked "
+                          "like the votes above, and not added to them.",
+    "bs.channel": "Platform", "bs.channel.instagram_story": "Instagram story",
+    "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",
+    "bs.channel.youtube": "YouTube", "bs.channel.linkedin": "LinkedIn",
+    "bs.channel.facebook": "Facebook", "bs.channel.x": "X",
+    "bs.estimated": "estimated", "bs.votes_for": "Votes for “{option}”",
+    "bs.estimated_box": "Estimated (the platform shows only percentages)",
+    "bs.embed": "Sites that may embed the page and its polls (one per line)",
+    "bs.embed_hint": "Write each as https://example.org. Nobody may embed the page when this "
+                     "is empty. Voting inside an embed works only where the visitor's browser "
+                     "allows the studio's cookies in it.",
     # --- issue 12, studio12b: review time codes, French all the way ---
     "review.time_hint": "Times as mm:ss or hh:mm:ss.ff (75.5 seconds also works).",
     "cal.legend": "Kinds of dates",
@@ -966,6 +999,41 @@ FR: dict[str, str] = {
     "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
     "bs.hold.burst": "beaucoup de commentaires d'un coup",
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
+    # --- backstage, second part (issue 14): decision log, conversation map, KPIs ---
+    "bs.map": "Carte de la conversation", "bs.decisions": "Journal des décisions",
+    "bs.map_summary": "{n} commentaires, dont {open} sans réponse, en {groups} groupes.",
+    "bs.map_votes": "{n} votes comptés, {x} exclus", "bs.map_groups": "De quoi les gens parlent",
+    "bs.map_group": "{n} commentaires, {open} sans réponse",
+    "bs.map_on_poll": "sur « {question} » ({n} votes)",
+    "bs.unanswered": "Sans réponse :", "bs.held": "en attente de modération",
+    "bs.decide_theme": "Noter une décision sur ce groupe",
+    "bs.decide_poll": "Le sondage tranché (et l’option gagnante)",
+    "bs.decide_no_winner": "pas de gagnant unique",
+    "bs.decide_theme_label": "Groupe de la conversation",
+    "bs.decide_answers": "répond à {n} commentaires", "bs.decision": "Ce que nous avons décidé",
+    "bs.reason": "Pourquoi", "bs.decide_cut": "Le montage qui en est sorti",
+    "bs.decide_public": "L’afficher sur la page publique", "bs.decide": "Noter la décision",
+    "bs.timeline": "Chronologie", "bs.decide_private": "équipe seulement",
+    "bs.winner": "« {option} » l’a emporté",
+    "bs.theme": "Suite à la conversation sur : {theme}",
+    "bs.resulting_cut": "Montage qui en résulte : {title}",
+    "bs.votes_then": "{n} votes au moment de décider",
+    "bs.platform_tallies": "Sur les autres plateformes",
+    "bs.platform_note": "Ce que le même sondage a compté sur une plateforme (un sondage en "
+                        "story Instagram, un sondage LinkedIn), saisi par l’équipe. Affiché à "
+                        "côté du résultat de la page, jamais ajouté à lui.",
+    "bs.platform_public": "Compté par chaque plateforme et saisi par l’équipe ; non vérifié "
+                          "comme les votes ci-dessus, et non ajouté à eux.",
+    "bs.channel": "Plateforme", "bs.channel.instagram_story": "Story Instagram",
+    "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",
+    "bs.channel.youtube": "YouTube", "bs.channel.linkedin": "LinkedIn",
+    "bs.channel.facebook": "Facebook", "bs.channel.x": "X",
+    "bs.estimated": "estimé", "bs.votes_for": "Votes pour « {option} »",
+    "bs.estimated_box": "Estimé (la plateforme ne montre que des pourcentages)",
+    "bs.embed": "Sites autorisés à intégrer la page et ses sondages (un par ligne)",
+    "bs.embed_hint": "Écrivez chacun sous la forme https://exemple.fr. Personne ne peut intégrer "
+                     "la page si la liste est vide. Voter dans une intégration ne marche que si "
+                     "le navigateur du visiteur y accepte les cookies du studio.",
     # --- issue 12, studio12b: review time codes, French all the way ---
     "review.time_hint": "Temps en mm:ss ou hh:mm:ss.ff (75,5 secondes convient aussi).",
     "cal.legend": "Types de dates",
