@@ -2,7 +2,7 @@
 allowed to frame a page, and platform poll tallies typed in by the team.
 
 Revision ID: 0009
-Revises: 0013 (written on 0007; re-chained onto main's latest, 0013)
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import coulisses.backstage.tables  # noqa: F401
 from coulisses.studio.tables import UTCDateTime
 
 revision = "0009"
-down_revision = "0013"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
