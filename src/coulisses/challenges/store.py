@@ -132,17 +132,18 @@ def columns_of(path: Path) -> dict[str, str]:
 
 
 def append_rows(path: Path, rows: Sequence[Mapping[str, Scalar]],
-                columns: Sequence[str]) -> None:
+                columns: Sequence[str], *, replace: bool = False) -> None:
     """Add a batch of rows (each with ``id`` and ``columns``) to the checkpoint at ``path``,
-    atomically; a row for an id already there replaces it.
+    atomically; a row for an id already there replaces it. With ``replace``, the batch
+    replaces the whole file (the verdicts, decided anew each run).
 
     Raises:
         OutputError: the checkpoint cannot be written.
     """
-    if not rows:
+    if not rows and not replace:
         return
     names = ["id", *[c for c in columns if c != "id"]]
-    known = columns_of(path)
+    known = {} if replace else columns_of(path)
     types = [_widest(known.get(n), _kind(r.get(n) for r in rows)) for n in names]
     types[0] = "VARCHAR"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,8 +153,9 @@ def append_rows(path: Path, rows: Sequence[Mapping[str, Scalar]],
         defs = ", ".join(f"{_quote(n)} {t}" for n, t in zip(names, types, strict=True))
         con.execute(f"CREATE TABLE batch (_seq BIGINT, {defs})")
         marks = ", ".join("?" * (len(names) + 1))
-        con.executemany(f"INSERT INTO batch VALUES ({marks})",
-                        [[i, *[r.get(n) for n in names]] for i, r in enumerate(rows)])
+        if rows:
+            con.executemany(f"INSERT INTO batch VALUES ({marks})",
+                            [[i, *[r.get(n) for n in names]] for i, r in enumerate(rows)])
         cols = ", ".join(_quote(n) for n in names)
         newest = (f"SELECT {cols} FROM batch QUALIFY row_number() OVER "
                   "(PARTITION BY id ORDER BY _seq DESC) = 1")
