@@ -158,9 +158,7 @@ def _quality(side: int, sharpness: float, lufs: float | None, bad_share: float) 
     """Technical quality 0-1: resolution, sharpness, sound level and a clean picture."""
     resolution = min(1.0, side / FULL_SIDE)
     sharp = min(1.0, sharpness / SHARP)
-    if lufs is None:
-        sound = 0.0
-    else:
-        sound = max(0.0, 1.0 - max(0.0, abs(lufs + 18.0) - 6.0) / 20.0)
+    # full marks within 6 LU of -18 LUFS, none 20 LU further out
+    sound = 0.0 if lufs is None else max(0.0, 1.0 - max(0.0, abs(lufs + 18.0) - 6.0) / 20.0)
     clean = max(0.0, 1.0 - bad_share)
     return 0.3 * resolution + 0.3 * sharp + 0.2 * sound + 0.2 * clean

@@ -30,7 +30,7 @@ GENERATED = ("testsrc2=s=480x854:r=25", "mandelbrot=s=240x427:r=25",
              "cellauto=s=240x427:rule=110:r=25", "testsrc=s=480x854:r=25",
              "gradients=s=240x427:speed=0.05:r=25")
 CITIES = ("Marseille", "Lille", "Lyon", "Bruxelles", "Saint-Denis", "Toulouse")
-BANDS = ("18-24", "16-17", "25-34", "15", "13-14", "18-24")
+BANDS = ("18-24", "16-17", "25-34", "18-24", "13-14", "25-34", "15", "16-17")
 TERMS = ("J'accepte le traitement de mes données, la diffusion de mon image et de ma voix sur "
          "TikTok pendant douze mois, sans publicité payante.")
 
@@ -120,8 +120,8 @@ def _transform(name: str, source: Path, out: Path) -> Command | None:
         return _encode(["-ss", "0.6", *base[:2], "-ss", "0.6", *base[2:]], "null", out,
                        seconds=SECONDS - 0.6)
     if name == "letterbox":
-        return _encode(base, f"scale={WIDTH}:{HEIGHT * 3 // 4 // 2 * 2},pad={WIDTH}:{HEIGHT}:0:(oh-ih)/2,setsar=1",
-                       out)
+        box = f"scale={WIDTH}:{HEIGHT * 3 // 4 // 2 * 2},pad={WIDTH}:{HEIGHT}:0:(oh-ih)/2,setsar=1"
+        return _encode(base, box, out)
     return None
 
 

@@ -25,6 +25,7 @@ from coulisses.challenges.entry import (
     Duplicate,
     Entry,
     Rules,
+    Scalar,
     Stage,
     Verdict,
     stage_file,
@@ -142,7 +143,7 @@ def _mark(session: Session, row: ChallengeRow, failed: Mapping[str, str]) -> Non
 
 def entry_facts(session: Session, row: ChallengeRow, challenge: Challenge) -> Iterator[Facts]:
     """Each entry's declared fields and whether it may be shortlisted, with the reason."""
-    bands = set(challenge.eligibility.age_bands)
+    bands: set[str] = set(challenge.eligibility.age_bands)
     countries = {c.upper() for c in challenge.eligibility.countries}
     for entry in session.scalars(select(ChallengeEntry).where(
             ChallengeEntry.challenge_id == row.id).order_by(ChallengeEntry.id)):
@@ -242,7 +243,7 @@ def write_decision(folder: Path, decision: Decision) -> None:
     Raises:
         OutputError: it cannot be written.
     """
-    rows = []
+    rows: list[dict[str, Scalar]] = []
     for verdict in decision.verdicts:
         copy = decision.duplicates.get(verdict.id, Duplicate())
         rows.append({"id": verdict.id, "shortlisted": verdict.shortlisted, "rank": verdict.rank,
