@@ -166,8 +166,10 @@ def ingest(session: Session, row: ChallengeRow, challenge: Challenge, paths: Seq
 
     A file whose consent cells are neither yes nor no is refused (failed) with that reason.
     """
-    known = dict(session.execute(select(ChallengeEntry.sha256, ChallengeEntry.public_id)
-                                 .where(ChallengeEntry.challenge_id == row.id)).tuples().all())
+    known: dict[str, str] = {
+        sha: public_id for sha, public_id in session.execute(
+            select(ChallengeEntry.sha256, ChallengeEntry.public_id)
+            .where(ChallengeEntry.challenge_id == row.id))}
     table = dict(consents or {})
     used: set[str] = set()
     taken: list[Taken] = []
