@@ -57,15 +57,16 @@ def other_clip(media_dir: Path) -> Path:
 @dataclass(frozen=True)
 class DyingStage:
     """Kills its worker process the first time it meets ``victim`` (a marker file says it
-    already did), else gives a row naming the worker's pid."""
+    already did; every time with ``always``), else gives a row naming the worker's pid."""
 
     marker: str
     victim: str
+    always: bool = False
     name: str = "dying"
     columns: tuple[str, ...] = ("pid", "size")
 
     def run(self, entry: Entry, rules: Rules) -> dict[str, Scalar]:
-        if entry.id == self.victim and not Path(self.marker).exists():
+        if entry.id == self.victim and (self.always or not Path(self.marker).exists()):
             Path(self.marker).write_text("died once", encoding="utf-8")
             os._exit(3)
         return {"pid": os.getpid(), "size": entry.path.stat().st_size}

@@ -173,24 +173,30 @@ def _run_pool(stage: Stage, fresh: Iterator[Entry], rules: Rules, workers: int,
     flight: dict[Future[Outcome], Entry] = {}
     try:
         while True:
+            broken = False
             while len(flight) < workers * AHEAD:
                 entry = tally.next_entry(fresh, alone=not flight)
                 if entry is None:
                     break
-                flight[pool.submit(work, stage, entry, rules)] = entry
+                try:
+                    flight[pool.submit(work, stage, entry, rules)] = entry
+                except BrokenProcessPool:  # it broke before a result said so
+                    tally.retry.appendleft(entry)
+                    broken = True
+                    break
                 if tally.attempts.get(entry.id, 0) >= 2:
                     break  # run it alone
-            if not flight:
+            if not flight and not broken:
                 return
-            ready, _ = wait(flight, return_when=FIRST_COMPLETED)
-            broken = False
-            for future in ready:
-                entry = flight.pop(future)
-                try:
-                    tally.settle(future.result())
-                except BrokenProcessPool:
-                    broken = True
-                    tally.lost(entry, "the process pool broke")
+            if flight:
+                ready, _ = wait(flight, return_when=FIRST_COMPLETED)
+                for future in ready:
+                    entry = flight.pop(future)
+                    try:
+                        tally.settle(future.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        tally.lost(entry, "the process pool broke")
             if broken:  # every entry still in flight went down with the pool
                 for entry in flight.values():
                     tally.lost(entry, "the process pool broke")
