@@ -62,8 +62,8 @@ def test_a_stage_that_raises_fails_that_entry_only(tmp_path: Path,
 @needs_ray
 def test_the_qc_stage_runs_on_ray_and_a_dying_task_is_retried(
         tmp_path: Path, entry_clip: Path) -> None:  # noqa: F811
-    import cloudpickle
     import ray
+    from ray import cloudpickle
 
     cloudpickle.register_pickle_by_value(core_world)  # the Ray workers cannot import tests/
     checkpoint = tmp_path / "stage-qc.parquet"
@@ -75,7 +75,7 @@ def test_the_qc_stage_runs_on_ray_and_a_dying_task_is_retried(
     run = run_stage(stage, _entries(entry_clip, 6), RULES, workers=2,
                     ray_address=core_world.RAY_ADDRESS,
                     checkpoint=tmp_path / "stage-dying.parquet")
-    assert (tmp_path / "died").exists() and run.retried >= 1
+    assert (tmp_path / "died").exists() and run.retried >= 1, run
     assert sorted(read_rows(tmp_path / "stage-dying.parquet")) == \
         [f"e{i:03d}" for i in range(6)]
     assert not ray.is_initialized()  # connected for the run, then let go
