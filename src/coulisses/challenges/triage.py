@@ -40,6 +40,7 @@ VERDICTS = "verdicts.parquet"
 VERDICT_COLUMNS = ("shortlisted", "rank", "reason", "duplicate_group", "duplicate_of",
                    "blocked", "distance")
 _GONE = ("withdrawn", "purged")
+WITHDRAWN, NOT_TRIAGED = "withdrawn by the entrant", "not triaged yet"
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def entry_facts(session: Session, row: ChallengeRow, challenge: Challenge) -> It
 def _eligibility(entry: ChallengeEntry, bands: set[str],
                  countries: set[str]) -> tuple[bool, str]:
     if entry.status in _GONE or entry.consent == consent.WITHDRAWN:
-        return False, "withdrawn by the entrant"
+        return False, WITHDRAWN
     if entry.consent == consent.MISSING:
         return False, "consent not recorded"
     if entry.consent == consent.PENDING_PARENT:
@@ -181,7 +182,7 @@ def candidates(folder: Path, facts: Sequence[Facts],
         quality = qc_row.get("quality")
         out.append(Candidate(
             id=fact.id, qc_passed=bool(qc_row.get("qc_passed")),
-            qc_reasons=json_list(qc_row.get("qc_reasons")) if qc_row else ("not triaged yet",),
+            qc_reasons=json_list(qc_row.get("qc_reasons")) if qc_row else (NOT_TRIAGED,),
             duplicate=duplicates.get(fact.id, Duplicate()),
             relevance=float(relevance) if isinstance(relevance, int | float) else 0.0,
             relevance_reason=str(said.get("relevance_reason") or ""),
@@ -210,6 +211,10 @@ def default_decide(folder: Path, facts: Sequence[Facts], rules: Rules) -> Decisi
 
 def exclusion(candidate: Candidate) -> str:
     """Why a candidate cannot be shortlisted, for a person to read ("" when it can be)."""
+    if not candidate.eligible and candidate.ineligible_reason == WITHDRAWN:
+        return WITHDRAWN
+    if candidate.qc_reasons == (NOT_TRIAGED,):
+        return NOT_TRIAGED
     if not candidate.qc_passed:
         return "technical check failed: " + "; ".join(candidate.qc_reasons)
     if candidate.duplicate.blocked:
