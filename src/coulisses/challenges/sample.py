@@ -26,8 +26,8 @@ COVER = (f"scale={WIDTH}:{HEIGHT}:force_original_aspect_ratio=increase,crop={WID
          f"setsar=1,fps={FPS}")
 TRANSFORMS = ("reencode", "crop", "mirror", "trim", "letterbox", "copy")
 GENERATED = ("testsrc2=s=480x854:r=25", "mandelbrot=s=240x427:r=25",
-             "cellauto=s=240x427:rule=30:r=25",
-             "cellauto=s=240x427:rule=110:r=25", "testsrc=s=480x854:r=25",
+             "cellauto=s=240x427:rule=30:r=25:seed=11",
+             "cellauto=s=240x427:rule=110:r=25:seed=7", "testsrc=s=480x854:r=25",
              "gradients=s=240x427:speed=0.05:r=25")
 CITIES = ("Marseille", "Lille", "Lyon", "Bruxelles", "Saint-Denis", "Toulouse")
 BANDS = ("18-24", "16-17", "25-34", "18-24", "13-14", "25-34", "15", "16-17")
@@ -103,7 +103,7 @@ def _encode(inputs: list[str], vf: str, out: Path, *, seconds: float = SECONDS,
     return Command(args=(
         "-loglevel", "error", *inputs, "-map", "0:v:0", "-map", "1:a:0", "-t", f"{seconds:g}",
         "-vf", vf, "-af", af, "-c:v", "libx264", "-preset", "ultrafast", "-crf", str(crf),
-        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-ac", "1",
+        "-threads", "1", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-ac", "1",
         "-movflags", "+faststart", str(out)), label="sample entry")
 
 
