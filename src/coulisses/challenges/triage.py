@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.util import find_spec
 from pathlib import Path
 
 from sqlalchemy import select
@@ -77,15 +76,15 @@ class TriageReport:
 
 
 def default_stages() -> tuple[Stage, ...]:
-    """Every stage of ``STAGES`` whose module is installed, in order (``qc`` always)."""
+    """The stages of ``STAGES`` in order, each module's ``STAGE``.
+
+    Only ``qc`` is wired in this tree: ``prints`` (ch-dup) and ``speech`` (ch-rel) are imported
+    here, inside this function, once their modules are merged (an import of a module that is
+    not in the tree fails ``tests/test_architecture.py``).
+    """
     from coulisses.challenges import qc
 
-    stages: list[Stage] = [qc.STAGE]
-    for name in STAGES[1:]:
-        if find_spec(f"coulisses.challenges.{name}") is not None:
-            module = __import__(f"coulisses.challenges.{name}", fromlist=["STAGE"])
-            stages.append(module.STAGE)
-    return tuple(stages)
+    return (qc.STAGE,)
 
 
 def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Path, *,
@@ -193,19 +192,12 @@ def candidates(folder: Path, facts: Sequence[Facts],
 
 
 def default_decide(folder: Path, facts: Sequence[Facts], rules: Rules) -> Decision:
-    """Duplicate groups from the ``prints`` rows and the shortlist from every row, with the
-    ``duplicates`` and ``shortlist`` modules when installed; without them, no groups and a
-    ranking by relevance then quality (``rank``)."""
+    """The decisions from the checkpoints: duplicate groups from the ``prints`` rows
+    (``duplicates.group_duplicates``) and the shortlist (``shortlist.shortlist(candidates,
+    top, diversity)``), imported here once ch-dup's and ch-rel's modules are merged; until then
+    no groups and the plain ranking (``rank``)."""
     groups: Mapping[str, Duplicate] = {}
-    if find_spec("coulisses.challenges.duplicates") is not None:
-        from coulisses.challenges import duplicates  # type: ignore[attr-defined,unused-ignore]
-
-        groups = duplicates.group_duplicates(read_rows(stage_file(folder, "prints")))
     pool = candidates(folder, facts, groups)
-    if find_spec("coulisses.challenges.shortlist") is not None:
-        from coulisses.challenges import shortlist  # type: ignore[attr-defined,unused-ignore]
-
-        return Decision(groups, shortlist.shortlist(pool, rules.shortlist, rules.diversity))
     return Decision(groups, rank(pool, rules.shortlist))
 
 
