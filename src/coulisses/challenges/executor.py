@@ -152,11 +152,13 @@ def run_stage(stage: Stage, entries: Iterable[Entry], rules: Rules, *, workers: 
     count = workers or os.cpu_count() or 1
     tally = _Tally(stage, checkpoint, total, progress)
     start = time.perf_counter()
-    if ray_address:
-        _run_ray(stage, iter(entries), rules, count, ray_address, tally)
-    else:
-        _run_pool(stage, iter(entries), rules, count, tally)
-    tally.flush()
+    try:
+        if ray_address:
+            _run_ray(stage, iter(entries), rules, count, ray_address, tally)
+        else:
+            _run_pool(stage, iter(entries), rules, count, tally)
+    finally:  # interrupted too: the rows already back are kept
+        tally.flush()
     return StageRun(stage.name, count, tally.done, tuple(sorted(tally.failed.items())),
                     tally.retried, time.perf_counter() - start, tally.busy_s,
                     "ray" if ray_address else "pool")

@@ -30,7 +30,7 @@ from coulisses.challenges.entry import (
     stage_file,
 )
 from coulisses.challenges.executor import Progress, StageRun, run_stage
-from coulisses.challenges.store import append_rows, done_ids, json_list, read_rows
+from coulisses.challenges.store import append_rows, done_ids, iter_rows, json_list, read_rows
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 
 #: the stages, in the order they run: cheap gates first
@@ -113,7 +113,7 @@ def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Pa
         runs.append(run)
         failed.update(run.failed)
         if stage.name == "qc":
-            qc_failed = {i for i, r in read_rows(checkpoint).items() if not r.get("qc_passed")}
+            qc_failed = {str(r["id"]) for r in iter_rows(checkpoint) if not r.get("qc_passed")}
     _mark(session, row, failed)
     facts = list(entry_facts(session, row, challenge))
     decision = (decide or default_decide)(folder, facts, rules)
