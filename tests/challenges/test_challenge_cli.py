@@ -48,6 +48,10 @@ def test_a_sample_challenge_goes_through_every_command(
     chosen = json.loads(top.out)
     assert [r["rank"] for r in chosen] == list(range(1, len(chosen) + 1)) and len(chosen) <= 3
     assert all(r["qc"]["passed"] and r["consent"] == "complete" for r in chosen)
+    html = run_cli(capsys, "challenge", "report", campaign_file, "casting", "--out",
+                   tmp_path / "report.html")
+    assert html.rc == 0, html.err
+    assert (tmp_path / "report.html").read_text("utf-8").lstrip().lower().startswith("<!doctype")
     plain = run_cli(capsys, "challenge", "entries", campaign_file, "casting")
     assert len(plain.out.splitlines()) == 12
     # triage again: nothing left to run

@@ -113,6 +113,7 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert re.search(r"Casting challenge: 23 sample entries in .*challenge, triaged in", run.out)
     shortlist = re.findall(r"^ +\d+\. e[0-9a-f]{20}  entry-\d{3}\.mp4$", run.out, re.M)
     assert 1 <= len(shortlist) <= 10
+    assert "opens the demo workspace to demo@coulisses.example, password " in run.out
 
 
 # --- the measure step ---------------------------------------------------------------------

@@ -184,3 +184,21 @@ def sample_cmd(
                        media=source if source.is_dir() else None)
     typer.echo(text(settings.lang, "challenge_sample", n=len(made.entries), folder=made.folder,
                     consents=made.consents, truth=made.truth))
+
+
+@challenge_app.command("report")
+def report_cmd(
+    campaign: Path = CAMPAIGN,
+    challenge: str = CHALLENGE,
+    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="the HTML file to write"),
+    lang: str | None = typer.Option(None, "--lang", help="en|fr (default: the lang setting)"),
+) -> None:
+    """Report a challenge: the funnel from entries to the shortlist, every exclusion and its
+    reason, the shortlist and the duplicate groups, as one HTML file."""
+    from functools import partial
+
+    from coulisses.challenges.results import entry_records
+    from coulisses.cli.challenge_report import report, stored_records
+
+    typer.echo(str(report(campaign, challenge, out, lang=lang,
+                          records=partial(stored_records, entry_records=entry_records))))

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -81,6 +82,20 @@ class TargetCheck:
 
 
 @dataclass(frozen=True)
+class OwnMetric:
+    """A measure the team keeps outside the analytics store (a challenge's entries, its votes),
+    given to the report by its owner; a campaign KPI whose ``metric`` is ``id`` is checked
+    against it."""
+
+    id: str  # a campaign KPI's metric, e.g. casting_entries
+    value: float | None
+    unit: str  # count or %
+    name_en: str
+    name_fr: str
+    source: str = ""  # where it comes from, e.g. "challenge casting"
+
+
+@dataclass(frozen=True)
 class Report:
     lang: str
     generated: str
@@ -95,6 +110,7 @@ class Report:
     sections: tuple[Section, ...]
     targets: tuple[TargetCheck, ...]
     advice: tuple[Advice, ...]
+    own: tuple[OwnMetric, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -113,8 +129,10 @@ def text(lang: str, key: str, **values: object) -> str:
 
 
 def build_report(store: Path, *, campaign: Campaign | None = None, period: Period = Period(),
-                 lang: str = "en", defs: Definitions | None = None) -> Report:
-    """Measure the store's posts (of ``campaign`` when its posts are matched to it).
+                 lang: str = "en", defs: Definitions | None = None,
+                 own: Sequence[OwnMetric] = ()) -> Report:
+    """Measure the store's posts (of ``campaign`` when its posts are matched to it), beside the
+    team's ``own`` measures (``challenges.kpis``), which also meet the campaign's KPIs.
 
     Raises:
         AnalyticsImportError: no analytics store at ``store``.
@@ -140,14 +158,14 @@ def build_report(store: Path, *, campaign: Campaign | None = None, period: Perio
         headline = tuple(k.id for k in defs.kpis if k.headline)
         sections = tuple(Section(sid, dims, headline + extra, tuple(_ordered(compute(table, dims))))
                          for sid, dims, extra in SECTIONS) if n else ()
-        targets = tuple(_targets(table, campaign)) if campaign is not None else ()
+        targets = tuple(_targets(table, campaign, own)) if campaign is not None else ()
         advice = tuple(recommend(table, lang)) if n else ()
     return Report(lang, datetime.now().isoformat(timespec="minutes"), str(store),
                   period.since.isoformat() if period.since else None,
                   period.until.isoformat() if period.until else None,
                   campaign.id if campaign is not None else None,
                   campaign.name if campaign is not None else None, n, tuple(notes), overall,
-                  sections, targets, advice)
+                  sections, targets, advice, tuple(own))
 
 
 def _ordered(groups: list[Group]) -> list[Group]:
@@ -159,8 +177,10 @@ def _ordered(groups: list[Group]) -> list[Group]:
     return sorted(groups, key=key)
 
 
-def _targets(table: PostTable, campaign: Campaign) -> list[TargetCheck]:
+def _targets(table: PostTable, campaign: Campaign,
+             own: Sequence[OwnMetric] = ()) -> list[TargetCheck]:
     checks = []
+    mine = {m.id: m for m in own}
     for objective in campaign.objectives:
         for k in objective.kpis:
             conds = ["TRUE"]
@@ -180,6 +200,9 @@ def _targets(table: PostTable, campaign: Campaign) -> list[TargetCheck]:
                     target *= 100
             elif k.metric in METRICS:
                 measured, value = k.metric, metric_total(table, k.metric, where)
+            elif k.metric in mine:  # the team's own measure: no posts behind it
+                measured = k.metric
+                value = KpiValue(k.metric, mine[k.metric].value, None, None, 0, 0)
             else:
                 measured, value = None, None
             checks.append(TargetCheck(objective.id, objective.goal, objective.summary, k.id,
@@ -252,6 +275,9 @@ def to_csv(report: Report) -> str:
         row.update(kpi=t.measured_as or t.metric, target=t.target, comparator=t.comparator,
                    status=t.status)
         put(row)
+    for m in report.own:
+        put({"section": "own", "dimensions": m.source, "group": m.id, "kpi": m.id,
+             "value": m.value})
     for a in report.advice:
         put({"section": "advice", "dimensions": a.dimension, "group": a.best,
                     "kpi": a.kpi, "value": a.ratio, "n_posts": a.n_best, "n_total": a.n_other,
@@ -331,11 +357,16 @@ def chart(section: Section, defs: Definitions, lang: str) -> str:
             ax.spines[["top", "right"]].set_visible(False)
         axes[0].invert_yaxis()  # shared: once for all, first group on top
         fig.tight_layout()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        return figure_svg(fig)
+
+
+def figure_svg(fig: Any) -> str:
+    """A matplotlib figure as an inline ``<svg>`` element, without its date or metadata (so
+    the same figure gives the same bytes); call it inside the caller's ``rc_context``."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
-    return svg
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
 
 
 def to_html(report: Report) -> str:

@@ -187,6 +187,7 @@ def routers() -> list[APIRouter]:
         board,
         campaign_forms,
         campaigns,
+        challenge_jury,
         cuts,
         jobs,
         notifications,
@@ -204,4 +205,4 @@ def routers() -> list[APIRouter]:
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
                                          board, share, notifications, trash, publishing,
-                                         backstage_team, backstage_public)]
+                                         backstage_team, backstage_public, challenge_jury)]

@@ -244,6 +244,18 @@ FR: tuple[tuple[str, str], ...] = (
     ("No such file.", "Ce fichier n'existe pas."),
     ("No such poll.", "Ce sondage n'existe pas."),
     ("{a}: {b} is not a date and time", "{a} : {b} n'est pas une date et une heure"),
+    # the demo account (web/demo_account.py)
+    ("no workspace {a} in the studio database", "pas d'espace {a} dans la base du studio"),
+    # challenges: the jury (ch-jury)
+    ("No such challenge.", "Ce challenge n'existe pas."),
+    ("choose a score from 1 to 5", "choisissez une note de 1 à 5"),
+    ("the entry's file is gone", "le fichier de la participation a disparu"),
+    ("a score is a whole number from {a} to {b}, not {c}",
+     "une note est un nombre entier de {a} à {b}, pas {c}"),
+    ("a note is at most {a} characters, not {b}",
+     "une remarque fait au plus {a} caractères, pas {b}"),
+    ("no entry {a} to judge in this challenge", "aucune participation {a} à juger dans ce "
+     "challenge"),
 )
 _THINGS_FR = {"rush": "rush", "cut": "montage", "version": "version", "variant": "déclinaison",
               "comment": "commentaire", "campaign": "campagne", "job": "tâche",

@@ -417,6 +417,31 @@ EN: dict[str, str] = {
     "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
     "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
     "bs.hold.forged_cookie": "altered cookie",
+    # challenges: the jury page (ch-jury)
+    "perm.challenge.judge": "Judge a challenge's entries",
+    "perm.challenge.jury": "Run a challenge's jury (blind mode)",
+    "jury.title": "Jury: {title}",
+    "jury.keys": "Keys: j/k or →/← next/previous entry, 1-5 score it, n write a note, "
+                 "Enter in the note saves.",
+    "jury.blind_on": "Blind mode: names are hidden, and the other jurors' scores of an entry "
+                     "stay hidden until you have scored it.",
+    "jury.blind_off": "Open mode: names and every juror's scores are shown.",
+    "jury.blind": "Blind mode", "jury.apply": "Apply",
+    "jury.none": "No entry to judge: entries appear once triaged and their consent is complete.",
+    "jury.entry": "Entry {id}", "jury.by": "by {name}", "jury.score": "Score",
+    "jury.note": "Note", "jury.save": "Save", "jury.mine": "Your score: {score}",
+    "jury.not_scored": "Not scored by you yet",
+    "jury.others": "Other jurors: {n} scores, mean {mean}",
+    "jury.others_none": "No other juror has scored it.",
+    "jury.others_hidden": "Score it to see the other jurors' scores.",
+    "jury.agreement": "Agreement between jurors",
+    "jury.alpha": "Krippendorff's alpha (ordinal): {alpha}, {jurors} jurors on {entries} entries "
+                  "(1 is full agreement, 0 no better than chance).",
+    "jury.no_alpha": "Agreement is not measured yet: it needs two jurors scoring the same "
+                     "entries, and scores that differ somewhere.",
+    "jury.prev": "Previous", "jury.next": "Next",
+    "jury.standings": "The jury's result", "jury.entry_col": "Entry",
+    "jury.mean": "Mean score", "jury.jurors": "Jurors", "jury.spread": "Lowest–highest",
 }
 
 FR: dict[str, str] = {
@@ -850,6 +875,32 @@ FR: dict[str, str] = {
     "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
     "bs.hold.burst": "beaucoup de commentaires d'un coup",
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
+    # challenges : la page du jury (ch-jury)
+    "perm.challenge.judge": "Juger les participations d'un challenge",
+    "perm.challenge.jury": "Animer le jury d'un challenge (mode à l'aveugle)",
+    "jury.title": "Jury : {title}",
+    "jury.keys": "Touches : j/k ou →/← participation suivante/précédente, 1-5 la noter, "
+                 "n écrire une remarque, Entrée dans la remarque enregistre.",
+    "jury.blind_on": "Mode à l'aveugle : les noms sont masqués, et les notes des autres jurés "
+                     "restent masquées tant que vous n'avez pas noté la participation.",
+    "jury.blind_off": "Mode ouvert : les noms et les notes de tous les jurés sont visibles.",
+    "jury.blind": "Mode à l'aveugle", "jury.apply": "Appliquer",
+    "jury.none": "Aucune participation à juger : elles apparaissent une fois triées et leur "
+                 "consentement complet.",
+    "jury.entry": "Participation {id}", "jury.by": "par {name}", "jury.score": "Note",
+    "jury.note": "Remarque", "jury.save": "Enregistrer", "jury.mine": "Votre note : {score}",
+    "jury.not_scored": "Pas encore notée par vous",
+    "jury.others": "Autres jurés : {n} notes, moyenne {mean}",
+    "jury.others_none": "Aucun autre juré ne l'a notée.",
+    "jury.others_hidden": "Notez-la pour voir les notes des autres jurés.",
+    "jury.agreement": "Accord entre les jurés",
+    "jury.alpha": "Alpha de Krippendorff (ordinal) : {alpha}, {jurors} jurés sur {entries} "
+                  "participations (1 : accord total, 0 : pas mieux que le hasard).",
+    "jury.no_alpha": "L'accord n'est pas encore mesuré : il faut deux jurés notant les mêmes "
+                     "participations, et des notes qui diffèrent quelque part.",
+    "jury.prev": "Précédente", "jury.next": "Suivante",
+    "jury.standings": "Le résultat du jury", "jury.entry_col": "Participation",
+    "jury.mean": "Note moyenne", "jury.jurors": "Jurés", "jury.spread": "Plus basse–plus haute",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
