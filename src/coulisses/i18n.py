@@ -74,6 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_challenge": "Casting challenge: {n} sample entries in {folder}, triaged in "
                           "{seconds} s; shortlist:",
         "demo_challenge_entries": "Every entry: coulisses challenge entries {campaign} casting",
+        "demo_challenge_report": "Its report (funnel, exclusions, duplicate groups): {file}",
         "demo_sign_in": "The studio (coulisses serve) opens the demo workspace to {email}, "
                         "password {password} (kept in {file})",
         "interrupted": "interrupted: nothing unfinished was kept",
@@ -211,6 +212,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "triées en {seconds} s ; présélection :",
         "demo_challenge_entries": "Toutes les participations : coulisses challenge entries "
                                   "{campaign} casting",
+        "demo_challenge_report": "Son rapport (entonnoir, exclusions, groupes de doublons) : "
+                                 "{file}",
         "demo_sign_in": "Le studio (coulisses serve) ouvre l'espace de démo à {email}, mot de "
                         "passe {password} (gardé dans {file})",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",

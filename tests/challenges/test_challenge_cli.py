@@ -79,6 +79,7 @@ def test_the_demo_step_shortlists_a_casting_challenge(
     assert shown.entries == 6  # 4 originals and 2 copies (a re-encode, a crop)
     assert shown.shortlist and [r.rank for r in shown.shortlist] == \
         list(range(1, len(shown.shortlist) + 1))
+    assert shown.report is not None and "<svg" in shown.report.read_text("utf-8")
     again = run_challenge_demo(tmp_path / "challenge", campaign_file, settings,
                                SubprocessRunner(), entries=6, workers=1)
     assert again.entries == shown.entries  # the same files: already taken

@@ -1,6 +1,6 @@
 """The demo's casting challenge: sample entries with copies and off-brief clips, taken into
 the example campaign's ``casting`` challenge in the data folder's studio database, triaged in
-a local process pool, and shortlisted."""
+a local process pool, shortlisted and reported (HTML)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ class DemoChallenge:
     entries: int
     seconds: float
     shortlist: tuple[EntryRecord, ...]
+    report: Path | None = None  # the challenge's HTML report
 
 
 def run_challenge_demo(out: Path, campaign_file: Path, settings: Settings, runner: Runner, *,
@@ -40,6 +41,7 @@ def run_challenge_demo(out: Path, campaign_file: Path, settings: Settings, runne
     """
     from coulisses.challenges.entry import challenge_folder
     from coulisses.challenges.ingest import ingest, read_consents
+    from coulisses.challenges.report import write_report
     from coulisses.challenges.results import entry_records
     from coulisses.challenges.sample import make_sample
     from coulisses.challenges.store import open_challenge, sessions
@@ -56,4 +58,5 @@ def run_challenge_demo(out: Path, campaign_file: Path, settings: Settings, runne
         seconds = time.perf_counter() - start
         records = entry_records(session, row, folder)
     chosen = tuple(sorted((r for r in records if r.shortlisted), key=lambda r: r.rank or 0))
-    return DemoChallenge(out, len(records), seconds, chosen)
+    report = write_report(records, challenge, out / "report.html", lang=settings.lang)
+    return DemoChallenge(out, len(records), seconds, chosen, report)

@@ -109,6 +109,8 @@ def print_challenge(casting: DemoChallenge, campaign: Path, lang: str) -> None:
                     seconds=f"{casting.seconds:.0f}"))
     for record in casting.shortlist:
         typer.echo(f"  {record.rank:>2}. {record.id}  {Path(record.file).name}")
+    if casting.report is not None:
+        typer.echo(text(lang, "demo_challenge_report", file=casting.report))
     typer.echo(text(lang, "demo_challenge_entries", campaign=campaign))
 
 
