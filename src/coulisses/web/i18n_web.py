@@ -170,8 +170,8 @@ EN: dict[str, str] = {
     "decision.changes": "changes requested",
     "cut.decided": "{name}: {decision}", "cut.choose_platform": "Choose at least one platform.",
     "review.comments": "Comments", "review.none": "No comment yet.",
-    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (seconds)",
-    "review.until": "Until (seconds, for a range)", "review.at_now": "At current time",
+    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (mm:ss)",
+    "review.until": "Until (mm:ss, for a range)", "review.at_now": "At current time",
     "review.range_end": "End range here", "review.send": "Post comment",
     "review.reply": "Reply", "review.edit": "Edit", "review.save": "Save",
     "review.resolve": "Resolve", "review.reopen": "Reopen", "review.resolved": "resolved",
@@ -302,6 +302,8 @@ EN: dict[str, str] = {
     "forms.field.scope": "Counted on",
     "forms.field.by": "Reached by (date)",
     # --- end of issue 12, review12 ---
+    # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
+    "pub.reconnect": "sign in again (connect it again under the same name)",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publishing",
     "pub.title": "Publishing", "pub.calendar": "Calendar", "pub.previous": "Previous",
@@ -417,6 +419,93 @@ EN: dict[str, str] = {
     "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
     "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
     "bs.hold.forged_cookie": "altered cookie",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Times as mm:ss or hh:mm:ss.ff (75.5 seconds also works).",
+    "cal.legend": "Kinds of dates",
+    "cal.kinds.shoot": "shoot day", "cal.kinds.due": "due date",
+    "cal.kinds.publish": "planned publication",
+    "choice.kind.preparation": "preparation", "choice.kind.craft": "craft",
+    "choice.kind.effort": "effort", "choice.kind.failure": "failure",
+    "choice.kind.doubt": "doubt", "choice.kind.laughter": "laughter",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "reveal",
+    "choice.style.raw": "raw", "choice.style.spontaneous": "spontaneous",
+    "choice.style.staged": "staged", "choice.style.polished": "polished",
+    "choice.role.talent": "talent", "choice.role.crew": "crew", "choice.role.extra": "extra",
+    "choice.consent.granted": "granted", "choice.consent.pending": "pending",
+    "choice.consent.refused": "refused", "choice.consent.none": "none",
+    "choice.scope.all": "all", "choice.scope.campaign": "campaign",
+    "choice.scope.bts": "behind the scenes",
+    "forms.section.deliverables": "Deliverables", "forms.field.format": "Format",
+    "forms.field.publish": "Publication date", "forms.field.due": "Due",
+    "forms.field.status": "Status", "forms.field.caption": "Caption or hook",
+    "choice.status.planned": "planned", "choice.status.in-edit": "in edit",
+    "choice.status.in-review": "in review", "choice.status.approved": "approved",
+    "choice.status.published": "published",
+    # --- end of issue 12, studio12b ---
+    # --- challenge intake (issue 15, ch-intake): team page, public submission, parent, withdrawal
+    "perm.challenge.manage": "Open challenges and read their consent log",
+    "jobkind.challenge_purge": "entry purge", "jobs.open.challenge_purge": "the challenge",
+    "ch.tab": "Challenges", "ch.none": "This campaign file has no challenges section.",
+    "ch.is_open": "Taking entries at", "ch.is_closed": "Not taking entries.",
+    "ch.open": "Open for submissions", "ch.close": "Close submissions",
+    "ch.counts": ("{complete} with consent complete, {pending} waiting for a parent, "
+                  "{missing} without consent, {withdrawn} withdrawn"),
+    "ch.consent_log": "Download the consent log (CSV)", "ch.entries": "Entries",
+    "ch.shown": "the newest {n} of {total}",
+    "ch.col.entry": "Entry", "ch.col.age": "Age band", "ch.col.consent": "Consent",
+    "ch.col.status": "Status", "ch.col.hiring": "Hiring a minor",
+    "ch.consent.missing": "missing", "ch.consent.pending_parent": "waiting for a parent",
+    "ch.consent.complete": "complete", "ch.consent.withdrawn": "withdrawn",
+    "ch.status.received": "received", "ch.status.triaged": "triaged",
+    "ch.status.failed": "failed", "ch.status.withdrawn": "withdrawn",
+    "ch.status.purged": "purged",
+    "ch.cleared": "authorisations recorded", "ch.not_cleared": "authorisations missing",
+    "ch.clear": "Record the authorisations", "ch.unclear": "Take back",
+    "ch.not_needed": "not needed",
+    "chp.kicker": "Open call", "chp.brief": "What to do", "chp.rules": "Rules",
+    "chp.limits": "Accepted: {formats}, {seconds} seconds at most, under 4 GB.",
+    "chp.sent": "Thank you: your entry is in. We have sent you a message with a link to "
+                "withdraw it at any time.",
+    "chp.sent_parent": "It waits for your parent's confirmation: we have sent them a link.",
+    "chp.retry": "Connection lost, resuming...", "chp.sending": "Sending your video:",
+    "chp.choose": "Choose your video first.", "chp.video": "Your video",
+    "chp.file": "Video file", "chp.link": "Link to a public post (optional)",
+    "chp.about": "About you", "chp.name": "Name or handle shown (optional)",
+    "chp.age": "Age band", "chp.pick": "Choose", "chp.country": "Country",
+    "chp.city": "City", "chp.email": "Your e-mail (for the confirmation and withdrawal link)",
+    "chp.parent_email": "A parent's e-mail (under 15)",
+    "chp.parent_hint": "Under 15, your entry waits until a parent confirms it from a link "
+                       "we send them.",
+    "chp.band.under-13": "under 13", "chp.band.13-14": "13 to 14", "chp.band.15": "15",
+    "chp.band.16-17": "16 to 17", "chp.band.18-24": "18 to 24", "chp.band.25-34": "25 to 34",
+    "chp.band.35-49": "35 to 49", "chp.band.50+": "50 and over",
+    "chp.consents": "Your consent, item by item",
+    "chp.face_matching": "Optional: allow matching my face across entries (biometric data; "
+                         "off unless you tick it).",
+    "chp.withdraw_note": "You can withdraw at any time from the link in your confirmation "
+                         "message.",
+    "chp.send": "Send my entry",
+    "chp.parent.intro": "Your child has sent entry {id}. Under 15, no one sees it until you "
+                        "confirm. These are the terms they agreed to:",
+    "chp.parent.agree": "I agree, jointly with my child",
+    "chp.parent.refuse": "I refuse: withdraw the entry",
+    "chp.parent.confirmed": "Thank you: your consent is recorded and the entry can now be "
+                            "seen by the team.",
+    "chp.parent.given": "Your consent was already recorded: nothing more to do.",
+    "chp.parent.refused": "Recorded: the entry is withdrawn and its data will be deleted "
+                          "within the day.",
+    "chp.parent.withdrawn": "This entry was withdrawn: nothing more to confirm.",
+    "chp.withdraw_intro": "Withdraw entry {id}? It leaves the gallery, the shortlist and any "
+                          "vote at once; its data is deleted within the day.",
+    "chp.withdraw": "Withdraw my entry",
+    "chp.withdrawn_now": "Your entry is withdrawn.",
+    "chp.withdrawn_already": "This entry is withdrawn.",
+    "chp.purge_soon": "Its data will be deleted within the day; the deletion receipt will "
+                      "appear here and be e-mailed to you.",
+    "chp.receipt": "Deletion receipt", "chp.receipt_id": "Receipt:",
+    "chp.receipt_when": "Deleted on {when}:",
+    "chp.receipt_kept": "Kept: the consent log (what was agreed and when), as the law "
+                        "requires, and this receipt.",
     # challenges: the jury page (ch-jury)
     "perm.challenge.judge": "Judge a challenge's entries",
     "perm.challenge.jury": "Run a challenge's jury (blind mode)",
@@ -603,8 +692,8 @@ FR: dict[str, str] = {
     "cut.decided": "{name} : {decision}",
     "cut.choose_platform": "Choisissez au moins une plateforme.",
     "review.comments": "Commentaires", "review.none": "Aucun commentaire.",
-    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (secondes)",
-    "review.until": "Jusqu'à (secondes, pour un intervalle)",
+    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (mm:ss)",
+    "review.until": "Jusqu'à (mm:ss, pour un intervalle)",
     "review.at_now": "Au temps actuel", "review.range_end": "Finir l'intervalle ici",
     "review.send": "Envoyer le commentaire", "review.reply": "Répondre", "review.edit": "Modifier",
     "review.save": "Enregistrer", "review.resolve": "Résoudre", "review.reopen": "Rouvrir",
@@ -745,6 +834,8 @@ FR: dict[str, str] = {
     "forms.field.scope": "Compté sur",
     "forms.field.by": "Atteint le (date)",
     # --- end of issue 12, review12 ---
+    # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
+    "pub.reconnect": "à reconnecter (connectez-le à nouveau sous le même nom)",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publication",
     "pub.title": "Publication", "pub.calendar": "Calendrier", "pub.previous": "Précédent",
@@ -875,6 +966,103 @@ FR: dict[str, str] = {
     "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
     "bs.hold.burst": "beaucoup de commentaires d'un coup",
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Temps en mm:ss ou hh:mm:ss.ff (75,5 secondes convient aussi).",
+    "cal.legend": "Types de dates",
+    "cal.kinds.shoot": "jour de tournage", "cal.kinds.due": "échéance",
+    "cal.kinds.publish": "publication prévue",
+    "choice.kind.preparation": "préparation", "choice.kind.craft": "savoir-faire",
+    "choice.kind.effort": "effort", "choice.kind.failure": "raté",
+    "choice.kind.doubt": "doute", "choice.kind.laughter": "rires",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "dévoilement",
+    "choice.style.raw": "brut", "choice.style.spontaneous": "spontané",
+    "choice.style.staged": "mis en scène", "choice.style.polished": "soigné",
+    "choice.role.talent": "talent", "choice.role.crew": "équipe",
+    "choice.role.extra": "figurant",
+    "choice.consent.granted": "accordé", "choice.consent.pending": "en attente",
+    "choice.consent.refused": "refusé", "choice.consent.none": "aucun",
+    "choice.scope.all": "tout", "choice.scope.campaign": "campagne",
+    "choice.scope.bts": "coulisses",
+    "forms.section.deliverables": "Livrables", "forms.field.format": "Format",
+    "forms.field.publish": "Date de publication", "forms.field.due": "Échéance",
+    "forms.field.status": "État", "forms.field.caption": "Légende ou accroche",
+    "choice.status.planned": "prévu", "choice.status.in-edit": "en montage",
+    "choice.status.in-review": "en relecture", "choice.status.approved": "validé",
+    "choice.status.published": "publié",
+    # --- end of issue 12, studio12b ---
+    # --- challenge intake (issue 15, ch-intake): team page, public submission, parent, withdrawal
+    "perm.challenge.manage": "Ouvrir les défis et lire leur registre des consentements",
+    "jobkind.challenge_purge": "effacement d'une participation",
+    "jobs.open.challenge_purge": "le défi",
+    "ch.tab": "Défis", "ch.none": "Ce fichier de campagne n'a pas de section challenges.",
+    "ch.is_open": "Participations ouvertes à", "ch.is_closed": "Participations fermées.",
+    "ch.open": "Ouvrir les participations", "ch.close": "Fermer les participations",
+    "ch.counts": ("{complete} au consentement complet, {pending} en attente d'un parent, "
+                  "{missing} sans consentement, {withdrawn} retirées"),
+    "ch.consent_log": "Télécharger le registre des consentements (CSV)",
+    "ch.entries": "Participations", "ch.shown": "les {n} plus récentes sur {total}",
+    "ch.col.entry": "Participation", "ch.col.age": "Tranche d'âge",
+    "ch.col.consent": "Consentement", "ch.col.status": "État",
+    "ch.col.hiring": "Embauche d'un mineur",
+    "ch.consent.missing": "manquant", "ch.consent.pending_parent": "en attente d'un parent",
+    "ch.consent.complete": "complet", "ch.consent.withdrawn": "retiré",
+    "ch.status.received": "reçue", "ch.status.triaged": "triée",
+    "ch.status.failed": "en échec", "ch.status.withdrawn": "retirée",
+    "ch.status.purged": "effacée",
+    "ch.cleared": "autorisations enregistrées", "ch.not_cleared": "autorisations manquantes",
+    "ch.clear": "Enregistrer les autorisations", "ch.unclear": "Annuler",
+    "ch.not_needed": "non requis",
+    "chp.kicker": "Appel à participations", "chp.brief": "Ce qu'il faut faire",
+    "chp.rules": "Règlement",
+    "chp.limits": "Acceptés : {formats}, {seconds} secondes au plus, moins de 4 Go.",
+    "chp.sent": "Merci : votre participation est bien arrivée. Nous vous avons envoyé un "
+                "message avec un lien pour la retirer à tout moment.",
+    "chp.sent_parent": "Elle attend la confirmation de votre parent : nous lui avons envoyé "
+                       "un lien.",
+    "chp.retry": "Connexion perdue, reprise...", "chp.sending": "Envoi de votre vidéo :",
+    "chp.choose": "Choisissez d'abord votre vidéo.", "chp.video": "Votre vidéo",
+    "chp.file": "Fichier vidéo", "chp.link": "Lien vers une publication publique (facultatif)",
+    "chp.about": "À propos de vous", "chp.name": "Nom ou pseudo affiché (facultatif)",
+    "chp.age": "Tranche d'âge", "chp.pick": "Choisir", "chp.country": "Pays",
+    "chp.city": "Ville",
+    "chp.email": "Votre e-mail (pour la confirmation et le lien de retrait)",
+    "chp.parent_email": "L'e-mail d'un parent (moins de 15 ans)",
+    "chp.parent_hint": "Avant 15 ans, votre participation attend qu'un parent la confirme "
+                       "depuis un lien que nous lui envoyons.",
+    "chp.band.under-13": "moins de 13 ans", "chp.band.13-14": "13 à 14 ans",
+    "chp.band.15": "15 ans", "chp.band.16-17": "16 à 17 ans",
+    "chp.band.18-24": "18 à 24 ans", "chp.band.25-34": "25 à 34 ans",
+    "chp.band.35-49": "35 à 49 ans", "chp.band.50+": "50 ans et plus",
+    "chp.consents": "Votre consentement, point par point",
+    "chp.face_matching": "Facultatif : autoriser la comparaison de mon visage entre les "
+                         "participations (donnée biométrique ; désactivée sauf si vous "
+                         "cochez).",
+    "chp.withdraw_note": "Vous pouvez retirer votre participation à tout moment depuis le "
+                         "lien de votre message de confirmation.",
+    "chp.send": "Envoyer ma participation",
+    "chp.parent.intro": "Votre enfant a envoyé la participation {id}. Avant 15 ans, personne "
+                        "ne la voit tant que vous ne l'avez pas confirmée. Voici les "
+                        "conditions qu'il a acceptées :",
+    "chp.parent.agree": "J'accepte, conjointement avec mon enfant",
+    "chp.parent.refuse": "Je refuse : retirer la participation",
+    "chp.parent.confirmed": "Merci : votre consentement est enregistré et l'équipe peut "
+                            "désormais voir la participation.",
+    "chp.parent.given": "Votre consentement était déjà enregistré : rien de plus à faire.",
+    "chp.parent.refused": "C'est noté : la participation est retirée et ses données seront "
+                          "effacées dans la journée.",
+    "chp.parent.withdrawn": "Cette participation a été retirée : plus rien à confirmer.",
+    "chp.withdraw_intro": "Retirer la participation {id} ? Elle quitte aussitôt la galerie, "
+                          "la présélection et tout vote ; ses données sont effacées dans la "
+                          "journée.",
+    "chp.withdraw": "Retirer ma participation",
+    "chp.withdrawn_now": "Votre participation est retirée.",
+    "chp.withdrawn_already": "Cette participation est retirée.",
+    "chp.purge_soon": "Ses données seront effacées dans la journée ; le reçu d'effacement "
+                      "apparaîtra ici et vous sera envoyé par e-mail.",
+    "chp.receipt": "Reçu d'effacement", "chp.receipt_id": "Reçu :",
+    "chp.receipt_when": "Effacé le {when} :",
+    "chp.receipt_kept": "Conservé : le registre des consentements (ce qui a été accepté et "
+                        "quand), comme la loi l'exige, et ce reçu.",
     # challenges : la page du jury (ch-jury)
     "perm.challenge.judge": "Juger les participations d'un challenge",
     "perm.challenge.jury": "Animer le jury d'un challenge (mode à l'aveugle)",
@@ -965,12 +1153,8 @@ def core_words(lang: str) -> dict[str, Callable[..., str]]:
 
 
 def timecode(seconds: float | None) -> str:
-    """``m:ss.s`` for display (``h:mm:ss`` past an hour)."""
-    if seconds is None:
-        return ""
-    s = max(0.0, float(seconds))
-    hours, rest = divmod(s, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{int(hours)}:{int(minutes):02d}:{secs:04.1f}"
-    return f"{int(minutes)}:{secs:04.1f}"
+    """``mm:ss.ff`` for display (``hh:mm:ss.ff`` from an hour on): ``timecode.format_timecode``,
+    which the time fields read back as typed."""
+    from coulisses.timecode import format_timecode
+
+    return "" if seconds is None else format_timecode(seconds)

@@ -21,7 +21,8 @@ _EDIT = _REVIEW | {"campaign.import", "campaign.edit", "campaign.delete", "rush.
                    "rush.edit", "rush.delete", "cut.create", "cut.render", "job.submit",
                    "results.import", "cut.share", "rush.tag", "cut.delete",
                    "comment.delete_any", "trash.restore", "post.edit", "account.connect",
-                   "backstage.publish", "backstage.moderate", "challenge.jury"}
+                   "backstage.publish", "backstage.moderate", "challenge.jury",
+                   "challenge.manage"}  # challenges (issue 15): open, close, consent log
 _OWN = _EDIT | {"member.manage", "workspace.manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -1,7 +1,7 @@
 """Challenge jury: jury settings and public poll, juror scores and notes, poll options per entry.
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import coulisses.challenges.jury_tables  # noqa: F401
 from coulisses.studio.tables import UTCDateTime
 
 revision = "0013"
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
