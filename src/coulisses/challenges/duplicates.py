@@ -28,6 +28,9 @@ MIN_FRAMES = 3
 #: earliest owners of an index bucket each entry is paired with (a bucket of 500 copies makes
 #: 500 candidate pairs, not 125,000)
 _BUCKET_LINKS = 8
+#: best-sharing partners kept per entry (copies of one video link through each other)
+_PARTNERS = 8
+_SHIFT = 1 << 31
 _CHUNKS = HASH_BYTES // 4  # 32-bit chunks per hash
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], np.uint8)
 
@@ -136,7 +139,8 @@ def blocklist_prints(paths: Iterable[Path]) -> dict[str, bytes]:
 def candidate_pairs(loaded: Mapping[int, Print]) -> list[tuple[int, int]]:
     """Pairs (earlier, later) of entries whose usable frames share an exact 32-bit chunk (same
     position) in any views, most shared chunks first. Each bucket links every owner to its
-    ``_BUCKET_LINKS`` earliest owners only, so the work grows with the entries, not their pairs.
+    ``_BUCKET_LINKS`` earliest owners, and each entry keeps its ``_PARTNERS`` best-sharing
+    partners, so the work grows with the entries, not with their pairs.
     """
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
@@ -161,12 +165,20 @@ def candidate_pairs(loaded: Mapping[int, Print]) -> list[tuple[int, int]]:
     pairs: list[np.ndarray] = []
     for k in range(_BUCKET_LINKS):
         later = rank > k
-        pairs.append(owner[run_start[later] + k] * (1 << 31) + owner[later])
-    if not pairs:
-        return []
+        pairs.append(owner[run_start[later] + k] * _SHIFT + owner[later])
     codes, counts = np.unique(np.concatenate(pairs), return_counts=True)
+    # each entry keeps only its best-sharing partners: a cluster of copies stays linked
+    # (through union) while its candidate pairs grow with its size, not with its square
+    first, second = codes // _SHIFT, codes % _SHIFT
+    keep = np.zeros(codes.size, bool)
+    for side in (first, second):
+        order = np.lexsort((-counts, side))
+        starts = np.flatnonzero(np.r_[True, side[order][1:] != side[order][:-1]])
+        rank_in = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+        keep[order[rank_in < _PARTNERS]] = True
+    codes, counts = codes[keep], counts[keep]
     codes = codes[np.argsort(-counts, kind="stable")]
-    return [(int(c >> 31), int(c & ((1 << 31) - 1))) for c in codes]
+    return [(int(c // _SHIFT), int(c % _SHIFT)) for c in codes]
 
 
 def distances(a: Print, b: Print) -> np.ndarray:
@@ -182,22 +194,31 @@ def distances(a: Print, b: Print) -> np.ndarray:
     return d
 
 
-def match(a: Print, b: Print) -> Match | None:
-    """Whether ``b`` copies ``a`` (or the reverse): the longest chain of matched frames in time
-    order must cover ``MIN_SHARE`` of the shorter entry's usable frames."""
+def compare(a: Print, b: Print, frame_distance: int = FRAME_DISTANCE) -> Match:
+    """How much of the shorter of ``a`` and ``b`` the other holds: the longest chain of frames
+    within ``frame_distance`` of each other in time order, as a share of the shorter entry's
+    usable frames (0 when either has none)."""
     usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
     if usable == 0:
-        return None
+        return Match(share=0.0, frames=0, distance=256.0)
     d = distances(a, b)
-    hit = d <= FRAME_DISTANCE
-    chain = _longest_chain(hit)
-    share = chain / usable
-    if chain < min(MIN_FRAMES, usable) or share < MIN_SHARE:
+    hit = d <= frame_distance
+    chain = longest_chain(hit)
+    return Match(share=chain / usable, frames=chain,
+                 distance=float(np.median(d[hit])) if chain else float(d.min()))
+
+
+def match(a: Print, b: Print) -> Match | None:
+    """``compare``'s verdict: a copy when the chain covers ``MIN_SHARE`` of the shorter entry
+    and holds at least ``MIN_FRAMES`` frames (fewer only if the entry has fewer)."""
+    found = compare(a, b)
+    usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
+    if found.frames < min(MIN_FRAMES, usable) or found.share < MIN_SHARE or not found.frames:
         return None
-    return Match(share=share, frames=chain, distance=float(np.median(d[hit])))
+    return found
 
 
-def _longest_chain(hit: np.ndarray) -> int:
+def longest_chain(hit: np.ndarray) -> int:
     """The most matched cells on a path increasing in both frames (a longest common
     subsequence over the match matrix), row by row."""
     prev = np.zeros(hit.shape[1], np.int32)
