@@ -276,6 +276,8 @@ def operating_point(entries: list[dict[str, Any]], share: np.ndarray,
 
 
 def report(data: dict[str, Any]) -> tuple[str, str]:
+    from coulisses.challenges.prints import VIEWS
+
     meta, entries = data["meta"], data["entries"]
     n_orig = sum(e["transform"] == "original" for e in entries)
     fd = meta["frame_distance"]
@@ -358,8 +360,9 @@ def report(data: dict[str, Any]) -> tuple[str, str]:
         f"| prints stage per entry: median / p95 / max | {np.median(costs):.2f} s / "
         f"{np.percentile(costs, 95):.2f} s / {costs.max():.2f} s |",
         f"| per second of video (median) | {np.median(costs / np.maximum(secs, 0.1)):.3f} s |",
-        f"| frames hashed per entry (median) | {int(np.median(frames))} (x5 views) |",
-        f"| print size per entry | {int(np.median(frames)) * (5 * 32 + 1) + 6} bytes (median) |",
+        f"| frames hashed per entry (median) | {int(np.median(frames))} (x{len(VIEWS)} views) |",
+        f"| print size per entry (median) | "
+        f"{int(np.median(frames)) * (len(VIEWS) * 32 + 1) + 6} bytes |",
         f"| `group_duplicates`, all {len(entries)} entries | {meta['group_seconds']:.2f} s |",
         *_scale_lines(data),
         "",

@@ -2,7 +2,8 @@
 
 Frames sampled by time (2 per second, at most ``MAX_FRAMES``, decoded small) are cut free of
 black bars found across the whole entry, then hashed with PDQ in several views: the picture,
-its horizontal mirror, two centre crops and a vertical 9:16 strip. A crop or reframe of an
+its horizontal mirror, four centre crops (95 to 80 %), a vertical 9:16 strip and two 90 %
+corner crops. A crop or reframe of an
 original is then close to one of the original's views (PDQ alone misses crops: research notes,
 section 3). ``duplicates`` matches the views; this module only makes and reads them.
 """
@@ -16,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from coulisses.challenges.entry import Entry, Rules, Scalar
+from coulisses.challenges.entry import Entry, Rules, Scalar, Stage
 
 #: the views hashed per frame, in the packed order ("full" first: a match needs it on one side)
-VIEWS: tuple[str, ...] = ("full", "mirror", "crop90", "crop80", "strip")
+VIEWS: tuple[str, ...] = ("full", "mirror", "crop95", "crop90", "crop85", "crop80", "strip",
+                          "corner-tl90", "corner-br90")
 FPS = 2.0
 MAX_FRAMES = 40
 MAX_SIDE = 320  # decoded picture's longer side: PDQ works on 64x64 anyway
@@ -105,8 +107,9 @@ def views(picture: np.ndarray) -> list[np.ndarray]:
         strip = centre(max(8, round(w * 9 / 16)), w)
     else:
         strip = centre(round(h * 0.7), round(w * 0.7))
-    return [picture, picture[:, ::-1], centre(round(h * 0.9), round(w * 0.9)),
-            centre(round(h * 0.8), round(w * 0.8)), strip]
+    crops = [centre(round(h * s), round(w * s)) for s in (0.95, 0.9, 0.85, 0.8)]
+    ch, cw = round(h * 0.9), round(w * 0.9)
+    return [picture, picture[:, ::-1], *crops, strip, picture[:ch, :cw], picture[h - ch:, w - cw:]]
 
 
 def fingerprint(path: Path, *, max_seconds: float | None = None) -> Print:
@@ -157,10 +160,10 @@ class PrintsStage:
             found = fingerprint(entry.path, max_seconds=rules.max_duration_s + 1.0)
         except (av.FFmpegError, OSError, ValueError):
             return {"print": None, "print_frames": 0,
-                    "print_seconds": time.perf_counter() - started}
+                    "print_seconds": round(time.perf_counter() - started, 4)}
         return {"print": found.pack() if found.frames else None,
                 "print_frames": found.frames,
                 "print_seconds": round(time.perf_counter() - started, 4)}
 
 
-STAGE = PrintsStage()
+STAGE: Stage = PrintsStage()
