@@ -313,7 +313,9 @@ def report(data: dict[str, Any]) -> tuple[str, str]:
              "all: the benchmark is too small to check it more finely.",
              "",
              f"Frame match: PDQ distance <= {fd} in any view pair holding the full picture on "
-             f"one side. Shipped video threshold (`duplicates.MIN_SHARE`): {meta['min_share']}.",
+             f"one side. Shipped video threshold (`duplicates.MIN_SHARE`): {meta['min_share']}. "
+             "The operating points are the lowest share (of 0.20, 0.25, ... 1.00) reaching that "
+             "precision over all copies.",
              ""]
     points = [("shipped", meta["min_share"]),
               ("precision 0.999", operating_point(entries, share, 0.999)),
