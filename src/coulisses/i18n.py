@@ -57,6 +57,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "sample comments), published in the studio database {database}",
         "demo_backstage_open": "Open it while the studio runs (coulisses serve, same data "
                                "folder): {url} ({held} comment(s) wait for moderation)",
+        "demo_sign_in": "The studio (coulisses serve) opens the demo workspace to {email}, "
+                        "password {password} (kept in {file})",
         "interrupted": "interrupted: nothing unfinished was kept",
         "check_pass": "{file} passes the {platform} checks.",
         "check_fail": "{file} does not pass the {platform} checks:",
@@ -170,6 +172,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "studio {database}",
         "demo_backstage_open": "Ouvrez-la pendant que le studio tourne (coulisses serve, même "
                                "dossier de données) : {url} ({held} commentaire(s) à modérer)",
+        "demo_sign_in": "Le studio (coulisses serve) ouvre l'espace de démo à {email}, mot de "
+                        "passe {password} (gardé dans {file})",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",
         "check_pass": "{file} passe les contrôles {platform}.",
         "check_fail": "{file} ne passe pas les contrôles {platform} :",

@@ -108,6 +108,7 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     # the backstage page, published in the data folder's studio database
     assert f"sqlite:///{tmp_path / 'data' / 'studio.sqlite3'}" in run.out
     assert re.search(r"http://127\.0\.0\.1:8000/b/[\w-]{22} \(1 comment", run.out)
+    assert "opens the demo workspace to demo@coulisses.example, password " in run.out
 
 
 # --- the measure step ---------------------------------------------------------------------

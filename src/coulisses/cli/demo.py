@@ -77,13 +77,17 @@ def demo_cmd(
                                    progress=bar)
     print_measure(measured, planned.campaign, settings.lang)
 
-    # 5. open the making: its backstage page, published in the data folder's studio database
-    from coulisses.backstage.demo import publish_demo
+    # 6. open the making: its backstage page, published in the data folder's studio database
+    from coulisses.backstage.demo import WORKSPACE, publish_demo
+    from coulisses.web.demo_account import demo_account
 
     shown = publish_demo(settings, rushes.landscape, runner,
                          campaign_source=planned.campaign.read_text(encoding="utf-8"))
     typer.echo(text(settings.lang, "demo_backstage", database=shown.database))
     typer.echo(text(settings.lang, "demo_backstage_open", url=shown.url, held=shown.held))
+    account = demo_account(settings, WORKSPACE)
+    typer.echo(text(settings.lang, "demo_sign_in", email=account.email,
+                    password=account.password, file=account.file))
 
     if not result.passed:
         raise QCFailedError("the demo's outputs do not all pass their checks")
