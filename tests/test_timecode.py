@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from coulisses.errors import UsageError
-from coulisses.timecode import format_clock, parse_time, to_seconds_arg
+from coulisses.timecode import format_clock, format_timecode, parse_time, to_seconds_arg
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -32,3 +32,13 @@ def test_ffmpeg_seconds_are_exact_decimal_without_exponent() -> None:
     assert to_seconds_arg(Fraction(1001, 30000)) == "0.033367"
     assert to_seconds_arg(Fraction(7200)) == "7200.000000"
     assert format_clock(Fraction(3723, 1) + Fraction(1, 2)) == "1:02:03.500"
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [
+    (0, "00:00.00"), (Fraction(151, 2), "01:15.50"), (59.999, "01:00.00"),
+    (Fraction(3723, 1) + Fraction(1, 4), "01:02:03.25"), (-1, "00:00.00"),
+])
+def test_review_time_codes_read_back_as_they_are_shown(seconds: Fraction | float,
+                                                       shown: str) -> None:
+    assert format_timecode(seconds) == shown
+    assert parse_time(shown) == max(0, round(Fraction(seconds) * 100)) / Fraction(100)

@@ -59,3 +59,14 @@ def format_clock(value: Fraction | float) -> str:
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)
     return f"{h}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def format_timecode(value: Fraction | float) -> str:
+    """Format seconds as a review time code: ``mm:ss.ff`` (hundredths), ``hh:mm:ss.ff`` from
+    an hour on. ``parse_time`` reads it back, so a shown time can be typed as it is."""
+    centis = max(0, round(Fraction(value) * 100))
+    h, rest = divmod(centis, 360_000)
+    m, rest = divmod(rest, 6_000)
+    s, cs = divmod(rest, 100)
+    clock = f"{m:02d}:{s:02d}.{cs:02d}"
+    return f"{h:02d}:{clock}" if h else clock

@@ -41,6 +41,7 @@ def test_the_demo_page_is_served_votable_and_commentable(
             assert "Which cover for episode 1?" in html
             assert "Thank you! The vote is open for two weeks." in html  # the team's reply
             assert "Can you show more" not in html  # held for moderation
+            assert "Two extra casting interviews go out this week." in html  # the decision log
             images = re.findall(r'<img src="([^"]+)"', html)
             assert len(images) == 2
             for src in images:
@@ -53,6 +54,8 @@ def test_the_demo_page_is_served_votable_and_commentable(
                 "csrf_token": token, "option": option, "challenge": text,
                 "solution": str(challenge.solve(text))})
             assert "m=counted" in vote.headers["location"]
+            voted = client.get(vote.headers["location"]).text  # results, with the platform's
+            assert "Instagram story: Red frame 42 · Blue frame 31" in voted
             sent = client.post(f"{path}/comments", data={"csrf_token": token,
                                                           "body": "Love it"})
             assert "m=comment_held" in sent.headers["location"]

@@ -82,3 +82,19 @@ def test_a_cut_without_a_bts_item_or_not_approved_is_never_shown(world: World) -
     left = page.compose(world.db, world.page, world.settings, beats=[], days=[],
                         cuts={cut_id: "prise-ratee"})
     assert left == [f"cut {cut_id}: not approved, or no file passed its checks"]
+
+
+def test_only_listed_origins_may_frame_the_page(world: World) -> None:
+    assert page.frame_ancestors(world.page) == "'none'"  # nobody by default
+    assert page.parse_origins("https://Brand.example/\nhttps://brand.example, "
+                              "http://localhost:8000") == ["https://brand.example",
+                                                           "http://localhost:8000"]
+    for bad in ("http://brand.example", "https://brand.example/poll", "javascript:x", "*",
+                "https://a.example 'unsafe-inline'"):
+        with pytest.raises(UsageError):
+            page.parse_origins(bad)
+    with pytest.raises(UsageError, match="at most 10"):
+        page.parse_origins(" ".join(f"https://s{i}.example" for i in range(11)))
+    page.settings_from_form(world.page, title="T", intro="", lang="en", show_places=False,
+                            moderation="pre", words={}, embed="https://brand.example")
+    assert page.frame_ancestors(world.page) == "https://brand.example"

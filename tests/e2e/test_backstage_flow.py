@@ -109,3 +109,74 @@ def test_a_visitor_votes_comments_and_the_team_answers(
     assert "Yes: Thursday, two interviews." in body
     assert visitor.locator(".bs-team").count() == 1
     shots(visitor, "3-answered")
+
+
+def _listened(database_url: str, slug: str) -> None:
+    """What the page shows once people have taken part: a visible comment with the team's
+    reply, a live poll with results and a platform's tally, a decision on the timeline."""
+    from sqlalchemy import select
+
+    from coulisses.backstage import challenge, comments, decisions, platform_tallies, polls
+    from coulisses.backstage.tables import BackstagePage, Vote
+    from coulisses.studio.db import open_database
+    from coulisses.studio.tables import utcnow
+
+    engine, sessions = open_database(database_url)
+    with sessions() as db:
+        the_page = db.scalars(select(BackstagePage).where(BackstagePage.slug == slug)).one()
+        now = utcnow()
+        live = polls.create_poll(db, page_id=the_page.id, question="Which cover?",
+                                 options=[polls.OptionSpec("Red"), polls.OptionSpec("Blue")],
+                                 opens_at=now - timedelta(minutes=5),
+                                 closes_at=now + timedelta(days=1), results="live")
+        red = polls.options_of(db, live)[0]
+        db.add(Vote(poll_id=live.id, option_id=red.id, voter="someone"))
+        platform_tallies.enter(db, live, "instagram_story", {red.id: 120}, estimated=True,
+                               user_id=None, now=now)
+        said = comments.post(db, page=the_page, visitor=challenge.visitor(the_page.secret, None),
+                             address="10.0.0.9", body="More of the casting, please!", now=now)
+        comments.moderate(db, page=the_page, comment_ids=[said.id], action="approve",
+                          user_id=None, now=now)
+        comments.reply(db, page=the_page, parent_id=said.id, body="Coming on Friday.",
+                       user_id=None, name="Team", now=now)
+        decisions.record(db, the_page, decision="A longer casting scene", poll_id=live.id,
+                         option_id=red.id, reason="Most of you asked for it.", now=now)
+        db.commit()
+    engine.dispose()
+
+
+def test_the_public_page_a_poll_and_the_listening_pages_pass_axe(
+        server: str, database_url: str, browser: Any, shots: Any) -> None:
+    from test_studio_pages import _axe
+
+    slug, team_path, _ = _seed(database_url)
+    _listened(database_url, slug)
+    visitor = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    visitor.set_default_timeout(20_000)
+    found: list[str] = []
+    for lang in ("en", "fr"):
+        visitor.goto(f"{server}/b/{slug}?lang={lang}")
+        found += _axe(visitor)
+        assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shots(visitor, f"axe-page-{lang}")
+    visitor.goto(f"{server}/b/{slug}?lang=en")
+    visitor.get_by_label("Happy ending").check()  # a poll as a voter sees it: told, results
+    visitor.wait_for_timeout(1700)
+    with visitor.expect_navigation():
+        visitor.get_by_role("group", name="Which ending?").get_by_role("button").click()
+    assert "your vote counted" in visitor.get_by_role("status").first.inner_text()
+    found += _axe(visitor)
+    shots(visitor, "axe-voted")
+    team = browser.new_page(viewport=DESKTOP)
+    team.set_default_timeout(20_000)
+    team.goto(f"{server}/login")
+    team.get_by_label("Email").fill("team@example.org")
+    team.get_by_label("Password").fill("a long enough pass")
+    team.get_by_role("button", name="Sign in").click()
+    team.wait_for_url(re.compile(r"/w/\d+|/workspaces"))
+    for name in ("decisions", "map"):
+        team.goto(f"{server}{team_path}/{name}", timeout=90_000)  # the map loads its model
+        _labelled(team)
+        found += _axe(team)
+        shots(team, f"axe-{name}")
+    assert found == []

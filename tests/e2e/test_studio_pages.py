@@ -80,6 +80,7 @@ def _seed(page: Any, server: str, tmp_path: Path) -> dict[str, str]:
     job = server + str(page.locator("main table a").first.get_attribute("href"))
     return {
         "dashboard": w, "campaigns": f"{w}/campaigns", "campaign": campaign,
+        "campaign-health": campaign + "/health",
         "campaign-plan": campaign + "/plan", "campaign-calendar": campaign + "/calendar",
         "campaign-edit": campaign + "/edit", "rushes": f"{w}/rushes",
         "rush-upload": f"{w}/rushes/upload", "rush": rush, "search": f"{w}/search?q=americans",

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import httpx
 
+from coulisses.publish.accounts import sandbox_renewal
 from coulisses.publish.api import PlatformApi, validate_options
 from coulisses.publish.connectors.base import Upload
+from coulisses.publish.lookup import settle
 from coulisses.publish.oauth import TokenSet, sandbox_sign_in
 from coulisses.publish.sandbox.app import SandboxServer
 from coulisses.publish.sandbox.faults import Faults
@@ -30,8 +32,10 @@ def upload_of(path: Path, api: PlatformApi, account: str, caption: str = "hello 
 
 
 def sign_in(api: PlatformApi, url: str, name: str = "alice") -> TokenSet:
+    """The sign-in and the account lookup that follows it, as ``accounts add`` does them."""
     with httpx.Client(timeout=10) as client:
-        return sandbox_sign_in(api, url, name, client)
+        return settle(api, url, sandbox_sign_in(api, url, name, client), client,
+                      renew=sandbox_renewal(api, url, client))
 
 
 def sandbox_posts(url: str) -> list[dict[str, object]]:

@@ -142,13 +142,15 @@ def test_a_metricool_file_schedules_one_post_per_network(
 def test_buffer_and_hootsuite_files(connected: Path, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     a, b, c = _videos(tmp_path, 3)
+    # Buffer's documented bulk-upload columns; one channel per file, named by --to
     buffer = _write(tmp_path / "buffer.csv", BUFFER, [
-        {"Date": "2030-07-01", "Time": "08:00", "Profile": "tiktok:alice", "Text": "one",
-         "Link": str(a)},
-        {"Date": "2030-07-02", "Time": "08:00", "Profile": "youtube", "Text": "two",
-         "Link": str(b)}])
-    run = run_cli(capsys, "publish", "import", buffer, "--timezone", "America/New_York",
-                  "--skip-qc")
+        {"Text": "one", "Image URL": str(a), "Tags": "", "Posting Time": "2030-07-01 08:00"},
+        {"Text": "two", "Image URL": str(b), "Tags": "launch", "Posting Time":
+         "2030-07-02 08:00"}])
+    nobody = run_cli(capsys, "publish", "import", buffer, "--skip-qc")
+    assert nobody.rc == 2 and "--to" in error_line(nobody)
+    run = run_cli(capsys, "publish", "import", buffer, "--to", "tiktok:alice", "--timezone",
+                  "America/New_York", "--skip-qc")
     assert run.rc == 0 and "buffer" in run.out, run.err
     hoot = _write(tmp_path / "hootsuite.csv", None,
                   [["15/07/2030 20:45", "from Hootsuite", str(c)]])
@@ -289,10 +291,11 @@ def test_a_utf16_tab_separated_sheet_is_read(connected: Path, tmp_path: Path,
     """Excel's "Unicode text": UTF-16 with its mark, tabs between cells."""
     [video] = _videos(tmp_path, 1)
     text = "\t".join(BUFFER) + "\r\n" + "\t".join(
-        ["2030-08-01", "07:05", "tiktok:alice", "Répétition générale", str(video)]) + "\r\n"
+        ["Répétition générale", str(video), "", "2030-08-01 07:05"]) + "\r\n"
     path = tmp_path / "unicode.txt"
     path.write_bytes(text.encode("utf-16"))
-    run = run_cli(capsys, "publish", "import", path, "--timezone", "Europe/Paris", "--skip-qc")
+    run = run_cli(capsys, "publish", "import", path, "--to", "tiktok:alice", "--timezone",
+                  "Europe/Paris", "--skip-qc")
     assert run.rc == 0, run.err
     [row] = _listed(capsys)
     assert (row["caption"], row["due"]) == ("Répétition générale", "2030-08-01T05:05:00+00:00")

@@ -10,12 +10,12 @@ import httpx
 import pytest
 from publishkit import PLATFORMS, sandbox_posts, sign_in, start_sandbox, upload_of
 
+from coulisses.errors import PlatformError
 from coulisses.publish import oauth
 from coulisses.publish.api import PlatformApi
 from coulisses.publish.connectors import CONNECTORS
 from coulisses.publish.connectors.base import Context, Endpoints, MemoryJournal, Published
 from coulisses.publish.connectors.http import ApiClient, Backoff
-from coulisses.publish.failures import PlatformError
 from coulisses.publish.sandbox.app import SandboxServer
 from coulisses.publish.sandbox.faults import parse_faults
 

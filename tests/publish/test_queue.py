@@ -10,10 +10,9 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from coulisses.errors import ConflictError, UsageError
+from coulisses.errors import ConflictError, LeaseLost, UsageError
 from coulisses.publish import accounts, queue
 from coulisses.publish.api import PlatformApi
-from coulisses.publish.failures import LeaseLost
 from coulisses.publish.tables import Post, PublishAccount, now_ms
 
 

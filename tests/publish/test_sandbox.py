@@ -141,6 +141,6 @@ def test_the_loopback_sign_in_gets_tokens_through_a_browser(
         assert httpx.get(url, follow_redirects=True).status_code == 200
 
     with httpx.Client() as client:
-        tokens = loopback_sign_in(apis["linkedin"], sandbox.url, client_id="c",
+        tokens = loopback_sign_in(apis["tiktok"], sandbox.url, client_id="c",
                                   open_url=browser, login_hint="bob", client=client)
     assert tokens.account == "bob" and tokens.refresh_token

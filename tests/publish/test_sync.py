@@ -132,3 +132,33 @@ def test_faults_are_ridden_out_and_a_platform_that_is_down_says_so(
         sync(db, fernet, apis, tmp_path / "other.duckdb", backoff_s=0.0)
     with open_store(tmp_path / "other.duckdb") as empty:
         assert empty.con.execute("SELECT count(*) FROM metrics").fetchone() == (0,)
+
+
+def test_youtube_numbers_come_from_the_analytics_reports_query(
+        apis: dict[str, PlatformApi], sandbox: SandboxServer) -> None:
+    """Views, watch time, average view duration, likes, comments, shares and subscribers gained
+    per video, from reports.query's result table; a query without its required parts is
+    refused as the API does."""
+    from publishkit import sign_in
+
+    api = apis["youtube"]
+    assert api.metrics is not None and api.metrics.style == "youtube-analytics"
+    assert api.metrics.base_url == "https://youtubeanalytics.googleapis.com"
+    assert {f.metric for f in api.metrics.fields.values()} == {
+        "views", "watch_time_s", "avg_watch_time_s", "likes", "comments", "shares",
+        "subscribers_gained"}
+    assert any(s.endswith("/yt-analytics.readonly") for s in api.auth.scopes)
+    headers = {"Authorization": f"Bearer {sign_in(api, sandbox.url).access_token}"}
+    url = f"{sandbox.url}/youtube/v2/reports"
+    query = {"ids": "channel==MINE", "startDate": "2005-02-14", "endDate": "2026-12-04",
+             "metrics": "views,estimatedMinutesWatched", "dimensions": "video",
+             "filters": "video==nothing-posted"}
+    empty = httpx.get(url, params=query, headers=headers, timeout=10).json()
+    assert empty["kind"] == "youtubeAnalytics#resultTable" and empty["rows"] == []
+    assert [h["name"] for h in empty["columnHeaders"]] == ["video", "views",
+                                                           "estimatedMinutesWatched"]
+    for broken in ({"startDate": "yesterday"}, {"ids": "channel==UC1"}, {"metrics": "plays"},
+                   {"dimensions": "day"}):
+        refused = httpx.get(url, params={**query, **broken}, headers=headers, timeout=10)
+        assert refused.status_code == 400
+        assert refused.json()["error"]["errors"][0]["reason"] == "badRequest", broken

@@ -136,3 +136,32 @@ def test_every_form_the_trash_and_the_confirmations_render_in_english_and_french
             assert page.status_code == 200, url
             assert f'<html lang="{lang}">' in page.text and word in page.text, url
     assert client.get(f"{campaign}/forms/nothing").status_code == 404
+
+
+def test_nested_deliverables_have_their_own_forms_under_each_parent(
+        client: TestClient, campaign: str, post: Any) -> None:
+    page = client.get(campaign + "/forms/deliverables?lang=fr")
+    assert page.status_code == 200
+    assert 'name="list" value="series.0.episodes.1.deliverables"' in page.text
+    assert 'name="list" value="bts.0.deliverables"' in page.text
+    assert "cites › ep-02" in page.text and ">en relecture</option>" in page.text
+    original = client.get(campaign + "/export").text
+    added = post(client, campaign + "/forms/deliverables", {
+        "version": _version(page.text), "list": "bts.0.deliverables", "op": "add",
+        "f.id": "challenge-ig", "f.platform": "tiktok", "f.format": "coulisses",
+        "f.duration_s": "20", "f.publish": "2026-01-07", "f.status": "planned"})
+    assert added.status_code == 303, added.text[-2000:]
+    saved = client.get(campaign + "/export").text
+    changed = [x for x in difflib.ndiff(original.splitlines(), saved.splitlines())
+               if x[:1] in "+-"]
+    assert 0 < len(changed) <= 4 and all("challenge" in x for x in changed), changed
+    again = client.get(campaign + "/forms/deliverables")
+    assert 'value="challenge-ig"' in again.text
+    # a row removed from its parent's list only
+    index = re.findall(r'name="f.id" value="([^"]+)"', again.text).index("challenge-ig")
+    assert index > 0
+    removed = post(client, campaign + "/forms/deliverables", {
+        "version": _version(again.text), "list": "bts.0.deliverables", "index": "1",
+        "op": "remove", "confirm": "yes"})
+    assert removed.status_code == 303
+    assert "challenge-ig" not in client.get(campaign + "/export").text

@@ -80,11 +80,53 @@ def test_paste_import_and_listing(client: TestClient, owner: Any, post: Any) -> 
 def test_health_report_names_each_finding_line(client: TestClient, owner: Any,
                                                post: Any) -> None:
     page = client.get(_import(client, post, owner.workspace_id, text=SMALL)
-                      .headers["location"])
+                      .headers["location"] + "/health")
     assert page.status_code == 200
     row = re.search(r"<tr><td>(\d+)</td><td class=\"sev-error\">error</td><td><code>"
                     r"kpi-no-target</code>", page.text)
     assert row is not None and int(row.group(1)) == KPI_LINE
+
+
+def test_a_campaign_opens_on_its_board_and_health_is_a_tab(
+        client: TestClient, owner: Any, post: Any) -> None:
+    from coulisses.campaign.template import starter_text
+
+    base = _import(client, post, owner.workspace_id, text=starter_text("en")) \
+        .headers["location"]
+    assert re.search(r"/campaigns/\d+$", base)  # the import lands on the campaign itself
+    page = client.get(base)
+    assert page.status_code == 200
+    tabs = re.search(r'<ul class="tabs">(.*?)</ul>', page.text, re.S)
+    assert tabs is not None
+    current = re.search(r'<a href="([^"]+)" aria-current="page">', tabs.group(1))
+    assert current is not None and current.group(1) == base.split("testserver")[-1]
+    assert 'class="board"' in page.text  # the deliverables table, not the health report
+    assert client.get(base + "/board").text.count("<tr") == page.text.count("<tr")
+    health = client.get(base + "/health")
+    assert health.status_code == 200 and 'href="' + current.group(1) + '/health" aria-current' \
+        in health.text
+    # saving the raw YAML lands on the health report, which says what the edit changed
+    edited = post(client, base + "/edit", {"text": starter_text("en") + "# note\n",
+                                           "version": "1"})
+    assert edited.status_code == 303 and edited.headers["location"].endswith("/health")
+
+
+def test_an_import_sent_twice_makes_one_campaign(client: TestClient, app: FastAPI,
+                                                 owner: Any, post: Any) -> None:
+    """Issue 12, I1: a double-clicked or re-sent import form lands on the same campaign."""
+    first = _import(client, post, owner.workspace_id, text=SMALL)
+    again = _import(client, post, owner.workspace_id, text=SMALL)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    other = _import(client, post, owner.workspace_id, text=SMALL + "# another\n")
+    assert other.headers["location"] != first.headers["location"]
+    # once edited, the same file imported again is a new campaign
+    post(client, first.headers["location"] + "/edit", {"text": SMALL + "# v2\n", "version": "1"})
+    third = _import(client, post, owner.workspace_id, text=SMALL)
+    assert third.headers["location"] not in (first.headers["location"],
+                                              other.headers["location"])
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count(Campaign.id))) == 3
 
 
 def test_invalid_file_is_refused_with_its_line_and_nothing_is_lost(

@@ -198,3 +198,131 @@ def test_job_stage_words_in_the_page_language() -> None:
     assert core_words("fr")["stage"]("done") == MESSAGES["fr"]["done"]
     assert core_words("fr")["stage"]("step 1 of 2") == "step 1 of 2"
     assert core_words("en")["stage"](None) == ""
+
+
+# --- issue 12, studio12b: the library's lines, calendar kinds and form choices in French ---
+
+LIBRARY = ("campaign", "render", "kpi")
+# pieces added to another line (campaign/load.py): the count of further problems is put in
+# French by error_text; pydantic's own type messages, which ", not <type> <value>" follows,
+# stay as pydantic words them
+FRAGMENTS = (" (and ", ", not ")
+
+
+def _library_lines() -> list[tuple[str, str]]:
+    """Every literal error line (message or hint) of the campaign, render and kpi code that a
+    studio page can show: raised ``errors.py`` leaves, located problems (``.error(...)``), the
+    reference checker's problems and the campaign loader's messages: (where, the line with
+    each value as "7")."""
+    import ast
+
+    import coulisses.errors as errors
+
+    leaves = {n for n in dir(errors) if n.endswith("Error")}
+
+    def sample(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) else "7" for v in node.values)
+        return None
+
+    found = []
+    for folder in LIBRARY:
+        for path in sorted((SRC / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                texts: list[ast.expr] = []
+                if isinstance(node, ast.Call) and node.args:
+                    func = node.func
+                    if ((isinstance(func, ast.Name) and func.id in leaves)
+                            or (isinstance(func, ast.Attribute) and func.attr == "error")):
+                        texts = [node.args[0]]
+                    elif (isinstance(func, ast.Attribute) and func.attr == "add"
+                          and path.name == "refs.py"):
+                        texts = [node.args[0], *node.args[2:3]]
+                    texts += [k.value for k in node.keywords if k.arg == "hint"]
+                elif isinstance(node, ast.Assign | ast.AugAssign) and path.name == "load.py":
+                    target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                    if isinstance(target, ast.Name) and target.id in ("message", "hint"):
+                        texts = [node.value]
+                lines = [sample(t) for t in texts]
+                found += [(f"{path.name}:{node.lineno}", t) for t in lines
+                          if t is not None and re.search(r"[a-z]{2}", t.replace("7", ""))
+                          and not t.startswith(FRAGMENTS)]
+    return found
+
+
+def test_every_library_error_line_that_reaches_the_studio_is_in_french() -> None:
+    from coulisses.web.error_text import french
+
+    lines = _library_lines()
+    assert len(lines) > 150  # the walk still finds them
+    missing = [f"{where}: {line}" for where, line in lines if french(line) is None]
+    assert missing == [], "library error lines without French:\n" + "\n".join(missing)
+
+
+def test_stored_job_errors_and_counted_problems_read_in_french() -> None:
+    from coulisses.web.error_text import french, stored_line
+
+    assert stored_line("clip.mp4: the span lasts 2 s but tiktok needs at least 3 s (choose a "
+                       "longer span with --start/--end, or pass --extend to hold the last "
+                       "frame)", "fr") == (
+        "clip.mp4 : l'extrait dure 2 s mais tiktok demande au moins 3 s (choisissez un extrait "
+        "plus long avec --start/--end, ou passez --extend pour tenir la dernière image)")
+    # a trailing value does not swallow the hint: both are put in French
+    assert stored_line("c.yaml:3:1: unknown platform 'tikitok' (did you mean 'tiktok'?)",
+                       "fr") == (
+        "c.yaml:3:1: plateforme inconnue : 'tikitok' (vouliez-vous dire 'tiktok' ?)")
+    assert stored_line("something new (whatever)", "fr") == "something new (whatever)"
+    assert stored_line("unknown beat 'x'", "en") == "unknown beat 'x'"
+    assert french("unknown beat 'x' (and 2 more problems)") == (
+        "temps fort inconnu : 'x' (et 2 autres problèmes)")
+
+
+def test_every_form_choice_and_calendar_kind_has_a_name_in_both_languages() -> None:
+    from typing import get_args
+
+    from coulisses.campaign.edit import SECTIONS
+    from coulisses.campaign.schema import BtsKind
+
+    keys = {f"choice.{f.key}.{c}" for s in SECTIONS.values() for f in s.fields
+            if f.kind == "choice" and f.key != "comparator" for c in f.choices}
+    keys |= {f"choice.kind.{k}" for k in get_args(BtsKind)}
+    keys |= {f"cal.kinds.{k}" for k in ("shoot", "due", "publish")}
+    assert len(keys) > 20
+    missing = sorted(k for k in keys for table in (EN, FR) if k not in table)
+    assert missing == [], f"untranslated: {missing}"
+
+
+def test_campaign_pages_and_their_errors_in_a_french_studio(
+        client: TestClient, make_user: Any, login: Any, post: Any) -> None:
+    from coulisses.campaign.template import starter_text
+
+    made = make_user("ana@example.org")
+    login(client, made.email)
+    w = f"/w/{made.workspace_id}"
+    text = starter_text("fr")
+    base = post(client, f"{w}/campaigns", {"text": text}).headers["location"]
+    calendar = client.get(base + "/calendar?lang=fr").text
+    assert all(FR[f"cal.kinds.{k}"] in calendar for k in ("shoot", "due", "publish"))
+    plan = client.get(base + "/plan?lang=fr").text
+    assert "(bts)" not in plan and "(episode)" not in plan and "(failure)" not in plan
+    assert f"({FR['board.kinds.bts']})" in plan and f"({FR['choice.kind.failure']})" in plan
+    board = client.get(base + "?lang=fr").text
+    assert FR["board.deliverable"] in board and FR["board.states.not_shot"] in board
+    assert "not shot" not in board
+    forms = client.get(base + "/forms/bts?lang=fr").text
+    assert f">{FR['choice.kind.failure']}</option>" in forms and ">failure</option>" not in forms
+    # the library's own lines (the loader, the reference checker), with their count
+    broken = text.replace("version: 1", "version: 1\nzut: 1\nzou: 2")
+    refused = post(client, f"{w}/campaigns?lang=fr", {"text": broken})
+    assert refused.status_code == 422
+    assert "clé inconnue &#39;zut&#39; dans le fichier" in refused.text
+    assert "(et 1 autre problème)" in refused.text
+    assert "unknown key" not in refused.text
+    bad_yaml = post(client, f"{w}/campaigns?lang=fr", {"text": "version: ["})
+    assert "YAML mal formé" in bad_yaml.text and "malformed" not in bad_yaml.text
+    unknown = text.replace("tiktok", "tikitok", 1)
+    edited = post(client, base + "/edit?lang=fr", {"text": unknown, "version": "1"})
+    assert edited.status_code == 422 and "unknown platform" not in edited.text
+    assert edited.text.count("plateforme inconnue") >= 2  # the line above, and at its line

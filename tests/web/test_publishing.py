@@ -267,10 +267,12 @@ def test_only_approved_qc_passed_variants_for_the_platform_can_be_scheduled(
                                platform="youtube-shorts")
     url = f"/w/{owner.workspace_id}/publishing/posts"
     form = {"account_id": account, "day": _tomorrow(), "clock": "18:00", "tz": "Europe/Paris"}
-    for variant, words in ((pending, "not approved"), (failing, "did not pass QC"),
-                           (youtube, "cut for youtube-shorts")):
+    # the gates of `publish schedule --from-plan` (one function): their errors' own statuses
+    for variant, words, status in ((pending, "not approved", 409),
+                                   (failing, "did not pass QC", 422),
+                                   (youtube, "cut for youtube-shorts", 400)):
         refused = post(client, url, {**form, "variant_id": variant})
-        assert refused.status_code == 400 and words in refused.text, words
+        assert refused.status_code == status and words in refused.text, words
     good = approved_variant(app.state.sessions, settings.data_dir, owner.workspace_id)
     _schedule(client, post, owner.workspace_id, good, account, _tomorrow())
     twice = post(client, url, {**form, "variant_id": good})
@@ -399,3 +401,71 @@ def test_the_studio_process_runs_the_publishing_worker(
         assert [p["caption"] for p in sandbox.sandbox.store.posts()] == ["from the studio"]
     finally:
         live.state.engine.dispose()
+
+
+def test_scheduling_a_cut_for_a_deliverable_checks_the_campaigns_rights_gate(
+        app: FastAPI, client: TestClient, make_user: Any, login: Any, post: Any,
+        sandbox: SandboxServer) -> None:
+    """The studio refuses, in the page's language, what `publish schedule --from-plan` would:
+    here Léa's consent is pending in the campaign the cut was made for."""
+    from board_world import rendered_cut
+
+    from coulisses.campaign.template import starter_text
+    from coulisses.studio.tables import Campaign
+
+    owner = make_user("owner@example.org")
+    login(client, owner.email)
+    _connect(client, post, owner.workspace_id, sandbox.url)
+    account = _account_id(app)
+    source = starter_text("en")
+    with app.state.sessions() as db:
+        row = Campaign(workspace_id=owner.workspace_id, name="Spring", filename="spring.yaml",
+                       source=source.replace("role: talent\n    consent: granted",
+                                             "role: talent\n    consent: pending"),
+                       version_id=1)
+        db.add(row)
+        db.commit()
+        campaign_id = row.id
+    made = rendered_cut(app, owner.workspace_id, owner.user_id, campaign_id=campaign_id,
+                        deliverable="ep-1-tiktok", decision="approved")
+    form = {"account_id": account, "day": _tomorrow(), "clock": "18:00", "tz": "Europe/Paris",
+            "variant_id": made["variants"][0]}
+    url = f"/w/{owner.workspace_id}/publishing/posts"
+    refused = post(client, url, form)
+    assert refused.status_code == 409
+    assert ("Teaser: not scheduled: rights gate closed: Léa (lea) has not given consent "
+            "(consent: pending)") in html.unescape(refused.text)
+    in_french = post(client, f"{url}?lang=fr", form)
+    assert ("Teaser : non programmé : les droits ne sont pas réglés : Léa (lea) n'a pas donné "
+            "son consentement (consentement : pending)") in html.unescape(in_french.text)
+    with app.state.sessions() as db:
+        assert db.scalars(select(Post)).all() == []
+        row = db.get(Campaign, campaign_id)
+        assert row is not None
+        row.source = source  # consent granted: the same cut is scheduled
+        db.commit()
+    assert post(client, url, form).status_code == 303
+
+
+def test_an_account_whose_tokens_stopped_working_says_so_and_is_reconnected_in_place(
+        app: FastAPI, client: TestClient, make_user: Any, login: Any, post: Any,
+        sandbox: SandboxServer) -> None:
+    from coulisses.publish.accounts import mark_reconnect
+    from coulisses.web.i18n_web import EN, FR
+
+    owner = make_user("owner@example.org")
+    login(client, owner.email)
+    assert _connect(client, post, owner.workspace_id, sandbox.url,
+                    platform="instagram", name="maison").status_code == 303
+    account = _account_id(app)
+    mark_reconnect(app.state.sessions, account, "Instagram refused the sign-in (invalid_grant)")
+    page = f"/w/{owner.workspace_id}/publishing"
+    for lang, table in (("en", EN), ("fr", FR)):
+        shown = html.unescape(client.get(f"{page}?lang={lang}").text)
+        assert table["pub.reconnect"] in shown and "(invalid_grant)" in shown
+    assert _connect(client, post, owner.workspace_id, sandbox.url,
+                    platform="instagram", name="maison").status_code == 303
+    with app.state.sessions() as db:
+        row = db.get(PublishAccount, account)
+        assert row is not None and (row.reconnect, row.external_id) == ("", "maison")
+    assert EN["pub.reconnect"] not in client.get(f"{page}?lang=en").text

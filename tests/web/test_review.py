@@ -41,9 +41,31 @@ def test_comment_at_a_timecode_and_over_a_range_with_a_reply(
     reply = _comment(client, version, body="Agreed", parent_id=at.json()["id"])
     assert reply.json()["t_start"] == 1.25 and reply.json()["parent_id"] == at.json()["id"]
     page = client.get(version["page"]).text
-    assert "Logo trop petit 🎬" in page and "0:01.2" in page and "Agreed" in page
+    assert "Logo trop petit 🎬" in page and "00:01.25" in page and "Agreed" in page
     assert _comment(client, version, body="   ").status_code == 400
     assert _comment(client, version, body="x", t_start=2, t_end=1).status_code == 400
+
+
+def test_comment_times_are_typed_and_shown_as_time_codes(
+        client: TestClient, version: dict[str, Any]) -> None:
+    url = f"/w/{version['ws']}/versions/{version['id']}/comments"
+    form = client.get(version["page"]).text
+    assert 'name="t_start" size="11" value="00:00.00"' in form  # typed as it is shown
+    for body, start, end in (("mm:ss", "00:01.50", "00:00:01.75"), ("seconds", "1,25", ""),
+                             ("h:mm:ss", "0:00:00.5", "")):
+        sent = client.post(url, data={"csrf_token": token(client), "body": body,
+                                      "t_start": start, "t_end": end})
+        assert sent.status_code == 303, (body, sent.text)
+    listed = client.get(f"/api/w/{version['ws']}/versions/{version['id']}/comments").json()
+    assert sorted((c["body"], c["t_start"], c["t_end"]) for c in listed) == [
+        ("h:mm:ss", 0.5, None), ("mm:ss", 1.5, 1.75), ("seconds", 1.25, None)]
+    page = client.get(version["page"]).text
+    assert "00:01.50–00:01.75" in page and "00:01.25" in page and "00:00.50" in page
+    bad = client.post(url, data={"csrf_token": token(client), "body": "x", "t_start": "1:75"})
+    assert bad.status_code == 400 and "mm:ss or hh:mm:ss.ff" in bad.text
+    french = client.post(url + "?lang=fr", data={"csrf_token": token(client), "body": "x",
+                                                 "t_start": "une minute"})
+    assert french.status_code == 400 and "code temporel (mm:ss ou hh:mm:ss.ff)" in french.text
 
 
 def test_double_clicked_comment_posts_once(client: TestClient,

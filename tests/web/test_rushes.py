@@ -117,4 +117,5 @@ def test_interface_text_exists_in_english_and_french() -> None:
 
     assert EN.keys() == FR.keys()
     assert [k for k in EN if EN[k].count("{") != FR[k].count("{")] == []
-    assert (timecode(0), timecode(61.25), timecode(3725.0)) == ("0:00.0", "1:01.2", "1:02:05.0")
+    assert (timecode(0), timecode(61.25), timecode(3725.0)) == (
+        "00:00.00", "01:01.25", "01:02:05.00")

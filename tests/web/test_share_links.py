@@ -88,6 +88,8 @@ def test_the_client_comments_and_decides_under_their_name(
     team_page = client.get(f"/w/{me.workspace_id}/cuts/{made['cut_id']}").text
     assert "Claire &lt;Cliente&gt;" in team_page and "Claire <Cliente>" not in team_page
     assert "Ciel trop sombre" in team_page
+    # the time is a time code on both sides, typed either way
+    assert "00:01.50" in team_page and "00:01.50" in guest.get(f"/s/{token}").text
 
 
 def test_a_password_opens_the_link_and_guesses_are_throttled(

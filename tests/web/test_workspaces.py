@@ -133,7 +133,7 @@ def test_every_core_page_renders_in_english_and_french(client: TestClient, app: 
     w = f"/w/{made.workspace_id}"
     public = ["/login", "/signup"]
     private = ["/workspaces", "/account", w, f"{w}/members", f"{w}/campaigns",
-               f"{w}/campaigns/{cid}", f"{w}/campaigns/{cid}/plan",
+               f"{w}/campaigns/{cid}", f"{w}/campaigns/{cid}/health", f"{w}/campaigns/{cid}/plan",
                f"{w}/campaigns/{cid}/calendar", f"{w}/campaigns/{cid}/edit", f"{w}/jobs",
                f"{w}/jobs/{jid}", f"{w}/results", f"{w}/results/{cid}", f"{w}/nope"]
     words = {"en": ("Sign in", "Campaigns"), "fr": ("Se connecter", "Campagnes")}

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import comments, page, polls
+from coulisses.backstage import comments, decisions, page, platform_tallies, polls
 from coulisses.backstage.challenge import Visitor
 from coulisses.backstage.tables import BackstagePage, Poll
 from coulisses.media.ffmpeg import Command, Runner
@@ -98,8 +98,6 @@ def _fill(db: Session, the_page: BackstagePage, settings: Settings, folder: Path
     page.compose(db, the_page, settings, beats=[b[0] for b in made.beats],
                  days=[d[0] for d in made.days[:2]], cuts={})
     page.add_update(db, the_page, "Day one: lights rigged, the dolly squeaks, we start again.")
-    page.add_update(db, the_page, "You asked for more of the casting: two extra interviews "
-                    "go out this week.", kind="changed")
     relative = folder.relative_to(settings.data_dir)
     poll = polls.create_poll(
         db, page_id=the_page.id, question="Which cover for episode 1?",
@@ -118,4 +116,12 @@ def _fill(db: Session, the_page: BackstagePage, settings: Settings, folder: Path
                       action="approve", user_id=None, now=now)
     comments.reply(db, page=the_page, parent_id=posted[0].id, name="coulisses team",
                    body="Thank you! The vote is open for two weeks.", user_id=None, now=now)
+    # the decision log and a platform's tally, as a team would keep them (issue 14, part 2)
+    decisions.record(db, the_page, decision="Two extra casting interviews go out this week.",
+                     reason="You asked to see more of the casting day.", theme="casting",
+                     comment_ids=[posted[2].id], now=now)
+    red, blue = polls.options_of(db, poll)
+    platform_tallies.enter(db, poll, "instagram_story", {red.id: 42, blue.id: 31},
+                           estimated=False, user_id=None, now=now)
+    db.commit()
     return poll

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import page, polls
+from coulisses.backstage import decisions, page, polls
 from coulisses.backstage.tables import BackstagePage
 from coulisses.errors import NotFoundError, UsageError
 from coulisses.settings import Settings
@@ -24,12 +24,14 @@ WORDS = {
     "en": {"kicker": "Behind the scenes", "changed": "What we changed because of you",
            "results": "Results", "vote": "Vote on the studio page", "cuts": "Behind the scenes",
            "beats": "The story so far", "days": "Shoot days", "updates": "Updates",
-           "comment": "Comment on the studio page", "name": "English"},
+           "comment": "Comment on the studio page", "name": "English",
+           "winner": "won"},
     "fr": {"kicker": "Dans les coulisses", "changed": "Ce que nous avons changé grâce à vous",
            "results": "Résultats", "vote": "Voter sur la page du studio",
            "cuts": "Les coulisses", "beats": "L'histoire jusqu'ici",
            "days": "Jours de tournage", "updates": "Nouvelles",
-           "comment": "Commenter sur la page du studio", "name": "Français"},
+           "comment": "Commenter sur la page du studio", "name": "Français",
+           "winner": "l'a emporté"},
 }
 
 
@@ -104,6 +106,7 @@ def build(db: Session, the_page: BackstagePage, settings: Settings, out: Path,
             other = "fr" if lang == "en" else "en"
             html = template.render(
                 lang=lang, view=view, polls=blocks, media=media, studio=studio,
+                decisions=decisions.timeline(db, the_page),
                 words=WORDS[lang], other_lang=other, other_name=WORDS[other]["name"],
                 other_href="index.fr.html" if lang == "en" else "index.html")
             output.write_text(work / name, html)

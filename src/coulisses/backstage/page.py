@@ -9,6 +9,7 @@ deleted campaign answers exactly as an unknown address does.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,7 +42,8 @@ def page_for(db: Session, campaign: Campaign) -> BackstagePage:
         page = BackstagePage(workspace_id=campaign.workspace_id, campaign_id=campaign.id,
                              slug=new_slug(), secret=secrets.token_hex(32),
                              title=campaign.name[:200], lang="en", published=False,
-                             show_places=False, moderation="pre", blocked_words="{}")
+                             show_places=False, moderation="pre", blocked_words="{}",
+                             embed_origins="")
         db.add(page)
         db.flush()
     return page
@@ -245,18 +247,58 @@ def blocked_words(page: BackstagePage) -> dict[str, list[str]]:
     return {str(k): [str(w) for w in v] for k, v in data.items() if isinstance(v, list)}
 
 
+EMBED_MAX = 10
+_ORIGIN = re.compile(r"https://[a-z0-9.-]+\.[a-z]{2,}(:\d{1,5})?|http://(localhost|127\.0\.0\.1)"
+                     r"(:\d{1,5})?")
+
+
+def parse_origins(text: str) -> list[str]:
+    """The origins a team allows to frame its page, from one per line (or space): each
+    ``https://host[:port]`` (``http://`` only for localhost), at most ``EMBED_MAX``.
+
+    Raises:
+        UsageError: an address that is not an origin, or too many.
+    """
+    found = []
+    for raw in text.replace(",", " ").split():
+        origin = raw.strip().rstrip("/").lower()
+        if not _ORIGIN.fullmatch(origin):
+            raise UsageError(f"{raw[:80]!r} is not a site's origin",
+                             hint="write it as https://example.org, without a path")
+        found.append(origin)
+    found = list(dict.fromkeys(found))
+    if len(found) > EMBED_MAX:
+        raise UsageError(f"at most {EMBED_MAX} sites may embed the page, not {len(found)}")
+    return found
+
+
+def embed_origins(page: BackstagePage) -> list[str]:
+    """The origins allowed to frame the page (none by default)."""
+    try:
+        return parse_origins(page.embed_origins or "")
+    except UsageError:  # written before a rule tightened: allow none rather than guess
+        return []
+
+
+def frame_ancestors(page: BackstagePage) -> str:
+    """The page's ``frame-ancestors`` source list: ``'none'`` unless the team allows sites."""
+    return " ".join(embed_origins(page)) or "'none'"
+
+
 def settings_from_form(page: BackstagePage, *, title: str, intro: str, lang: str,
-                       show_places: bool, moderation: str, words: dict[str, str]) -> None:
+                       show_places: bool, moderation: str, words: dict[str, str],
+                       embed: str = "") -> None:
     """Apply the page's settings from the team's form.
 
     Raises:
-        UsageError: a value out of range.
+        UsageError: a value out of range, or an embedding site that is not an origin.
     """
     if not title.strip() or len(title) > 200 or len(intro) > UPDATE_MAX:
         raise UsageError("the page needs a title of 1 to 200 characters and an introduction "
                          f"of at most {UPDATE_MAX}")
     if lang not in ("en", "fr") or moderation not in ("pre", "post"):
         raise UsageError("language is en or fr; moderation is pre or post")
+    page.embed_origins = "\n".join(parse_origins(embed))
     page.title, page.intro, page.lang = title.strip(), intro.strip(), lang
     page.show_places, page.moderation = show_places, moderation
     page.blocked_words = json.dumps({k: sorted({w.strip().lower() for w in v.split(",")

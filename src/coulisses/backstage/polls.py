@@ -38,19 +38,20 @@ class OptionSpec:
 
 def create_poll(db: Session, *, page_id: int, question: str, options: list[OptionSpec],
                 opens_at: datetime, closes_at: datetime, results: str = "after_vote",
-                retention_days: int = 30) -> Poll:
-    """Add a poll and its options (flushed, not committed).
+                retention_days: int = 30, max_options: int = MAX_OPTIONS) -> Poll:
+    """Add a poll and its options (flushed, not committed); ``max_options`` is raised only for
+    a challenge's shortlist (``challenges.vote``), whose size the campaign file sets.
 
     Raises:
-        UsageError: an empty or too long question or label, fewer than 2 or more than 6
-            options, an unknown kind or visibility, a clip without a valid range, or a poll
-            that closes before it opens.
+        UsageError: an empty or too long question or label, fewer than 2 or more than
+            ``max_options`` options, an unknown kind or visibility, a clip without a valid
+            range, or a poll that closes before it opens.
     """
     question = question.strip()
     if not question or len(question) > QUESTION_MAX:
         raise UsageError(f"a poll needs a question of 1 to {QUESTION_MAX} characters")
-    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise UsageError(f"a poll has {MIN_OPTIONS} to {MAX_OPTIONS} options, not "
+    if not MIN_OPTIONS <= len(options) <= max_options:
+        raise UsageError(f"a poll has {MIN_OPTIONS} to {max_options} options, not "
                          f"{len(options)}")
     if results not in VISIBILITY:
         raise UsageError(f"results are shown {', '.join(VISIBILITY)}, not {results!r}")

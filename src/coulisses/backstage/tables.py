@@ -8,9 +8,19 @@ closed and its retention period has passed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coulisses.studio.tables import Base, UTCDateTime, utcnow
@@ -35,6 +45,8 @@ class BackstagePage(Base):
     show_places: Mapped[bool] = mapped_column(Boolean, default=False)
     moderation: Mapped[str] = mapped_column(String(10), default="pre")  # pre or post
     blocked_words: Mapped[str] = mapped_column(Text, default="{}")  # {"en": [...], "fr": [...]}
+    # origins that may frame the page and its polls, one per line; none by default (0009)
+    embed_origins: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -189,4 +201,63 @@ class ModerationEvent(Base):
     actor: Mapped[str] = mapped_column(String(64), default="")  # a reporter's digest
     action: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Decision(Base):
+    """The decision log: what the team decided because of a poll or a conversation group, why,
+    the tally when it was decided, and the cut that resulted; ``public`` ones are shown on
+    the page as "what we changed because of you" (migration 0009)."""
+
+    __tablename__ = "backstage_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("backstage_pages.id", ondelete="CASCADE"),
+                                         index=True)
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("backstage_polls.id",
+                                                           ondelete="SET NULL"))
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("backstage_options.id",
+                                                             ondelete="SET NULL"))
+    theme: Mapped[str] = mapped_column(String(200), default="")  # a conversation group
+    comments: Mapped[str] = mapped_column(Text, default="[]")  # ids of the comments answered
+    tally: Mapped[str] = mapped_column(Text, default="[]")  # [[label, count], ...] then
+    decision: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    cut_id: Mapped[int | None] = mapped_column(ForeignKey("cuts.id", ondelete="SET NULL"))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PageViews(Base):
+    """Page views per day: a bare counter, no cookie, address or visitor kept (migration
+    0009)."""
+
+    __tablename__ = "backstage_views"
+    __table_args__ = (UniqueConstraint("page_id", "day", name="uq_backstage_views_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("backstage_pages.id", ondelete="CASCADE"),
+                                         index=True)
+    day: Mapped[date] = mapped_column(Date)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlatformTally(Base):
+    """Votes a poll got on a platform (an Instagram story poll, a LinkedIn poll), as the team
+    typed them in: shown beside the page's own count, never added to it (migration 0009)."""
+
+    __tablename__ = "backstage_platform_tallies"
+    __table_args__ = (UniqueConstraint("poll_id", "channel", "option_id",
+                                       name="uq_backstage_platform_tally"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("backstage_polls.id", ondelete="CASCADE"),
+                                         index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    option_id: Mapped[int] = mapped_column(ForeignKey("backstage_options.id",
+                                                      ondelete="CASCADE"))
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -42,13 +42,14 @@ class Field:
 
 @dataclass(frozen=True)
 class Section:
-    """A list of the file edited as forms: where its lists are (``parent`` names the list
-    whose items each hold one, e.g. the episodes of each series) and the fields of an item."""
+    """A list of the file edited as forms: where its lists are (``within`` names the chains
+    of lists whose items each hold one, e.g. the episodes of each series, the deliverables
+    of each series' episodes and of each BTS item) and the fields of an item."""
 
     name: str
     key: str
     fields: tuple[Field, ...]
-    parent: str = ""  # a top-level list whose items hold this list under ``key``
+    within: tuple[tuple[str, ...], ...] = ()  # none: a top-level list under ``key``
 
 
 _CONSENT: tuple[str, ...] = get_args(schema.Consent)
@@ -59,7 +60,7 @@ SECTIONS: dict[str, Section] = {s.name: s for s in (
     Section("episodes", "episodes", (
         Field("id", "slug"), Field("number", "int"), Field("title"), Field("beats", "list"),
         Field("duration_s", "number"), Field("shoot_day", "slug"), Field("people", "list")),
-        parent="series"),
+        within=(("series",),)),
     Section("bts", "bts", (
         Field("id", "slug"), Field("title"), Field("capture"),
         Field("kind", "choice", get_args(schema.BtsKind)),
@@ -77,7 +78,12 @@ SECTIONS: dict[str, Section] = {s.name: s for s in (
         Field("id", "slug"), Field("metric", "slug"),
         Field("comparator", "choice", get_args(schema.Comparator)), Field("target", "number"),
         Field("unit", "slug"), Field("scope", "choice", get_args(schema.KpiScope)),
-        Field("platform", "slug"), Field("by", "date")), parent="objectives"),
+        Field("platform", "slug"), Field("by", "date")), within=(("objectives",),)),
+    Section("deliverables", "deliverables", (
+        Field("id", "slug"), Field("platform", "slug"), Field("format", "slug"),
+        Field("duration_s", "number"), Field("publish", "date"), Field("publish_time", "time"),
+        Field("due", "date"), Field("status", "choice", get_args(schema.Status)),
+        Field("caption")), within=(("series", "episodes"), ("bts",))),
 )}
 
 
@@ -117,19 +123,31 @@ def parse(text: str) -> CommentedMap:
 
 
 def lists(doc: CommentedMap, section: Section) -> Iterator[tuple[Path, str, CommentedSeq]]:
-    """Every list of ``section`` in the file: (path, label of its parent, the list)."""
-    if not section.parent:
+    """Every list of ``section`` in the file: (path, label of its parents, the list)."""
+    if not section.within:
         found = doc.get(section.key)
         yield (section.key,), "", found if isinstance(found, CommentedSeq) else CommentedSeq()
         return
-    parents = doc.get(section.parent)
-    if not isinstance(parents, CommentedSeq):
-        return
-    for i, parent in enumerate(parents):
-        if isinstance(parent, CommentedMap):
-            found = parent.get(section.key)
-            yield ((section.parent, i, section.key), str(parent.get("id", i + 1)),
+    for chain in section.within:
+        for path, labels, holder in _holders(doc, chain, (), ()):
+            found = holder.get(section.key)
+            yield ((*path, section.key), " › ".join(labels),
                    found if isinstance(found, CommentedSeq) else CommentedSeq())
+
+
+def _holders(node: CommentedMap, chain: tuple[str, ...], path: Path, labels: tuple[str, ...]
+             ) -> Iterator[tuple[Path, tuple[str, ...], CommentedMap]]:
+    """The items at the end of ``chain`` (list keys, each inside the previous one's items)."""
+    if not chain:
+        yield path, labels, node
+        return
+    items = node.get(chain[0])
+    if not isinstance(items, CommentedSeq):
+        return
+    for i, item in enumerate(items):
+        if isinstance(item, CommentedMap):
+            yield from _holders(item, chain[1:], (*path, chain[0], i),
+                                (*labels, str(item.get("id", i + 1))))
 
 
 def show(value: Any, kind: Kind) -> str:
@@ -167,8 +185,9 @@ def _value(raw: str, field: Field) -> Any:
         if field.kind == "date":
             return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{field.key}: {text[:40]!r} is not a "
-                         f"{'date (YYYY-MM-DD)' if field.kind == 'date' else 'number'}") from None
+        if field.kind == "date":
+            raise UsageError(f"{field.key}: {text[:40]!r} is not a date (YYYY-MM-DD)") from None
+        raise UsageError(f"{field.key}: {text[:40]!r} is not a number") from None
     if field.kind == "time" and not re.fullmatch(r"\d{1,2}:\d{2}", text):
         raise UsageError(f"{field.key}: {text[:40]!r} is not a time (HH:MM)")
     return _plain(text)

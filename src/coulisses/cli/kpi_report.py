@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from coulisses.cli.kpi import _parse_day  # the one date option parser of the kpi group
 from coulisses.errors import UsageError
 from coulisses.settings import load_settings
+
+if TYPE_CHECKING:
+    from coulisses.kpi.report import OwnMetric
 
 
 def register(kpi_app: typer.Typer) -> None:
@@ -39,16 +43,20 @@ def report_cmd(
     if period.since and period.until and period.since > period.until:
         raise UsageError("--since is after --until")
     loaded = None
+    own: tuple[OwnMetric, ...] = ()
     if campaign is not None:
         from coulisses.campaign.load import load_campaign
+        from coulisses.cli.challenge_report import challenge_metrics
 
         loaded = load_campaign(campaign)
+        own = challenge_metrics(settings, loaded)  # its challenges' KPIs, when it has any
     path = store if store is not None else settings.data_dir / "analytics.duckdb"
     from rich.console import Console
 
     console = Console(stderr=True)
     with console.status("measuring" if settings.lang == "en" else "calcul des KPI"):
-        report = build_report(path, campaign=loaded, period=period, lang=settings.lang)
+        report = build_report(path, campaign=loaded, period=period, lang=settings.lang,
+                              own=own)
         target = out if out is not None else Path(f"kpi-report.{fmt}")
         write_report(report, fmt, target)
     typer.echo(str(target))

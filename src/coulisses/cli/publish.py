@@ -43,7 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
            "sync_skipped": "{n} post(s) published by hand: import the platform's export "
                            "(coulisses kpi import) to measure them",
            "sync_problem": "not synced: {line}",
-           "confirmed": "post {id} is scheduled for {due}"},
+           "confirmed": "post {id} is scheduled for {due}",
+           "reconnect": "sign in again"},
     "fr": {"connected": "compte {platform}:{name} connecté ({channel})",
            "removed": "{target} supprimé", "none": "aucune publication",
            "no_accounts": "aucun compte", "cancelled": "publication {id} annulée",
@@ -58,7 +59,8 @@ MESSAGES: dict[str, dict[str, str]] = {
            "sync_skipped": "{n} publication(s) faite(s) à la main : importez l'export de la "
                            "plateforme (coulisses kpi import) pour les mesurer",
            "sync_problem": "non synchronisé : {line}",
-           "confirmed": "publication {id} programmée pour {due}"},
+           "confirmed": "publication {id} programmée pour {due}",
+           "reconnect": "à reconnecter"},
 }
 
 
@@ -68,6 +70,10 @@ def register(app: typer.Typer) -> None:
 
 def _say(settings: Settings, key: str, **values: Any) -> None:
     typer.echo(MESSAGES.get(settings.lang, MESSAGES["en"])[key].format(**values))
+
+
+def _t(settings: Settings, key: str) -> str:
+    return MESSAGES.get(settings.lang, MESSAGES["en"])[key]
 
 
 def _apis(platform: str | None = None) -> tuple[dict[str, PlatformApi], PlatformApi | None]:
@@ -96,6 +102,9 @@ def accounts_add(
     manual: bool = typer.Option(False, "--manual", help="no API: post by hand from packs"),
     workspace: int | None = typer.Option(None, "--workspace",
                                          help="the studio workspace (id) it belongs to"),
+    account_pick: str = typer.Option("", "--account",
+                                     help="the Page, Instagram account or LinkedIn "
+                                          "organization to post as, when there are several"),
 ) -> None:
     """Connect an account (OAuth with PKCE; through the sandbox without a browser)."""
     from coulisses.publish import accounts
@@ -129,7 +138,8 @@ def accounts_add(
                 raise NotFoundError(f"no studio workspace {workspace}",
                                     hint="its id is in the studio's address: /w/ID")
         account = accounts.add(session, fernet, api, name or api.id, sandbox_url=sandbox,
-                               manual=manual, sign_in=sign_in, workspace_id=workspace)
+                               manual=manual, sign_in=sign_in, workspace_id=workspace,
+                               pick=account_pick)
         _say(settings, "connected", platform=api.id, name=account.name, channel=account.channel)
 
 
@@ -141,7 +151,8 @@ def accounts_list(as_json: bool = typer.Option(False, "--json")) -> None:
     settings = load_settings()
     with _db(settings)() as session:
         rows = [{"platform": a.platform, "name": a.name, "channel": a.channel,
-                 "sandbox": a.sandbox_url, "account_id": a.external_id}
+                 "sandbox": a.sandbox_url, "account_id": a.external_id,
+                 "reconnect": a.reconnect}
                 for a in accounts.listing(session)]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
@@ -150,7 +161,8 @@ def accounts_list(as_json: bool = typer.Option(False, "--json")) -> None:
         _say(settings, "no_accounts")
     for r in rows:
         where = f"  sandbox {r['sandbox']}" if r["sandbox"] else ""
-        typer.echo(f"{r['platform']}:{r['name']}  {r['channel']}{where}")
+        again = f"  {_t(settings, 'reconnect')}: {r['reconnect']}" if r["reconnect"] else ""
+        typer.echo(f"{r['platform']}:{r['name']}  {r['channel']}{where}{again}")
 
 
 @accounts_app.command("remove")

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -30,6 +31,7 @@ from coulisses.kpi.compute import (
     open_posts,
 )
 from coulisses.kpi.definitions import METRICS, Definitions, load_definitions
+from coulisses.kpi.page_kpis import PageKpis, combined
 from coulisses.kpi.recommend import Advice, label, number, recommend
 
 if TYPE_CHECKING:
@@ -81,6 +83,20 @@ class TargetCheck:
 
 
 @dataclass(frozen=True)
+class OwnMetric:
+    """A measure the team keeps outside the analytics store (a challenge's entries, its votes),
+    given to the report by its owner; a campaign KPI whose ``metric`` is ``id`` is checked
+    against it."""
+
+    id: str  # a campaign KPI's metric, e.g. casting_entries
+    value: float | None
+    unit: str  # count or %
+    name_en: str
+    name_fr: str
+    source: str = ""  # where it comes from, e.g. "challenge casting"
+
+
+@dataclass(frozen=True)
 class Report:
     lang: str
     generated: str
@@ -95,6 +111,9 @@ class Report:
     sections: tuple[Section, ...]
     targets: tuple[TargetCheck, ...]
     advice: tuple[Advice, ...]
+    own: tuple[OwnMetric, ...] = ()
+    backstage: PageKpis | None = None  # the campaign's backstage page, when it has one
+    conversation: tuple[KpiValue, ...] = ()  # platforms and backstage page together
 
 
 @lru_cache(maxsize=1)
@@ -113,8 +132,12 @@ def text(lang: str, key: str, **values: object) -> str:
 
 
 def build_report(store: Path, *, campaign: Campaign | None = None, period: Period = Period(),
-                 lang: str = "en", defs: Definitions | None = None) -> Report:
-    """Measure the store's posts (of ``campaign`` when its posts are matched to it).
+                 lang: str = "en", defs: Definitions | None = None,
+                 own: Sequence[OwnMetric] = (),
+                 backstage: PageKpis | None = None) -> Report:
+    """Measure the store's posts (of ``campaign`` when its posts are matched to it), beside the
+    team's ``own`` measures (``challenges.kpis``), which also meet the campaign's KPIs, and
+    the campaign's ``backstage`` page when it has one.
 
     Raises:
         AnalyticsImportError: no analytics store at ``store``.
@@ -140,14 +163,15 @@ def build_report(store: Path, *, campaign: Campaign | None = None, period: Perio
         headline = tuple(k.id for k in defs.kpis if k.headline)
         sections = tuple(Section(sid, dims, headline + extra, tuple(_ordered(compute(table, dims))))
                          for sid, dims, extra in SECTIONS) if n else ()
-        targets = tuple(_targets(table, campaign)) if campaign is not None else ()
+        targets = tuple(_targets(table, campaign, own)) if campaign is not None else ()
         advice = tuple(recommend(table, lang)) if n else ()
     return Report(lang, datetime.now().isoformat(timespec="minutes"), str(store),
                   period.since.isoformat() if period.since else None,
                   period.until.isoformat() if period.until else None,
                   campaign.id if campaign is not None else None,
                   campaign.name if campaign is not None else None, n, tuple(notes), overall,
-                  sections, targets, advice)
+                  sections, targets, advice, tuple(own), backstage,
+                  combined(overall, backstage) if backstage is not None else ())
 
 
 def _ordered(groups: list[Group]) -> list[Group]:
@@ -159,8 +183,10 @@ def _ordered(groups: list[Group]) -> list[Group]:
     return sorted(groups, key=key)
 
 
-def _targets(table: PostTable, campaign: Campaign) -> list[TargetCheck]:
+def _targets(table: PostTable, campaign: Campaign,
+             own: Sequence[OwnMetric] = ()) -> list[TargetCheck]:
     checks = []
+    mine = {m.id: m for m in own}
     for objective in campaign.objectives:
         for k in objective.kpis:
             conds = ["TRUE"]
@@ -180,6 +206,9 @@ def _targets(table: PostTable, campaign: Campaign) -> list[TargetCheck]:
                     target *= 100
             elif k.metric in METRICS:
                 measured, value = k.metric, metric_total(table, k.metric, where)
+            elif k.metric in mine:  # the team's own measure: no posts behind it
+                measured = k.metric
+                value = KpiValue(k.metric, mine[k.metric].value, None, None, 0, 0)
             else:
                 measured, value = None, None
             checks.append(TargetCheck(objective.id, objective.goal, objective.summary, k.id,
@@ -252,12 +281,32 @@ def to_csv(report: Report) -> str:
         row.update(kpi=t.measured_as or t.metric, target=t.target, comparator=t.comparator,
                    status=t.status)
         put(row)
+    for m in report.own:
+        put({"section": "own", "dimensions": m.source, "group": m.id, "kpi": m.id,
+             "value": m.value})
+    if report.backstage is not None:
+        for kpi, value in backstage_rows(report.backstage):
+            put({"section": "backstage_page", "kpi": kpi, "value": value})
+        for v in report.conversation:
+            put(value_row("conversation", "platforms+backstage", "all", v))
     for a in report.advice:
         put({"section": "advice", "dimensions": a.dimension, "group": a.best,
                     "kpi": a.kpi, "value": a.ratio, "n_posts": a.n_best, "n_total": a.n_other,
                     "status": a.confidence,
                     "note": f"{a.text} ({a.evidence}; {a.uncertainty})"})
     return out.getvalue()
+
+
+def backstage_rows(page: PageKpis) -> list[tuple[str, float | int | None]]:
+    """The backstage page's KPIs in the report's order, by message key."""
+    return [("bs_views", page.views), ("bs_participation", page.participation),
+            ("bs_votes_counted", page.votes_counted), ("bs_votes_flagged", page.votes_flagged),
+            ("bs_voters", page.voters), ("bs_comments_approved", page.comments_approved),
+            ("bs_comments_held", page.comments_held),
+            ("bs_comments_declined", page.comments_declined),
+            ("bs_reply_share", page.reply_share), ("bs_median_reply_h", page.median_reply_h),
+            ("bs_commenters", page.commenters),
+            ("bs_returning_commenters", page.returning_commenters)]
 
 
 def render(report: Report, fmt: Format) -> str:
@@ -331,11 +380,16 @@ def chart(section: Section, defs: Definitions, lang: str) -> str:
             ax.spines[["top", "right"]].set_visible(False)
         axes[0].invert_yaxis()  # shared: once for all, first group on top
         fig.tight_layout()
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        return figure_svg(fig)
+
+
+def figure_svg(fig: Any) -> str:
+    """A matplotlib figure as an inline ``<svg>`` element, without its date or metadata (so
+    the same figure gives the same bytes); call it inside the caller's ``rc_context``."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
-    return svg
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
 
 
 def to_html(report: Report) -> str:
@@ -357,4 +411,5 @@ def to_html(report: Report) -> str:
         r=report, defs=defs, charts=charts, units=units, names=names, lang=lang,
         t=lambda key, **v: text(lang, key, **v), cell=lambda v: _cell(v, units[v.kpi], lang),
         label=lambda value: label(lang, None if value is None else str(value)),
-        num=lambda x, d=2: number(x, lang, d))
+        num=lambda x, d=2: number(x, lang, d),
+        backstage=backstage_rows(report.backstage) if report.backstage is not None else [])

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from coulisses.errors import AuthenticationError, ConflictError, NotFoundError, UsageError
-from coulisses.publish import oauth
+from coulisses.publish import lookup, oauth
 from coulisses.publish.api import PlatformApi
 from coulisses.publish.tables import Post, PublishAccount, now_ms
 
@@ -75,23 +75,27 @@ def find(session: Session, platform: str, name: str | None = None) -> PublishAcc
 def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbox_url: str = "",
         manual: bool = False, client: httpx.Client | None = None,
         sign_in: Callable[[httpx.Client], oauth.TokenSet] | None = None,
-        workspace_id: int | None = None) -> PublishAccount:
+        workspace_id: int | None = None, pick: str = "") -> PublishAccount:
     """Connect an account: through the sandbox's OAuth, a browser ``sign_in`` for a real
-    platform, or as a manual channel. Commits.
+    platform, or as a manual channel; then the platform's account lookup (``pick`` names the
+    Page, Instagram account or LinkedIn organization when there are several). An account
+    marked for reconnection is signed in again in place. Commits.
 
     Raises:
         ConflictError: this platform already has an account with this name.
-        AuthenticationError: the sign-in was refused.
-        UsageError: a real platform without a sign-in (no app configured).
+        AuthenticationError: the sign-in or the account lookup was refused.
+        UsageError: a real platform without a sign-in (no app configured); no account to post
+            as, or several and ``pick`` names none of them.
     """
     exists = session.scalars(select(PublishAccount).where(
         PublishAccount.platform == api.id, PublishAccount.name == name)).first()
-    if exists is not None:
+    if exists is not None and not (exists.reconnect and not manual):
         raise ConflictError(f"{api.id}:{name} is already connected",
                             hint="remove it first, or pick another --name")
-    account = PublishAccount(platform=api.id, name=name, channel="manual" if manual else "api",
-                             sandbox_url=sandbox_url.rstrip("/"), created_ms=now_ms(),
-                             workspace_id=workspace_id)
+    account = exists or PublishAccount(platform=api.id, name=name,
+                                       channel="manual" if manual else "api",
+                                       sandbox_url=sandbox_url.rstrip("/"), created_ms=now_ms(),
+                                       workspace_id=workspace_id)
     if not manual:
         if not sandbox_url and sign_in is None:
             raise UsageError(f"connecting a real {api.name} account needs its app and a browser",
@@ -101,6 +105,8 @@ def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbo
         try:
             tokens = sign_in(http) if sign_in else oauth.sandbox_sign_in(api, sandbox_url,
                                                                           name, http)
+            tokens = lookup.settle(api, sandbox_url, tokens, http, pick,
+                                   renew=sandbox_renewal(api, sandbox_url, http))
         except httpx.HTTPError as exc:
             raise AuthenticationError(f"cannot reach the sandbox at {sandbox_url} "
                                       f"({type(exc).__name__})",
@@ -108,12 +114,14 @@ def add(session: Session, fernet: Fernet, api: PlatformApi, name: str, *, sandbo
         finally:
             if own:
                 http.close()
-        if not tokens.account and api.auth.needs_account:  # Meta, LinkedIn: a lookup, not built
-            raise AuthenticationError(f"signed in, but {api.name} did not say which account to "
-                                      "post as; this platform's account lookup is not built yet",
-                                      hint="use --manual for now")
+        if exists is not None and exists.external_id and tokens.account != exists.external_id:
+            raise ConflictError(f"{api.id}:{name} was {exists.external_id}; this sign-in is "
+                                f"{tokens.account}",
+                                hint="sign in as the same account, or connect this one under "
+                                     "another --name")
         account.external_id = tokens.account
         account.tokens = fernet.encrypt(tokens.to_json().encode()).decode()
+        account.reconnect = ""
     session.add(account)
     session.commit()
     return account
@@ -172,10 +180,20 @@ class AccountTokens:
         return self._tokens.access_token
 
     def refresh(self) -> str:
+        """A new access token, saved sealed.
+
+        Raises:
+            AuthenticationError: the refresh token was expired or revoked; the account is
+                marked for reconnection.
+        """
         with self._lock:
-            self._tokens = oauth.refresh(self.api, self.sandbox_url, self._tokens,
-                                         client_id=self.client_id, client_secret=self.secret,
-                                         client=self.client)
+            try:
+                self._tokens = oauth.refresh(self.api, self.sandbox_url, self._tokens,
+                                             client_id=self.client_id,
+                                             client_secret=self.secret, client=self.client)
+            except AuthenticationError as exc:
+                mark_reconnect(self.sessions, self.account_id, exc.one_line())
+                raise
             sealed = self.fernet.encrypt(self._tokens.to_json().encode()).decode()
             with self.sessions() as session:
                 account = session.get(PublishAccount, self.account_id)
@@ -183,3 +201,25 @@ class AccountTokens:
                     account.tokens = sealed
                     session.commit()
             return self._tokens.access_token
+
+
+def mark_reconnect(sessions: sessionmaker[Session], account_id: int, why: str) -> None:
+    """Mark the account as needing a new sign-in (its tokens no longer work), with why."""
+    with sessions() as session:
+        account = session.get(PublishAccount, account_id)
+        if account is not None and account.channel == "api":
+            account.reconnect = why[:500] or "the platform refused the account's tokens"
+            session.commit()
+
+
+def sandbox_renewal(api: PlatformApi, sandbox_url: str,
+                    client: httpx.Client) -> lookup.Renew | None:
+    """How the sandbox's tokens are refreshed during the account lookup (none elsewhere: a
+    real platform's fresh token lasts far longer than the lookup)."""
+    if not sandbox_url:
+        return None
+
+    def renew(tokens: oauth.TokenSet) -> oauth.TokenSet:
+        return oauth.refresh(api, sandbox_url, tokens, client_id="coulisses", client=client)
+
+    return renew

@@ -50,6 +50,10 @@ class Auth(_Sourced):
     client_id_param: str = Field(default="client_id", description="TikTok calls it client_key")
     needs_account: bool = Field(default=True,
                                 description="calls name the account (user, page, member) by id")
+    pkce: bool = Field(default=True, description="the authorize step takes a PKCE challenge")
+    lookup: Literal["token", "meta-pages", "meta-instagram", "linkedin"] = Field(
+        default="token", description="how the account to post as is found after sign-in: "
+                                     "named in the token answer, or a documented lookup call")
 
 
 class Limits(_Sourced):
@@ -99,7 +103,9 @@ class Metrics(_Sourced):
 
     endpoint: str = Field(description="path template of the per-post metrics call")
     style: Literal["tiktok-video-query", "graph-insights", "youtube-statistics",
-                   "linkedin-member-analytics"] = Field(description="the shape of the call")
+                   "youtube-analytics", "linkedin-member-analytics"] = Field(
+        description="the shape of the call")
+    base_url: str | None = Field(default=None, description="its host, when not the API's")
     batch: int = Field(default=1, gt=0, le=100, description="posts asked per call")
     fields: dict[str, MetricField]
 

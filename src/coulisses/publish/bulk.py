@@ -124,14 +124,15 @@ def export_text(rows: Sequence[dialects.Outgoing], dialect: str, separator: str,
     """The rows as CSV text in ``dialect``'s columns.
 
     Raises:
-        UsageError: an unknown dialect, or Hootsuite with several profiles (one per file).
+        UsageError: an unknown dialect, or Hootsuite or Buffer with several profiles (one per
+            file).
     """
     if dialect not in dialects.FORMATS:
         raise UsageError(f"unknown format {dialect!r}",
                          hint=f"one of {', '.join(dialects.FORMATS)}")
-    if dialect == "hootsuite" and len({(r.platform, r.account) for r in rows}) > 1:
-        raise UsageError("a Hootsuite file holds one profile; these posts go to several",
-                         hint="add --to PLATFORM[:ACCOUNT]")
+    if dialect in ("hootsuite", "buffer") and len({(r.platform, r.account) for r in rows}) > 1:
+        raise UsageError(f"a {dialect.capitalize()} file holds one profile; these posts go to "
+                         "several", hint="add --to PLATFORM[:ACCOUNT]")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     head = dialects.header(dialect)
@@ -179,8 +180,8 @@ def import_file(session: Session, path: Path, apis: dict[str, PlatformApi], *,
         raise InputError(f"{path}: the columns are not coulisses', Metricool's, Buffer's or "
                          "Hootsuite's", path=path,
                          hint="export one with coulisses publish export to see the columns")
-    if found == "hootsuite" and not to:
-        raise UsageError("a Hootsuite file names no network or account",
+    if found in ("hootsuite", "buffer") and not to:
+        raise UsageError(f"a {found.capitalize()} file names no network or account",
                          hint="say which: --to PLATFORM[:ACCOUNT]")
     head = [h.strip() for h in first]
     problems: list[str] = []

@@ -7,8 +7,10 @@ back into a row. Sources (``../shared/research/anchors-social.md`` section 4.2):
 - Metricool: the downloadable bulk-planning template, whose header is reproduced verbatim in
   several public scripts; coulisses reads and writes the columns about video posts (names and
   value styles exactly as there: ``Date`` ``YYYY-MM-DD``, ``Time`` ``HH:MM:SS``, ``true/false``).
-- Buffer: ``Date,Time,Profile,Text,Link``, a layout a public script claims and itself labels
-  "double-check"; no authoritative template was found (unverified).
+- Buffer: the bulk upload of Buffer's help article "How to upload posts in bulk to Buffer"
+  (support.buffer.com/article/926), whose columns two public scripts quote from it: ``Text``,
+  ``Image URL``, ``Tags``, ``Posting Time`` (``YYYY-MM-DD HH:mm``); one channel per file, chosen
+  at upload (here ``--to``). The article itself was not read (secondary).
 - Hootsuite: the classic Bulk Composer file: no header, ``date time, message, link``, one
   profile per file, dates ``dd/mm/yyyy hh:mm`` or ``mm/dd/yyyy hh:mm`` (chosen at upload there;
   coulisses takes day first unless told ``month_first``).
@@ -60,7 +62,7 @@ METRICOOL = ("Text", "Date", "Time", "Draft", "Facebook", "Twitter/X", "LinkedIn
              "TikTok Post Privacy",
              "TikTok Branded Content", "TikTok Your Brand", "TikTok Ai generated content",
              "Brand name")
-BUFFER = ("Date", "Time", "Profile", "Text", "Link")
+BUFFER = ("Text", "Image URL", "Tags", "Posting Time")
 HOOTSUITE_DATE = "%d/%m/%Y %H:%M"
 HOOTSUITE_US_DATE = "%m/%d/%Y %H:%M"  # the other order Hootsuite offers at upload
 
@@ -182,10 +184,10 @@ def read(dialect: str, line: int, row: dict[str, str], *, to: str = "",
                                  cover or frame, chosen_options, draft=_true(get("Draft")),
                                  brand=True))
         return entries
-    if dialect == "buffer":
-        platform, _, account = get("Profile").partition(":")
-        return [Entry(line, platform.strip().lower(), account.strip(), get("Link"),
-                      f"{get('Date')} {get('Time')}".strip(), "", row.get("Text") or "")]
+    if dialect == "buffer":  # one channel per file: the profile comes from --to
+        platform, _, account = to.partition(":")
+        return [Entry(line, platform.strip().lower(), account.strip(), get("Image URL"),
+                      get("Posting Time"), "", row.get("Text") or "")]
     # hootsuite: no header; the profile comes from --to
     cells = [row.get(str(i)) or "" for i in range(3)]
     stamp = _hootsuite_time(cells[0], month_first)
@@ -223,7 +225,6 @@ def write(dialect: str, post: Outgoing, *, month_first: bool = False) -> list[st
             values["Facebook Post Type"] = "REEL"
         return [values[name] for name in METRICOOL]
     if dialect == "buffer":
-        return [post.due.strftime("%Y-%m-%d"), post.due.strftime("%H:%M"),
-                f"{post.platform}:{post.account}", post.caption, post.video]
+        return [post.caption, post.video, "", post.due.strftime("%Y-%m-%d %H:%M")]
     return [post.due.strftime(HOOTSUITE_US_DATE if month_first else HOOTSUITE_DATE),
             post.caption, post.video]

@@ -1,14 +1,12 @@
 """Signals between the connectors and the worker that are not errors a person meets.
 
 The publishing errors themselves (``PlatformError``, ``TransientError``, ``LeaseLost``) live in
-the one tree of ``coulisses/errors.py``; they are named here too for code written before.
+the one tree of ``coulisses/errors.py``: import them from there.
 """
 
 from __future__ import annotations
 
-from coulisses.errors import LeaseLost, PlatformError, TransientError
-
-__all__ = ["UNCONFIRMED", "LeaseLost", "PlatformError", "TransientError", "UnknownOutcome"]
+__all__ = ["UNCONFIRMED", "UnknownOutcome"]
 
 UNCONFIRMED = "unconfirmed"  # the platform says it published, but the post cannot be found yet
 

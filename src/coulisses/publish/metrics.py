@@ -1,11 +1,13 @@
 """Per-post metrics read through each platform's documented API, in the shape the data names
 (``metrics.style`` in ``publish/data/*.yaml``): TikTok's video query, Meta's insights edge,
-YouTube's ``videos.list`` statistics, LinkedIn's member post analytics.
+YouTube Analytics' ``reports.query`` (or ``videos.list`` statistics), LinkedIn's member post
+analytics.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -13,12 +15,21 @@ from coulisses.kpi.published import ApiValue
 from coulisses.publish.api import Metrics
 from coulisses.publish.connectors.base import Context
 
+YOUTUBE_FIRST_DAY = "2005-02-14"  # reports.query needs dates: lifetime totals start here
+
+
+def _base(ctx: Context, metrics: Metrics) -> str:
+    """The metrics call's host: its own (YouTube Analytics), else the API's; the sandbox's."""
+    if metrics.base_url and not ctx.endpoints.sandbox_url:
+        return metrics.base_url.rstrip("/")
+    return ctx.endpoints.base
+
 
 def _url(ctx: Context, metrics: Metrics, media_id: str = "") -> str:
     api = ctx.endpoints.api
     path = metrics.endpoint.format(version=api.api_version.value,
                                    media_id=quote(media_id, safe=""))
-    return ctx.endpoints.base + path
+    return _base(ctx, metrics) + path
 
 
 def _number(value: Any) -> float | None:
@@ -75,6 +86,23 @@ def _youtube(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
     return out
 
 
+def _youtube_analytics(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
+    """reports.query, one row per video: lifetime totals from YouTube's first day to today."""
+    out = []
+    today = datetime.now(UTC).date().isoformat()
+    for batch in _batches(ids, metrics.batch):
+        body = ctx.client.call("GET", _url(ctx, metrics), params={
+            "ids": "channel==MINE", "startDate": YOUTUBE_FIRST_DAY, "endDate": today,
+            "metrics": ",".join(metrics.fields), "dimensions": "video",
+            "filters": "video==" + ",".join(batch), "maxResults": str(len(batch)),
+            "sort": f"-{next(iter(metrics.fields))}"}).json()
+        names = [str(h.get("name", "")) for h in body.get("columnHeaders") or []]
+        for row in body.get("rows") or []:
+            values = dict(zip(names, row, strict=False))
+            out += _readings(metrics, str(values.get("video", "")), values)
+    return out
+
+
 def _linkedin(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
     api = ctx.endpoints.api
     headers = {api.api_version.header or "LinkedIn-Version": api.api_version.value,
@@ -96,7 +124,8 @@ def _linkedin(ctx: Context, metrics: Metrics, ids: list[str]) -> list[ApiValue]:
 
 STYLES: dict[str, Callable[[Context, Metrics, list[str]], list[ApiValue]]] = {
     "tiktok-video-query": _tiktok, "graph-insights": _graph,
-    "youtube-statistics": _youtube, "linkedin-member-analytics": _linkedin,
+    "youtube-statistics": _youtube, "youtube-analytics": _youtube_analytics,
+    "linkedin-member-analytics": _linkedin,
 }
 
 
@@ -105,7 +134,7 @@ def endpoint_of(ctx: Context) -> str:
     metrics = ctx.endpoints.api.metrics
     if metrics is None:
         return ""
-    return ctx.endpoints.base + metrics.endpoint.format(
+    return _base(ctx, metrics) + metrics.endpoint.format(
         version=ctx.endpoints.api.api_version.value, media_id="{media_id}")
 
 

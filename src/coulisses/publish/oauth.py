@@ -17,6 +17,8 @@ import httpx
 from coulisses.errors import AuthenticationError, UsageError
 from coulisses.publish.api import PlatformApi
 
+SANDBOX_SECRET = "sandbox-secret"  # the sandbox app's secret, public by design
+
 
 @dataclass(frozen=True)
 class TokenSet:
@@ -71,9 +73,9 @@ def authorize_url(api: PlatformApi, sandbox_url: str, *, client_id: str, redirec
                   challenge: str, state: str, login_hint: str = "") -> str:
     """Where the person signs in and approves the app."""
     query = {"response_type": "code", api.auth.client_id_param: client_id,
-             "redirect_uri": redirect_uri,
-             "scope": " ".join(api.auth.scopes), "state": state, "code_challenge": challenge,
-             "code_challenge_method": "S256"}
+             "redirect_uri": redirect_uri, "scope": " ".join(api.auth.scopes), "state": state}
+    if api.auth.pkce:  # LinkedIn's web flow has none: the client secret proves the app
+        query |= {"code_challenge": challenge, "code_challenge_method": "S256"}
     if login_hint:
         query["login_hint"] = login_hint
     return f"{urls(api, sandbox_url)[0]}?{urlencode(query)}"
@@ -106,7 +108,8 @@ def exchange_code(api: PlatformApi, sandbox_url: str, *, code: str, verifier: st
         AuthenticationError: the platform refused the code.
     """
     r = client.post(urls(api, sandbox_url)[1], data={
-        "grant_type": "authorization_code", "code": code, "code_verifier": verifier,
+        "grant_type": "authorization_code", "code": code,
+        **({"code_verifier": verifier} if api.auth.pkce else {}),
         "redirect_uri": redirect_uri, api.auth.client_id_param: client_id,
         **({"client_secret": client_secret} if client_secret else {})})
     return _tokens(r, api, None)
@@ -144,7 +147,8 @@ def sandbox_sign_in(api: PlatformApi, sandbox_url: str, name: str,
         raise AuthenticationError(f"the sandbox at {sandbox_url} did not approve the sign-in "
                                   f"(HTTP {r.status_code})")
     return exchange_code(api, sandbox_url, code=query["code"][0], verifier=verifier,
-                         redirect_uri=redirect, client_id="coulisses", client=client)
+                         redirect_uri=redirect, client_id="coulisses", client=client,
+                         client_secret="" if api.auth.pkce else SANDBOX_SECRET)
 
 
 def loopback_sign_in(api: PlatformApi, sandbox_url: str, *, client_id: str,

@@ -155,9 +155,12 @@ def _link(campaign: Campaign, deliverable: PlannedDeliverable, offer: Offer) -> 
                     beats=tuple(beats), moment_kinds=kinds)
 
 
-def gate(plan: Plan, deliverable: PlannedDeliverable, offer: Offer, check: QcCheck | None,
-         on: datetime) -> None:
-    """The three gates of one deliverable, in order: QC, rights, approval.
+def gate(offer: Offer, check: QcCheck | None, on: datetime, *, label: str, platform: str,
+         plan: Plan | None = None, deliverable: PlannedDeliverable | None = None) -> None:
+    """The three gates of one variant, in order: QC, rights, approval. ``label`` names it in
+    the refusal (the deliverable's id, or the studio cut); the rights gate is the campaign's
+    (``plan`` and ``deliverable``) when the variant was made for one. The one check used by
+    ``publish schedule --from-plan`` and by the studio's scheduling.
 
     Raises:
         QCFailedError: the variant does not meet the platform.
@@ -169,22 +172,23 @@ def gate(plan: Plan, deliverable: PlannedDeliverable, offer: Offer, check: QcChe
     passed, reasons = offer.qc_passed, list(offer.qc_reasons)
     if passed is None:
         if check is None:
-            raise QCFailedError(f"{deliverable.id}: its variant's QC was not run",
+            raise QCFailedError(f"{label}: its variant's QC was not run",
                                 hint="cut it with coulisses cut, or give its results folder")
-        passed, reasons = check(offer.video, deliverable.platform)
+        passed, reasons = check(offer.video, platform)
     if not passed:
-        raise QCFailedError(f"{deliverable.id}: not scheduled: its variant {offer.video.name} "
-                            f"did not pass QC for {deliverable.platform}"
+        raise QCFailedError(f"{label}: not scheduled: its variant {offer.video.name} "
+                            f"did not pass QC for {platform}"
                             + (f" ({reasons[0]})" if reasons else ""), reasons=reasons,
                             hint="cut it again, then schedule it")
-    found = rights.reasons(plan, deliverable, on=on.date())
+    found = rights.reasons(plan, deliverable, on=on.date()) \
+        if plan is not None and deliverable is not None else []
     if found:
-        raise RightsError(f"{deliverable.id}: not scheduled: rights gate closed: {found[0]}"
+        raise RightsError(f"{label}: not scheduled: rights gate closed: {found[0]}"
                           + (f" (and {len(found) - 1} more)" if len(found) > 1 else ""),
                           reasons=found, hint="record the consent or licence in the campaign "
                                               "file, then schedule it")
     if offer.approved is False:
-        raise NotApprovedError(f"{deliverable.id}: not scheduled: {offer.cut} was not approved",
+        raise NotApprovedError(f"{label}: not scheduled: {offer.cut} was not approved",
                                hint="approve the cut in the studio's review, then schedule it")
 
 
@@ -216,7 +220,8 @@ def draft_posts(campaign: Campaign, plan: Plan, offers: Sequence[Offer],
         seen.add(offer.deliverable)
         api = api_for(deliverable.platform, apis)
         due = _due(plan, deliverable, now, at_once)
-        gate(plan, deliverable, offer, check, due)
+        gate(offer, check, due, label=deliverable.id, platform=deliverable.platform, plan=plan,
+             deliverable=deliverable)
         caption = caption_for(campaign, deliverable)
         check_caption(api, caption)
         account = account_for(api)

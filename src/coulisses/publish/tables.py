@@ -37,6 +37,8 @@ class PublishAccount(Base):
     sandbox_url: Mapped[str] = mapped_column(String(300), default="")
     external_id: Mapped[str] = mapped_column(String(200), default="")
     tokens: Mapped[str] = mapped_column(Text, default="")  # Fernet ciphertext, never plain
+    # why its tokens stopped working (expired, revoked): sign in again; empty while they work
+    reconnect: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
 
 

@@ -28,7 +28,7 @@ from coulisses.errors import (
     TransientError,
 )
 from coulisses.publish import manual, queue
-from coulisses.publish.accounts import AccountTokens
+from coulisses.publish.accounts import AccountTokens, mark_reconnect
 from coulisses.publish.api import PlatformApi
 from coulisses.publish.connectors import CONNECTORS
 from coulisses.publish.connectors.base import Context, Endpoints, Upload
@@ -138,8 +138,11 @@ class Worker:
             return  # another worker holds it now and resumes from the journal
         except (AuthenticationError, PlatformError) as exc:
             if isinstance(exc, AuthenticationError) or exc.status == 401:
+                mark_reconnect(self.sessions, account.id, exc.one_line())
                 self._end(post, "needs_attention", exc.one_line(),
-                          error=f"{exc.one_line()}; reconnect the account, then retry")
+                          error=f"{exc.one_line()}; reconnect the account (coulisses publish "
+                                f"accounts add {account.platform} --name {account.name}), "
+                                "then retry")
             elif exc.code == UNCONFIRMED:  # out, but unconfirmed: never fail it (nor repost)
                 self._end(post, "needs_attention", exc.one_line(), error=exc.one_line())
             elif _may_be_out(journal):

@@ -70,7 +70,9 @@ def add_comment(*, db: Session, version: CutVersion, author_id: int | None, body
     body = clean_body(body)
     start = t_start or 0.0
     if t_end is not None and t_end <= start:
-        raise UsageError(f"the range must end after it starts ({start:g} s)")
+        from coulisses.timecode import format_timecode
+
+        raise UsageError(f"the range must end after it starts ({format_timecode(start)})")
     parent = None
     if parent_id is not None:
         parent = scoped(db, Comment, version.workspace_id, parent_id)

@@ -250,11 +250,15 @@ class UploadStore:
         except NotFoundError:
             state.unlink(missing_ok=True)
 
+    def state_files(self) -> list[Path]:
+        """The state file of every unfinished upload this store keeps."""
+        return sorted(files.uploads_root(self.root).glob("ws-*/*.json"))
+
     def sweep(self, now: float | None = None) -> int:
         """Delete unfinished uploads older than a week; returns how many were removed."""
         limit = (now or time.time()) - STALE_SECONDS
         removed = 0
-        for state in files.uploads_root(self.root).glob("ws-*/*.json"):
+        for state in self.state_files():
             try:
                 created = float(json.loads(state.read_text(encoding="utf-8"))["created"])
             except (OSError, ValueError, KeyError):

@@ -143,6 +143,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             from coulisses.backstage.polls import purge_chore
 
             worker.every(SWEEP_EVERY, purge_chore(sessions))  # closed polls' visitor digests
+            from coulisses.challenges import purge as challenge_purge  # withdrawn entries
+
+            worker.every(SWEEP_EVERY, challenge_purge.purge_chore(sessions, settings.data_dir))
+            from coulisses.challenges.intake import EntryUploads  # abandoned entry uploads
+
+            worker.every(SWEEP_EVERY, EntryUploads(settings.data_dir, 0).sweep)
             worker.start()
         try:
             yield
@@ -182,11 +188,15 @@ def routers() -> list[APIRouter]:
     from coulisses.web.routes import (
         api_core,
         auth,
+        backstage_listen,
         backstage_public,
         backstage_team,
         board,
         campaign_forms,
         campaigns,
+        challenge_jury,
+        challenge_public,
+        challenge_team,
         cuts,
         jobs,
         notifications,
@@ -204,4 +214,5 @@ def routers() -> list[APIRouter]:
     return [module.router for module in (auth, workspaces, campaigns, campaign_forms, results,
                                          jobs, api_core, rushes, uploads, cuts, review, search,
                                          board, share, notifications, trash, publishing,
-                                         backstage_team, backstage_public)]
+                                         backstage_team, backstage_listen, challenge_team,
+                                         challenge_public, backstage_public, challenge_jury)]

@@ -35,6 +35,7 @@ class Route:
     pattern: re.Pattern[str]
     cap: Callable[[Settings], int]
     files: bool = True
+    public: bool = False  # anonymous clients get the route's cap, not ``ANONYMOUS_CAP``
 
 
 def _upload_cap(settings: Settings) -> int:
@@ -59,6 +60,9 @@ ROUTES: tuple[Route, ...] = (
           lambda s: _upload_cap(s) + FORM_OVERHEAD),
     Route("POST", re.compile(r"^/w/\d+/campaigns$"), _campaign_cap),
     Route("POST", re.compile(r"^/w/\d+/results/\d+/import$"), _results_cap),
+    # a challenge's public upload (issue 15): entrants have no account; one chunk per PATCH
+    Route("PATCH", re.compile(r"^/b/c/[^/]+/uploads/[^/]+$"), lambda s: 16 * MB, files=False,
+          public=True),
 )
 
 
@@ -68,6 +72,12 @@ def limit_for(method: str, path: str, settings: Settings) -> tuple[int, bool]:
         if route.method == method and route.pattern.match(path):
             return route.cap(settings), route.files
     return DEFAULT_CAP, False
+
+
+def open_to_anonymous(method: str, path: str) -> bool:
+    """Whether the route keeps its own cap for clients without a session."""
+    return any(route.public and route.method == method and route.pattern.match(path)
+               for route in ROUTES)
 
 
 class BodyTooLarge(HTTPException):
@@ -99,7 +109,7 @@ class BodyLimitMiddleware:
         connection = HTTPConnection(scope)
         cap, files = limit_for(scope["method"], scope["path"], self.settings)
         anonymous = not connection.cookies.get(SESSION_COOKIE)
-        if anonymous:
+        if anonymous and not open_to_anonymous(scope["method"], scope["path"]):
             cap = min(cap, ANONYMOUS_CAP)
         content_type = connection.headers.get("content-type", "").lower()
         if content_type.startswith("multipart/") and (anonymous or not files):

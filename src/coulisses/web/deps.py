@@ -22,6 +22,7 @@ from coulisses.errors import AccessError, AuthenticationError, NotFoundError
 from coulisses.studio.tables import Membership, User, Workspace
 from coulisses.web import roles
 from coulisses.web.csrf import csrf_input, csrf_protect, csrf_token
+from coulisses.web.error_text import stored_line
 from coulisses.web.i18n_web import core_words, pick_lang, translator
 from coulisses.web.job_view import shown_error
 from coulisses.web.request_state import SessionDep, get_db, login_state, release
@@ -147,7 +148,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         workspace=workspace, nav=_nav(request, workspace), csrf_token=csrf_token(request),
         csrf_input=lambda: csrf_input(request), can=lambda a: bool(
             member is not None and roles.allowed(member.role, a)),
-        shown_error=shown_error, **core_words(lang),
+        shown_error=lambda line: stored_line(shown_error(line), lang), **core_words(lang),
         unread=lambda: _unread(request, user),
     )
     templates: Jinja2Templates = request.app.state.templates

@@ -20,8 +20,8 @@ def settings_of(request: Request) -> Settings:
 
 def number(raw: Any, name: str, *, minimum: float = 0.0,
            maximum: float = 24 * 3600.0) -> float | None:
-    """A time in seconds from a form field, given as seconds or as a time code
-    (``h:mm:ss.mmm``, ``m:ss.s``: ``timecode.parse_time``); empty means None.
+    """A time in seconds from a form field, given as seconds (``75.5``, ``75,5``) or as a time
+    code (``mm:ss``, ``hh:mm:ss.ff``: ``timecode.parse_time``); empty means None.
 
     Raises:
         UsageError: not a number or time code, or out of range.
@@ -29,15 +29,16 @@ def number(raw: Any, name: str, *, minimum: float = 0.0,
     from coulisses.errors import UsageError
     from coulisses.timecode import parse_time
 
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = repr(float(raw)) if abs(raw) >= 1e-4 or raw == 0 else f"{raw:.6f}"  # JSON numbers
     text = str(raw if raw is not None else "").strip()
     if not text:
         return None
     try:
-        clock = ":" in text
-        value = float(parse_time(text[:40]) if clock else text.replace(",", "."))
-    except (ValueError, UsageError):
+        value = float(parse_time(text[:40]))
+    except UsageError:
         raise UsageError(f"{name}: {text[:40]!r} is not a number of seconds or a time code "
-                         "(h:mm:ss.mmm)") from None
+                         "(mm:ss or hh:mm:ss.ff)") from None
     if not minimum <= value <= maximum or value != value:
         raise UsageError(f"{name}: {value:g} is out of range ({minimum:g} to {maximum:g} s)")
     return value

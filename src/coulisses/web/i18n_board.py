@@ -75,7 +75,7 @@ FR: dict[str, str] = {
     "board.open_cut": "Ouvrir le montage (version {n})", "board.from_rush": "À partir du rush",
     "board.cut": "Monter", "board.cut_from": "Monter à partir d'un rush…",
     "board.coverage": "Couverture des coulisses prévues",
-    "board.coverage_share": "{n} éléments prévus sur {total} ont des images.",
+    "board.coverage_share": "Éléments prévus qui ont des images : {n} sur {total}.",
     "board.footage": "images dans", "board.no_footage": "pas encore d'images",
     "board.no_bts": "Ce plan ne prévoit aucune coulisse.",
     "board.tag": "Associer un rush à un élément", "board.rush": "Rush",

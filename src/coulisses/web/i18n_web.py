@@ -170,8 +170,8 @@ EN: dict[str, str] = {
     "decision.changes": "changes requested",
     "cut.decided": "{name}: {decision}", "cut.choose_platform": "Choose at least one platform.",
     "review.comments": "Comments", "review.none": "No comment yet.",
-    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (seconds)",
-    "review.until": "Until (seconds, for a range)", "review.at_now": "At current time",
+    "review.add": "Comment", "review.body": "Your comment", "review.at": "At (mm:ss)",
+    "review.until": "Until (mm:ss, for a range)", "review.at_now": "At current time",
     "review.range_end": "End range here", "review.send": "Post comment",
     "review.reply": "Reply", "review.edit": "Edit", "review.save": "Save",
     "review.resolve": "Resolve", "review.reopen": "Reopen", "review.resolved": "resolved",
@@ -302,6 +302,8 @@ EN: dict[str, str] = {
     "forms.field.scope": "Counted on",
     "forms.field.by": "Reached by (date)",
     # --- end of issue 12, review12 ---
+    # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
+    "pub.reconnect": "sign in again (connect it again under the same name)",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publishing",
     "pub.title": "Publishing", "pub.calendar": "Calendar", "pub.previous": "Previous",
@@ -417,6 +419,151 @@ EN: dict[str, str] = {
     "bs.hold.blocked_word": "a blocked word", "bs.hold.repeated": "repeated text",
     "bs.hold.burst": "many comments at once", "bs.hold.reported": "reported by visitors",
     "bs.hold.forged_cookie": "altered cookie",
+    # --- backstage, second part (issue 14): decision log, conversation map, KPIs ---
+    "bs.map": "Conversation map", "bs.decisions": "Decision log",
+    "bs.map_summary": "{n} comments, {open} not answered yet, in {groups} groups.",
+    "bs.map_votes": "{n} votes counted, {x} excluded", "bs.map_groups": "What people talk about",
+    "bs.map_group": "{n} comments, {open} not answered", "bs.map_on_poll": "on “{question}” "
+                                                                          "({n} votes)",
+    "bs.unanswered": "Not answered:", "bs.held": "held for moderation",
+    "bs.decide_theme": "Record a decision on this group",
+    "bs.decide_poll": "The poll it decides (and the winning option)",
+    "bs.decide_no_winner": "no single winner", "bs.decide_theme_label": "Conversation group",
+    "bs.decide_answers": "answers {n} comments", "bs.decision": "What we decided",
+    "bs.reason": "Why", "bs.decide_cut": "The cut that resulted",
+    "bs.decide_public": "Show it on the public page", "bs.decide": "Record the decision",
+    "bs.timeline": "Timeline", "bs.decide_private": "team only",
+    "bs.winner": "“{option}” won", "bs.theme": "From the conversation about: {theme}",
+    "bs.resulting_cut": "Resulting cut: {title}",
+    "bs.votes_then": "{n} votes when we decided",
+    "bs.platform_tallies": "On other platforms",
+    "bs.platform_note": "What the same poll counted on a platform (an Instagram story poll, "
+                        "a LinkedIn poll), typed in by the team. It is shown beside the page's "
+                        "own result, never added to it.",
+    "bs.platform_public": "Counted by each platform and typed in by the team; not checked "
+                          "like the votes above, and not added to them.",
+    "bs.channel": "Platform", "bs.channel.instagram_story": "Instagram story",
+    "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",
+    "bs.channel.youtube": "YouTube", "bs.channel.linkedin": "LinkedIn",
+    "bs.channel.facebook": "Facebook", "bs.channel.x": "X",
+    "bs.estimated": "estimated", "bs.votes_for": "Votes for “{option}”",
+    "bs.estimated_box": "Estimated (the platform shows only percentages)",
+    "bs.embed": "Sites that may embed the page and its polls (one per line)",
+    "bs.embed_hint": "Write each as https://example.org. Nobody may embed the page when this "
+                     "is empty. Voting inside an embed works only where the visitor's browser "
+                     "allows the studio's cookies in it.",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Times as mm:ss or hh:mm:ss.ff (75.5 seconds also works).",
+    "cal.legend": "Kinds of dates",
+    "cal.kinds.shoot": "shoot day", "cal.kinds.due": "due date",
+    "cal.kinds.publish": "planned publication",
+    "choice.kind.preparation": "preparation", "choice.kind.craft": "craft",
+    "choice.kind.effort": "effort", "choice.kind.failure": "failure",
+    "choice.kind.doubt": "doubt", "choice.kind.laughter": "laughter",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "reveal",
+    "choice.style.raw": "raw", "choice.style.spontaneous": "spontaneous",
+    "choice.style.staged": "staged", "choice.style.polished": "polished",
+    "choice.role.talent": "talent", "choice.role.crew": "crew", "choice.role.extra": "extra",
+    "choice.consent.granted": "granted", "choice.consent.pending": "pending",
+    "choice.consent.refused": "refused", "choice.consent.none": "none",
+    "choice.scope.all": "all", "choice.scope.campaign": "campaign",
+    "choice.scope.bts": "behind the scenes",
+    "forms.section.deliverables": "Deliverables", "forms.field.format": "Format",
+    "forms.field.publish": "Publication date", "forms.field.due": "Due",
+    "forms.field.status": "Status", "forms.field.caption": "Caption or hook",
+    "choice.status.planned": "planned", "choice.status.in-edit": "in edit",
+    "choice.status.in-review": "in review", "choice.status.approved": "approved",
+    "choice.status.published": "published",
+    # --- end of issue 12, studio12b ---
+    # --- challenge intake (issue 15, ch-intake): team page, public submission, parent, withdrawal
+    "perm.challenge.manage": "Open challenges and read their consent log",
+    "jobkind.challenge_purge": "entry purge", "jobs.open.challenge_purge": "the challenge",
+    "ch.tab": "Challenges", "ch.none": "This campaign file has no challenges section.",
+    "ch.is_open": "Taking entries at", "ch.is_closed": "Not taking entries.",
+    "ch.open": "Open for submissions", "ch.close": "Close submissions",
+    "ch.counts": ("{complete} with consent complete, {pending} waiting for a parent, "
+                  "{missing} without consent, {withdrawn} withdrawn"),
+    "ch.consent_log": "Download the consent log (CSV)", "ch.entries": "Entries",
+    "ch.shown": "the newest {n} of {total}",
+    "ch.col.entry": "Entry", "ch.col.age": "Age band", "ch.col.consent": "Consent",
+    "ch.col.status": "Status", "ch.col.hiring": "Hiring a minor",
+    "ch.consent.missing": "missing", "ch.consent.pending_parent": "waiting for a parent",
+    "ch.consent.complete": "complete", "ch.consent.withdrawn": "withdrawn",
+    "ch.status.received": "received", "ch.status.triaged": "triaged",
+    "ch.status.failed": "failed", "ch.status.withdrawn": "withdrawn",
+    "ch.status.purged": "purged",
+    "ch.cleared": "authorisations recorded", "ch.not_cleared": "authorisations missing",
+    "ch.clear": "Record the authorisations", "ch.unclear": "Take back",
+    "ch.not_needed": "not needed",
+    "chp.kicker": "Open call", "chp.brief": "What to do", "chp.rules": "Rules",
+    "chp.limits": "Accepted: {formats}, {seconds} seconds at most, under 4 GB.",
+    "chp.sent": "Thank you: your entry is in. We have sent you a message with a link to "
+                "withdraw it at any time.",
+    "chp.sent_parent": "It waits for your parent's confirmation: we have sent them a link.",
+    "chp.retry": "Connection lost, resuming...", "chp.sending": "Sending your video:",
+    "chp.choose": "Choose your video first.", "chp.video": "Your video",
+    "chp.file": "Video file", "chp.link": "Link to a public post (optional)",
+    "chp.about": "About you", "chp.name": "Name or handle shown (optional)",
+    "chp.age": "Age band", "chp.pick": "Choose", "chp.country": "Country",
+    "chp.city": "City", "chp.email": "Your e-mail (for the confirmation and withdrawal link)",
+    "chp.parent_email": "A parent's e-mail (under 15)",
+    "chp.parent_hint": "Under 15, your entry waits until a parent confirms it from a link "
+                       "we send them.",
+    "chp.band.under-13": "under 13", "chp.band.13-14": "13 to 14", "chp.band.15": "15",
+    "chp.band.16-17": "16 to 17", "chp.band.18-24": "18 to 24", "chp.band.25-34": "25 to 34",
+    "chp.band.35-49": "35 to 49", "chp.band.50+": "50 and over",
+    "chp.consents": "Your consent, item by item",
+    "chp.face_matching": "Optional: allow matching my face across entries (biometric data; "
+                         "off unless you tick it).",
+    "chp.withdraw_note": "You can withdraw at any time from the link in your confirmation "
+                         "message.",
+    "chp.send": "Send my entry",
+    "chp.parent.intro": "Your child has sent entry {id}. Under 15, no one sees it until you "
+                        "confirm. These are the terms they agreed to:",
+    "chp.parent.agree": "I agree, jointly with my child",
+    "chp.parent.refuse": "I refuse: withdraw the entry",
+    "chp.parent.confirmed": "Thank you: your consent is recorded and the entry can now be "
+                            "seen by the team.",
+    "chp.parent.given": "Your consent was already recorded: nothing more to do.",
+    "chp.parent.refused": "Recorded: the entry is withdrawn and its data will be deleted "
+                          "within the day.",
+    "chp.parent.withdrawn": "This entry was withdrawn: nothing more to confirm.",
+    "chp.withdraw_intro": "Withdraw entry {id}? It leaves the gallery, the shortlist and any "
+                          "vote at once; its data is deleted within the day.",
+    "chp.withdraw": "Withdraw my entry",
+    "chp.withdrawn_now": "Your entry is withdrawn.",
+    "chp.withdrawn_already": "This entry is withdrawn.",
+    "chp.purge_soon": "Its data will be deleted within the day; the deletion receipt will "
+                      "appear here and be e-mailed to you.",
+    "chp.receipt": "Deletion receipt", "chp.receipt_id": "Receipt:",
+    "chp.receipt_when": "Deleted on {when}:",
+    "chp.receipt_kept": "Kept: the consent log (what was agreed and when), as the law "
+                        "requires, and this receipt.",
+    # challenges: the jury page (ch-jury)
+    "perm.challenge.judge": "Judge a challenge's entries",
+    "perm.challenge.jury": "Run a challenge's jury (blind mode)",
+    "jury.title": "Jury: {title}",
+    "jury.keys": "Keys: j/k or →/← next/previous entry, 1-5 score it, n write a note, "
+                 "Enter in the note saves.",
+    "jury.blind_on": "Blind mode: names are hidden, and the other jurors' scores of an entry "
+                     "stay hidden until you have scored it.",
+    "jury.blind_off": "Open mode: names and every juror's scores are shown.",
+    "jury.blind": "Blind mode", "jury.apply": "Apply",
+    "jury.none": "No entry to judge: entries appear once triaged and their consent is complete.",
+    "jury.entry": "Entry {id}", "jury.by": "by {name}", "jury.score": "Score",
+    "jury.note": "Note", "jury.save": "Save", "jury.mine": "Your score: {score}",
+    "jury.not_scored": "Not scored by you yet",
+    "jury.others": "Other jurors: {n} scores, mean {mean}",
+    "jury.others_none": "No other juror has scored it.",
+    "jury.others_hidden": "Score it to see the other jurors' scores.",
+    "jury.agreement": "Agreement between jurors",
+    "jury.alpha": "Krippendorff's alpha (ordinal): {alpha}, {jurors} jurors on {entries} entries "
+                  "(1 is full agreement, 0 no better than chance).",
+    "jury.no_alpha": "Agreement is not measured yet: it needs two jurors scoring the same "
+                     "entries, and scores that differ somewhere.",
+    "jury.prev": "Previous", "jury.next": "Next",
+    "jury.standings": "The jury's result", "jury.entry_col": "Entry",
+    "jury.mean": "Mean score", "jury.jurors": "Jurors", "jury.spread": "Lowest–highest",
 }
 
 FR: dict[str, str] = {
@@ -578,8 +725,8 @@ FR: dict[str, str] = {
     "cut.decided": "{name} : {decision}",
     "cut.choose_platform": "Choisissez au moins une plateforme.",
     "review.comments": "Commentaires", "review.none": "Aucun commentaire.",
-    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (secondes)",
-    "review.until": "Jusqu'à (secondes, pour un intervalle)",
+    "review.add": "Commenter", "review.body": "Votre commentaire", "review.at": "À (mm:ss)",
+    "review.until": "Jusqu'à (mm:ss, pour un intervalle)",
     "review.at_now": "Au temps actuel", "review.range_end": "Finir l'intervalle ici",
     "review.send": "Envoyer le commentaire", "review.reply": "Répondre", "review.edit": "Modifier",
     "review.save": "Enregistrer", "review.resolve": "Résoudre", "review.reopen": "Rouvrir",
@@ -720,6 +867,8 @@ FR: dict[str, str] = {
     "forms.field.scope": "Compté sur",
     "forms.field.by": "Atteint le (date)",
     # --- end of issue 12, review12 ---
+    # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
+    "pub.reconnect": "à reconnecter (connectez-le à nouveau sous le même nom)",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publication",
     "pub.title": "Publication", "pub.calendar": "Calendrier", "pub.previous": "Précédent",
@@ -850,6 +999,164 @@ FR: dict[str, str] = {
     "bs.hold.blocked_word": "un mot bloqué", "bs.hold.repeated": "texte répété",
     "bs.hold.burst": "beaucoup de commentaires d'un coup",
     "bs.hold.reported": "signalé par des visiteurs", "bs.hold.forged_cookie": "cookie modifié",
+    # --- backstage, second part (issue 14): decision log, conversation map, KPIs ---
+    "bs.map": "Carte de la conversation", "bs.decisions": "Journal des décisions",
+    "bs.map_summary": "{n} commentaires, dont {open} sans réponse, en {groups} groupes.",
+    "bs.map_votes": "{n} votes comptés, {x} exclus", "bs.map_groups": "De quoi les gens parlent",
+    "bs.map_group": "{n} commentaires, {open} sans réponse",
+    "bs.map_on_poll": "sur « {question} » ({n} votes)",
+    "bs.unanswered": "Sans réponse :", "bs.held": "en attente de modération",
+    "bs.decide_theme": "Noter une décision sur ce groupe",
+    "bs.decide_poll": "Le sondage tranché (et l’option gagnante)",
+    "bs.decide_no_winner": "pas de gagnant unique",
+    "bs.decide_theme_label": "Groupe de la conversation",
+    "bs.decide_answers": "répond à {n} commentaires", "bs.decision": "Ce que nous avons décidé",
+    "bs.reason": "Pourquoi", "bs.decide_cut": "Le montage qui en est sorti",
+    "bs.decide_public": "L’afficher sur la page publique", "bs.decide": "Noter la décision",
+    "bs.timeline": "Chronologie", "bs.decide_private": "équipe seulement",
+    "bs.winner": "« {option} » l’a emporté",
+    "bs.theme": "Suite à la conversation sur : {theme}",
+    "bs.resulting_cut": "Montage qui en résulte : {title}",
+    "bs.votes_then": "{n} votes au moment de décider",
+    "bs.platform_tallies": "Sur les autres plateformes",
+    "bs.platform_note": "Ce que le même sondage a compté sur une plateforme (un sondage en "
+                        "story Instagram, un sondage LinkedIn), saisi par l’équipe. Affiché à "
+                        "côté du résultat de la page, jamais ajouté à lui.",
+    "bs.platform_public": "Compté par chaque plateforme et saisi par l’équipe ; non vérifié "
+                          "comme les votes ci-dessus, et non ajouté à eux.",
+    "bs.channel": "Plateforme", "bs.channel.instagram_story": "Story Instagram",
+    "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",
+    "bs.channel.youtube": "YouTube", "bs.channel.linkedin": "LinkedIn",
+    "bs.channel.facebook": "Facebook", "bs.channel.x": "X",
+    "bs.estimated": "estimé", "bs.votes_for": "Votes pour « {option} »",
+    "bs.estimated_box": "Estimé (la plateforme ne montre que des pourcentages)",
+    "bs.embed": "Sites autorisés à intégrer la page et ses sondages (un par ligne)",
+    "bs.embed_hint": "Écrivez chacun sous la forme https://exemple.fr. Personne ne peut intégrer "
+                     "la page si la liste est vide. Voter dans une intégration ne marche que si "
+                     "le navigateur du visiteur y accepte les cookies du studio.",
+    # --- issue 12, studio12b: review time codes, French all the way ---
+    "review.time_hint": "Temps en mm:ss ou hh:mm:ss.ff (75,5 secondes convient aussi).",
+    "cal.legend": "Types de dates",
+    "cal.kinds.shoot": "jour de tournage", "cal.kinds.due": "échéance",
+    "cal.kinds.publish": "publication prévue",
+    "choice.kind.preparation": "préparation", "choice.kind.craft": "savoir-faire",
+    "choice.kind.effort": "effort", "choice.kind.failure": "raté",
+    "choice.kind.doubt": "doute", "choice.kind.laughter": "rires",
+    "choice.kind.teaser": "teaser", "choice.kind.reveal": "dévoilement",
+    "choice.style.raw": "brut", "choice.style.spontaneous": "spontané",
+    "choice.style.staged": "mis en scène", "choice.style.polished": "soigné",
+    "choice.role.talent": "talent", "choice.role.crew": "équipe",
+    "choice.role.extra": "figurant",
+    "choice.consent.granted": "accordé", "choice.consent.pending": "en attente",
+    "choice.consent.refused": "refusé", "choice.consent.none": "aucun",
+    "choice.scope.all": "tout", "choice.scope.campaign": "campagne",
+    "choice.scope.bts": "coulisses",
+    "forms.section.deliverables": "Livrables", "forms.field.format": "Format",
+    "forms.field.publish": "Date de publication", "forms.field.due": "Échéance",
+    "forms.field.status": "État", "forms.field.caption": "Légende ou accroche",
+    "choice.status.planned": "prévu", "choice.status.in-edit": "en montage",
+    "choice.status.in-review": "en relecture", "choice.status.approved": "validé",
+    "choice.status.published": "publié",
+    # --- end of issue 12, studio12b ---
+    # --- challenge intake (issue 15, ch-intake): team page, public submission, parent, withdrawal
+    "perm.challenge.manage": "Ouvrir les défis et lire leur registre des consentements",
+    "jobkind.challenge_purge": "effacement d'une participation",
+    "jobs.open.challenge_purge": "le défi",
+    "ch.tab": "Défis", "ch.none": "Ce fichier de campagne n'a pas de section challenges.",
+    "ch.is_open": "Participations ouvertes à", "ch.is_closed": "Participations fermées.",
+    "ch.open": "Ouvrir les participations", "ch.close": "Fermer les participations",
+    "ch.counts": ("{complete} au consentement complet, {pending} en attente d'un parent, "
+                  "{missing} sans consentement, {withdrawn} retirées"),
+    "ch.consent_log": "Télécharger le registre des consentements (CSV)",
+    "ch.entries": "Participations", "ch.shown": "les {n} plus récentes sur {total}",
+    "ch.col.entry": "Participation", "ch.col.age": "Tranche d'âge",
+    "ch.col.consent": "Consentement", "ch.col.status": "État",
+    "ch.col.hiring": "Embauche d'un mineur",
+    "ch.consent.missing": "manquant", "ch.consent.pending_parent": "en attente d'un parent",
+    "ch.consent.complete": "complet", "ch.consent.withdrawn": "retiré",
+    "ch.status.received": "reçue", "ch.status.triaged": "triée",
+    "ch.status.failed": "en échec", "ch.status.withdrawn": "retirée",
+    "ch.status.purged": "effacée",
+    "ch.cleared": "autorisations enregistrées", "ch.not_cleared": "autorisations manquantes",
+    "ch.clear": "Enregistrer les autorisations", "ch.unclear": "Annuler",
+    "ch.not_needed": "non requis",
+    "chp.kicker": "Appel à participations", "chp.brief": "Ce qu'il faut faire",
+    "chp.rules": "Règlement",
+    "chp.limits": "Acceptés : {formats}, {seconds} secondes au plus, moins de 4 Go.",
+    "chp.sent": "Merci : votre participation est bien arrivée. Nous vous avons envoyé un "
+                "message avec un lien pour la retirer à tout moment.",
+    "chp.sent_parent": "Elle attend la confirmation de votre parent : nous lui avons envoyé "
+                       "un lien.",
+    "chp.retry": "Connexion perdue, reprise...", "chp.sending": "Envoi de votre vidéo :",
+    "chp.choose": "Choisissez d'abord votre vidéo.", "chp.video": "Votre vidéo",
+    "chp.file": "Fichier vidéo", "chp.link": "Lien vers une publication publique (facultatif)",
+    "chp.about": "À propos de vous", "chp.name": "Nom ou pseudo affiché (facultatif)",
+    "chp.age": "Tranche d'âge", "chp.pick": "Choisir", "chp.country": "Pays",
+    "chp.city": "Ville",
+    "chp.email": "Votre e-mail (pour la confirmation et le lien de retrait)",
+    "chp.parent_email": "L'e-mail d'un parent (moins de 15 ans)",
+    "chp.parent_hint": "Avant 15 ans, votre participation attend qu'un parent la confirme "
+                       "depuis un lien que nous lui envoyons.",
+    "chp.band.under-13": "moins de 13 ans", "chp.band.13-14": "13 à 14 ans",
+    "chp.band.15": "15 ans", "chp.band.16-17": "16 à 17 ans",
+    "chp.band.18-24": "18 à 24 ans", "chp.band.25-34": "25 à 34 ans",
+    "chp.band.35-49": "35 à 49 ans", "chp.band.50+": "50 ans et plus",
+    "chp.consents": "Votre consentement, point par point",
+    "chp.face_matching": "Facultatif : autoriser la comparaison de mon visage entre les "
+                         "participations (donnée biométrique ; désactivée sauf si vous "
+                         "cochez).",
+    "chp.withdraw_note": "Vous pouvez retirer votre participation à tout moment depuis le "
+                         "lien de votre message de confirmation.",
+    "chp.send": "Envoyer ma participation",
+    "chp.parent.intro": "Votre enfant a envoyé la participation {id}. Avant 15 ans, personne "
+                        "ne la voit tant que vous ne l'avez pas confirmée. Voici les "
+                        "conditions qu'il a acceptées :",
+    "chp.parent.agree": "J'accepte, conjointement avec mon enfant",
+    "chp.parent.refuse": "Je refuse : retirer la participation",
+    "chp.parent.confirmed": "Merci : votre consentement est enregistré et l'équipe peut "
+                            "désormais voir la participation.",
+    "chp.parent.given": "Votre consentement était déjà enregistré : rien de plus à faire.",
+    "chp.parent.refused": "C'est noté : la participation est retirée et ses données seront "
+                          "effacées dans la journée.",
+    "chp.parent.withdrawn": "Cette participation a été retirée : plus rien à confirmer.",
+    "chp.withdraw_intro": "Retirer la participation {id} ? Elle quitte aussitôt la galerie, "
+                          "la présélection et tout vote ; ses données sont effacées dans la "
+                          "journée.",
+    "chp.withdraw": "Retirer ma participation",
+    "chp.withdrawn_now": "Votre participation est retirée.",
+    "chp.withdrawn_already": "Cette participation est retirée.",
+    "chp.purge_soon": "Ses données seront effacées dans la journée ; le reçu d'effacement "
+                      "apparaîtra ici et vous sera envoyé par e-mail.",
+    "chp.receipt": "Reçu d'effacement", "chp.receipt_id": "Reçu :",
+    "chp.receipt_when": "Effacé le {when} :",
+    "chp.receipt_kept": "Conservé : le registre des consentements (ce qui a été accepté et "
+                        "quand), comme la loi l'exige, et ce reçu.",
+    # challenges : la page du jury (ch-jury)
+    "perm.challenge.judge": "Juger les participations d'un challenge",
+    "perm.challenge.jury": "Animer le jury d'un challenge (mode à l'aveugle)",
+    "jury.title": "Jury : {title}",
+    "jury.keys": "Touches : j/k ou →/← participation suivante/précédente, 1-5 la noter, "
+                 "n écrire une remarque, Entrée dans la remarque enregistre.",
+    "jury.blind_on": "Mode à l'aveugle : les noms sont masqués, et les notes des autres jurés "
+                     "restent masquées tant que vous n'avez pas noté la participation.",
+    "jury.blind_off": "Mode ouvert : les noms et les notes de tous les jurés sont visibles.",
+    "jury.blind": "Mode à l'aveugle", "jury.apply": "Appliquer",
+    "jury.none": "Aucune participation à juger : elles apparaissent une fois triées et leur "
+                 "consentement complet.",
+    "jury.entry": "Participation {id}", "jury.by": "par {name}", "jury.score": "Note",
+    "jury.note": "Remarque", "jury.save": "Enregistrer", "jury.mine": "Votre note : {score}",
+    "jury.not_scored": "Pas encore notée par vous",
+    "jury.others": "Autres jurés : {n} notes, moyenne {mean}",
+    "jury.others_none": "Aucun autre juré ne l'a notée.",
+    "jury.others_hidden": "Notez-la pour voir les notes des autres jurés.",
+    "jury.agreement": "Accord entre les jurés",
+    "jury.alpha": "Alpha de Krippendorff (ordinal) : {alpha}, {jurors} jurés sur {entries} "
+                  "participations (1 : accord total, 0 : pas mieux que le hasard).",
+    "jury.no_alpha": "L'accord n'est pas encore mesuré : il faut deux jurés notant les mêmes "
+                     "participations, et des notes qui diffèrent quelque part.",
+    "jury.prev": "Précédente", "jury.next": "Suivante",
+    "jury.standings": "Le résultat du jury", "jury.entry_col": "Participation",
+    "jury.mean": "Note moyenne", "jury.jurors": "Jurés", "jury.spread": "Plus basse–plus haute",
 }
 
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
@@ -914,12 +1221,8 @@ def core_words(lang: str) -> dict[str, Callable[..., str]]:
 
 
 def timecode(seconds: float | None) -> str:
-    """``m:ss.s`` for display (``h:mm:ss`` past an hour)."""
-    if seconds is None:
-        return ""
-    s = max(0.0, float(seconds))
-    hours, rest = divmod(s, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{int(hours)}:{int(minutes):02d}:{secs:04.1f}"
-    return f"{int(minutes)}:{secs:04.1f}"
+    """``mm:ss.ff`` for display (``hh:mm:ss.ff`` from an hour on): ``timecode.format_timecode``,
+    which the time fields read back as typed."""
+    from coulisses.timecode import format_timecode
+
+    return "" if seconds is None else format_timecode(seconds)

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coulisses.errors import CampaignError, NotFoundError
 from coulisses.settings import Settings
 from coulisses.studio.tables import Campaign
 from coulisses.web.i18n_web import translator
 
+if TYPE_CHECKING:
+    from coulisses.kpi.page_kpis import PageKpis
 
-def report_html(store: Path, campaign: Campaign, settings: Settings, lang: str) -> str:
-    """The report's self-contained HTML for ``campaign`` from the analytics ``store``.
+
+def report_html(store: Path, campaign: Campaign, settings: Settings, lang: str,
+                backstage: PageKpis | None = None) -> str:
+    """The report's self-contained HTML for ``campaign`` from the analytics ``store``, with
+    its ``backstage`` page's KPIs when it has one.
 
     Raises:
         NotFoundError: nothing imported yet.
@@ -29,7 +35,7 @@ def report_html(store: Path, campaign: Campaign, settings: Settings, lang: str) 
         model = campaign_view.validate(campaign.source, campaign.filename, settings).campaign
     except CampaignError:  # an invalid file still has results: the store's, unfiltered
         model = None
-    report = build_report(store, campaign=model, lang=lang)
+    report = build_report(store, campaign=model, lang=lang, backstage=backstage)
     # the report names its source; a viewer (a client too) sees no server path
     report = replace(report, store=translator(lang)("results.source"))
     html: str = render(report, "html")

@@ -30,7 +30,7 @@ class LinkedInConnector:
     def _posted(self, up: Upload, video: str) -> Published | None:
         """The post that carries ``video``, if one exists (asked before posting again)."""
         r = self._call("GET", self.ctx.endpoints.base + "/rest/posts",
-                       params={"q": "author", "author": f"urn:li:person:{up.account}"})
+                       params={"q": "author", "author": author_urn(up.account)})
         for element in r.json().get("elements") or []:
             if ((element.get("content") or {}).get("media") or {}).get("id") == video:
                 urn = str(element["id"])
@@ -47,7 +47,7 @@ class LinkedInConnector:
         if "video" not in st:
             journal.intent("initialize")
             body = self._call("POST", self.ctx.endpoints.url("initialize"), json={
-                "initializeUploadRequest": {"owner": f"urn:li:person:{up.account}",
+                "initializeUploadRequest": {"owner": author_urn(up.account),
                                             "fileSizeBytes": up.size, "uploadCaptions": False,
                                             "uploadThumbnail": False}}).json()["value"]
             journal.outcome("initialize", video=body["video"], token=body.get("uploadToken", ""),
@@ -83,7 +83,7 @@ class LinkedInConnector:
             time.sleep(self.ctx.poll_s)
         else:
             raise TransientError("linkedin: the video is still processing")
-        body = {"author": f"urn:li:person:{up.account}", "commentary": up.caption,
+        body = {"author": author_urn(up.account), "commentary": up.caption,
                 "visibility": up.options.get("visibility", "PUBLIC"),
                 "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
                                  "thirdPartyDistributionChannels": []},
@@ -102,3 +102,8 @@ class LinkedInConnector:
             urn = r.headers["x-restli-id"]
             return Published(urn, f"https://www.linkedin.com/feed/update/{urn}")
         raise TransientError("linkedin: the post got no answer three times and does not exist")
+
+
+def author_urn(account: str) -> str:
+    """The URN a post is authored as: a member's id, or an organization's URN as looked up."""
+    return account if account.startswith("urn:li:") else f"urn:li:person:{account}"

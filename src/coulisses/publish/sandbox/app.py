@@ -22,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from coulisses.publish.api import PlatformApi, builtin_apis
-from coulisses.publish.sandbox import linkedin, meta, metrics, tiktok, youtube
+from coulisses.publish.sandbox import accounts, linkedin, meta, metrics, tiktok, youtube
 from coulisses.publish.sandbox.context import ApiFailure, Sandbox
 from coulisses.publish.sandbox.faults import Dice, Faults
 from coulisses.publish.sandbox.store import SandboxStore
@@ -64,11 +64,17 @@ class _DropMiddleware:
 
 def _oauth(app: FastAPI, sb: Sandbox) -> None:
     @app.get("/oauth/{platform}/authorize")
-    def authorize(platform: str, redirect_uri: str, code_challenge: str, state: str = "",
+    def authorize(platform: str, redirect_uri: str, code_challenge: str = "", state: str = "",
                   code_challenge_method: str = "S256", login_hint: str = "sandbox-user",
                   response_type: str = "code", client_id: str = "") -> Any:
         if platform not in sb.apis or response_type != "code" or code_challenge_method != "S256":
             return JSONResponse({"error": "invalid_request"}, status_code=400)
+        if sb.apis[platform].auth.pkce != bool(code_challenge):
+            return JSONResponse({"error": "invalid_request", "error_description":
+                                 "code_challenge: required" if sb.apis[platform].auth.pkce
+                                 else "code_challenge: this platform has no PKCE"},
+                                status_code=400)
+        code_challenge = code_challenge or "-"
         if not _ACCOUNT.match(login_hint):
             return JSONResponse({"error": "invalid_request",
                                  "error_description": "login_hint: letters, digits, - and _"},
@@ -88,10 +94,14 @@ def _oauth(app: FastAPI, sb: Sandbox) -> None:
             parts = sb.check_signed(str(form.get("code", "")))
             if parts is None or len(parts) != 4 or parts[1] != platform:
                 return bad
-            verifier = str(form.get("code_verifier", "")).encode()
-            digest = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
-            if digest.decode() != parts[3]:
-                return bad
+            if parts[3] == "-":  # no PKCE: the app proves itself with its secret
+                if not form.get("client_secret"):
+                    return JSONResponse({"error": "invalid_client"}, status_code=401)
+            else:
+                verifier = str(form.get("code_verifier", "")).encode()
+                digest = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest())
+                if digest.rstrip(b"=").decode() != parts[3]:
+                    return bad
             return JSONResponse(sb.issue(platform, parts[2]))
         if grant == "refresh_token":
             parts = sb.check_signed(str(form.get("refresh_token", "")))
@@ -135,7 +145,8 @@ def create_app(state_dir: Path, *, faults: Faults | None = None,
 
     _oauth(app, sb)
     for router in (tiktok.routes(sb), meta.instagram(sb), meta.facebook(sb), youtube.routes(sb),
-                   linkedin.routes(sb), metrics.routes(sb)):
+                   linkedin.routes(sb), metrics.routes(sb), accounts.meta(sb, "instagram"),
+                   accounts.meta(sb, "facebook"), accounts.linkedin(sb)):
         app.include_router(router)
 
     @app.get("/_sandbox/posts")

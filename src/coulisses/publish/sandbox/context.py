@@ -89,10 +89,13 @@ class Sandbox:
         nonce = self.store.next_number("token")
         access = f"{platform}.{account}.{expires}.{nonce}"
         refresh = f"r.{platform}.{account}.{nonce}"
-        return {"access_token": f"{access}.{self._sign(access)}",
-                "refresh_token": f"{refresh}.{self._sign(refresh)}",
-                "expires_in": self.token_seconds, "token_type": "Bearer", "scope": "sandbox",
-                "open_id": account, "user_id": account}
+        answer: dict[str, Any] = {"access_token": f"{access}.{self._sign(access)}",
+                                  "refresh_token": f"{refresh}.{self._sign(refresh)}",
+                                  "expires_in": self.token_seconds, "token_type": "Bearer",
+                                  "scope": "sandbox"}
+        if self.apis[platform].auth.lookup == "token":  # Meta and LinkedIn name nobody here
+            answer |= {"open_id": account, "user_id": account}
+        return answer
 
     def check_signed(self, token: str) -> list[str] | None:
         body, _, sig = token.rpartition(".")

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from coulisses.publish.sandbox.accounts import may_post_as
 from coulisses.publish.sandbox.context import Sandbox
 
 P = "linkedin"
@@ -44,7 +45,7 @@ def routes(sb: Sandbox) -> APIRouter:
         body = await request.json()
         if action == "initializeUpload":
             req = body.get("initializeUploadRequest") or {}
-            if req.get("owner") != f"urn:li:person:{account}":
+            if not may_post_as(str(req.get("owner")), account):
                 raise sb.fail(P, 403, "ACCESS_DENIED", "the owner is not this member")
             size = int(req.get("fileSizeBytes") or 0)
             if not 0 < size <= api.limits.max_bytes:
@@ -106,7 +107,7 @@ def routes(sb: Sandbox) -> APIRouter:
     async def post(request: Request) -> Response:
         account = check(request)
         body = await request.json()
-        if body.get("author") != f"urn:li:person:{account}":
+        if not may_post_as(str(body.get("author")), account):
             raise sb.fail(P, 403, "ACCESS_DENIED", "the author is not this member")
         media = ((body.get("content") or {}).get("media") or {})
         session = video(str(media.get("id", "")), account)
@@ -125,7 +126,7 @@ def routes(sb: Sandbox) -> APIRouter:
     @r.get("/rest/posts")
     def posts(request: Request) -> JSONResponse:
         account = check(request)
-        if request.query_params.get("author") != f"urn:li:person:{account}":
+        if not may_post_as(str(request.query_params.get("author")), account):
             raise sb.fail(P, 403, "ACCESS_DENIED", "author must be this member")
         elements = [{"id": p["platform_id"], "commentary": p["caption"]}
                     for p in sb.store.posts() if p["platform"] == P and p["account"] == account]

@@ -37,7 +37,8 @@ def audience(platform_id: str, age_s: float) -> dict[str, float]:
     return {"views": views, "impressions": round(views * 1.6), "reach": round(views * 0.82),
             "likes": round(views * like_rate), "comments": round(views * comment_rate),
             "shares": round(views * like_rate / 6), "saves": round(views * like_rate / 9),
-            "avg_watch_time_s": avg_watch, "watch_time_s": round(views * avg_watch, 1)}
+            "avg_watch_time_s": avg_watch, "watch_time_s": round(views * avg_watch, 1),
+            "subscribers_gained": round(views * (0.002 + (seed >> 40) % 8 / 1000))}
 
 
 def answer(api: PlatformApi, platform_id: str, age_s: float) -> dict[str, float | int]:
@@ -87,7 +88,9 @@ def routes(sb: Sandbox) -> APIRouter:
         _graph(r, sb, platform, posted, age)
 
     youtube = sb.apis["youtube"]
-    if youtube.metrics is not None:
+    if youtube.metrics is not None and youtube.metrics.style == "youtube-analytics":
+        _youtube_analytics(r, sb, posted, age)
+    elif youtube.metrics is not None:
         @r.get("/youtube" + youtube.metrics.endpoint)
         def videos(request: Request) -> JSONResponse:
             sb.gate("youtube")
@@ -160,3 +163,48 @@ def _graph(r: APIRouter, sb: Sandbox, platform: str,
         return JSONResponse({"data": [
             {"name": m, "period": "lifetime", "values": [{"value": numbers[m]}],
              "title": m, "id": f"{media}/insights/{m}/lifetime"} for m in asked]})
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _youtube_analytics(r: APIRouter, sb: Sandbox,
+                       posted: Callable[[str, str, str], dict[str, Any] | None],
+                       age: Callable[[dict[str, Any]], float]) -> None:
+    """YouTube Analytics ``reports.query``: a result table, one row per video of the channel."""
+    youtube = sb.apis["youtube"]
+    metrics = youtube.metrics
+    assert metrics is not None
+
+    @r.get("/youtube" + metrics.endpoint)
+    def reports(request: Request) -> JSONResponse:
+        sb.gate("youtube")
+        account = sb.account_of("youtube", request)
+        q = request.query_params
+        asked = [m for m in q.get("metrics", "").split(",") if m]
+        unknown = [m for m in asked if m not in metrics.fields]
+        filters = q.get("filters", "")
+        if q.get("ids") != "channel==MINE" or not _DAY.match(q.get("startDate", "")) \
+                or not _DAY.match(q.get("endDate", "")) or q["startDate"] > q["endDate"]:
+            raise sb.fail("youtube", 400, "badRequest",
+                          "ids=channel==MINE, startDate and endDate (YYYY-MM-DD) are required")
+        if not asked or unknown:
+            raise sb.fail("youtube", 400, "badRequest",
+                          f"unknown or missing metrics: {','.join(unknown) or '(none)'}")
+        if q.get("dimensions") != "video" or not filters.startswith("video=="):
+            raise sb.fail("youtube", 400, "badRequest",
+                          "the sandbox serves dimensions=video with filters=video==ID,...")
+        ids = filters.removeprefix("video==").split(",")
+        if len(ids) > 500:
+            raise sb.fail("youtube", 400, "badRequest", "at most 500 videos per filter")
+        headers = [{"name": "video", "columnType": "DIMENSION", "dataType": "STRING"}] + [
+            {"name": m, "columnType": "METRIC",
+             "dataType": "FLOAT" if m == "averageViewDuration" else "INTEGER"} for m in asked]
+        rows = []
+        for vid in ids:
+            post = posted("youtube", account, vid)
+            if post is not None:
+                numbers = answer(youtube, vid, age(post))
+                rows.append([vid, *(numbers[m] for m in asked)])
+        return JSONResponse({"kind": "youtubeAnalytics#resultTable",
+                             "columnHeaders": headers, "rows": rows})

@@ -214,7 +214,23 @@ def _take(session: Session, version_id: int, status: str) -> bool:
 
 
 # test-only kinds (a job that sleeps) are registered by the tests, never here (audit M4)
-BUILTIN: dict[str, Handler] = {"analyze": analyze_rush, "render": render_version}
+def purge_challenge_entry(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A withdrawn challenge entry's files go (``challenges/purge.py``)."""
+    from coulisses.challenges.purge import run_job
+
+    return run_job(payload, progress)
+
+
+def apply_challenge_purge(session: Session, job: Job, settings: Settings) -> None:
+    """The purge's receipt and blanked fields (``challenges/purge.py``)."""
+    from coulisses.challenges.purge import apply_job
+
+    apply_job(session, job, settings)
+
+
+BUILTIN: dict[str, Handler] = {"analyze": analyze_rush, "render": render_version,
+                               "challenge_purge": purge_challenge_entry}
 # an hour of footage analyses in minutes and renders in tens of minutes on one CPU core
 BUILTIN_TIME_LIMITS: dict[str, float] = {"analyze": 2 * 3600.0, "render": 2 * 3600.0}
-BUILTIN_FINISH: dict[str, FinishHook] = {"analyze": apply_analysis, "render": apply_render}
+BUILTIN_FINISH: dict[str, FinishHook] = {"analyze": apply_analysis, "render": apply_render,
+                                         "challenge_purge": apply_challenge_purge}

@@ -15,7 +15,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import challenge, comments, page, polls, votes
+from coulisses.backstage import (
+    challenge,
+    comments,
+    decisions,
+    kpis,
+    page,
+    platform_tallies,
+    polls,
+    votes,
+)
 from coulisses.backstage.tables import BackstagePage, PageItem, Poll, PollOption
 from coulisses.errors import NotFoundError
 from coulisses.studio.tables import utcnow
@@ -62,6 +71,7 @@ def poll_blocks(db: Session, the_page: BackstagePage, found: tuple[Poll, ...],
         blocks.append({
             "poll": poll, "state": polls.state(poll, now), "options": polls.options_of(db, poll),
             "voted": mine, "tally": polls.tally(db, poll) if visible else None,
+            "platforms": platform_tallies.tallies(db, poll) if visible else [],
             "challenge": challenge.issue(the_page.secret, poll.id, now),
             "comments": comments.visible(db, the_page, poll.id)})
     return blocks
@@ -80,6 +90,8 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
         "slug": the_page.slug, "preview": preview, "now": now,
         "polls": poll_blocks(db, the_page, shown.polls, who, now),
         "comments": comments.visible(db, the_page), "csrf_token": csrf_token(request),
+        "decisions": decisions.timeline(db, the_page),
+        "revealed": {c.title for c in shown.cuts},
         "csrf_input": lambda: csrf_input(request),
         "message": message if message in MESSAGES else "",
         "message_poll": request.query_params.get("p", ""),
@@ -87,12 +99,21 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
     }
     templates = request.app.state.templates
     response: Response = templates.TemplateResponse(request, "backstage_page.html", context)
+    if not preview:  # only the sites the team lists may frame the page and its polls
+        from coulisses.web.security import CSP
+
+        ancestors = page.frame_ancestors(the_page)
+        response.headers["content-security-policy"] = CSP.replace(
+            "frame-ancestors 'self'", f"frame-ancestors {ancestors}")
+        if ancestors == "'none'":
+            response.headers["x-frame-options"] = "DENY"
     return response
 
 
 @router.get("/b/{slug}", name="backstage_page")
 def backstage_page(request: Request, slug: str, db: SessionDep) -> Response:
     the_page = page.published(db, slug)
+    kpis.count_view(db, the_page, utcnow().date())
     return render_page(request, db, the_page)
 
 

@@ -100,7 +100,8 @@ async def backstage_settings(request: Request, workspace_id: int, campaign_id: i
         the_page, title=one.get("title", ""), intro=one.get("intro", ""),
         lang=one.get("lang", "en"), show_places=one.get("show_places") == "1",
         moderation=one.get("moderation", "pre"),
-        words={"en": one.get("words_en", ""), "fr": one.get("words_fr", "")})
+        words={"en": one.get("words_en", ""), "fr": one.get("words_fr", "")},
+        embed=one.get("embed", "")[:2000])
     db.commit()
     return _here(workspace_id, campaign_id)
 

@@ -23,9 +23,12 @@ router = APIRouter()
 RECENT_RUSHES = 30
 
 
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}", name="campaigns_show")
 @router.get("/w/{workspace_id}/campaigns/{campaign_id}/board", name="campaigns_board")
 def campaigns_board(request: Request, workspace_id: int, campaign_id: int, db: SessionDep,
                     member: Membership = Depends(require("campaign.view"))) -> Response:
+    """The board: a campaign opens on it (the team's daily view); ``/board`` is the same page
+    under the name its anchors (``board#d-...``) use."""
     row = campaign_in(db, workspace_id, campaign_id)
     the_plan, error = _planned(request, row)
     rows: list[board_rules.BoardRow] = []

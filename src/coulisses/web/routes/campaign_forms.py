@@ -15,7 +15,8 @@ from coulisses.errors import CampaignError, NotFoundError, UsageError
 from coulisses.studio.tables import Campaign, Membership
 from coulisses.web.bodylimit import FIELD_MAX
 from coulisses.web.deps import SessionDep, render, require
-from coulisses.web.routes.campaigns import campaign_in, located, store
+from coulisses.web.error_text import error_line
+from coulisses.web.routes.campaigns import _lang, campaign_in, located, store
 from coulisses.web.routes.trash import CONFIRM, confirm_page
 
 router = APIRouter()
@@ -49,7 +50,7 @@ def _page(request: Request, row: Campaign, section: edit.Section, *, text: str |
             for item in items if hasattr(item, "get")]) for p, label, items in
             edit.lists(doc, section)]
     except CampaignError as exc:
-        found, problems = [], [*(problems or []), exc.one_line()]
+        found, problems = [], [*(problems or []), error_line(exc, _lang(request))]
     return render(request, "campaigns_forms.html", {
         "campaign": row, "tab": "forms", "section": section, "sections": list(edit.SECTIONS),
         "lists": found, "version": row.version_id, "problems": problems or [],
@@ -104,8 +105,9 @@ async def campaign_forms_save(request: Request, workspace_id: int, campaign_id: 
     try:
         return store(request, db, row, text, version, member.user_id, here)
     except CampaignError as exc:
-        return _page(request, row, chosen, problems=[exc.one_line()], status_code=422,
-                     lines=[x for x in located(exc, text) if x[2]])
+        return _page(request, row, chosen, problems=[error_line(exc, _lang(request))],
+                     status_code=422,
+                     lines=[x for x in located(exc, text, _lang(request)) if x[2]])
 
 
 def _item_name(row: Campaign, section: edit.Section, data: dict[str, str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -20,10 +21,12 @@ from coulisses.studio.tables import AuditEvent, Campaign, Membership, utcnow
 from coulisses.web import campaign_view
 from coulisses.web.bodylimit import FIELD_MAX
 from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.error_text import error_line
 from coulisses.web.i18n_web import pick_lang
 from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
+RESUBMIT_WINDOW = timedelta(minutes=2)  # an import sent again this soon is the same one
 
 
 def campaign_in(db: Session, workspace_id: int, campaign_id: int) -> Campaign:
@@ -86,8 +89,11 @@ async def campaigns_import(request: Request, workspace_id: int,
                                                   Campaign.deleted_at.is_(None))
                                .order_by(Campaign.name)))
         return render(request, "campaigns_list.html", {
-            "campaigns": rows, "problems": [exc.one_line()],
+            "campaigns": rows, "problems": [error_line(exc, _lang(request))],
             "form": {"text": source}}, status_code=422)
+    twin = _just_imported(db, workspace_id, member.user_id, filename, source)
+    if twin is not None:  # the same form sent again (a double click, a reload): one campaign
+        return RedirectResponse(f"/w/{workspace_id}/campaigns/{twin}", status_code=303)
     row = Campaign(workspace_id=workspace_id, name=checked.name, filename=filename,
                    source=source, updated_by=member.user_id)
     db.add(row)
@@ -98,12 +104,24 @@ async def campaigns_import(request: Request, workspace_id: int,
     return RedirectResponse(f"/w/{workspace_id}/campaigns/{row.id}", status_code=303)
 
 
+def _just_imported(db: Session, workspace_id: int, user_id: int, filename: str,
+                   source: str) -> int | None:
+    """The campaign this member imported from the same file in the last
+    ``RESUBMIT_WINDOW``, untouched since, or None."""
+    since = utcnow() - RESUBMIT_WINDOW
+    rows = db.execute(select(Campaign.id, Campaign.source).where(
+        Campaign.workspace_id == workspace_id, Campaign.updated_by == user_id,
+        Campaign.filename == filename, Campaign.version_id == 1,
+        Campaign.deleted_at.is_(None), Campaign.created_at >= since))
+    return next((cid for cid, text in rows if text == source), None)
+
+
 def _checked(request: Request, row: Campaign) -> tuple[Any, str | None]:
     try:
         return campaign_view.validate(row.source, row.filename,
                                       request.app.state.settings), None
     except CampaignError as exc:
-        return None, exc.one_line()
+        return None, error_line(exc, _lang(request))
 
 
 def _planned(request: Request, row: Campaign) -> tuple[Any, str | None]:
@@ -114,8 +132,8 @@ def _planned(request: Request, row: Campaign) -> tuple[Any, str | None]:
     return campaign_view.plan(checked, request.app.state.settings, _lang(request)), error
 
 
-@router.get("/w/{workspace_id}/campaigns/{campaign_id}", name="campaigns_show")
-def campaigns_show(request: Request, workspace_id: int, campaign_id: int,
+@router.get("/w/{workspace_id}/campaigns/{campaign_id}/health", name="campaigns_health")
+def campaigns_health(request: Request, workspace_id: int, campaign_id: int,
                    db: SessionDep,
                    member: Membership = Depends(require("campaign.view"))) -> Response:
     row = campaign_in(db, workspace_id, campaign_id)
@@ -192,7 +210,8 @@ def campaigns_edit_form(request: Request, workspace_id: int, campaign_id: int,
     except CampaignError as exc:  # a file saved before a rule existed: show where it fails
         return render(request, "campaigns_edit.html", {
             "campaign": row, "text": row.source, "version": row.version_id, "tab": "edit",
-            "problems": [exc.one_line()], "located": located(exc, row.source)})
+            "problems": [error_line(exc, _lang(request))],
+            "located": located(exc, row.source, _lang(request))})
     at: dict[int, list[str]] = {}
     for finding in campaign_view.health(checked, _lang(request)):
         if finding.line is not None:
@@ -213,11 +232,12 @@ def campaigns_edit(request: Request, workspace_id: int, campaign_id: int,
         text = text.replace("\r\n", "\n")
     try:
         return store(request, db, row, text, version, member.user_id,
-                     f"/w/{workspace_id}/campaigns/{row.id}")
+                     f"/w/{workspace_id}/campaigns/{row.id}/health")
     except CampaignError as exc:
         return render(request, "campaigns_edit.html", {
             "campaign": row, "text": text, "version": version, "tab": "edit",
-            "problems": [exc.one_line()], "located": located(exc, text)}, status_code=422)
+            "problems": [error_line(exc, _lang(request))],
+            "located": located(exc, text, _lang(request))}, status_code=422)
 
 
 def store(request: Request, db: Session, row: Campaign, text: str, version: int,
@@ -246,13 +266,14 @@ def store(request: Request, db: Session, row: Campaign, text: str, version: int,
     return RedirectResponse(done, status_code=303)
 
 
-def located(exc: CampaignError, text: str) -> list[tuple[int, str, list[str]]]:
-    """The file's lines, numbered, each with the loader's problems found at it (the YAML
-    editor shows them at their lines)."""
+def located(exc: CampaignError, text: str, lang: str) -> list[tuple[int, str, list[str]]]:
+    """The file's lines, numbered, each with the loader's problems found at it in ``lang``
+    (the YAML editor shows them at their lines)."""
     at: dict[int, list[str]] = {}
     for problem in exc.errors:
         if problem.line is not None:
-            at.setdefault(problem.line, []).append(problem.one_line().split(": ", 1)[-1])
+            at.setdefault(problem.line, []).append(
+                error_line(problem, lang).split(": ", 1)[-1])
     return [(n, line, at.get(n, [])) for n, line in enumerate(text.splitlines(), start=1)]
 
 

@@ -20,11 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.campaign.calendar import zone
+from coulisses.campaign.plan import Plan, PlannedDeliverable
 from coulisses.errors import AccessError, AuthenticationError, NotFoundError, UsageError
 from coulisses.publish import accounts, edits, queue
 from coulisses.publish.api import PlatformApi, builtin_apis, check_caption, get_api
+from coulisses.publish.plan_posts import gate
+from coulisses.publish.studio import offer_from_cut
 from coulisses.publish.tables import Post, PostEvent, PublishAccount
-from coulisses.studio.tables import CutVariant, CutVersion, Membership, User
+from coulisses.studio.tables import Campaign, Cut, CutVariant, CutVersion, Membership, User
 from coulisses.web import publishing_view
 from coulisses.web.deps import SessionDep, current_user, render, require, workspace_member
 
@@ -167,18 +170,21 @@ def publishing_schedule(request: Request, workspace_id: int, db: SessionDep,
     if account is None or account.workspace_id != workspace_id or account.channel == "removed":
         raise NotFoundError("No such account in this workspace.")
     version = db.get(CutVersion, variant.version_id)
-    if not variant.passed:
-        raise UsageError("This variant did not pass QC: it cannot be published.",
-                         hint="render the cut again")
-    if version is None or version.decision != "approved":
-        raise UsageError("This cut version is not approved yet.",
-                         hint="approve it on its review page first")
+    if version is None:
+        raise NotFoundError("No such cut variant in this workspace.")
+    due = _due(day, clock, tz)
+    # the gates of `publish schedule --from-plan`, by the same function: QC, rights, approval
+    settings = request.app.state.settings
+    offer = offer_from_cut(db, settings.data_dir, version.cut.deliverable, version.id,
+                           variant.platform)
+    plan, deliverable = _planned_for(request, db, version.cut)
+    gate(offer, None, datetime.fromtimestamp(due / 1000, UTC), label=version.cut.title,
+         platform=variant.platform, plan=plan, deliverable=deliverable)
     api = get_api(_apis(), account.platform)
     if variant.platform not in api.specs:
         raise UsageError(f"This variant is cut for {variant.platform}, not {api.name}.",
                          hint=f"pick a variant for {', '.join(api.specs)}")
     check_caption(api, caption)
-    due = _due(day, clock, tz)
     path = check_source(request.app.state.settings.data_dir / variant.video)
     cover = request.app.state.settings.data_dir / variant.cover if variant.cover else None
     # a session of its own: a refused duplicate rolls it back, not the page's (whose
@@ -191,6 +197,31 @@ def publishing_schedule(request: Request, workspace_id: int, db: SessionDep,
             cover=str(cover) if cover is not None and cover.is_file() else "", draft=True,
             force=force).id
     return _back(workspace_id, post_id, "scheduled")
+
+
+def _planned_for(request: Request, db: Session, cut: Cut
+                 ) -> tuple[Plan | None, PlannedDeliverable | None]:
+    """The plan and deliverable a cut was made for (their rights gate), or none.
+
+    Raises:
+        UsageError: the cut is for a campaign whose file no longer validates, or for a
+            deliverable its plan no longer has: its rights cannot be checked.
+    """
+    from coulisses.web.routes.campaigns import _planned
+
+    row = db.get(Campaign, cut.campaign_id) if cut.campaign_id else None
+    if row is None or row.deleted_at is not None or not cut.deliverable:
+        return None, None
+    plan, error = _planned(request, row)
+    if plan is None:
+        raise UsageError(f"{cut.title}: the campaign {row.name} does not validate, so its "
+                         "rights gate cannot be checked", hint=error)
+    try:
+        return plan, plan.deliverable(cut.deliverable)
+    except KeyError:
+        raise UsageError(f"{cut.title}: {cut.deliverable} is no longer in the plan of "
+                         f"{row.name}, so its rights gate cannot be checked",
+                         hint="link the cut to a deliverable of the plan") from None
 
 
 @router.get("/w/{workspace_id}/publishing/posts/{post_id}", name="publishing_post")

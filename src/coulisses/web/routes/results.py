@@ -196,9 +196,10 @@ def _clean(name: str) -> str:
 def results_report(request: Request, workspace_id: int, campaign_id: int,
                    db: SessionDep,
                    member: Membership = Depends(require("results.view"))) -> Response:
+    from coulisses.backstage.kpis import for_campaign
     from coulisses.web.kpi_view import report_html
 
     row = campaign_in(db, workspace_id, campaign_id)
     html = report_html(analytics_store(request, workspace_id), row, request.app.state.settings,
-                       _lang(request))
+                       _lang(request), for_campaign(db, row.id))
     return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_CSP})

@@ -35,6 +35,7 @@ from coulisses.studio.tables import (
 )
 from coulisses.web import ratelimit
 from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.error_text import error_line
 from coulisses.web.forms import number, settings_of
 from coulisses.web.i18n_web import pick_lang, timecode, translator
 from coulisses.web.passwords import MAX_PASSWORD
@@ -224,7 +225,7 @@ async def share_comment(request: Request, token: str, db: SessionDep) -> Respons
     try:
         comment = await run_in_threadpool(_post_comment, db, version, data)
     except UsageError as exc:
-        problem = exc.one_line()
+        problem = error_line(exc, pick_lang(request, default=settings_of(request).lang))
         kept = {k: str(v) for k, v in data.items() if k in ("name", "body", "t_start")}
         return await run_in_threadpool(
             lambda: _page(request, db, token, link, version, problems=[problem],
@@ -242,7 +243,8 @@ def share_decision(request: Request, token: str, *, decision: str = Form(""),
         review.decide(db=db, version=version, user_id=None, decision=decision, note=note,
                       guest_name=_guest(name), confirmed=True)
     except UsageError as exc:
-        return _page(request, db, token, link, version, problems=[exc.one_line()],
+        lang = pick_lang(request, default=settings_of(request).lang)
+        return _page(request, db, token, link, version, problems=[error_line(exc, lang)],
                      status_code=400, form={"name": name, "note": note})
     return RedirectResponse(f"/s/{token}#decision-h", status_code=303)
 

@@ -6,9 +6,18 @@
   const start = document.getElementById("comment-start");
   const end = document.getElementById("comment-end");
 
+  // the server's timecode.format_timecode: mm:ss.ff, hh:mm:ss.ff from an hour on
+  function timecode(t) {
+    const cs = Math.max(0, Math.round(t * 100));
+    const h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;
+    const s = Math.floor(cs / 100) % 60, rest = cs % 100;
+    const two = function (n) { return String(n).padStart(2, "0"); };
+    return (h ? two(h) + ":" : "") + two(m) + ":" + two(s) + "." + two(rest);
+  }
+
   function stamp(field) {
     if (!video || !field) return;
-    field.value = video.currentTime.toFixed(2);
+    field.value = timecode(video.currentTime);
     field.dispatchEvent(new Event("change"));
   }
 
