@@ -70,6 +70,16 @@ def test_a_sample_challenge_goes_through_every_command(
     # triage again: nothing left to run
     again = run_cli(capsys, "challenge", "triage", campaign_file, "casting", "--workers", "1")
     assert "stage qc: 0 entries" in again.out
+    # a known video on the blocklist: the entries that copy it are excluded as such
+    known = next(n for n, e in truth.items() if e["kind"] == "duplicate")
+    blocked = run_cli(capsys, "challenge", "triage", campaign_file, "casting",
+                      "--blocklist", out / truth[known]["original"])
+    assert blocked.rc == 0, blocked.err
+    after = {Path(r["file"]).name: r for r in json.loads(run_cli(
+        capsys, "challenge", "entries", campaign_file, "casting", "--json").out)}
+    group = after[known]["duplicate_group"]
+    assert group == truth[known]["original"]  # the blocklist item, by its file name
+    assert all(not r["shortlisted"] for r in after.values() if r["duplicate_group"] == group)
 
 
 def test_the_sample_is_deterministic(tmp_path: Path) -> None:
