@@ -41,6 +41,19 @@ def test_a_sample_challenge_goes_through_every_command(
     for name, record in records.items():
         assert record["qc"]["passed"] is truth[name]["qc_expected"], (name, record["qc"])
         assert record["id"].startswith("e") and record["status"] == "triaged"
+    # every copy is grouped with the file it copies; in each group only the first to arrive
+    # (the group's id) may be shortlisted; no two originals share a group
+    for name, entry in truth.items():
+        if entry["kind"] == "duplicate":
+            original = records[entry["original"]]
+            assert records[name]["duplicate_group"] is not None, name
+            assert records[name]["duplicate_group"] == original["duplicate_group"], name
+    for record in records.values():
+        if record["duplicate_group"] not in (None, record["id"]):
+            assert not record["shortlisted"] and "copy" in record["exclusion"], record
+    groups = [r["duplicate_group"] for n, r in records.items()
+              if truth[n]["kind"] == "original" and r["duplicate_group"] is not None]
+    assert len(groups) == len(set(groups))
     last = sorted(truth)[-1]  # the consents CSV has no row for the last file
     assert records[last]["consent"] == "missing" and not records[last]["shortlisted"]
     top = run_cli(capsys, "challenge", "shortlist", campaign_file, "casting", "--top", "3",
@@ -57,6 +70,16 @@ def test_a_sample_challenge_goes_through_every_command(
     # triage again: nothing left to run
     again = run_cli(capsys, "challenge", "triage", campaign_file, "casting", "--workers", "1")
     assert "stage qc: 0 entries" in again.out
+    # a known video on the blocklist: the entries that copy it are excluded as such
+    known = next(n for n, e in truth.items() if e["kind"] == "duplicate")
+    blocked = run_cli(capsys, "challenge", "triage", campaign_file, "casting",
+                      "--blocklist", out / truth[known]["original"])
+    assert blocked.rc == 0, blocked.err
+    after = {Path(r["file"]).name: r for r in json.loads(run_cli(
+        capsys, "challenge", "entries", campaign_file, "casting", "--json").out)}
+    group = after[known]["duplicate_group"]
+    assert group == truth[known]["original"]  # the blocklist item, by its file name
+    assert all(not r["shortlisted"] for r in after.values() if r["duplicate_group"] == group)
 
 
 def test_the_sample_is_deterministic(tmp_path: Path) -> None:

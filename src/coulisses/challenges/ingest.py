@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import json
-import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from coulisses.campaign.schema import Challenge
 from coulisses.challenges import consent
+from coulisses.challenges.entry import new_entry_id
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 from coulisses.errors import CoulissesError, InputError
 from coulisses.media.inputs import check_source, read_text_file
@@ -240,7 +240,7 @@ def _entry(row: ChallengeRow, path: Path, name: str, digest: str,
     entrant_key = hashlib.sha256(f"{row.salt}:{contact.lower()}".encode()).hexdigest() \
         if contact else ""
     return ChallengeEntry(
-        challenge_id=row.id, public_id="e" + secrets.token_hex(10), source="ingest",
+        challenge_id=row.id, public_id=new_entry_id(), source="ingest",
         path=str(path), original_name=name[:255], sha256=digest, size_bytes=path.stat().st_size,
         entrant=declared_row.get("entrant", "")[:200], entrant_key=entrant_key,
         declared=json.dumps(declared, ensure_ascii=False, sort_keys=True), age_band=age_band[:8],

@@ -36,6 +36,8 @@ from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 #: the stages, in the order they run: cheap gates first
 STAGES = ("qc", "prints", "speech")
 VERDICTS = "verdicts.parquet"
+BLOCKLIST = "blocklist.parquet"  # prints of known videos entries must not copy
+VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v", "webm", "mkv", "avi"})
 VERDICT_COLUMNS = ("shortlisted", "rank", "reason", "duplicate_group", "duplicate_of",
                    "blocked", "distance")
 _GONE = ("withdrawn", "purged")
@@ -76,15 +78,11 @@ class TriageReport:
 
 
 def default_stages() -> tuple[Stage, ...]:
-    """The stages of ``STAGES`` in order, each module's ``STAGE``.
+    """The stages of ``STAGES`` in order, each module's ``STAGE``: the cheap technical gate
+    first, then the frame prints, then speech and relevance."""
+    from coulisses.challenges import prints, qc
 
-    Only ``qc`` is wired in this tree: ``prints`` (ch-dup) and ``speech`` (ch-rel) are imported
-    here, inside this function, once their modules are merged (an import of a module that is
-    not in the tree fails ``tests/test_architecture.py``).
-    """
-    from coulisses.challenges import qc
-
-    return (qc.STAGE,)
+    return (qc.STAGE, prints.STAGE)
 
 
 def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Path, *,
@@ -193,12 +191,49 @@ def candidates(folder: Path, facts: Sequence[Facts],
 
 def default_decide(folder: Path, facts: Sequence[Facts], rules: Rules) -> Decision:
     """The decisions from the checkpoints: duplicate groups from the ``prints`` rows
-    (``duplicates.group_duplicates``) and the shortlist (``shortlist.shortlist(candidates,
-    top, diversity)``), imported here once ch-dup's and ch-rel's modules are merged; until then
-    no groups and the plain ranking (``rank``)."""
-    groups: Mapping[str, Duplicate] = {}
+    (``duplicates.group_duplicates``, the entries whose QC failed left out) and the shortlist."""
+    groups = duplicate_groups(folder)
     pool = candidates(folder, facts, groups)
     return Decision(groups, rank(pool, rules.shortlist))
+
+
+def duplicate_groups(folder: Path) -> Mapping[str, Duplicate]:
+    """Copies among the entries that passed QC and have a print, and copies of the challenge's
+    blocklist (``blocklist.parquet``, from ``coulisses challenge triage --blocklist``)."""
+    from coulisses.challenges.duplicates import group_duplicates
+
+    passed = {i for i, r in read_rows(stage_file(folder, "qc")).items() if r.get("qc_passed")}
+    found = {i: data for i, r in read_rows(stage_file(folder, "prints")).items()
+             if i in passed and isinstance(data := r.get("print"), bytes)}
+    blocked = {i: data for i, r in read_rows(folder / BLOCKLIST).items()
+               if isinstance(data := r.get("print"), bytes)}
+    return group_duplicates(found, blocked or None) if found else {}
+
+
+def keep_blocklist(folder: Path, paths: Sequence[Path]) -> int:
+    """Print the known videos under ``paths`` (files, or folders searched for videos) into the
+    challenge's blocklist, added to what is there; return how many it holds.
+
+    Raises:
+        UsageError: a path does not exist.
+        OutputError: the blocklist cannot be written.
+    """
+    from coulisses.challenges.duplicates import blocklist_prints
+    from coulisses.errors import UsageError
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix.lower().lstrip(".")
+                            in VIDEO_EXTENSIONS and p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"--blocklist {path}: no such file or folder")
+    found = blocklist_prints(files)
+    rows: list[dict[str, Scalar]] = [{"id": name, "print": data} for name, data in found.items()]
+    append_rows(folder / BLOCKLIST, rows, ("print",))
+    return len(read_rows(folder / BLOCKLIST))
 
 
 def exclusion(candidate: Candidate) -> str:

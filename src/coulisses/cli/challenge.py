@@ -93,14 +93,19 @@ def triage_cmd(
         "run on a Ray cluster: its address, or auto to start a local one")),
     workers: int = typer.Option(0, "--workers", min=0, help=(
         "worker processes (or Ray tasks at a time); 0: one per CPU")),
+    blocklist: list[Path] = typer.Option([], "--blocklist", help=(
+        "known videos entries must not copy (the campaign's own, known clips): files or "
+        "folders; kept for later runs")),
 ) -> None:
     """Run every triage stage on the entries not yet triaged (technical check first, then
     copies, speech and relevance), then the duplicate groups and the shortlist; resumable."""
-    from coulisses.challenges.triage import triage
+    from coulisses.challenges.triage import keep_blocklist, triage
     from coulisses.cli.progress import progress_bar
 
     with opened(campaign, challenge) as (settings, session, row, rules, folder), \
             progress_bar(settings.lang) as bar:
+        if blocklist:
+            keep_blocklist(folder, blocklist)
         report = triage(session, row, rules, folder, workers=workers, ray_address=ray,
                         progress=lambda stage, done: bar(stage, done))
     lang = settings.lang
