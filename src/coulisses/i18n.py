@@ -74,6 +74,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_challenge": "Casting challenge: {n} sample entries in {folder}, triaged in "
                           "{seconds} s; shortlist:",
         "demo_challenge_entries": "Every entry: coulisses challenge entries {campaign} casting",
+        "demo_challenge_relevance": "(the last number is the relevance of the entry's speech "
+                                    "to the brief: measured, but not used to exclude here, as "
+                                    "no sample entry acts the casting scene)",
         "demo_challenge_report": "Its report (funnel, exclusions, duplicate groups): {file}",
         "demo_sign_in": "The studio (coulisses serve) opens the demo workspace to {email}, "
                         "password {password} (kept in {file})",
@@ -212,6 +215,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "triées en {seconds} s ; présélection :",
         "demo_challenge_entries": "Toutes les participations : coulisses challenge entries "
                                   "{campaign} casting",
+        "demo_challenge_relevance": "(le dernier nombre est la pertinence de la parole de la "
+                                    "participation pour le brief : mesurée, mais sans exclure "
+                                    "ici, car aucune participation d'exemple ne joue la scène "
+                                    "du casting)",
         "demo_challenge_report": "Son rapport (entonnoir, exclusions, groupes de doublons) : "
                                  "{file}",
         "demo_sign_in": "Le studio (coulisses serve) ouvre l'espace de démo à {email}, mot de "

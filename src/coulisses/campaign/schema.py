@@ -396,6 +396,9 @@ class Challenge(_Model):
     scope: ConsentScope = Field(default_factory=ConsentScope,
                                 description="the scope of use entrants agree to")
     shortlist: int = Field(default=10, ge=1, le=1000, description="how many to shortlist")
+    min_relevance: float = Field(default=0.5, ge=0, le=1, description=(
+        "entries whose speech scores below this against the brief are off brief and not "
+        "shortlisted; 0 for challenges without speech (a dance, a silent trick)"))
     diversity: tuple[str, ...] = Field(default=(), description=(
         "declared fields the shortlist is spread across, e.g. city, age_band"))
     public_vote: bool = Field(default=False,

@@ -51,10 +51,14 @@ def run_challenge_demo(out: Path, campaign_file: Path, settings: Settings, runne
     with sessions(settings)() as session:
         row, challenge = open_challenge(session, campaign_file, DEMO_CHALLENGE)
         session.commit()
+        # the sample's speech does not act the casting scene (no recording here does): the
+        # relevance to the brief is measured and reported, but does not exclude in the demo
+        challenge = challenge.model_copy(update={"min_relevance": 0.0})
         ingest(session, row, challenge, [out], consents=read_consents(sample.consents))
         folder = challenge_folder(settings.data_dir, row.id)
         start = time.perf_counter()
-        triage(session, row, challenge, folder, workers=workers, progress=progress)
+        triage(session, row, challenge, folder, workers=workers, progress=progress,
+               lang=settings.lang)
         seconds = time.perf_counter() - start
         records = entry_records(session, row, folder)
     chosen = tuple(sorted((r for r in records if r.shortlisted), key=lambda r: r.rank or 0))

@@ -39,6 +39,7 @@ class Rules:
     min_height: int = 480  # shorter side, pixels
     shortlist: int = 10
     diversity: tuple[str, ...] = ()  # declared fields the shortlist is spread across
+    min_relevance: float = 0.5  # below it, an entry is off brief
 
     @classmethod
     def of(cls, challenge: Challenge) -> Rules:
@@ -47,7 +48,8 @@ class Rules:
                    formats=tuple(f.lower().lstrip(".") for f in challenge.formats),
                    min_duration_s=challenge.min_duration_s,
                    max_duration_s=challenge.max_duration_s, min_height=challenge.min_height,
-                   shortlist=challenge.shortlist, diversity=challenge.diversity)
+                   shortlist=challenge.shortlist, diversity=challenge.diversity,
+                   min_relevance=challenge.min_relevance)
 
 
 @dataclass(frozen=True)

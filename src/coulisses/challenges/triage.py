@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -41,7 +42,7 @@ VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v", "webm", "mkv", "avi"})
 VERDICT_COLUMNS = ("shortlisted", "rank", "reason", "duplicate_group", "duplicate_of",
                    "blocked", "distance")
 _GONE = ("withdrawn", "purged")
-WITHDRAWN, NOT_TRIAGED = "withdrawn by the entrant", "not triaged yet"
+NOT_TRIAGED = "not triaged yet"
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,15 @@ class TriageReport:
 def default_stages() -> tuple[Stage, ...]:
     """The stages of ``STAGES`` in order, each module's ``STAGE``: the cheap technical gate
     first, then the frame prints, then speech and relevance."""
-    from coulisses.challenges import prints, qc
+    from coulisses.challenges import prints, qc, speech
 
-    return (qc.STAGE, prints.STAGE)
+    return (qc.STAGE, prints.STAGE, speech.STAGE)
 
 
 def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Path, *,
            stages: Sequence[Stage] | None = None, decide: Decide | None = None,
            workers: int = 0, ray_address: str | None = None,
-           progress: Progress | None = None) -> TriageReport:
+           progress: Progress | None = None, lang: str = "en") -> TriageReport:
     """Run every stage on the challenge's entries not yet triaged, then decide.
 
     Raises:
@@ -114,7 +115,7 @@ def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Pa
             qc_failed = {str(r["id"]) for r in iter_rows(checkpoint) if not r.get("qc_passed")}
     _mark(session, row, failed)
     facts = list(entry_facts(session, row, challenge))
-    decision = (decide or default_decide)(folder, facts, rules)
+    decision = (decide or partial(default_decide, lang=lang))(folder, facts, rules)
     write_decision(folder, decision)
     session.commit()
     return TriageReport(tuple(runs), len(facts),
@@ -140,30 +141,18 @@ def _mark(session: Session, row: ChallengeRow, failed: Mapping[str, str]) -> Non
 
 
 def entry_facts(session: Session, row: ChallengeRow, challenge: Challenge) -> Iterator[Facts]:
-    """Each entry's declared fields and whether it may be shortlisted, with the reason."""
-    bands: set[str] = set(challenge.eligibility.age_bands)
-    countries = {c.upper() for c in challenge.eligibility.countries}
+    """Each entry's declared fields and whether it may be shortlisted, with the reason's code
+    (``shortlist.ineligibility``: worded in either language by the shortlist)."""
+    from coulisses.challenges.shortlist import ineligibility
+
     for entry in session.scalars(select(ChallengeEntry).where(
             ChallengeEntry.challenge_id == row.id).order_by(ChallengeEntry.id)):
-        yield Facts(entry.public_id, json.loads(entry.declared or "{}"),
-                    *_eligibility(entry, bands, countries))
-
-
-def _eligibility(entry: ChallengeEntry, bands: set[str],
-                 countries: set[str]) -> tuple[bool, str]:
-    if entry.status in _GONE or entry.consent == consent.WITHDRAWN:
-        return False, WITHDRAWN
-    if entry.consent == consent.MISSING:
-        return False, "consent not recorded"
-    if entry.consent == consent.PENDING_PARENT:
-        return False, "waiting for a parent's confirmation"
-    if bands and entry.age_band not in bands:
-        return False, f"age band {entry.age_band or 'not declared'} is not eligible"
-    if countries and entry.country.upper() not in countries:
-        return False, f"country {entry.country or 'not declared'} is not eligible"
-    if consent.needs_hiring_authorisation(entry.age_band) and not entry.minor_cleared:
-        return False, "under 16: the authorisations to hire a minor are not recorded"
-    return True, ""
+        state = consent.WITHDRAWN if entry.status in _GONE else entry.consent
+        code = ineligibility(consent=state, age_band=entry.age_band, country=entry.country,
+                             minor_cleared=entry.minor_cleared,
+                             age_bands=challenge.eligibility.age_bands,
+                             countries=challenge.eligibility.countries)
+        yield Facts(entry.public_id, json.loads(entry.declared or "{}"), not code, code)
 
 
 def candidates(folder: Path, facts: Sequence[Facts],
@@ -189,12 +178,17 @@ def candidates(folder: Path, facts: Sequence[Facts],
     return out
 
 
-def default_decide(folder: Path, facts: Sequence[Facts], rules: Rules) -> Decision:
+def default_decide(folder: Path, facts: Sequence[Facts], rules: Rules, *,
+                   lang: str = "en") -> Decision:
     """The decisions from the checkpoints: duplicate groups from the ``prints`` rows
-    (``duplicates.group_duplicates``, the entries whose QC failed left out) and the shortlist."""
+    (``duplicates.group_duplicates``, the entries whose QC failed left out) and the shortlist
+    (``shortlist.shortlist``), its reasons in ``lang``."""
+    from coulisses.challenges.shortlist import shortlist
+
     groups = duplicate_groups(folder)
     pool = candidates(folder, facts, groups)
-    return Decision(groups, rank(pool, rules.shortlist))
+    return Decision(groups, shortlist(pool, rules.shortlist, rules.diversity, lang=lang,
+                                      min_relevance=rules.min_relevance))
 
 
 def duplicate_groups(folder: Path) -> Mapping[str, Duplicate]:
@@ -234,39 +228,6 @@ def keep_blocklist(folder: Path, paths: Sequence[Path]) -> int:
     rows: list[dict[str, Scalar]] = [{"id": name, "print": data} for name, data in found.items()]
     append_rows(folder / BLOCKLIST, rows, ("print",))
     return len(read_rows(folder / BLOCKLIST))
-
-
-def exclusion(candidate: Candidate) -> str:
-    """Why a candidate cannot be shortlisted, for a person to read ("" when it can be)."""
-    if not candidate.eligible and candidate.ineligible_reason == WITHDRAWN:
-        return WITHDRAWN
-    if candidate.qc_reasons == (NOT_TRIAGED,):
-        return NOT_TRIAGED
-    if not candidate.qc_passed:
-        return "technical check failed: " + "; ".join(candidate.qc_reasons)
-    if candidate.duplicate.blocked:
-        return "copies a known video"
-    if candidate.duplicate.original is not None:
-        return f"a copy of {candidate.duplicate.original}"
-    if not candidate.eligible:
-        return candidate.ineligible_reason
-    return ""
-
-
-def rank(pool: Sequence[Candidate], top: int) -> list[Verdict]:
-    """The plain ranking: entries that can be shortlisted, by relevance then quality (never
-    by a declared field), the first ``top`` shortlisted; every other one with its reason."""
-    verdicts: list[Verdict] = []
-    able = [c for c in pool if not exclusion(c)]
-    able.sort(key=lambda c: (-c.relevance, -c.quality, c.id))
-    for place, candidate in enumerate(able, start=1):
-        if place <= top:
-            verdicts.append(Verdict(candidate.id, True, place, ""))
-        else:
-            verdicts.append(Verdict(candidate.id, False, place,
-                                    f"ranked {place}, below the {top} shortlisted"))
-    verdicts += [Verdict(c.id, False, None, exclusion(c)) for c in pool if exclusion(c)]
-    return verdicts
 
 
 def write_decision(folder: Path, decision: Decision) -> None:

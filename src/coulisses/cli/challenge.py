@@ -107,7 +107,7 @@ def triage_cmd(
         if blocklist:
             keep_blocklist(folder, blocklist)
         report = triage(session, row, rules, folder, workers=workers, ray_address=ray,
-                        progress=lambda stage, done: bar(stage, done))
+                        progress=lambda stage, done: bar(stage, done), lang=settings.lang)
     lang = settings.lang
     for run in report.runs:
         typer.echo(text(lang, "challenge_stage", stage=run.stage, done=run.done,
@@ -157,7 +157,8 @@ def shortlist_cmd(
     with opened(campaign, challenge) as (settings, session, row, rules, folder):
         facts = list(entry_facts(session, row, rules))
         write_decision(folder, default_decide(folder, facts, replace(Rules.of(rules),
-                                                                       shortlist=top)))
+                                                                       shortlist=top),
+                                              lang=settings.lang))
         chosen = sorted((r for r in entry_records(session, row, folder) if r.shortlisted),
                         key=lambda r: r.rank or 0)
     if as_json:

@@ -108,7 +108,9 @@ def print_challenge(casting: DemoChallenge, campaign: Path, lang: str) -> None:
     typer.echo(text(lang, "demo_challenge", n=casting.entries, folder=casting.folder,
                     seconds=f"{casting.seconds:.0f}"))
     for record in casting.shortlist:
-        typer.echo(f"  {record.rank:>2}. {record.id}  {Path(record.file).name}")
+        relevance = f"{record.relevance:.2f}" if record.relevance is not None else "-"
+        typer.echo(f"  {record.rank:>2}. {record.id}  {Path(record.file).name}  {relevance}")
+    typer.echo(text(lang, "demo_challenge_relevance"))
     if casting.report is not None:
         typer.echo(text(lang, "demo_challenge_report", file=casting.report))
     typer.echo(text(lang, "demo_challenge_entries", campaign=campaign))
