@@ -349,6 +349,16 @@ EN: dict[str, str] = {
     "pub.state.publishing": "publishing", "pub.state.published": "published",
     "pub.state.failed": "failed", "pub.state.needs_attention": "needs attention",
     "pub.state.cancelled": "cancelled",
+    # publishing metrics (issue 13, metrics13): sync a workspace's posts, show their numbers
+    "pub.sync": "Sync metrics",
+    "pub.sync_hint": "Reads the latest numbers of the published posts from their platforms.",
+    "pub.done.synced": "Metrics synced: {n} post(s) read.",
+    "pub.done.synced_partly": "Metrics synced for {n} post(s); some accounts could not be "
+                              "read: run coulisses publish sync to see why.",
+    "pub.numbers": "Numbers", "pub.not_synced": "not synced yet",
+    "pub.synced_at": "synced {when}", "pub.n.views": "views", "pub.n.likes": "likes",
+    "pub.n.comments": "comments", "pub.n.shares": "shares",
+    "pub.n.watch_time_s": "watch time", "pub.n.minutes": "{n} min",
     # --- backstage (issue 14): public page, polls, comments, moderation ---
     "bs.tab": "Backstage page", "bs.kicker": "Behind the scenes",
     "bs.preview_note": "Preview: this is what visitors see. Voting and comments are off here.",
@@ -918,6 +928,17 @@ FR: dict[str, str] = {
     "pub.state.publishing": "en cours de publication", "pub.state.published": "publiée",
     "pub.state.failed": "échouée", "pub.state.needs_attention": "à vérifier",
     "pub.state.cancelled": "annulée",
+    # publishing metrics (issue 13, metrics13): sync a workspace's posts, show their numbers
+    "pub.sync": "Synchroniser les statistiques",
+    "pub.sync_hint": "Lit les derniers chiffres des publications auprès de leurs plateformes.",
+    "pub.done.synced": "Statistiques synchronisées : {n} publication(s) lue(s).",
+    "pub.done.synced_partly": "Statistiques synchronisées pour {n} publication(s) ; certains "
+                              "comptes n’ont pas pu être lus : lancez coulisses publish sync "
+                              "pour savoir pourquoi.",
+    "pub.numbers": "Chiffres", "pub.not_synced": "pas encore synchronisée",
+    "pub.synced_at": "synchronisé le {when}", "pub.n.views": "vues",
+    "pub.n.likes": "j’aime", "pub.n.comments": "commentaires", "pub.n.shares": "partages",
+    "pub.n.watch_time_s": "temps de visionnage", "pub.n.minutes": "{n} min",
     # --- backstage (issue 14): public page, polls, comments, moderation ---
     "bs.tab": "Page coulisses", "bs.kicker": "Dans les coulisses",
     "bs.preview_note": "Aperçu : voici ce que voient les visiteurs. Le vote et les "

@@ -106,15 +106,39 @@ def publishing_index(request: Request, workspace_id: int, db: SessionDep,
         for event in db.scalars(select(PostEvent).where(
                 PostEvent.post_id.in_([p.id for p in queue_rows])).order_by(PostEvent.id)):
             history.setdefault(event.post_id, []).append(event)
+    ended = [p for p in rows if p.id not in waiting][-20:]
     return render(request, "publishing_index.html", {
-        "cal": cal, "today": today, "queue_rows": queue_rows, "ended": [
-            p for p in rows if p.id not in waiting][-20:], "history": history,
+        "cal": cal, "today": today, "queue_rows": queue_rows, "ended": ended,
+        "history": history, "numbers": _numbers(request, workspace_id, ended),
         "accounts": _accounts(db, workspace_id), "account_of": account_of,
         "variants": _variants(db, workspace_id) if _can(member, "post.edit") else [],
         "apis": _apis(), "local": lambda ms: publishing_view.local(
             ms, zone(tz_name)).strftime("%Y-%m-%d %H:%M"),
         "day": request.query_params.get("day", ""), "tz_name": tz_name,
-        "message": request.query_params.get("done", "")})
+        "message": request.query_params.get("done", ""),
+        "synced_n": request.query_params.get("n", "")})
+
+
+def _numbers(request: Request, workspace_id: int, posts: list[Post]) -> dict[int, Any]:
+    """The latest synced numbers of the workspace's published ``posts``, by post id."""
+    from coulisses.publish.numbers import numbers_of
+    from coulisses.studio.files import analytics_store
+
+    return numbers_of(analytics_store(request.app.state.settings.data_dir, workspace_id), posts)
+
+
+@router.post("/w/{workspace_id}/publishing/sync", name="publishing_sync")
+def publishing_sync(request: Request, workspace_id: int,
+                    member: Membership = Depends(require("post.edit"))) -> Response:
+    """Read the numbers of this workspace's published posts into its analytics store (the
+    code of ``coulisses publish sync``); a few calls a post, so done in the request."""
+    from coulisses.publish.numbers import sync_workspace
+
+    result = sync_workspace(request.app.state.settings, request.app.state.sessions,
+                            workspace_id)
+    done = "synced_partly" if result.problems else "synced"
+    return RedirectResponse(f"/w/{workspace_id}/publishing?done={done}&n={result.posts}",
+                            status_code=303)
 
 
 def _ms(day: date) -> int:
@@ -232,7 +256,9 @@ def publishing_post(request: Request, workspace_id: int, post_id: int, db: Sessi
     tz_name = _tz(request)
     tz = zone(tz_name)
     due = publishing_view.local(post.due_ms, tz)
+    numbers = _numbers(request, workspace_id, [post]).get(post.id)
     return render(request, "publishing_post.html", {
+        "numbers": numbers,
         "post": post, "events": events, "account": db.get(PublishAccount, post.account_id),
         "options": json.loads(post.options or "{}"), "approved_by": edits.approved_by(
             events, post), "due": due, "tz_name": tz_name,
