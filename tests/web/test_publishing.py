@@ -535,3 +535,15 @@ def test_sync_metrics_shows_each_published_posts_numbers_from_the_sandbox(
         # another workspace's sync reads none of this workspace's posts
         other = sync_workspace(settings, app.state.sessions, owner.workspace_id + 1000)
         assert other.posts == 0 and other.skipped == 0
+
+        # the platform down: the page says so in one line, and the stored numbers stay
+        import dataclasses
+
+        app.state.settings = dataclasses.replace(settings, publish_backoff_ms=0)
+        sandbox.sandbox.dice = Dice(parse_faults("5xx=1"))
+        down = post(client, f"{base}/sync")
+        assert down.status_code == 503
+        assert "Statistiques non synchronisées : tiktok: gave up after" in down.text
+        assert "relancez la synchronisation dans quelques minutes" in down.text
+        again = client.get(f"{base}/posts/{post_id}")
+        assert f'data-metric="views" data-value="{float(served["views"])}"' in again.text

@@ -132,10 +132,18 @@ def publishing_sync(request: Request, workspace_id: int,
                     member: Membership = Depends(require("post.edit"))) -> Response:
     """Read the numbers of this workspace's published posts into its analytics store (the
     code of ``coulisses publish sync``); a few calls a post, so done in the request."""
+    from coulisses.errors import TransientError
     from coulisses.publish.numbers import sync_workspace
 
-    result = sync_workspace(request.app.state.settings, request.app.state.sessions,
-                            workspace_id)
+    try:
+        result = sync_workspace(request.app.state.settings, request.app.state.sessions,
+                                workspace_id)
+    except TransientError as exc:  # its hint speaks of the worker: this is a sync
+        raise TransientError(f"Metrics not synced: {exc.message}",
+                             hint="try the sync again in a few minutes",
+                             retry_after=exc.retry_after) from None
+    except AuthenticationError as exc:  # the platform's refusal, not this studio session's
+        raise AccessError(f"Metrics not synced: {exc.message}", hint=exc.hint) from None
     done = "synced_partly" if result.problems else "synced"
     return RedirectResponse(f"/w/{workspace_id}/publishing?done={done}&n={result.posts}",
                             status_code=303)
