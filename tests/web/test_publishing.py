@@ -25,6 +25,8 @@ from coulisses.publish.sandbox.faults import Dice, Faults, parse_faults
 from coulisses.publish.service import make_worker
 from coulisses.publish.tables import Post, PublishAccount
 from coulisses.settings import Settings
+from coulisses.studio.jobs.worker import Worker as JobWorker
+from coulisses.studio.tables import Job
 from publishseed import approved_variant
 
 
@@ -365,8 +367,7 @@ def test_every_key_of_the_publishing_pages_is_in_both_languages() -> None:
         used |= set(re.findall(r"""t\(\s*["']([\w.]*\w)["']""", path.read_text("utf-8")))
     used |= {f"pub.state.{s}" for s in STATES}  # built as "pub.state." ~ state
     used |= {f"pub.done.{d}" for d in ("scheduled", "moved", "approved", "edited", "retried",
-                                       "cancelled", "connected", "synced",
-                                       "synced_partly")}
+                                       "cancelled", "connected", "sync_queued")}
     assert len(used) > 60
     assert used - set(EN) == set() and used - set(FR) == set()
 
@@ -508,14 +509,22 @@ def test_sync_metrics_shows_each_published_posts_numbers_from_the_sandbox(
         assert f"{base}/sync" not in other_client.get(base).text
         assert post(other_client, f"{base}/sync").status_code == 403
 
-        synced = post(client, f"{base}/sync")
+        synced = post(client, f"{base}/sync")  # a studio job, run by the studio's worker
         assert synced.status_code == 303
-        assert synced.headers["location"] == f"{base}?done=synced&n=1"
+        assert synced.headers["location"] == f"{base}?done=sync_queued"
+        assert post(client, f"{base}/sync").status_code == 303  # one waiting: reused
+        waiting = client.get(f"{base}?done=sync_queued")
+        assert "Sync started" in waiting.text and 'data-sync="queued"' in waiting.text
+        assert "not synced yet" in waiting.text
+        with app.state.sessions() as db:
+            assert db.scalars(select(Job.id).where(Job.kind == "sync_metrics")).all() != []
+            assert len(db.scalars(select(Job.id).where(Job.kind == "sync_metrics")).all()) == 1
+        JobWorker(app.state.sessions, settings).run_until_empty()
         record = sandbox.sandbox.store.posts()
         assert [r["platform_id"] for r in record] == [done.platform_post_id]
         served = audience(done.platform_post_id, now + 3 * 3600 - float(record[0]["time"]))
-        page = client.get(f"{base}?done=synced&n=1")
-        assert "Metrics synced: 1 post(s) read." in page.text
+        page = client.get(base)
+        assert "Last metrics sync: 1 post(s) read." in page.text
         ended = re.search(rf'<tr data-post="{post_id}">(.*?)</tr>', page.text, re.S)
         assert ended
         for metric in ("views", "likes", "comments", "shares"):
@@ -539,11 +548,13 @@ def test_sync_metrics_shows_each_published_posts_numbers_from_the_sandbox(
         # the platform down: the page says so in one line, and the stored numbers stay
         import dataclasses
 
-        app.state.settings = dataclasses.replace(settings, publish_backoff_ms=0)
         sandbox.sandbox.dice = Dice(parse_faults("5xx=1"))
-        down = post(client, f"{base}/sync")
-        assert down.status_code == 503
-        assert "Statistiques non synchronisées : tiktok: gave up after" in down.text
-        assert "relancez la synchronisation dans quelques minutes" in down.text
+        assert post(client, f"{base}/sync").status_code == 303
+        JobWorker(app.state.sessions, dataclasses.replace(settings, publish_backoff_ms=0)
+                  ).run_until_empty()
+        down = client.get(base)  # French: the page's language since ?lang=fr
+        assert 'data-sync="failed"' in down.text
+        assert "La dernière synchronisation a échoué : Statistiques non synchronisées : " \
+            "tiktok: gave up after" in down.text, down.text[-3000:]
         again = client.get(f"{base}/posts/{post_id}")
         assert f'data-metric="views" data-value="{float(served["views"])}"' in again.text

@@ -4,8 +4,9 @@ publishing page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +36,34 @@ def sync_workspace(settings: Settings, sessions: sessionmaker[Session],
     return sync(sessions, sealer(settings.publish_key, settings.data_dir), builtin_apis(),
                 analytics_store(settings.data_dir, workspace_id), apps=settings.publish_apps,
                 backoff_s=settings.publish_backoff_ms / 1000, workspace_id=workspace_id)
+
+
+def run_job(payload: dict[str, Any], progress: Callable[[float, str], None]) -> dict[str, Any]:
+    """The studio job ``sync_metrics``: ``sync_workspace`` for the job's workspace; its
+    result is what was read, and one line per account that could not be.
+
+    Raises:
+        UsageError: the job runs without a database (not in the studio's worker).
+        PlatformError, TransientError, AuthenticationError, OutputError: as ``sync_workspace``.
+    """
+    from coulisses.errors import AccessError, AuthenticationError, TransientError, UsageError
+    from coulisses.studio.jobs.registry import current
+
+    job = current()
+    if job.sessions is None:
+        raise UsageError("a metrics sync runs in the studio's job worker")
+    progress(0.0, "")
+    try:
+        result = sync_workspace(job.settings, job.sessions, job.workspace_id)
+    except TransientError as exc:  # its hint speaks of the publishing worker: this is a sync
+        raise TransientError(f"Metrics not synced: {exc.message}",
+                             hint="try the sync again in a few minutes",
+                             retry_after=exc.retry_after) from None
+    except AuthenticationError as exc:  # the platform's refusal, not a studio session's
+        raise AccessError(f"Metrics not synced: {exc.message}", hint=exc.hint) from None
+    progress(1.0, "")
+    return {"posts": result.posts, "values": result.values, "matched": result.matched,
+            "skipped": result.skipped, "problems": list(result.problems)}
 
 
 def numbers_of(store: Path, posts: list[Post]) -> dict[int, PostNumbers]:

@@ -352,9 +352,11 @@ EN: dict[str, str] = {
     # publishing metrics (issue 13, metrics13): sync a workspace's posts, show their numbers
     "pub.sync": "Sync metrics",
     "pub.sync_hint": "Reads the latest numbers of the published posts from their platforms.",
-    "pub.done.synced": "Metrics synced: {n} post(s) read.",
-    "pub.done.synced_partly": "Metrics synced for {n} post(s); some accounts could not be "
-                              "read: run coulisses publish sync to see why.",
+    "pub.done.sync_queued": "Sync started: the numbers show here once it is done.",
+    "pub.sync_running": "A metrics sync is under way (reload to see it done).",
+    "pub.sync_job": "its job", "pub.sync_failed": "The last metrics sync failed:",
+    "pub.sync_done": "Last metrics sync: {n} post(s) read.",
+    "pub.sync_problem": "not read:", "jobkind.sync_metrics": "metrics sync",
     "pub.numbers": "Numbers", "pub.not_synced": "not synced yet",
     "pub.synced_at": "synced {when}", "pub.n.views": "views", "pub.n.likes": "likes",
     "pub.n.comments": "comments", "pub.n.shares": "shares",
@@ -931,10 +933,13 @@ FR: dict[str, str] = {
     # publishing metrics (issue 13, metrics13): sync a workspace's posts, show their numbers
     "pub.sync": "Synchroniser les statistiques",
     "pub.sync_hint": "Lit les derniers chiffres des publications auprès de leurs plateformes.",
-    "pub.done.synced": "Statistiques synchronisées : {n} publication(s) lue(s).",
-    "pub.done.synced_partly": "Statistiques synchronisées pour {n} publication(s) ; certains "
-                              "comptes n’ont pas pu être lus : lancez coulisses publish sync "
-                              "pour savoir pourquoi.",
+    "pub.done.sync_queued": "Synchronisation lancée : les chiffres s’affichent ici une fois "
+                            "terminée.",
+    "pub.sync_running": "Une synchronisation des statistiques est en cours (rechargez pour "
+                        "la voir terminée).",
+    "pub.sync_job": "sa tâche", "pub.sync_failed": "La dernière synchronisation a échoué :",
+    "pub.sync_done": "Dernière synchronisation : {n} publication(s) lue(s).",
+    "pub.sync_problem": "non lu :", "jobkind.sync_metrics": "synchronisation des statistiques",
     "pub.numbers": "Chiffres", "pub.not_synced": "pas encore synchronisée",
     "pub.synced_at": "synchronisé le {when}", "pub.n.views": "vues",
     "pub.n.likes": "j’aime", "pub.n.comments": "commentaires", "pub.n.shares": "partages",
