@@ -1,7 +1,8 @@
 """Publishing in Chromium, end to end: connect a sandbox account through the studio's OAuth
 callback, schedule an approved cut from the calendar, approve it, let the studio's own worker
 publish it to the sandbox (in-process, on loopback), and see it published in the queue and in
-``/_sandbox/posts``; drag another post to a new day."""
+``/_sandbox/posts``; sync its metrics and see the numbers the sandbox served; drag another post
+to a new day."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from coulisses.publish.sandbox.app import SandboxServer
+from coulisses.publish.sandbox.metrics import audience
 from coulisses.publish.studio import open_url
 from publishseed import approved_variant
 
@@ -57,7 +59,8 @@ def test_schedule_from_the_calendar_approve_and_see_it_published(
     page.wait_for_url(re.compile(r"/w/\d+$"))
     workspace = int(page.url.rsplit("/", 1)[1])
 
-    with SandboxServer(tmp_path / "sandbox") as sandbox:
+    later_on = time.time() + 5 * 3600  # the sandbox's "now": its numbers stay put
+    with SandboxServer(tmp_path / "sandbox", clock=lambda: later_on) as sandbox:
         page.get_by_role("link", name="Publishing").first.click()
         assert page.evaluate(UNLABELLED) == []
         page.get_by_label("Platform", exact=True).select_option("tiktok")
@@ -99,6 +102,28 @@ def test_schedule_from_the_calendar_approve_and_see_it_published(
             [("tiktok", "maison", "Backstage, live #bts")]
         page.goto(f"{server}/w/{workspace}/publishing/posts/{post_id}")
         assert record[0]["platform_id"] in page.content()
+
+        # its metrics after a sync: the numbers the sandbox served, on the queue and the post
+        served = audience(record[0]["platform_id"], later_on - float(record[0]["time"]))
+        page.goto(f"{server}/w/{workspace}/publishing?tz=UTC")
+        assert "not synced yet" in page.locator(f'tr[data-post="{post_id}"]').inner_text()
+        page.get_by_role("button", name="Sync metrics").click()
+        page.wait_for_url(re.compile(r"done=sync_queued"))
+        deadline = time.monotonic() + 60  # a studio job: the studio's job worker runs it
+        while "Last metrics sync: 1 post(s) read." not in page.content():
+            assert time.monotonic() < deadline, page.content()[-2000:]
+            time.sleep(0.5)
+            page.goto(f"{server}/w/{workspace}/publishing?tz=UTC")
+        row = page.locator(f'tr[data-post="{post_id}"]')
+        for metric in ("views", "likes", "comments", "shares"):
+            cell = row.locator(f'[data-metric="{metric}"]')
+            assert float(cell.get_attribute("data-value") or "nan") == served[metric], metric
+            assert f"{metric} {int(served[metric])}" in cell.inner_text()
+        assert "synced " in row.inner_text()
+        shots(page, "2b-metrics")
+        page.goto(f"{server}/w/{workspace}/publishing/posts/{post_id}")
+        numbers = page.locator('[data-field="numbers"]').inner_text()
+        assert f"views {int(served['views'])}" in numbers
 
         # a second post, two days ahead, dragged to another day of its week
         later = now.date() + timedelta(days=2)

@@ -25,6 +25,8 @@ from coulisses.publish.sandbox.faults import Dice, Faults, parse_faults
 from coulisses.publish.service import make_worker
 from coulisses.publish.tables import Post, PublishAccount
 from coulisses.settings import Settings
+from coulisses.studio.jobs.worker import Worker as JobWorker
+from coulisses.studio.tables import Job
 from publishseed import approved_variant
 
 
@@ -365,7 +367,7 @@ def test_every_key_of_the_publishing_pages_is_in_both_languages() -> None:
         used |= set(re.findall(r"""t\(\s*["']([\w.]*\w)["']""", path.read_text("utf-8")))
     used |= {f"pub.state.{s}" for s in STATES}  # built as "pub.state." ~ state
     used |= {f"pub.done.{d}" for d in ("scheduled", "moved", "approved", "edited", "retried",
-                                       "cancelled", "connected")}
+                                       "cancelled", "connected", "sync_queued")}
     assert len(used) > 60
     assert used - set(EN) == set() and used - set(FR) == set()
 
@@ -469,3 +471,90 @@ def test_an_account_whose_tokens_stopped_working_says_so_and_is_reconnected_in_p
         row = db.get(PublishAccount, account)
         assert row is not None and (row.reconnect, row.external_id) == ("", "maison")
     assert EN["pub.reconnect"] not in client.get(f"{page}?lang=en").text
+
+
+def test_sync_metrics_shows_each_published_posts_numbers_from_the_sandbox(
+        app: FastAPI, client: TestClient, other_client: TestClient, make_user: Any,
+        login: Any, post: Any, settings: Settings, tmp_path: Any) -> None:
+    from coulisses.kpi.store import open_store
+    from coulisses.publish.numbers import sync_workspace
+    from coulisses.publish.sandbox.metrics import audience
+    from coulisses.studio.files import analytics_store
+
+    now = datetime.now(UTC).timestamp()
+    with SandboxServer(tmp_path / "sb-numbers", clock=lambda: now + 3 * 3600) as sandbox:
+        owner = make_user("owner@example.org")
+        make_user("rev@example.org", role="reviewer")
+        login(client, owner.email)
+        _connect(client, post, owner.workspace_id, sandbox.url)
+        variant = approved_variant(app.state.sessions, settings.data_dir, owner.workspace_id)
+        post_id = _schedule(client, post, owner.workspace_id, variant, _account_id(app),
+                            _tomorrow())
+        assert post(client, f"/w/{owner.workspace_id}/publishing/posts/{post_id}/approve"
+                    ).status_code == 303
+        with app.state.sessions() as db:  # due now
+            row = db.get(Post, post_id)
+            assert row is not None
+            row.due_ms -= 2 * 86_400_000
+            db.commit()
+        _drain(app, settings)
+        done = _state(app, post_id)
+        assert done.state == "published"
+        base = f"/w/{owner.workspace_id}/publishing"
+        before = client.get(f"{base}/posts/{post_id}")
+        assert "not synced yet" in before.text and 'data-metric="views"' not in before.text
+        assert not analytics_store(settings.data_dir, owner.workspace_id).exists()
+
+        login(other_client, "rev@example.org")  # a reviewer sees, but does not sync
+        assert f"{base}/sync" not in other_client.get(base).text
+        assert post(other_client, f"{base}/sync").status_code == 403
+
+        synced = post(client, f"{base}/sync")  # a studio job, run by the studio's worker
+        assert synced.status_code == 303
+        assert synced.headers["location"] == f"{base}?done=sync_queued"
+        assert post(client, f"{base}/sync").status_code == 303  # one waiting: reused
+        waiting = client.get(f"{base}?done=sync_queued")
+        assert "Sync started" in waiting.text and 'data-sync="queued"' in waiting.text
+        assert "not synced yet" in waiting.text
+        with app.state.sessions() as db:
+            assert db.scalars(select(Job.id).where(Job.kind == "sync_metrics")).all() != []
+            assert len(db.scalars(select(Job.id).where(Job.kind == "sync_metrics")).all()) == 1
+        JobWorker(app.state.sessions, settings).run_until_empty()
+        record = sandbox.sandbox.store.posts()
+        assert [r["platform_id"] for r in record] == [done.platform_post_id]
+        served = audience(done.platform_post_id, now + 3 * 3600 - float(record[0]["time"]))
+        page = client.get(base)
+        assert "Last metrics sync: 1 post(s) read." in page.text
+        ended = re.search(rf'<tr data-post="{post_id}">(.*?)</tr>', page.text, re.S)
+        assert ended
+        for metric in ("views", "likes", "comments", "shares"):
+            shown = re.search(rf'data-metric="{metric}" data-value="([\d.]+)"', ended.group(1))
+            assert shown and float(shown.group(1)) == served[metric], metric
+        assert "synced " in ended.group(1)
+        shown_post = client.get(f"{base}/posts/{post_id}?lang=fr")
+        assert f'data-metric="views" data-value="{float(served["views"])}"' in shown_post.text
+        assert "Chiffres" in shown_post.text and "synchronisé le" in shown_post.text
+        assert "vues" in shown_post.text
+
+        with open_store(analytics_store(settings.data_dir, owner.workspace_id)) as store:
+            provenance = store.con.execute(
+                "SELECT DISTINCT source_sheet FROM metrics WHERE post_id = ?",
+                [done.platform_post_id]).fetchall()
+        assert provenance == [("api",)]
+        # another workspace's sync reads none of this workspace's posts
+        other = sync_workspace(settings, app.state.sessions, owner.workspace_id + 1000)
+        assert other.posts == 0 and other.skipped == 0
+
+        # the platform down: the page says so in one line, and the stored numbers stay
+        import dataclasses
+
+        sandbox.sandbox.dice = Dice(parse_faults("5xx=1"))
+        assert post(client, f"{base}/sync").status_code == 303
+        JobWorker(app.state.sessions, dataclasses.replace(settings, publish_backoff_ms=0)
+                  ).run_until_empty()
+        down = client.get(base)  # French: the page's language since ?lang=fr
+        assert 'data-sync="failed"' in down.text
+        assert "La dernière synchronisation a échoué : Statistiques non synchronisées : " \
+            "tiktok: gave up after" in down.text, down.text[-3000:]
+        again = client.get(f"{base}/posts/{post_id}")
+        assert f'data-metric="views" data-value="{float(served["views"])}"' in again.text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -147,3 +147,47 @@ def moment_kinds(store: Store) -> dict[tuple[str, str], tuple[str, ...]]:
     rows = store.con.execute("SELECT platform, post_id, moment_kinds FROM published "
                              "WHERE moment_kinds IS NOT NULL").fetchall()
     return {(r[0], r[1]): tuple(k for k in str(r[2]).split(",") if k) for r in rows}
+
+
+#: the numbers a post's row shows, in this order (watch time only where the platform gives it)
+SHOWN = ("views", "likes", "comments", "shares", "watch_time_s")
+
+
+@dataclass(frozen=True)
+class PostNumbers:
+    """A published post's latest lifetime totals and when they were read."""
+
+    values: tuple[tuple[str, float], ...]  # (canonical metric, value), in ``SHOWN`` order
+    synced_at: datetime | None  # naive UTC
+
+    def get(self, metric: str) -> float | None:
+        return dict(self.values).get(metric)
+
+    @property
+    def synced_ms(self) -> int | None:
+        """``synced_at`` in ms since the epoch."""
+        if self.synced_at is None:
+            return None
+        return int(self.synced_at.replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def latest_numbers(store: Store, keys: list[tuple[str, str]]
+                   ) -> dict[tuple[str, str], PostNumbers]:
+    """The latest lifetime totals (``SHOWN``) of the posts ``keys`` (platform, platform id)
+    that a sync read, by key; a post never synced is absent."""
+    if not keys:
+        return {}
+    rows = store.con.execute(
+        "SELECT m.platform, m.post_id, m.metric, arg_max(m.value, m.day), max(p.synced_at) "
+        "FROM metrics m JOIN published p ON p.platform = m.platform AND p.post_id = m.post_id "
+        "WHERE m.scope = 'lifetime' AND m.metric IN (SELECT unnest($1::VARCHAR[])) AND "
+        "(m.platform || '|' || m.post_id) IN (SELECT unnest($2::VARCHAR[])) "
+        "GROUP BY m.platform, m.post_id, m.metric",
+        [list(SHOWN), [f"{p}|{i}" for p, i in keys]]).fetchall()
+    found: dict[tuple[str, str], dict[str, float]] = {}
+    synced: dict[tuple[str, str], datetime | None] = {}
+    for platform, post_id, metric, value, at in rows:
+        found.setdefault((platform, post_id), {})[metric] = float(value)
+        synced[(platform, post_id)] = at
+    return {key: PostNumbers(tuple((m, values[m]) for m in SHOWN if m in values), synced[key])
+            for key, values in found.items()}

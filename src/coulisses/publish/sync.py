@@ -46,12 +46,15 @@ class SyncResult:
     problems: tuple[str, ...] = field(default=())  # one line per account that failed
 
 
-def _published(session: Session, since_ms: int | None) -> list[tuple[Post, PublishAccount]]:
+def _published(session: Session, since_ms: int | None,
+               workspace_id: int | None = None) -> list[tuple[Post, PublishAccount]]:
     query = (select(Post, PublishAccount).join(PublishAccount, Post.account_id == PublishAccount.id)
              .where(Post.state == "published", Post.platform_post_id != "")
              .order_by(Post.id))
     if since_ms is not None:
         query = query.where(Post.updated_ms >= since_ms)
+    if workspace_id is not None:  # the studio: one workspace's posts into its own store
+        query = query.where(PublishAccount.workspace_id == workspace_id)
     return [(p, a) for p, a in session.execute(query)]
 
 
@@ -72,8 +75,10 @@ def _api_post(post: Post, link: links.PostLink | None) -> ApiPost:
 
 def sync(sessions: sessionmaker[Session], fernet: Fernet, apis: dict[str, PlatformApi],
          store_path: Path, *, since: datetime | None = None, client: httpx.Client | None = None,
-         apps: str = "", backoff_s: float = 1.0) -> SyncResult:
-    """Read the numbers of every published post (since ``since``) into ``store_path``.
+         apps: str = "", backoff_s: float = 1.0, workspace_id: int | None = None
+         ) -> SyncResult:
+    """Read the numbers of every published post (since ``since``; of the accounts of
+    ``workspace_id`` only, when given) into ``store_path``.
 
     Raises:
         OutputError: the analytics store cannot be opened.
@@ -86,7 +91,7 @@ def sync(sessions: sessionmaker[Session], fernet: Fernet, apis: dict[str, Platfo
 
     since_ms = int(since.timestamp() * 1000) if since is not None else None
     with sessions() as session:
-        rows = _published(session, since_ms)
+        rows = _published(session, since_ms, workspace_id)
         linked = links.links_of(session, [p.id for p, _ in rows])
     by_account: dict[int, list[Post]] = defaultdict(list)
     accounts: dict[int, PublishAccount] = {}

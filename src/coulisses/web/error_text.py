@@ -272,6 +272,10 @@ FR: tuple[tuple[str, str], ...] = (
     ("{a}: {b} is no longer in the plan of {c}, so its rights gate cannot be checked",
      "{a} : {b} n'est plus dans le plan de {c}, ses droits ne peuvent donc pas être vérifiés"),
     ("link the cut to a deliverable of the plan", "rattachez le montage à un livrable du plan"),
+    # publishing metrics (issue 13, metrics13): the studio's "Sync metrics"; {why} is the
+    # platform's own words
+    ("Metrics not synced: {why}", "Statistiques non synchronisées : {why}"),
+    ("try the sync again in a few minutes", "relancez la synchronisation dans quelques minutes"),
     # publishing accounts (issue 13, pub13c)
     ("{a} refused the account lookup ({b})", "{a} a refusé la recherche du compte ({b})"),
     ("check the permissions the app asks for, then connect the account again",

@@ -349,6 +349,19 @@ EN: dict[str, str] = {
     "pub.state.publishing": "publishing", "pub.state.published": "published",
     "pub.state.failed": "failed", "pub.state.needs_attention": "needs attention",
     "pub.state.cancelled": "cancelled",
+    # publishing metrics (issue 13, metrics13): sync a workspace's posts, show their numbers
+    "pub.sync": "Sync metrics",
+    "pub.sync_hint": "Reads the latest numbers of the published posts from their platforms.",
+    "pub.done.sync_queued": "Sync started: the numbers show here once it is done.",
+    "pub.sync_running": "A metrics sync is under way (reload to see it done).",
+    "pub.sync_job": "its job", "pub.sync_failed": "The last metrics sync failed:",
+    "pub.sync_done": "Last metrics sync: {n} post(s) read.",
+    "pub.sync_problem": "not read:", "jobkind.sync_metrics": "metrics sync",
+    "jobs.open.sync_metrics": "the publishing page",
+    "pub.numbers": "Numbers", "pub.not_synced": "not synced yet",
+    "pub.synced_at": "synced {when}", "pub.n.views": "views", "pub.n.likes": "likes",
+    "pub.n.comments": "comments", "pub.n.shares": "shares",
+    "pub.n.watch_time_s": "watch time", "pub.n.minutes": "{n} min",
     # --- backstage (issue 14): public page, polls, comments, moderation ---
     "bs.tab": "Backstage page", "bs.kicker": "Behind the scenes",
     "bs.preview_note": "Preview: this is what visitors see. Voting and comments are off here.",
@@ -918,6 +931,21 @@ FR: dict[str, str] = {
     "pub.state.publishing": "en cours de publication", "pub.state.published": "publiée",
     "pub.state.failed": "échouée", "pub.state.needs_attention": "à vérifier",
     "pub.state.cancelled": "annulée",
+    # publishing metrics (issue 13, metrics13): sync a workspace's posts, show their numbers
+    "pub.sync": "Synchroniser les statistiques",
+    "pub.sync_hint": "Lit les derniers chiffres des publications auprès de leurs plateformes.",
+    "pub.done.sync_queued": "Synchronisation lancée : les chiffres s’affichent ici une fois "
+                            "terminée.",
+    "pub.sync_running": "Une synchronisation des statistiques est en cours (rechargez pour "
+                        "la voir terminée).",
+    "pub.sync_job": "sa tâche", "pub.sync_failed": "La dernière synchronisation a échoué :",
+    "pub.sync_done": "Dernière synchronisation : {n} publication(s) lue(s).",
+    "pub.sync_problem": "non lu :", "jobkind.sync_metrics": "synchronisation des statistiques",
+    "jobs.open.sync_metrics": "la page de publication",
+    "pub.numbers": "Chiffres", "pub.not_synced": "pas encore synchronisée",
+    "pub.synced_at": "synchronisé le {when}", "pub.n.views": "vues",
+    "pub.n.likes": "j’aime", "pub.n.comments": "commentaires", "pub.n.shares": "partages",
+    "pub.n.watch_time_s": "temps de visionnage", "pub.n.minutes": "{n} min",
     # --- backstage (issue 14): public page, polls, comments, moderation ---
     "bs.tab": "Page coulisses", "bs.kicker": "Dans les coulisses",
     "bs.preview_note": "Aperçu : voici ce que voient les visiteurs. Le vote et les "

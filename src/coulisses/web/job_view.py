@@ -28,8 +28,8 @@ def shown_result(result: Any) -> Any:
 
 
 def made_link(db: Session, job: Job) -> str | None:
-    """The page of what the job works on (the rush analysed, the cut version rendered), or
-    None for a kind that makes no page."""
+    """The page of what the job works on (the rush analysed, the cut version rendered, the
+    publishing page whose numbers a sync read), or None for a kind that makes no page."""
     payload = payload_of(job)
     if job.kind == "analyze" and isinstance(payload.get("rush_id"), int):
         return f"/w/{job.workspace_id}/rushes/{payload['rush_id']}"
@@ -37,6 +37,8 @@ def made_link(db: Session, job: Job) -> str | None:
         version = db.get(CutVersion, payload["version_id"])
         if version is not None and version.workspace_id == job.workspace_id:
             return f"/w/{job.workspace_id}/cuts/{version.cut_id}?v={version.number}"
+    if job.kind == "sync_metrics":  # the publishing page shows the numbers it read
+        return f"/w/{job.workspace_id}/publishing"
     return None
 
 

@@ -228,8 +228,17 @@ def apply_challenge_purge(session: Session, job: Job, settings: Settings) -> Non
     apply_job(session, job, settings)
 
 
+def sync_metrics(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A workspace's published posts' numbers read into its analytics store
+    (``publish/numbers.py``)."""
+    from coulisses.publish.numbers import run_job
+
+    return run_job(payload, progress)
+
+
 BUILTIN: dict[str, Handler] = {"analyze": analyze_rush, "render": render_version,
-                               "challenge_purge": purge_challenge_entry}
+                               "challenge_purge": purge_challenge_entry,
+                               "sync_metrics": sync_metrics}
 # an hour of footage analyses in minutes and renders in tens of minutes on one CPU core
 BUILTIN_TIME_LIMITS: dict[str, float] = {"analyze": 2 * 3600.0, "render": 2 * 3600.0}
 BUILTIN_FINISH: dict[str, FinishHook] = {"analyze": apply_analysis, "render": apply_render,

@@ -19,7 +19,7 @@ from coulisses.errors import UsageError
 from coulisses.settings import Settings
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from sqlalchemy.orm import Session, sessionmaker
 
     from coulisses.studio.tables import Job
 
@@ -43,6 +43,7 @@ class JobContext:
     kind: str
     attempt: int
     settings: Settings
+    sessions: sessionmaker[Session] | None = None  # the worker's database, for jobs that read it
 
 
 _current: ContextVar[JobContext | None] = ContextVar("coulisses_job", default=None)

@@ -115,7 +115,8 @@ class Worker:
 
         beater = threading.Thread(target=beat, name=f"job-{job_id}-heartbeat", daemon=True)
         beater.start()
-        token = _set_current(JobContext(job_id, workspace_id, kind, attempt, self.settings))
+        token = _set_current(JobContext(job_id, workspace_id, kind, attempt, self.settings,
+                                        self.sessions))
         result = error = None
         try:
             result = lookup(kind)(payload, progress)

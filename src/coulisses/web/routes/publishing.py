@@ -27,7 +27,15 @@ from coulisses.publish.api import PlatformApi, builtin_apis, check_caption, get_
 from coulisses.publish.plan_posts import gate
 from coulisses.publish.studio import offer_from_cut
 from coulisses.publish.tables import Post, PostEvent, PublishAccount
-from coulisses.studio.tables import Campaign, Cut, CutVariant, CutVersion, Membership, User
+from coulisses.studio.tables import (
+    Campaign,
+    Cut,
+    CutVariant,
+    CutVersion,
+    Job,
+    Membership,
+    User,
+)
 from coulisses.web import publishing_view
 from coulisses.web.deps import SessionDep, current_user, render, require, workspace_member
 
@@ -36,6 +44,7 @@ router = APIRouter()
 OAUTH_COOKIE = "coulisses_oauth"
 OAUTH_PATH = "/publishing/oauth/callback"
 OAUTH_TTL = 600  # seconds a sign-in at the platform may take
+SYNC_KIND = "sync_metrics"  # the studio job of "Sync metrics" (publish/numbers.py)
 
 
 @functools.cache
@@ -106,15 +115,58 @@ def publishing_index(request: Request, workspace_id: int, db: SessionDep,
         for event in db.scalars(select(PostEvent).where(
                 PostEvent.post_id.in_([p.id for p in queue_rows])).order_by(PostEvent.id)):
             history.setdefault(event.post_id, []).append(event)
+    ended = [p for p in rows if p.id not in waiting][-20:]
     return render(request, "publishing_index.html", {
-        "cal": cal, "today": today, "queue_rows": queue_rows, "ended": [
-            p for p in rows if p.id not in waiting][-20:], "history": history,
+        "cal": cal, "today": today, "queue_rows": queue_rows, "ended": ended,
+        "history": history, "numbers": _numbers(request, workspace_id, ended),
+        "sync_job": _sync_job(db, workspace_id), "sync_result": _result_of(
+            _sync_job(db, workspace_id)),
         "accounts": _accounts(db, workspace_id), "account_of": account_of,
         "variants": _variants(db, workspace_id) if _can(member, "post.edit") else [],
         "apis": _apis(), "local": lambda ms: publishing_view.local(
             ms, zone(tz_name)).strftime("%Y-%m-%d %H:%M"),
         "day": request.query_params.get("day", ""), "tz_name": tz_name,
         "message": request.query_params.get("done", "")})
+
+
+def _result_of(job: Job | None) -> dict[str, Any]:
+    if job is None or job.status != "done" or not job.result:
+        return {}
+    try:
+        found = json.loads(job.result)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _numbers(request: Request, workspace_id: int, posts: list[Post]) -> dict[int, Any]:
+    """The latest synced numbers of the workspace's published ``posts``, by post id."""
+    from coulisses.publish.numbers import numbers_of
+    from coulisses.studio.files import analytics_store
+
+    return numbers_of(analytics_store(request.app.state.settings.data_dir, workspace_id), posts)
+
+
+@router.post("/w/{workspace_id}/publishing/sync", name="publishing_sync")
+def publishing_sync(workspace_id: int, db: SessionDep,
+                    member: Membership = Depends(require("post.edit"))) -> Response:
+    """Queue the studio job that reads the numbers of this workspace's published posts into
+    its analytics store (the code of ``coulisses publish sync``); one already waiting or
+    running is reused."""
+    from coulisses.studio.jobs.queue import submit
+
+    if _sync_job(db, workspace_id, active=True) is None:
+        submit(db, workspace_id, SYNC_KIND, {}, user_id=member.user_id)
+        db.commit()
+    return _back(workspace_id, done="sync_queued")
+
+
+def _sync_job(db: Session, workspace_id: int, *, active: bool = False) -> Job | None:
+    """The workspace's latest metrics sync job (only one queued or running, with ``active``)."""
+    query = select(Job).where(Job.workspace_id == workspace_id, Job.kind == SYNC_KIND)
+    if active:
+        query = query.where(Job.status.in_(("queued", "running")))
+    return db.scalars(query.order_by(Job.id.desc()).limit(1)).first()
 
 
 def _ms(day: date) -> int:
@@ -232,7 +284,9 @@ def publishing_post(request: Request, workspace_id: int, post_id: int, db: Sessi
     tz_name = _tz(request)
     tz = zone(tz_name)
     due = publishing_view.local(post.due_ms, tz)
+    numbers = _numbers(request, workspace_id, [post]).get(post.id)
     return render(request, "publishing_post.html", {
+        "numbers": numbers,
         "post": post, "events": events, "account": db.get(PublishAccount, post.account_id),
         "options": json.loads(post.options or "{}"), "approved_by": edits.approved_by(
             events, post), "due": due, "tz_name": tz_name,
