@@ -366,7 +366,7 @@ def test_pydantic_messages_are_worded_as_the_installed_pydantic_words_them() -> 
     assert set(PYDANTIC_SAMPLES) <= codes, sorted(set(PYDANTIC_SAMPLES) - codes)
     for code, contexts in PYDANTIC_SAMPLES.items():
         for ctx in contexts:
-            message = PydanticKnownError(code, ctx).message()  # type: ignore[arg-type]
+            message = PydanticKnownError(code, ctx).message()
             line = f"beats[0].title: {message[0].lower() + message[1:]}"
             shown = french(line)
             assert shown is not None and shown.startswith("beats[0].title : "), (code, line)
@@ -386,7 +386,8 @@ def test_the_schema_own_errors_and_the_loader_pieces_read_in_french() -> None:
 
     tree = ast.parse((SRC / "campaign" / "schema.py").read_text(encoding="utf-8"))
     custom = {node.args[0].value: node.args[1].value for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "PydanticCustomError"
+              if isinstance(node, ast.Call)
+              and getattr(node.func, "id", "") == "PydanticCustomError"
               and all(isinstance(a, ast.Constant) for a in node.args[:2])}
     assert len(custom) >= 5
     worded = {code: en for code, en, _ in MESSAGES}

@@ -1,6 +1,7 @@
 """The rush page as an editor's tool: the transcript in paragraphs with time codes and speakers
 (words seek), a timeline with a ruler and labelled lanes, in and out points shown as the cut
-page shows times (mm:ss.ff) and typed in any time code, captions and reframing on by default for vertical platforms."""
+page shows times (mm:ss.ff) and typed in any time code, captions and reframing on by default
+for vertical platforms."""
 
 from __future__ import annotations
 
