@@ -41,7 +41,8 @@ platforms:
 # (what pydantic reports, the edit, the line it is found at, where, the French, English gone)
 CASES = [
     ("string_too_short", ("title: L'idée", 'title: ""'), 20, "beats[0].title",
-     "le texte doit compter au moins 1 caractère", "should have at least"),
+     "le texte doit compter au moins 1 caractère (le temps fort en quelques mots)",
+     "should have at least"),
     ("string_type", ("  name: Maison Æther", "  name: [a, b]"), 6, "brand.name",
      "un texte est attendu, pas la liste ['a', 'b']", "valid string"),
     ("string_too_long", ("unit: count", "unit: " + "x" * 40), 17,
@@ -70,7 +71,7 @@ CASES = [
      "'fame' n'est pas parmi 'awareness', 'acquisition', 'conversion', 'retention' ou "
      "'credibility'", "is not one of"),
     ("missing", ("name: \"Fête d'été\"\n", ""), 1, "le fichier",
-     "demande `name`", "needs"),
+     "demande `name` (name : le nom de la campagne)", "needs"),
     ("date_parsing", ("end: 2026-06-30", "end: 2026-02-30"), 9, "period.end",
      "'2026-02-30' n'est pas une date qui existe", "exists"),
 ]
@@ -99,6 +100,10 @@ def test_a_french_upload_names_each_problem_in_french_at_its_line(
     assert shown is not None, page[:3000]
     assert shown[1].startswith(french), (code, shown[1])
     assert english not in shown[1].split(" (")[0]
+    # the hint, the field's description, is in French too (web/campaign_fields_fr.py)
+    from coulisses.web.campaign_fields_fr import DESCRIPTIONS
+
+    assert not [en for en in DESCRIPTIONS if len(en) > 12 and f"({en}" in shown[1]], shown[1]
 
 
 def test_the_yaml_editor_shows_the_french_problem_at_its_line(

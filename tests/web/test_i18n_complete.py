@@ -419,3 +419,36 @@ def test_time_fields_are_named_in_french_in_error_lines() -> None:
             number(raw, name)
         assert error_line(caught.value, "fr").startswith(shown), error_line(caught.value, "fr")
         assert error_line(caught.value, "en").startswith(f"{name}: ")
+
+
+def test_every_campaign_field_description_is_in_french() -> None:
+    """A located problem's hint is its field's description: every field a campaign file can
+    hold has one in French, shown alone and after its key (a missing key)."""
+    from pydantic import BaseModel
+
+    from coulisses.campaign.load import _inner_model
+    from coulisses.campaign.schema import Campaign
+    from coulisses.web.campaign_fields_fr import DESCRIPTIONS
+    from coulisses.web.error_text import french
+
+    seen: set[type[BaseModel]] = set()
+    found: set[str] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for info in model.model_fields.values():
+            if info.description:
+                found.add(info.description)
+            inner = _inner_model(info.annotation)
+            if inner is not None:
+                walk(inner)
+
+    walk(Campaign)
+    assert len(found) > 100
+    missing = sorted(found - set(DESCRIPTIONS))
+    assert missing == [], f"field descriptions without French: {missing}"
+    for english in sorted(found):
+        assert french(english) == DESCRIPTIONS[english], english
+        assert french(f"name: {english}") == f"name : {DESCRIPTIONS[english]}", english

@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 from coulisses.errors import CoulissesError
-from coulisses.web import pydantic_fr
+from coulisses.web import campaign_fields_fr, pydantic_fr
 
 # (English, French): messages first, then hints
 FR: tuple[tuple[str, str], ...] = (
@@ -652,8 +652,9 @@ FR: tuple[tuple[str, str], ...] = (
     ("no entry {a} to judge in this challenge", "aucune participation {a} à juger dans ce "
      "challenge"),
 )
-# pydantic's own messages, by error type (issue 12, fr12): after every line above
-FR = (*FR, *pydantic_fr.rows())
+# (issue 12, fr12) the campaign fields' descriptions, which are whole lines (a problem's hint),
+# before every pattern that could take one for its own; pydantic's messages by error type after
+FR = (*campaign_fields_fr.rows(), *FR, *pydantic_fr.rows())
 
 _THINGS_FR = {"rush": "rush", "cut": "montage", "version": "version", "variant": "déclinaison",
               "comment": "commentaire", "campaign": "campagne", "job": "tâche",
