@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -203,9 +204,8 @@ def test_job_stage_words_in_the_page_language() -> None:
 # --- issue 12, studio12b: the library's lines, calendar kinds and form choices in French ---
 
 LIBRARY = ("campaign", "render", "kpi")
-# pieces added to another line (campaign/load.py): the count of further problems is put in
-# French by error_text; pydantic's own type messages, which ", not <type> <value>" follows,
-# stay as pydantic words them
+# pieces added to another line (campaign/load.py): the count of further problems and the
+# wrong type's ", not <type> <value>" are put in French by error_text (web/pydantic_fr.py)
 FRAGMENTS = (" (and ", ", not ")
 
 
@@ -326,3 +326,129 @@ def test_campaign_pages_and_their_errors_in_a_french_studio(
     edited = post(client, base + "/edit?lang=fr", {"text": unknown, "version": "1"})
     assert edited.status_code == 422 and "unknown platform" not in edited.text
     assert edited.text.count("plateforme inconnue") >= 2  # the line above, and at its line
+
+
+# --- issue 12, fr12: pydantic's messages by error type, time field names ---
+
+# pydantic's error types a campaign file can meet, with a context to render each
+PYDANTIC_SAMPLES: dict[str, tuple[dict[str, Any] | None, ...]] = {
+    "missing": (None,), "extra_forbidden": (None,), "string_type": (None,),
+    "string_too_short": ({"min_length": 1}, {"min_length": 3}),
+    "string_too_long": ({"max_length": 1}, {"max_length": 80}),
+    "string_pattern_mismatch": ({"pattern": "^[a-z]+$"},),
+    "int_parsing": (None,), "int_type": (None,), "int_from_float": (None,),
+    "float_parsing": (None,), "float_type": (None,), "finite_number": (None,),
+    "bool_parsing": (None,), "bool_type": (None,),
+    "date_parsing": ({"error": "input is too short"},),
+    "date_from_datetime_parsing": ({"error": "invalid character in year"},),
+    "date_type": (None,), "time_parsing": ({"error": "input is too short"},),
+    "time_type": (None,), "literal_error": ({"expected": "'a', 'b' or 'c'"},),
+    "greater_than": ({"gt": 0},), "greater_than_equal": ({"ge": 1},),
+    "less_than": ({"lt": 10},), "less_than_equal": ({"le": 50},),
+    "too_short": ({"field_type": "Tuple", "min_length": 1, "actual_length": 0},
+                  {"field_type": "List", "min_length": 2, "actual_length": 1}),
+    "too_long": ({"field_type": "List", "max_length": 1, "actual_length": 3},
+                 {"field_type": "Tuple", "max_length": 3, "actual_length": 5}),
+    "list_type": (None,), "tuple_type": (None,), "dict_type": (None,),
+    "model_type": ({"class_name": "Cadence"},), "value_error": ({"error": "input is too long"},),
+}
+
+
+def test_pydantic_messages_are_worded_as_the_installed_pydantic_words_them() -> None:
+    """Each error type's English row matches pydantic's own message, rendered by pydantic
+    with a context, as the loader shows it; and its French keeps the context's values."""
+    from pydantic_core import PydanticKnownError
+
+    from coulisses.web.error_text import french
+    from coulisses.web.pydantic_fr import MESSAGES
+
+    codes = {code for code, _, _ in MESSAGES}
+    assert set(PYDANTIC_SAMPLES) <= codes, sorted(set(PYDANTIC_SAMPLES) - codes)
+    for code, contexts in PYDANTIC_SAMPLES.items():
+        for ctx in contexts:
+            message = PydanticKnownError(code, ctx).message()
+            line = f"beats[0].title: {message[0].lower() + message[1:]}"
+            shown = french(line)
+            assert shown is not None and shown.startswith("beats[0].title : "), (code, line)
+            mine = [en for c, en, _ in MESSAGES if c == code]
+            assert any(re.fullmatch(re.sub(r"\\\{\w+\\\}", ".+", re.escape(en)), line[16:])
+                       for en in mine), (code, line)
+            numbers = [str(v) for v in (ctx or {}).values() if isinstance(v, int)
+                       and f" {v} " in f" {message} "]
+            assert all(n in shown for n in numbers), (code, shown)
+
+
+def test_the_schema_own_errors_and_the_loader_pieces_read_in_french() -> None:
+    import ast
+
+    from coulisses.web.error_text import french
+    from coulisses.web.pydantic_fr import MESSAGES
+
+    tree = ast.parse((SRC / "campaign" / "schema.py").read_text(encoding="utf-8"))
+    custom = {node.args[0].value: node.args[1].value for node in ast.walk(tree)
+              if isinstance(node, ast.Call)
+              and getattr(node.func, "id", "") == "PydanticCustomError"
+              and all(isinstance(a, ast.Constant) for a in node.args[:2])}
+    assert len(custom) >= 5
+    worded = {code: en for code, en, _ in MESSAGES}
+    assert {code: worded.get(code) for code in custom} == {
+        code: en[0].lower() + en[1:] for code, en in custom.items()}
+    assert french("timezone: 'Europe/Pariss' is not a time zone") == (
+        "timezone : 'Europe/Pariss' n'est pas un fuseau horaire")
+    assert french("people[0]: value error, a guardian is only for minors: set `minor: true` "
+                  "or remove it") == ("people[0] : un tuteur n'est prévu que pour un mineur : "
+                                      "mettez `minor: true` ou retirez-le")
+    assert french("brand.name: input should be a valid string, not NoneType None") == (
+        "brand.name : un texte est attendu, pas la valeur vide None")
+    assert french("the file: input should be a valid dictionary") == (
+        "le fichier : une table de clés est attendue")
+    assert french("x.goal: 'fame' is not one of 'a', 'b' or 'c'") == (
+        "x.goal : 'fame' n'est pas parmi 'a', 'b' ou 'c'")
+
+
+def test_time_fields_are_named_in_french_in_error_lines() -> None:
+    from coulisses.errors import UsageError
+    from coulisses.web.error_text import error_line
+    from coulisses.web.forms import number
+
+    for raw, name, shown in (("abc", "time", "temps : 'abc' n'est ni"),
+                             ("99999", "range end", "fin de la plage : 99999 est hors limites"),
+                             ("x", "clip start", "début de l'extrait : 'x'"),
+                             ("-1", "end", "fin : '-1' n'est ni")):
+        with pytest.raises(UsageError) as caught:
+            number(raw, name)
+        assert error_line(caught.value, "fr").startswith(shown), error_line(caught.value, "fr")
+        assert error_line(caught.value, "en").startswith(f"{name}: ")
+
+
+def test_every_campaign_field_description_is_in_french() -> None:
+    """A located problem's hint is its field's description: every field a campaign file can
+    hold has one in French, shown alone and after its key (a missing key)."""
+    from pydantic import BaseModel
+
+    from coulisses.campaign.load import _inner_model
+    from coulisses.campaign.schema import Campaign
+    from coulisses.web.campaign_fields_fr import DESCRIPTIONS
+    from coulisses.web.error_text import french
+
+    seen: set[type[BaseModel]] = set()
+    found: set[str] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for info in model.model_fields.values():
+            if info.description:
+                found.add(info.description)
+            inner = _inner_model(info.annotation)
+            if inner is not None:
+                walk(inner)
+
+    walk(Campaign)
+    assert len(found) > 100
+    missing = sorted(found - set(DESCRIPTIONS))
+    assert missing == [], f"field descriptions without French: {missing}"
+    for english in sorted(found):
+        assert french(english) == DESCRIPTIONS[english], english
+        assert french(f"name: {english}") == f"name : {DESCRIPTIONS[english]}", english

@@ -1,6 +1,7 @@
 """The rush page as an editor's tool: the transcript in paragraphs with time codes and speakers
-(words seek), a timeline with a ruler and labelled lanes, in and out points shown and typed as
-h:mm:ss.mmm, captions and reframing on by default for vertical platforms."""
+(words seek), a timeline with a ruler and labelled lanes, in and out points shown as the cut
+page shows times (mm:ss.ff) and typed in any time code, captions and reframing on by default
+for vertical platforms."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_paragraphs_follow_segments_and_take_the_speaking_face() -> None:
     paras = rush_view.paragraphs(_analysis())
     assert [(p.start, p.end, p.speaker) for p in paras] == [(0.2, 1.4, 1), (1.6, 2.8, 2)]
     assert [w["text"].strip() for w in paras[1].words] == ["Merci", "beaucoup"]
-    assert paras[1].clock == "0:00:01.600"
+    assert paras[1].clock == "00:01.60"  # as the cut page shows times
     no_segments = _analysis() | {"transcript": None, "faces": None}
     # without segments, only a pause of GAP_S starts a paragraph (0.2 s here is none)
     assert [(p.start, p.speaker, len(p.words))
@@ -75,12 +76,13 @@ def test_the_rush_page_reads_like_an_editor_s_tool(
                                    "reason": "rire", "text": ""}])
         db.commit()
     page = client.get(rush["url"]).text
-    assert "0:00:00.200 · Speaker 1" in page and "0:00:01.600 · Speaker 2" in page
+    assert "00:00.20 · Speaker 1" in page and "00:01.60 · Speaker 2" in page
     assert re.search(r'<button type="button" class="word" data-seek="1.6" data-end="2.0"', page)
     for label in ("Shots", "Speech", "Faces", "Moments"):
         assert re.search(f'<text class="lane-label" [^>]*>{label}</text>', page), label
     assert ">0:02</text>" in page  # the ruler
-    assert 'value="0:00:00.500"' in page and 'value="0:00:02.500"' in page  # best moment
+    assert 'value="00:00.50"' in page and 'value="00:02.50"' in page  # best moment
+    assert 'aria-label="Play from 00:01.60: Merci"' in page
     assert 'id="set-in" aria-keyshortcuts="I"' in page
     # TikTok is ticked and vertical: captions and reframing start ticked
     assert re.search(r'id="cut-captions"[^>]*checked', page)
@@ -89,12 +91,12 @@ def test_the_rush_page_reads_like_an_editor_s_tool(
         re.search(r'id="pf-tiktok"[^>]*>', page).group(0)
     assert "data-vertical" not in re.search(r'id="pf-youtube"[^>]*>', page).group(0)
     fr = client.get(rush["url"] + "?lang=fr").text
-    assert "0:00:01.600 · Locuteur 2" in fr and ">Visages</text>" in fr
+    assert "00:01.60 · Locuteur 2" in fr and ">Visages</text>" in fr
     # in and out typed as time codes reach the render as seconds
     r = client.post(f"/w/{me.workspace_id}/cuts", data={
         "csrf_token": token(client), "rush_id": str(rush["rush_id"]), "title": "Merci",
         "platforms": ["tiktok"], "preset": "draft", "start": "0:00:01.600",
-        "end": "0:00:02.800", "nonce": "tc"})
+        "end": "00:02.80", "nonce": "tc"})
     assert r.status_code == 303
     with app.state.sessions() as db:
         version = db.query(CutVersion).one()
@@ -102,4 +104,6 @@ def test_the_rush_page_reads_like_an_editor_s_tool(
     bad = client.post(f"/w/{me.workspace_id}/cuts", data={
         "csrf_token": token(client), "rush_id": str(rush["rush_id"]), "title": "x",
         "platforms": ["tiktok"], "start": "1:75:00", "nonce": "bad"})
-    assert bad.status_code == 400 and "h:mm:ss.mmm" in bad.text
+    # the page is French since ?lang=fr above: the field is named in French too
+    assert bad.status_code == 400 and "code temporel" in bad.text
+    assert "début : &#39;1:75:00&#39;" in bad.text

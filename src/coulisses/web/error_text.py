@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 from coulisses.errors import CoulissesError
+from coulisses.web import campaign_fields_fr, pydantic_fr
 
 # (English, French): messages first, then hints
 FR: tuple[tuple[str, str], ...] = (
@@ -180,8 +181,8 @@ FR: tuple[tuple[str, str], ...] = (
     # last: the specific lines above win over this one
     ("No such {thing} in this workspace.", "Introuvable dans cet espace ({thing})."),
     # board, review links, notifications (issue 12, board12)
-    ("{a}: {b} is not a number of seconds or a time code (mm:ss or hh:mm:ss.ff)",
-     "{a} : {b} n'est ni un nombre de secondes ni un code temporel (mm:ss ou hh:mm:ss.ff)"),
+    ("{field}: {b} is not a number of seconds or a time code (mm:ss or hh:mm:ss.ff)",
+     "{field} : {b} n'est ni un nombre de secondes ni un code temporel (mm:ss ou hh:mm:ss.ff)"),
     ("Too many requests from here: wait a minute, then reload the page.",
      "Trop de requêtes depuis cette adresse : attendez une minute, puis rechargez la page."),
     ("{a} is not a deliverable of {b}'s plan.", "{a} n'est pas un livrable du plan de {b}."),
@@ -480,8 +481,8 @@ FR: tuple[tuple[str, str], ...] = (
      "la version {a} n'est pas une version de fichier de campagne"),
     ("inside { }, quote text that contains a comma",
      "entre {{ }}, mettez entre guillemets un texte qui contient une virgule"),
-    ("{a} needs `{b}`", "{a} demande `{b}`"),
-    ("{a}: {b} is not one of {c}", "{a} : {b} n'est pas parmi {c}"),
+    ("{where} needs `{b}`", "{where} demande `{b}`"),
+    ("{where}: {b} is not one of {options}", "{where} : {b} n'est pas parmi {options}"),
     ("{a}: {b} is not a date that exists", "{a} : {b} n'est pas une date qui existe"),
     ("write dates as YYYY-MM-DD, e.g. 2026-03-14",
      "écrivez les dates en AAAA-MM-JJ, par exemple 2026-03-14"),
@@ -655,9 +656,16 @@ FR: tuple[tuple[str, str], ...] = (
     ("no entry {a} to judge in this challenge", "aucune participation {a} à juger dans ce "
      "challenge"),
 )
+# (issue 12, fr12) the campaign fields' descriptions, which are whole lines (a problem's hint),
+# before every pattern that could take one for its own; pydantic's messages by error type after
+FR = (*campaign_fields_fr.rows(), *FR, *pydantic_fr.rows())
+
 _THINGS_FR = {"rush": "rush", "cut": "montage", "version": "version", "variant": "déclinaison",
               "comment": "commentaire", "campaign": "campagne", "job": "tâche",
               "upload": "envoi", "member": "membre"}
+# the time fields the studio's forms name in their error lines (web/forms.py ``number``)
+_FIELDS_FR = {"time": "temps", "range end": "fin de la plage", "start": "début", "end": "fin",
+              "clip start": "début de l'extrait", "clip end": "fin de l'extrait"}
 
 
 @cache
@@ -696,6 +704,14 @@ def french(line: str) -> str | None:
             values["action"] = TABLE.get(f"perm.{values['action']}", values["action"])
         if "thing" in values:
             values["thing"] = _THINGS_FR.get(values["thing"], values["thing"])
+        if "field" in values:
+            values["field"] = _FIELDS_FR.get(values["field"], values["field"])
+        if "where" in values:  # the campaign loader's location: dotted keys, or the file
+            values["where"] = "le fichier" if values["where"] == "the file" else values["where"]
+        if "pytype" in values:
+            values["pytype"] = pydantic_fr.TYPES_FR.get(values["pytype"], values["pytype"])
+        if "options" in values:  # pydantic's "'a', 'b' or 'c'"
+            values["options"] = values["options"].replace("' or '", "' ou '")
         if "why" in values:  # a line within the line
             values["why"] = french(values["why"]) or values["why"]
         return template.format(**values)

@@ -241,8 +241,8 @@ EN: dict[str, str] = {
     "rush.speaker_n": "Speaker {n}", "rush.speaker_unknown": "Speaker not seen",
     "rush.transcript_help": "Click a word to play from it; select words (or click one, then "
                             "shift-click another) to make them the cut's in and out points.",
-    "rush.inout": "In and out points", "rush.in": "In (h:mm:ss.mmm)",
-    "rush.out": "Out (h:mm:ss.mmm)", "rush.set_in": "Set in here (I)",
+    "rush.inout": "In and out points", "rush.in": "In (mm:ss.ff)",
+    "rush.out": "Out (mm:ss.ff)", "rush.set_in": "Set in here (I)",
     "rush.set_out": "Set out here (O)",
     "rush.inout_help": "From the player: pause where the cut starts and press I, where it "
                        "ends and press O.",
@@ -818,8 +818,8 @@ FR: dict[str, str] = {
     "rush.transcript_help": "Cliquez sur un mot pour lire à partir de lui ; sélectionnez des "
                             "mots (ou cliquez sur l'un, puis Maj+clic sur un autre) pour en "
                             "faire l'entrée et la sortie du montage.",
-    "rush.inout": "Points d'entrée et de sortie", "rush.in": "Entrée (h:mm:ss.mmm)",
-    "rush.out": "Sortie (h:mm:ss.mmm)", "rush.set_in": "Entrée ici (I)",
+    "rush.inout": "Points d'entrée et de sortie", "rush.in": "Entrée (mm:ss.ff)",
+    "rush.out": "Sortie (mm:ss.ff)", "rush.set_in": "Entrée ici (I)",
     "rush.set_out": "Sortie ici (O)",
     "rush.inout_help": "Depuis le lecteur : mettez en pause au début du montage et appuyez "
                        "sur I, à la fin et appuyez sur O.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coulisses.timecode import format_clock
+from coulisses.timecode import format_timecode
 
 GAP_S = 1.0  # without segments, a pause this long starts a new paragraph
 RULER_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
@@ -30,7 +30,8 @@ class Paragraph:
 
     @property
     def clock(self) -> str:
-        return format_clock(self.start)
+        """Its start as the cut page shows times (``mm:ss.ff``), which the time fields read."""
+        return format_timecode(self.start)
 
 
 @dataclass(frozen=True)

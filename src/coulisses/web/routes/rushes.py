@@ -19,7 +19,6 @@ from coulisses.studio.jobs import submit
 from coulisses.studio.jobs.handlers import sync_rush
 from coulisses.studio.scope import scoped
 from coulisses.studio.tables import AuditEvent, Cut, Membership, Rush
-from coulisses.timecode import format_clock
 from coulisses.web import rush_view
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
@@ -94,7 +93,7 @@ def rushes_show(request: Request, workspace_id: int, rush_id: int,
     registry = registry_for(tuple(settings.platform_dirs))
     return render(request, "rushes_show.html", {
         "planned": planned, "chosen_deliverable": request.query_params.get("deliverable", ""),
-        "paras": rush_view.paragraphs(analysis), "clock": format_clock,
+        "paras": rush_view.paragraphs(analysis),
         "lanes": rush_view.lanes(analysis, moments, rush.duration),
         "x0": rush_view.X0, "xw": rush_view.WIDTH,
         "vertical": {p for p, _ in platforms

@@ -1,6 +1,6 @@
 // The rush page as an editor's tool: set the cut's in and out points from the player (buttons,
 // or the keys I and O), by shift-clicking a second word, or by selecting transcript words; the
-// fields show h:mm:ss.mmm, the span is drawn on the timeline. Vertical platforms turn captions
+// fields show time codes as the cut page does (mm:ss.ff), the span is drawn on the timeline. Vertical platforms turn captions
 // and reframing on until the editor changes those boxes by hand.
 (function () {
   "use strict";
@@ -12,11 +12,13 @@
   const band = document.getElementById("timeline-selection");
   if (!start || !end) return;
 
+  // the server's timecode.format_timecode: mm:ss.ff, hh:mm:ss.ff from an hour on
   function clock(t) {
-    const ms = Math.max(0, Math.round(t * 1000));
-    const h = Math.floor(ms / 3600000), m = Math.floor(ms / 60000) % 60;
-    const s = Math.floor(ms / 1000) % 60, rest = ms % 1000;
-    return h + ":" + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0") + "." + String(rest).padStart(3, "0");
+    const cs = Math.max(0, Math.round(t * 100));
+    const h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;
+    const s = Math.floor(cs / 100) % 60, rest = cs % 100;
+    const two = function (n) { return String(n).padStart(2, "0"); };
+    return (h ? two(h) + ":" : "") + two(m) + ":" + two(s) + "." + two(rest);
   }
   function seconds(text) {
     const parts = String(text || "").trim().replace(",", ".").split(":");
