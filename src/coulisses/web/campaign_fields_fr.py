@@ -46,6 +46,11 @@ DESCRIPTIONS: dict[str, str] = {
     "how long the release lasts": "durée de validité de l'autorisation",
     "how many episodes it will have": "nombre d'épisodes prévus",
     "how many to shortlist": "nombre de participations à présélectionner",
+    "entries whose speech scores below this against the brief are off brief and not "
+    "shortlisted; 0 for challenges without speech (a dance, a silent trick)":
+        "les participations dont la parole obtient moins que ce score face au brief sont hors "
+        "sujet et non présélectionnées ; 0 pour les défis sans parole (une danse, un tour "
+        "muet)",
     "how the BTS sounds here, e.g. fast and fun, aesthetic, craft and know-how":
         "le ton des coulisses ici, par exemple rapide et drôle, esthétique, savoir-faire",
     "how the brand sounds, in a sentence": "le ton de la marque, en une phrase",
