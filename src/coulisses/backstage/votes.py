@@ -4,7 +4,8 @@ reason the voter is told: a forged cookie, a second vote, a vote cast faster tha
 reads, too many votes from one address or network, votes arriving too fast from one network,
 and bursts (one option suddenly taking far more than its share; the burst's earlier votes for
 that option are excluded too). The thresholds are data (``Limits``); the attack simulator
-(``bench/attack_polls.py``) measures what they catch.
+(``bench/attack_polls.py``) measures what they catch. On a poll that asks for it, a vote
+that passes them all is held until its voter confirms it by e-mail (``pollmail``).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import challenge
+from coulisses.backstage import challenge, pollmail
 from coulisses.backstage.polls import options_of, state
 from coulisses.backstage.tables import BackstagePage, Poll, SpentChallenge, Vote
 from coulisses.errors import ConflictError, NotFoundError, RateLimitError, UsageError
 
 #: why a vote was kept but not counted, as voters and the results page are told
 REASONS = ("forged_cookie", "already_voted", "too_fast", "address", "network", "velocity",
-           "burst")
+           "burst", pollmail.PENDING, pollmail.USED)
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,14 @@ class Outcome:
 
 def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challenge_text: str,
          solution: str | int, visitor: challenge.Visitor, address: str, now: datetime,
-         channel: str = "web", limits: Limits | None = None) -> Outcome:
-    """Check and record one vote (committed); ``limits`` default to ``LIMITS``.
+         channel: str = "web", limits: Limits | None = None, email: str = "",
+         lang: str = "en") -> Outcome:
+    """Check and record one vote (committed); ``limits`` default to ``LIMITS``. On a
+    ``verify_email`` poll, ``email`` is where its confirmation link goes (in ``lang``).
 
     Raises:
         NotFoundError: the page is not published, or the option is not the poll's.
+        UsageError: a ``verify_email`` poll without a valid e-mail address.
         ConflictError: the poll is not open, or the proof of work was already used.
         UsageError: the proof of work is missing, wrong or expired.
         RateLimitError: a flood of votes from this address.
@@ -73,6 +77,7 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
                             hint="it opens and closes at the times shown on the page")
     if option_id not in {o.id for o in options_of(db, poll)}:
         raise NotFoundError("No such option in this poll.", hint="reload the page")
+    mail = pollmail.address_digest(poll, email) if poll.verify_email else ""
     solved = challenge.verify(page.secret, challenge_text, solution, poll.id, now)
     # one vote of a poll is checked at a time: two sent at once with one cookie cannot both
     # pass "already voted". PostgreSQL locks the poll's row first, before any row that points
@@ -98,10 +103,15 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
                              hint="wait a minute, then try again")
     reason = _reason(db, poll, option_id, visitor, voter, ip, net,
                      (now - solved.issued).total_seconds(), now, limits)
+    if mail and not reason:  # the burst check waits for the confirmation
+        reason = pollmail.USED if pollmail.already_counted(db, poll, mail) else pollmail.PENDING
     vote = Vote(poll_id=poll.id, option_id=option_id, channel=channel, voter=voter,
-                address=ip, network=net, counted=not reason, reason=reason, at=now)
+                address=ip, network=net, counted=not reason, reason=reason, at=now,
+                email=mail)
     db.add(vote)
     db.flush()
+    if reason == pollmail.PENDING:
+        pollmail.hold(db, page, poll, vote, email, lang, now)
     if not reason and _burst(db, poll, option_id, now, limits):
         # the burst's votes for this option so far, this one included, stop counting
         db.execute(update(Vote).where(
