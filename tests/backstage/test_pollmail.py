@@ -118,9 +118,12 @@ def test_a_missing_or_bad_address_is_refused_before_the_proof_of_work_is_spent(
 
 
 def test_a_vote_failing_another_check_sends_no_mail(high: World) -> None:
-    _vote(high, "fay@example.org", who="fay")
-    again = _vote(high, "fay2@example.org", who="fay", address="198.51.100.20")
-    assert again.reason == "already_voted" and len(_mails(high)) == 1
+    text = challenge.issue(high.page.secret, high.poll.id, high.now, bits=4)
+    fast = votes.cast(high.db, page=high.page, poll=high.poll,
+                      option_id=polls.options_of(high.db, high.poll)[0].id, challenge_text=text,
+                      solution=challenge.solve(text), address="203.0.113.8", now=high.now,
+                      visitor=challenge.Visitor("fay"), email="fay@example.org")
+    assert fast.reason == "too_fast" and _mails(high) == []
 
 
 def test_the_mail_speaks_the_voters_language_and_expires_with_the_poll(high: World) -> None:
@@ -150,3 +153,19 @@ def test_the_purge_blanks_the_address_digest_and_drops_the_mails(high: World) ->
     emails = {p: e for p, e in high.db.execute(select(Vote.poll_id, Vote.email))}
     assert emails[high.poll.id] == "" and len(emails[other.id]) == 64
     assert [m.to_addr for m in _mails(high)] == ["ivy@example.org"]
+
+
+def test_a_voter_who_mistyped_the_address_votes_again_and_only_the_last_link_works(
+        high: World) -> None:
+    typo = _vote(high, "jo@exmaple.org", who="jo")
+    again = _vote(high, "jo@example.org", who="jo", option=1)
+    assert again.reason == "unverified" and again.vote_id != typo.vote_id
+    (_, old_id, old_token), (_, new_id, new_token) = map(_link, _mails(high))
+    with pytest.raises(NotFoundError):
+        _confirm(high, old_id, old_token)
+    assert _confirm(high, new_id, new_token)
+    tally = polls.tally(high.db, high.poll)
+    assert [n for _, n in tally.counts] == [0, 1] and tally.excluded == {"replaced": 1}
+    # confirmed, the cookie's next vote is a second vote as on any poll
+    assert _vote(high, "jo2@example.org", who="jo").reason == "already_voted"
+    assert votes.voted(high.db, high.poll, challenge.Visitor("jo")).id == new_id  # type: ignore[union-attr]

@@ -5,8 +5,10 @@ counted) and e-mails its voter a link, signed with the page's secret, naming the
 salted digest of the address. The link expires after ``TTL`` or when the poll closes, whichever
 comes first, and works once: the vote is no longer pending afterwards. One vote counts per
 address and poll; a second one confirmed from the same address stays excluded
-(``email_used``). Only the digest is kept on the vote, blanked by the poll's purge, which also
-drops the messages still in the outbox (``forget``).
+(``email_used``). A voter may vote again while their vote waits (a mistyped address, a lost
+message): the earlier one is retired (``replaced``) and its link stops working. Only the
+digest is kept on the vote, blanked by the poll's purge, which also drops the messages still
+in the outbox (``forget``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from coulisses.backstage.tables import BackstagePage, Poll, Vote
 from coulisses.errors import NotFoundError, UsageError
 
 TTL = timedelta(hours=24)
-PENDING, USED = "unverified", "email_used"
+PENDING, USED, REPLACED = "unverified", "email_used", "replaced"
 PATH = "/b/{slug}/polls/{poll}/confirm/"
 
 MAIL = {

@@ -25,7 +25,7 @@ from coulisses.errors import ConflictError, NotFoundError, RateLimitError, Usage
 
 #: why a vote was kept but not counted, as voters and the results page are told
 REASONS = ("forged_cookie", "already_voted", "too_fast", "address", "network", "velocity",
-           "burst", pollmail.PENDING, pollmail.USED)
+           "burst", pollmail.PENDING, pollmail.USED, pollmail.REPLACED)
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
     db.add(vote)
     db.flush()
     if reason == pollmail.PENDING:
+        # a voter who mistyped the address, or never got the message, votes again: the
+        # earlier pending vote is retired and its link stops working (it signs the digest)
+        db.execute(update(Vote).where(
+            Vote.poll_id == poll.id, Vote.voter == voter, Vote.reason == pollmail.PENDING,
+            Vote.id != vote.id).values(reason=pollmail.REPLACED, email=""))
         pollmail.hold(db, page, poll, vote, email, lang, now)
     if not reason and _burst(db, poll, option_id, now, limits):
         # the burst's votes for this option so far, this one included, stop counting
@@ -131,7 +136,10 @@ def _reason(db: Session, poll: Poll, option_id: int, visitor: challenge.Visitor,
     """The first check the vote fails, or "" when it counts (the burst check comes after)."""
     if visitor.forged:
         return "forged_cookie"
-    if _count(db, Vote.poll_id == poll.id, Vote.voter == voter):
+    mine = [Vote.poll_id == poll.id, Vote.voter == voter]
+    if poll.verify_email:  # a vote still waiting for its e-mail may be cast again
+        mine.append(Vote.reason.not_in((pollmail.PENDING, pollmail.REPLACED)))
+    if _count(db, *mine):
         return "already_voted"
     if seconds < limits.min_seconds:
         return "too_fast"
@@ -181,8 +189,8 @@ def voted(db: Session, poll: Poll, visitor: challenge.Visitor) -> Vote | None:
     if visitor.new:
         return None
     return db.scalars(select(Vote).where(
-        Vote.poll_id == poll.id, Vote.voter == challenge.digest(poll.salt, "v:" + visitor.id))
-        .order_by(Vote.id)).first()
+        Vote.poll_id == poll.id, Vote.voter == challenge.digest(poll.salt, "v:" + visitor.id),
+        Vote.reason != pollmail.REPLACED).order_by(Vote.id)).first()
 
 
 def parse_option(raw: object) -> int:

@@ -383,6 +383,9 @@ EN: dict[str, str] = {
     # poll e-mail verification (issue 14, pollmail14)
     "bs.reason.unverified": "not confirmed by e-mail",
     "bs.reason.email_used": "e-mail address already used",
+    "bs.reason.replaced": "voted again before confirming",
+    "bs.msg.replaced": "This vote was replaced by a later one from this browser: open the "
+                       "link in the latest e-mail.",
     "bs.msg.unverified": "Almost done: we sent you an e-mail. Your vote counts once you open "
                          "the link in it (within 24 hours, before the poll closes).",
     "bs.msg.email_used": "Your vote was not counted: a vote confirmed from this e-mail "
@@ -976,6 +979,9 @@ FR: dict[str, str] = {
     # poll e-mail verification (issue 14, pollmail14)
     "bs.reason.unverified": "non confirmé par e-mail",
     "bs.reason.email_used": "adresse e-mail déjà utilisée",
+    "bs.reason.replaced": "revoté avant de confirmer",
+    "bs.msg.replaced": "Ce vote a été remplacé par un vote plus récent de ce navigateur : "
+                       "ouvrez le lien du dernier e-mail.",
     "bs.msg.unverified": "Presque fini : nous vous avons envoyé un e-mail. Votre vote compte dès "
                          "que vous ouvrez le lien qu'il contient (sous 24 heures, avant la "
                          "clôture du sondage).",
