@@ -48,7 +48,8 @@ def _link(mail: MailOutbox) -> tuple[int, int, str]:
 
 
 def _confirm(w: World, vote_id: int, token: str, at: timedelta = timedelta(0)) -> bool:
-    return pollmail.confirm(w.db, w.page, w.poll, vote_id, token, w.now + at)
+    """Whether the vote counts once its link is opened."""
+    return pollmail.confirm(w.db, w.page, w.poll, vote_id, token, w.now + at) == ""
 
 
 def test_a_vote_is_pending_until_its_link_is_opened_and_then_counts(high: World) -> None:
@@ -169,3 +170,14 @@ def test_a_voter_who_mistyped_the_address_votes_again_and_only_the_last_link_wor
     # confirmed, the cookie's next vote is a second vote as on any poll
     assert _vote(high, "jo2@example.org", who="jo").reason == "already_voted"
     assert votes.voted(high.db, high.poll, challenge.Visitor("jo")).id == new_id  # type: ignore[union-attr]
+
+
+def test_a_wave_of_confirmed_votes_for_one_option_is_caught_when_they_would_count(
+        high: World) -> None:
+    for i in range(15):  # 15 bought mailboxes, 15 networks, all for "Red" within minutes
+        _vote(high, f"buyer{i}@example.org", who=f"b{i}", address=f"198.51.{i}.1")
+    reasons = [pollmail.confirm(high.db, high.page, high.poll, vote_id, token, high.now)
+               for _, vote_id, token in map(_link, _mails(high))]
+    assert reasons == [""] * 14 + ["burst"]
+    tally = polls.tally(high.db, high.poll)
+    assert tally.total == 0 and tally.excluded == {"burst": 15}

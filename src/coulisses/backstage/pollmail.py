@@ -5,10 +5,10 @@ counted) and e-mails its voter a link, signed with the page's secret, naming the
 salted digest of the address. The link expires after ``TTL`` or when the poll closes, whichever
 comes first, and works once: the vote is no longer pending afterwards. One vote counts per
 address and poll; a second one confirmed from the same address stays excluded
-(``email_used``). A voter may vote again while their vote waits (a mistyped address, a lost
-message): the earlier one is retired (``replaced``) and its link stops working. Only the
-digest is kept on the vote, blanked by the poll's purge, which also drops the messages still
-in the outbox (``forget``).
+(``email_used``); the burst check runs when a vote would count. A voter may vote again while
+their vote waits (a mistyped address, a lost message): the earlier one is retired
+(``replaced``) and its link stops working. Only the digest is kept on the vote, blanked by the
+poll's purge, which also drops the messages still in the outbox (``forget``).
 """
 
 from __future__ import annotations
@@ -87,9 +87,10 @@ def hold(db: Session, page: BackstagePage, poll: Poll, vote: Vote, to: str, lang
 
 
 def confirm(db: Session, page: BackstagePage, poll: Poll, vote_id: int, token: str,
-            now: datetime) -> bool:
-    """Confirm a pending vote from its link (committed): whether it now counts (``False``
-    when another vote confirmed from the same address already does).
+            now: datetime) -> str:
+    """Confirm a pending vote from its link (committed): ``""`` when it now counts, else why
+    not (``email_used``: a vote confirmed from that address already counts; ``burst``: it
+    lands in a sudden wave for its option, checked now that it would count).
 
     Raises:
         NotFoundError: a forged, altered, expired or already used link, a closed poll, or no
@@ -119,8 +120,13 @@ def confirm(db: Session, page: BackstagePage, poll: Poll, vote_id: int, token: s
         Vote.id != vote.id)) or 0
     if others:
         db.execute(update(Vote).where(Vote.id == vote.id).values(counted=False, reason=USED))
+    else:
+        from coulisses.backstage.votes import exclude_burst  # votes imports this module
+
+        db.refresh(vote)
+        exclude_burst(db, poll, vote, now)
     db.commit()
-    return not others
+    return USED if others else str(db.scalar(select(Vote.reason).where(Vote.id == vote_id)))
 
 
 def already_counted(db: Session, poll: Poll, email: str) -> bool:

@@ -117,14 +117,24 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
             Vote.poll_id == poll.id, Vote.voter == voter, Vote.reason == pollmail.PENDING,
             Vote.id != vote.id).values(reason=pollmail.REPLACED, email=""))
         pollmail.hold(db, page, poll, vote, email, lang, now)
-    if not reason and _burst(db, poll, option_id, now, limits):
-        # the burst's votes for this option so far, this one included, stop counting
-        db.execute(update(Vote).where(
-            Vote.poll_id == poll.id, Vote.option_id == option_id, Vote.counted.is_(True),
-            Vote.at > now - limits.burst_window).values(counted=False, reason="burst"))
-        vote.counted, vote.reason = False, "burst"
+    if not reason:
+        exclude_burst(db, poll, vote, now, limits)
     db.commit()
     return Outcome(vote.id, vote.counted, vote.reason)
+
+
+def exclude_burst(db: Session, poll: Poll, vote: Vote, now: datetime,
+                  limits: Limits | None = None) -> bool:
+    """When a counted ``vote`` lands in a burst for its option, exclude the burst's votes for
+    that option so far, this one included (flushed); whether it did."""
+    limits = limits or LIMITS
+    if not _burst(db, poll, vote.option_id, now, limits):
+        return False
+    db.execute(update(Vote).where(
+        Vote.poll_id == poll.id, Vote.option_id == vote.option_id, Vote.counted.is_(True),
+        Vote.at > now - limits.burst_window).values(counted=False, reason="burst"))
+    vote.counted, vote.reason = False, "burst"
+    return True
 
 
 def _count(db: Session, *where: object) -> int:

@@ -172,11 +172,11 @@ def backstage_confirm(request: Request, slug: str, poll_id: int, vote_id: int,
     poll = db.get(Poll, poll_id)
     if poll is None or poll.page_id != the_page.id:
         raise NotFoundError("No such page.", hint="check the link")
-    counts = pollmail.confirm(db, the_page, poll, vote_id,
+    reason = pollmail.confirm(db, the_page, poll, vote_id,
                               request.query_params.get("t", "")[:80], utcnow())
-    message = "verified" if counts else pollmail.USED
-    return _back(request, slug, {"counted": counts, "reason": "" if counts else pollmail.USED,
-                                 "message": message, "poll_id": poll_id}, f"poll-{poll_id}")
+    return _back(request, slug, {"counted": not reason, "reason": reason,
+                                 "message": reason or "verified", "poll_id": poll_id},
+                 f"poll-{poll_id}")
 
 
 @router.post("/b/{slug}/comments", name="backstage_comment")
