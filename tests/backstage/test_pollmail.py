@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from coulisses.backstage import challenge, pollmail, polls, votes
 from coulisses.backstage.tables import SpentChallenge, Vote
-from coulisses.errors import NotFoundError, UsageError
+from coulisses.errors import NotFoundError, RateLimitError, UsageError
 from coulisses.studio.board_tables import MailOutbox
 
 RELAXED = replace(votes.LIMITS, min_seconds=0.0)
@@ -181,3 +181,12 @@ def test_a_wave_of_confirmed_votes_for_one_option_is_caught_when_they_would_coun
     assert reasons == [""] * 14 + ["burst"]
     tally = polls.tally(high.db, high.poll)
     assert tally.total == 0 and tally.excluded == {"burst": 15}
+
+
+def test_one_address_gets_at_most_a_few_confirmation_mails_per_poll(high: World) -> None:
+    for i in range(pollmail.MAILS_PER_ADDRESS):  # someone keeps voting in a victim's name
+        _vote(high, "victim@example.org", who="prank", address=f"198.51.{i}.2")
+    with pytest.raises(RateLimitError, match="Too many confirmation e-mails"):
+        _vote(high, "Victim@example.org", who="prank2", address="192.0.2.77")
+    assert len(_mails(high)) == pollmail.MAILS_PER_ADDRESS
+    assert len(high.db.scalars(select(SpentChallenge)).all()) == pollmail.MAILS_PER_ADDRESS

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from coulisses.backstage import challenge
 from coulisses.backstage.polls import state
 from coulisses.backstage.tables import BackstagePage, Poll, Vote
-from coulisses.errors import NotFoundError, UsageError
+from coulisses.errors import NotFoundError, RateLimitError, UsageError
 
 TTL = timedelta(hours=24)
+MAILS_PER_ADDRESS = 3  # confirmation e-mails to one address per poll: nobody is flooded
 PENDING, USED, REPLACED = "unverified", "email_used", "replaced"
 PATH = "/b/{slug}/polls/{poll}/confirm/"
 
@@ -127,6 +128,20 @@ def confirm(db: Session, page: BackstagePage, poll: Poll, vote_id: int, token: s
         exclude_burst(db, poll, vote, now)
     db.commit()
     return USED if others else str(db.scalar(select(Vote.reason).where(Vote.id == vote_id)))
+
+
+def check_budget(db: Session, poll: Poll, email: str) -> None:
+    """Refuse a vote that would e-mail an address already sent ``MAILS_PER_ADDRESS`` links.
+
+    Raises:
+        RateLimitError: that many votes of this poll already named the address.
+    """
+    sent = db.scalar(select(func.count(Vote.id)).where(
+        Vote.poll_id == poll.id, Vote.email == email,
+        Vote.reason.in_((PENDING, REPLACED)))) or 0
+    if sent >= MAILS_PER_ADDRESS:
+        raise RateLimitError("Too many confirmation e-mails went to this address for this poll.",
+                             hint="open the link in one of them")
 
 
 def already_counted(db: Session, poll: Poll, email: str) -> bool:

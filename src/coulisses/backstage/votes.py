@@ -65,6 +65,7 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
     Raises:
         NotFoundError: the page is not published, or the option is not the poll's.
         UsageError: a ``verify_email`` poll without a valid e-mail address.
+        RateLimitError: too many confirmation e-mails already sent to that address.
         ConflictError: the poll is not open, or the proof of work was already used.
         UsageError: the proof of work is missing, wrong or expired.
         RateLimitError: a flood of votes from this address.
@@ -78,6 +79,8 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
     if option_id not in {o.id for o in options_of(db, poll)}:
         raise NotFoundError("No such option in this poll.", hint="reload the page")
     mail = pollmail.address_digest(poll, email) if poll.verify_email else ""
+    if mail:
+        pollmail.check_budget(db, poll, mail)
     solved = challenge.verify(page.secret, challenge_text, solution, poll.id, now)
     # one vote of a poll is checked at a time: two sent at once with one cookie cannot both
     # pass "already voted". PostgreSQL locks the poll's row first, before any row that points
@@ -112,10 +115,10 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
     db.flush()
     if reason == pollmail.PENDING:
         # a voter who mistyped the address, or never got the message, votes again: the
-        # earlier pending vote is retired and its link stops working (it signs the digest)
+        # earlier pending vote is retired and its link stops working (it is no longer pending)
         db.execute(update(Vote).where(
             Vote.poll_id == poll.id, Vote.voter == voter, Vote.reason == pollmail.PENDING,
-            Vote.id != vote.id).values(reason=pollmail.REPLACED, email=""))
+            Vote.id != vote.id).values(reason=pollmail.REPLACED))
         pollmail.hold(db, page, poll, vote, email, lang, now)
     if not reason:
         exclude_burst(db, poll, vote, now, limits)

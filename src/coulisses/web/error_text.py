@@ -578,6 +578,9 @@ FR: tuple[tuple[str, str], ...] = (
      "Ce sondage compte les votes confirmés par e-mail : donnez votre adresse e-mail."),
     ("we send you a link to confirm your vote",
      "nous vous envoyons un lien pour confirmer votre vote"),
+    ("Too many confirmation e-mails went to this address for this poll.",
+     "Trop d'e-mails de confirmation sont déjà partis vers cette adresse pour ce sondage."),
+    ("open the link in one of them", "ouvrez le lien de l'un d'eux"),
     # challenge intake (issue 15, ch-intake): challenges/intake.py, web/routes/challenge_*.py
     ("No challenge {key} in this campaign.", "Pas de défi {key} dans cette campagne."),
     ("add it to the campaign file's challenges section",
