@@ -57,6 +57,24 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "sample comments), published in the studio database {database}",
         "demo_backstage_open": "Open it while the studio runs (coulisses serve, same data "
                                "folder): {url} ({held} comment(s) wait for moderation)",
+        # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
+        "challenge_taken": "taken: {file} as {id} (consent: {consent})",
+        "challenge_already": "already taken: {file} is {id}",
+        "challenge_skipped": "skipped: {file}: {reason}",
+        "challenge_failed": "coulisses: not taken: {file}: {reason}",
+        "challenge_unmatched": "coulisses: the consents CSV names {file}, which was not given",
+        "challenge_ingested": "{new} entries taken, {already} already taken, {refused} not taken",
+        "challenge_stage": "stage {stage}: {done} entries in {seconds} s on {workers} worker(s) "
+                           "({backend}, busy {busy} %)",
+        "challenge_stage_failed": "coulisses: entry {id} could not be triaged: {reason}",
+        "challenge_triaged": "{entries} entries, {shortlisted} shortlisted",
+        "challenge_none_shortlisted": "no entry can be shortlisted yet (see challenge entries)",
+        "challenge_sample": "{n} sample entries in {folder}; consents: {consents}; "
+                            "ground truth: {truth}",
+        "demo_challenge": "Casting challenge: {n} sample entries in {folder}, triaged in "
+                          "{seconds} s; shortlist:",
+        "demo_challenge_entries": "Every entry: coulisses challenge entries {campaign} casting",
+        "demo_challenge_report": "Its report (funnel, exclusions, duplicate groups): {file}",
         "demo_sign_in": "The studio (coulisses serve) opens the demo workspace to {email}, "
                         "password {password} (kept in {file})",
         "interrupted": "interrupted: nothing unfinished was kept",
@@ -172,6 +190,30 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "studio {database}",
         "demo_backstage_open": "Ouvrez-la pendant que le studio tourne (coulisses serve, même "
                                "dossier de données) : {url} ({held} commentaire(s) à modérer)",
+        # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
+        "challenge_taken": "pris : {file} sous {id} (consentement : {consent})",
+        "challenge_already": "déjà pris : {file} est {id}",
+        "challenge_skipped": "ignoré : {file} : {reason}",
+        "challenge_failed": "coulisses : non pris : {file} : {reason}",
+        "challenge_unmatched": "coulisses : le CSV des consentements nomme {file}, qui n'a pas "
+                               "été donné",
+        "challenge_ingested": "{new} participation(s) prise(s), {already} déjà prise(s), "
+                              "{refused} non prise(s)",
+        "challenge_stage": "étape {stage} : {done} participation(s) en {seconds} s sur "
+                           "{workers} processus ({backend}, occupés à {busy} %)",
+        "challenge_stage_failed": "coulisses : la participation {id} n'a pas pu être triée : "
+                                  "{reason}",
+        "challenge_triaged": "{entries} participation(s), {shortlisted} présélectionnée(s)",
+        "challenge_none_shortlisted": "aucune participation ne peut encore être présélectionnée "
+                                      "(voir challenge entries)",
+        "challenge_sample": "{n} participations d'exemple dans {folder} ; consentements : "
+                            "{consents} ; vérité terrain : {truth}",
+        "demo_challenge": "Appel à casting : {n} participations d'exemple dans {folder}, "
+                          "triées en {seconds} s ; présélection :",
+        "demo_challenge_entries": "Toutes les participations : coulisses challenge entries "
+                                  "{campaign} casting",
+        "demo_challenge_report": "Son rapport (entonnoir, exclusions, groupes de doublons) : "
+                                 "{file}",
         "demo_sign_in": "Le studio (coulisses serve) ouvre l'espace de démo à {email}, mot de "
                         "passe {password} (gardé dans {file})",
         "interrupted": "interrompu : rien d'inachevé n'a été gardé",

@@ -8,6 +8,8 @@ Decisions across entries (duplicate groups, the shortlist) are made afterwards f
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,6 +135,12 @@ class EntryRecord:
     declared: Mapping[str, str] = field(default_factory=dict)
     language: str | None = None
     duration_s: float | None = None
+
+
+def new_entry_id() -> str:
+    """A new entry's public id: ``e``, 13 hex digits of the time in microseconds, 7 random hex
+    digits. Ids sort by arrival, so the first of a group of copies is the one sent first."""
+    return f"e{time.time_ns() // 1000:013x}{secrets.token_hex(4)[:7]}"
 
 
 def challenge_folder(data_dir: Path, challenge_id: int) -> Path:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from coulisses.campaign.schema import Challenge
 from coulisses.challenges import consent
-from coulisses.challenges.entry import challenge_folder
+from coulisses.challenges.entry import challenge_folder, new_entry_id
 from coulisses.challenges.intake_tables import ChallengeContact
 from coulisses.challenges.tables import ChallengeConsent, ChallengeEntry, ChallengeRow
 from coulisses.errors import (
@@ -367,7 +367,7 @@ def add_entry(db: Session, row: ChallengeRow, form: Submission, *, path: Path, s
     declared = {"city": form.city, "age_band": form.age_band, "country": form.country,
                 **form.extra}
     entry = ChallengeEntry(
-        challenge_id=row.id, public_id="e" + secrets.token_hex(10), source="upload",
+        challenge_id=row.id, public_id=new_entry_id(), source="upload",
         path=str(path), original_name=original_name[:255], sha256=sha256,
         size_bytes=path.stat().st_size, link=form.link, entrant=form.name,
         entrant_key=entrant_key, declared=json.dumps(declared, ensure_ascii=False),

@@ -12,6 +12,7 @@ from coulisses.i18n import text
 from coulisses.settings import load_settings
 
 if TYPE_CHECKING:
+    from coulisses.challenges.demo import DemoChallenge
     from coulisses.demo import DemoMeasure, DemoPlan
     from coulisses.publish.rehearsal import Rehearsal
 
@@ -89,8 +90,28 @@ def demo_cmd(
     typer.echo(text(settings.lang, "demo_sign_in", email=account.email,
                     password=account.password, file=account.file))
 
+    # 6. a casting challenge: sample entries with copies, triaged, shortlisted (issue 15)
+    from coulisses.challenges.demo import run_challenge_demo
+
+    media = Path("../shared/media")
+    with progress_bar(settings.lang) as bar:
+        casting = run_challenge_demo(out / "challenge", planned.campaign, settings, runner,
+                                     media=media if media.is_dir() else None, progress=bar)
+    print_challenge(casting, planned.campaign, settings.lang)
+
     if not result.passed:
         raise QCFailedError("the demo's outputs do not all pass their checks")
+
+
+def print_challenge(casting: DemoChallenge, campaign: Path, lang: str) -> None:
+    """Say where the sample entries are and print the challenge's shortlist."""
+    typer.echo(text(lang, "demo_challenge", n=casting.entries, folder=casting.folder,
+                    seconds=f"{casting.seconds:.0f}"))
+    for record in casting.shortlist:
+        typer.echo(f"  {record.rank:>2}. {record.id}  {Path(record.file).name}")
+    if casting.report is not None:
+        typer.echo(text(lang, "demo_challenge_report", file=casting.report))
+    typer.echo(text(lang, "demo_challenge_entries", campaign=campaign))
 
 
 def print_plan(planned: DemoPlan, lang: str) -> None:

@@ -48,6 +48,7 @@ def _register() -> None:
         analysis,
         backstage,
         campaign,
+        challenge,
         cut,
         demo,
         kpi,
@@ -63,7 +64,7 @@ def _register() -> None:
 
     # in the order ``coulisses --help`` lists them
     for module in (probe, platforms, cut, analysis, transcribe, moments, search, campaign, plan,
-                   kpi, publish, backstage, serve, demo):
+                   kpi, publish, backstage, challenge, serve, demo):
         module.register(app)
     _registered = True
 

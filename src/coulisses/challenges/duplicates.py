@@ -1,0 +1,233 @@
+"""Copies among a challenge's entries and of a blocklist, found from the ``prints`` stage's rows.
+
+Candidates come from an index of hash chunks (entries that share an exact 32-bit chunk of a
+frame hash in some view), never from all pairs; each candidate pair is then checked frame by
+frame (PDQ distance) and as a video: the longest run of matched frames in time order, as a
+share of the shorter entry, so trims and speed changes still match while one shared shot does
+not. Copies are joined transitively; the earliest entry (ids sort by arrival) or a blocklist
+item is the original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coulisses.challenges.entry import Duplicate
+from coulisses.challenges.prints import HASH_BYTES, MIN_QUALITY, Print, fingerprint, unpack
+
+#: PDQ distance (of 256 bits) under which two frames show the same picture
+FRAME_DISTANCE = 40
+#: share of the shorter entry's usable frames that must match in time order
+MIN_SHARE = 0.5
+#: and never fewer matched frames than this
+MIN_FRAMES = 3
+#: earliest owners of an index bucket each entry is paired with (a bucket of 500 copies makes
+#: 500 candidate pairs, not 125,000)
+_BUCKET_LINKS = 8
+#: best-sharing partners kept per entry (copies of one video link through each other)
+_PARTNERS = 8
+_SHIFT = 1 << 31
+_CHUNKS = HASH_BYTES // 4  # 32-bit chunks per hash
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], np.uint8)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A checked pair: the share of frames matched in order and the median PDQ distance."""
+
+    share: float
+    frames: int
+    distance: float
+
+
+def group_duplicates(prints: Mapping[str, bytes],
+                     blocklist: Mapping[str, bytes] | None = None) -> dict[str, Duplicate]:
+    """Every entry of ``prints`` (public id -> packed print) with its place among copies:
+    copies share a ``group`` (the original's id), ``original`` is the earliest entry of the
+    group (or the blocklist item it copies), ``blocked`` when the group holds a blocklist item.
+    An empty or unreadable print leaves its entry unique.
+    """
+    blocked_ids = sorted(blocklist or {})
+    ids = blocked_ids + sorted(prints)
+    raw = [(blocklist or {})[k] for k in blocked_ids] + [prints[k] for k in sorted(prints)]
+    parent = list(range(len(ids)))
+    joined_at: dict[int, float] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the earliest stays the root
+
+    # the same bytes are the same print: joined without looking (500 uploads of one file)
+    first_of: dict[bytes, int] = {}
+    loaded: dict[int, Print] = {}
+    for i, data in enumerate(raw):
+        if not data:
+            continue
+        if data in first_of:
+            union(first_of[data], i)
+            joined_at[i] = 0.0
+            continue
+        first_of[data] = i
+        try:
+            loaded[i] = unpack(data)
+        except ValueError:
+            continue
+    for a, b in candidate_pairs(loaded):
+        if find(a) == find(b):
+            continue
+        found = match(loaded[a], loaded[b])
+        if found is not None:
+            union(a, b)
+            joined_at[b] = min(joined_at.get(b, found.distance), found.distance)
+            joined_at.setdefault(a, found.distance)
+
+    members: dict[int, list[int]] = {}
+    for i in range(len(ids)):
+        members.setdefault(find(i), []).append(i)
+    result: dict[str, Duplicate] = {}
+    n_blocked = len(blocked_ids)
+    for root, group in members.items():
+        entries = [i for i in group if i >= n_blocked]
+        if len(group) < 2 or not entries:
+            for i in entries:
+                result[ids[i]] = Duplicate()
+            continue
+        for i in entries:
+            is_root = i == root
+            result[ids[i]] = Duplicate(group=ids[root], original=None if is_root else ids[root],
+                                       blocked=root < n_blocked,
+                                       distance=None if is_root else joined_at.get(i))
+    return result
+
+
+def blocklist_prints(paths: Iterable[Path]) -> dict[str, bytes]:
+    """Prints of the campaign's own videos (and other known clips), keyed by the file's name,
+    for ``group_duplicates``'s blocklist. Files that cannot be decoded are left out.
+
+    Raises:
+        FileNotFoundError: a path does not exist.
+    """
+    import av
+
+    found: dict[str, bytes] = {}
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(path)
+        try:
+            made = fingerprint(path)
+        except av.FFmpegError:
+            continue
+        if made.frames:
+            key, n = path.name, 2
+            while key in found:
+                key, n = f"{path.name} ({n})", n + 1
+            found[key] = made.pack()
+    return found
+
+
+def candidate_pairs(loaded: Mapping[int, Print]) -> list[tuple[int, int]]:
+    """Pairs (earlier, later) of entries whose usable frames share an exact 32-bit chunk (same
+    position) in any views, most shared chunks first. Each bucket links every owner to its
+    ``_BUCKET_LINKS`` earliest owners, and each entry keeps its ``_PARTNERS`` best-sharing
+    partners, so the work grows with the entries, not with their pairs.
+    """
+    keys: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    for i, found in loaded.items():
+        usable = found.hashes[found.quality >= MIN_QUALITY]
+        if not usable.size:
+            continue
+        chunks = usable.reshape(-1, _CHUNKS, 4).copy().view("<u4")[..., 0].astype(np.int64)
+        chunks |= np.arange(_CHUNKS, dtype=np.int64) << 32  # a chunk matches at its position
+        flat = np.unique(chunks.ravel())
+        keys.append(flat)
+        owners.append(np.full(flat.size, i, np.int64))
+    if not keys:
+        return []
+    key = np.concatenate(keys)
+    owner = np.concatenate(owners)
+    order = np.lexsort((owner, key))
+    key, owner = key[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    run_start = np.repeat(starts, np.diff(np.r_[starts, key.size]))
+    rank = np.arange(key.size) - run_start
+    pairs: list[np.ndarray] = []
+    for k in range(_BUCKET_LINKS):
+        later = rank > k
+        pairs.append(owner[run_start[later] + k] * _SHIFT + owner[later])
+    codes, counts = np.unique(np.concatenate(pairs), return_counts=True)
+    # each entry keeps only its best-sharing partners: a cluster of copies stays linked
+    # (through union) while its candidate pairs grow with its size, not with its square
+    first, second = codes // _SHIFT, codes % _SHIFT
+    keep = np.zeros(codes.size, bool)
+    for side in (first, second):
+        order = np.lexsort((-counts, side))
+        starts = np.flatnonzero(np.r_[True, side[order][1:] != side[order][:-1]])
+        rank_in = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+        keep[order[rank_in < _PARTNERS]] = True
+    codes, counts = codes[keep], counts[keep]
+    codes = codes[np.argsort(-counts, kind="stable")]
+    return [(int(c // _SHIFT), int(c % _SHIFT)) for c in codes]
+
+
+def distances(a: Print, b: Print) -> np.ndarray:
+    """Frame-to-frame PDQ distance (frames of ``a`` x frames of ``b``): the least over view
+    pairs that hold the full picture on at least one side (a crop of one is then close to a
+    crop view of the other). Unusable frames are at distance 256."""
+    full_a, full_b = a.hashes[:, 0], b.hashes[:, 0]
+    ab = _hamming(full_a[:, None, None], b.hashes[None]).min(axis=2)
+    ba = _hamming(full_b[:, None, None], a.hashes[None]).min(axis=2).T
+    d: np.ndarray = np.minimum(ab, ba)
+    d[a.quality < MIN_QUALITY] = 256
+    d[:, b.quality < MIN_QUALITY] = 256
+    return d
+
+
+def compare(a: Print, b: Print, frame_distance: int = FRAME_DISTANCE) -> Match:
+    """How much of the shorter of ``a`` and ``b`` the other holds: the longest chain of frames
+    within ``frame_distance`` of each other in time order, as a share of the shorter entry's
+    usable frames (0 when either has none)."""
+    usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
+    if usable == 0:
+        return Match(share=0.0, frames=0, distance=256.0)
+    d = distances(a, b)
+    hit = d <= frame_distance
+    chain = longest_chain(hit)
+    return Match(share=chain / usable, frames=chain,
+                 distance=float(np.median(d[hit])) if chain else float(d.min()))
+
+
+def match(a: Print, b: Print) -> Match | None:
+    """``compare``'s verdict: a copy when the chain covers ``MIN_SHARE`` of the shorter entry
+    and holds at least ``MIN_FRAMES`` frames (fewer only if the entry has fewer)."""
+    found = compare(a, b)
+    usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
+    if found.frames < min(MIN_FRAMES, usable) or found.share < MIN_SHARE or not found.frames:
+        return None
+    return found
+
+
+def longest_chain(hit: np.ndarray) -> int:
+    """The most matched cells on a path increasing in both frames (a longest common
+    subsequence over the match matrix), row by row."""
+    prev = np.zeros(hit.shape[1], np.int32)
+    for row in hit.astype(np.int32):
+        diag = np.r_[row[0], prev[:-1] + row[1:]]
+        prev = np.maximum.accumulate(np.maximum(prev, diag))
+    return int(prev[-1]) if prev.size else 0
+
+
+def _hamming(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    d: np.ndarray = _POPCOUNT[np.bitwise_xor(x, y)].sum(axis=-1, dtype=np.int32)
+    return d

@@ -1,0 +1,261 @@
+"""Bulk intake from files: entries collected elsewhere taken into a challenge, each with its
+entrant and consent record from a consents CSV.
+
+The media files stay where they are (their absolute path is recorded, with their SHA-256). The
+same file taken twice into a challenge (same SHA-256) is reported as already taken, so a
+re-run is harmless. A file that cannot be taken (empty, unreadable, a playlist) gets one line
+and the others are still taken.
+
+The consents CSV (UTF-8, a header row) has one row per entry file: ``file`` (its name or path),
+``entrant`` (name or handle shown), ``contact`` (kept only as a salted digest), ``age_band``,
+``country``, ``city``, ``data``, ``release``, ``scope``, ``parent`` (each ``yes``/``no``/
+``oui``/``non``/``1``/``0``, empty: not answered), ``terms`` (the terms text shown) and any
+other column, kept as a declared field.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coulisses.campaign.schema import Challenge
+from coulisses.challenges import consent
+from coulisses.challenges.entry import new_entry_id
+from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
+from coulisses.errors import CoulissesError, InputError
+from coulisses.media.inputs import check_source, read_text_file
+
+#: columns of the consents CSV that are not declared fields
+CSV_COLUMNS = ("file", "entrant", "contact", "age_band", "country", "city", "data", "release",
+               "scope", "terms", "parent")
+CONSENT_ITEMS = ("data", "release", "scope", "parent")
+_YES = frozenset({"yes", "y", "oui", "o", "true", "1", "x"})
+_NO = frozenset({"no", "n", "non", "false", "0"})
+MAX_CSV_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A file taken in as an entry, or found already taken (``already``)."""
+
+    path: Path
+    public_id: str
+    consent: str
+    already: bool = False
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file not taken: skipped (not an accepted format) or failed (unreadable), with why."""
+
+    path: Path
+    reason: str
+    failed: bool  # True: an error (non-zero exit); False: skipped on purpose
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ``challenge ingest`` did, file by file."""
+
+    taken: tuple[Taken, ...] = ()
+    refused: tuple[Refused, ...] = ()
+    unmatched: tuple[str, ...] = field(default=())  # CSV rows naming no ingested file
+
+    @property
+    def failed(self) -> bool:
+        """Whether any file failed (the command then exits non-zero)."""
+        return any(r.failed for r in self.refused)
+
+
+def shown(path: Path | str) -> str:
+    """A path as one safe line: control characters escaped, nothing else changed."""
+    text = str(path)
+    if text.isprintable():
+        return text
+    return text.encode("unicode_escape").decode("ascii")
+
+
+def read_consents(path: Path) -> dict[str, dict[str, str]]:
+    """The consents CSV as rows keyed by their ``file`` column (and by its bare name).
+
+    Raises:
+        InputError: the file cannot be read, has no ``file`` column, or names a file twice.
+    """
+    text = read_text_file(path, "consents CSV", MAX_CSV_BYTES)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "file" not in fields:
+        raise InputError(f"{path}: the consents CSV has no 'file' column",
+                         hint="columns: " + ", ".join(CSV_COLUMNS))
+    rows: dict[str, dict[str, str]] = {}
+    for line, raw in enumerate(reader, start=2):
+        row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        name = row.get("file", "")
+        if not name:
+            raise InputError(f"{path}, line {line}: no file named")
+        if name in rows:
+            raise InputError(f"{path}, line {line}: {name} is named twice")
+        rows[name] = row
+    return rows
+
+
+def answer(value: str, where: str) -> bool | None:
+    """A consent cell as granted (True), refused (False) or not answered (None).
+
+    Raises:
+        InputError: neither yes nor no.
+    """
+    word = value.strip().lower()
+    if not word:
+        return None
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise InputError(f"{where}: {value!r} is not yes or no")
+
+
+def candidates(paths: Iterable[Path], formats: Sequence[str]) -> Iterator[Path | Refused]:
+    """The files named, folders walked recursively (sorted); files of another format are
+    ``Refused`` (skipped) with the reason, missing paths ``Refused`` (failed)."""
+    accepted = {f".{f.lower().lstrip('.')}" for f in formats}
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
+                if child.suffix.lower() in accepted:
+                    yield child
+                elif not child.name.startswith("."):
+                    yield Refused(child, f"not an accepted format ({', '.join(formats)})",
+                                  failed=False)
+        elif not path.exists():
+            yield Refused(path, "no such file or folder", failed=True)
+        elif path.suffix.lower() not in accepted:
+            yield Refused(path, f"not an accepted format ({', '.join(formats)})", failed=False)
+        else:
+            yield path
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read a megabyte at a time.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest(session: Session, row: ChallengeRow, challenge: Challenge, paths: Sequence[Path], *,
+           consents: Mapping[str, Mapping[str, str]] | None = None) -> IngestReport:
+    """Take files and folders into a challenge as entries (``source="ingest"``), each with its
+    consent record from ``consents`` (``read_consents``) when it names the file; an entry
+    without one is ``missing``. Commits after each entry, so an interrupted intake keeps what
+    it took.
+
+    A file whose consent cells are neither yes nor no is refused (failed) with that reason.
+    """
+    known: dict[str, str] = {
+        sha: public_id for sha, public_id in session.execute(
+            select(ChallengeEntry.sha256, ChallengeEntry.public_id)
+            .where(ChallengeEntry.challenge_id == row.id))}
+    table = dict(consents or {})
+    used: set[str] = set()
+    taken: list[Taken] = []
+    refused: list[Refused] = []
+    for item in candidates(paths, challenge.formats):
+        if isinstance(item, Refused):
+            refused.append(item)
+            continue
+        try:
+            path = check_source(item)
+            digest = sha256_of(path)
+        except CoulissesError as exc:
+            refused.append(Refused(item, _reason(exc.message, item), failed=True))
+            continue
+        except OSError as exc:
+            refused.append(Refused(item, f"cannot be read ({exc.strerror})", failed=True))
+            continue
+        key = _csv_key(table, item)
+        if key is not None:
+            used.add(key)
+        if digest in known:
+            taken.append(Taken(path, known[digest], "", already=True))
+            continue
+        csv_row = table.get(key) if key is not None else None
+        try:
+            answers = _answers(csv_row, where=item.name)
+        except InputError as exc:
+            refused.append(Refused(item, exc.message, failed=True))
+            continue
+        entry = _entry(row, path, item.name, digest, csv_row or {})
+        session.add(entry)
+        session.flush()
+        state = entry.consent
+        if answers:
+            state = consent.record(session, entry, answers, required=challenge.consents,
+                                   terms_text=(csv_row or {}).get("terms", ""), by="import")
+        session.commit()
+        known[digest] = entry.public_id
+        taken.append(Taken(path, entry.public_id, state))
+    unmatched = tuple(k for k in table if k not in used and Path(k).name not in used)
+    return IngestReport(tuple(taken), tuple(refused), unmatched)
+
+
+def _reason(message: str, path: Path) -> str:
+    """An error message without the path it starts with (the line shows the path)."""
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def _csv_key(table: Mapping[str, Mapping[str, str]], path: Path) -> str | None:
+    for key in (str(path), path.name):
+        if key in table:
+            return key
+    return next((k for k in table if Path(k).name == path.name and str(path).endswith(k)), None)
+
+
+def _entry(row: ChallengeRow, path: Path, name: str, digest: str,
+           declared_row: Mapping[str, str]) -> ChallengeEntry:
+    declared = {k: v for k, v in declared_row.items()
+                if k not in CSV_COLUMNS or k == "city"}
+    declared = {k: v for k, v in declared.items() if v}
+    age_band = declared_row.get("age_band", "")
+    if age_band:
+        declared["age_band"] = age_band
+    contact = declared_row.get("contact", "")
+    entrant_key = hashlib.sha256(f"{row.salt}:{contact.lower()}".encode()).hexdigest() \
+        if contact else ""
+    return ChallengeEntry(
+        challenge_id=row.id, public_id=new_entry_id(), source="ingest",
+        path=str(path), original_name=name[:255], sha256=digest, size_bytes=path.stat().st_size,
+        entrant=declared_row.get("entrant", "")[:200], entrant_key=entrant_key,
+        declared=json.dumps(declared, ensure_ascii=False, sort_keys=True), age_band=age_band[:8],
+        country=declared_row.get("country", "").upper()[:2], consent=consent.MISSING)
+
+
+def _answers(csv_row: Mapping[str, str] | None, *, where: str) -> dict[str, bool]:
+    """The consent items a CSV row answers (granted or refused); none without a row.
+
+    Raises:
+        InputError: a cell is neither yes nor no.
+    """
+    answers: dict[str, bool] = {}
+    for item in CONSENT_ITEMS:
+        value = answer((csv_row or {}).get(item, ""), f"consents for {where}, column {item}")
+        if value is not None:
+            answers[item] = value
+    return answers

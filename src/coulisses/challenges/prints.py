@@ -1,0 +1,169 @@
+"""The ``prints`` triage stage: a compact visual fingerprint of one entry, for finding copies.
+
+Frames sampled by time (2 per second, at most ``MAX_FRAMES``, decoded small) are cut free of
+black bars found across the whole entry, then hashed with PDQ in several views: the picture,
+its horizontal mirror, four centre crops (95 to 80 %), a vertical 9:16 strip and two 90 %
+corner crops. A crop or reframe of an
+original is then close to one of the original's views (PDQ alone misses crops: research notes,
+section 3). ``duplicates`` matches the views; this module only makes and reads them.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coulisses.challenges.entry import Entry, Rules, Scalar, Stage
+
+#: the views hashed per frame, in the packed order ("full" first: a match needs it on one side)
+VIEWS: tuple[str, ...] = ("full", "mirror", "crop95", "crop90", "crop85", "crop80", "strip",
+                          "corner-tl90", "corner-br90")
+FPS = 2.0
+MAX_FRAMES = 40
+MAX_SIDE = 320  # decoded picture's longer side: PDQ works on 64x64 anyway
+HASH_BYTES = 32  # PDQ: 256 bits
+#: PDQ quality under which a frame says little (flat, black, blurred): never used to match
+MIN_QUALITY = 50
+_MAGIC = b"CP1"
+_HEADER = struct.Struct("<3sBH")  # magic, views, frames
+#: luma under which a border row or column counts as a black bar (0-255)
+_BAR_LUMA = 28.0
+
+
+@dataclass(frozen=True)
+class Print:
+    """An entry's fingerprint: ``hashes`` is frames x views x 32 bytes (uint8), ``quality``
+    the PDQ quality (0-100) of each frame's full view, frames in time order."""
+
+    hashes: np.ndarray
+    quality: np.ndarray
+
+    @property
+    def frames(self) -> int:
+        return int(self.hashes.shape[0])
+
+    def pack(self) -> bytes:
+        """The print as the stage's ``print`` column holds it."""
+        n, v = self.hashes.shape[:2]
+        return (_HEADER.pack(_MAGIC, v, n) + self.quality.astype(np.uint8).tobytes()
+                + self.hashes.astype(np.uint8).tobytes())
+
+
+def unpack(data: bytes) -> Print:
+    """Read a packed print back.
+
+    Raises:
+        ValueError: the bytes are not a print made by this module.
+    """
+    if len(data) < _HEADER.size:
+        raise ValueError("not a coulisses print (too short)")
+    magic, v, n = _HEADER.unpack_from(data)
+    if magic != _MAGIC or len(data) != _HEADER.size + n + n * v * HASH_BYTES:
+        raise ValueError("not a coulisses print (bad header or length)")
+    quality = np.frombuffer(data, np.uint8, n, _HEADER.size)
+    hashes = np.frombuffer(data, np.uint8, n * v * HASH_BYTES, _HEADER.size + n)
+    return Print(hashes=hashes.reshape(n, v, HASH_BYTES), quality=quality)
+
+
+def black_bars(frames: list[np.ndarray]) -> tuple[int, int, int, int]:
+    """Rows and columns to drop (top, bottom, left, right): the border lines that stay dark in
+    every frame (letterbox, pillarbox). Nothing is dropped if less than half would remain."""
+    if not frames:
+        return 0, 0, 0, 0
+    stack = np.stack(frames)  # n x h x w luma
+    rows = stack.mean(axis=2).max(axis=0)  # brightest each row ever gets
+    cols = stack.mean(axis=1).max(axis=0)
+    top, bottom = _dark_run(rows), _dark_run(rows[::-1])
+    left, right = _dark_run(cols), _dark_run(cols[::-1])
+    h, w = stack.shape[1:]
+    if h - top - bottom < h // 2:
+        top = bottom = 0
+    if w - left - right < w // 2:
+        left = right = 0
+    return top, bottom, left, right
+
+
+def _dark_run(means: np.ndarray) -> int:
+    bright = np.flatnonzero(means > _BAR_LUMA)
+    run = int(bright[0]) if bright.size else 0
+    return run if run >= 2 else 0  # one dark line is an edge, not a bar
+
+
+def views(picture: np.ndarray) -> list[np.ndarray]:
+    """The pictures hashed for one frame (RGB, bars already removed), in ``VIEWS`` order."""
+    h, w = picture.shape[:2]
+
+    def centre(ch: int, cw: int) -> np.ndarray:
+        y, x = (h - ch) // 2, (w - cw) // 2
+        return picture[y:y + ch, x:x + cw]
+
+    if w > h * 1.2:  # landscape: the 9:16 strip a vertical reframe keeps
+        strip = centre(h, max(8, round(h * 9 / 16)))
+    elif h > w * 1.2:  # portrait: the 16:9 band a horizontal reframe keeps
+        strip = centre(max(8, round(w * 9 / 16)), w)
+    else:
+        strip = centre(round(h * 0.7), round(w * 0.7))
+    crops = [centre(round(h * s), round(w * s)) for s in (0.95, 0.9, 0.85, 0.8)]
+    ch, cw = round(h * 0.9), round(w * 0.9)
+    return [picture, picture[:, ::-1], *crops, strip, picture[:ch, :cw], picture[h - ch:, w - cw:]]
+
+
+def fingerprint(path: Path, *, max_seconds: float | None = None) -> Print:
+    """Sample, de-letterbox and hash one video (decoding stops at ``max_seconds``).
+
+    Raises:
+        av.FFmpegError: the file cannot be decoded (the QC stage says so first).
+    """
+    import pdqhash
+
+    from coulisses.media.frames import sample_frames
+
+    rgb = [f.rgb for f in sample_frames(path, fps=FPS, max_side=MAX_SIDE, end=max_seconds)]
+    if len(rgb) > MAX_FRAMES:  # long entry: spread the kept frames over all of it
+        keep = np.linspace(0, len(rgb) - 1, MAX_FRAMES).round().astype(int)
+        rgb = [rgb[i] for i in keep]
+    luma = [f.astype(np.float32).mean(axis=2) for f in rgb]
+    top, bottom, left, right = black_bars(luma)
+    hashes = np.zeros((len(rgb), len(VIEWS), HASH_BYTES), np.uint8)
+    quality = np.zeros(len(rgb), np.uint8)
+    for i, frame in enumerate(rgb):
+        h, w = frame.shape[:2]
+        picture = frame[top:h - bottom, left:w - right]
+        for j, view in enumerate(views(picture)):
+            bits: Any
+            bits, q = pdqhash.compute(np.ascontiguousarray(view))
+            hashes[i, j] = np.packbits(bits.astype(np.uint8))
+            if j == 0:
+                quality[i] = min(100, max(0, int(q)))
+    return Print(hashes=hashes, quality=quality)
+
+
+class PrintsStage:
+    """The stage object (see ``entry.Stage``): one row per entry with ``print`` (the packed
+    hashes, None when the entry cannot be decoded), ``print_frames`` and ``print_seconds``
+    (the stage's own cost)."""
+
+    name = "prints"
+    columns: tuple[str, ...] = ("print", "print_frames", "print_seconds")
+
+    def run(self, entry: Entry, rules: Rules) -> dict[str, Scalar]:
+        import time
+
+        import av
+
+        started = time.perf_counter()
+        try:
+            found = fingerprint(entry.path, max_seconds=rules.max_duration_s + 1.0)
+        except (av.FFmpegError, OSError, ValueError):
+            return {"print": None, "print_frames": 0,
+                    "print_seconds": round(time.perf_counter() - started, 4)}
+        return {"print": found.pack() if found.frames else None,
+                "print_frames": found.frames,
+                "print_seconds": round(time.perf_counter() - started, 4)}
+
+
+STAGE: Stage = PrintsStage()

@@ -1,0 +1,285 @@
+"""Triage a challenge's entries: every stage over every entry not yet triaged (cheap gates
+first; later stages skip the entries whose QC failed), then the decisions across entries
+(duplicate groups, the shortlist) written as ``verdicts.parquet``.
+
+Resumable: a stage runs only on the entries its checkpoint has no row for. The stages after
+``qc`` (``prints``, ``speech``) and the decisions (``duplicates``, ``shortlist``) live in
+their own modules, imported only here, inside the functions that use them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coulisses.campaign.schema import Challenge
+from coulisses.challenges import consent
+from coulisses.challenges.entry import (
+    Candidate,
+    Duplicate,
+    Entry,
+    Rules,
+    Scalar,
+    Stage,
+    Verdict,
+    stage_file,
+)
+from coulisses.challenges.executor import Progress, StageRun, run_stage
+from coulisses.challenges.store import append_rows, done_ids, iter_rows, json_list, read_rows
+from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
+
+#: the stages, in the order they run: cheap gates first
+STAGES = ("qc", "prints", "speech")
+VERDICTS = "verdicts.parquet"
+BLOCKLIST = "blocklist.parquet"  # prints of known videos entries must not copy
+VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v", "webm", "mkv", "avi"})
+VERDICT_COLUMNS = ("shortlisted", "rank", "reason", "duplicate_group", "duplicate_of",
+                   "blocked", "distance")
+_GONE = ("withdrawn", "purged")
+WITHDRAWN, NOT_TRIAGED = "withdrawn by the entrant", "not triaged yet"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the decisions need of an entry besides its rows: what was declared, and whether it
+    may be shortlisted (consent, eligibility, minors) with the reason when not."""
+
+    id: str
+    declared: Mapping[str, str]
+    eligible: bool
+    ineligible_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decisions across entries: where each stands among copies, and the verdicts."""
+
+    duplicates: Mapping[str, Duplicate] = field(default_factory=dict)
+    verdicts: Sequence[Verdict] = ()
+
+
+#: ``decide(folder, facts, rules)``: the decisions from the stages' checkpoints
+Decide = Callable[[Path, Sequence[Facts], Rules], Decision]
+
+
+@dataclass(frozen=True)
+class TriageReport:
+    """One triage run: each stage's run, the entries triaged, and the shortlist's size."""
+
+    runs: tuple[StageRun, ...]
+    entries: int
+    shortlisted: int
+    failed: tuple[tuple[str, str], ...] = ()
+
+
+def default_stages() -> tuple[Stage, ...]:
+    """The stages of ``STAGES`` in order, each module's ``STAGE``: the cheap technical gate
+    first, then the frame prints, then speech and relevance."""
+    from coulisses.challenges import prints, qc
+
+    return (qc.STAGE, prints.STAGE)
+
+
+def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Path, *,
+           stages: Sequence[Stage] | None = None, decide: Decide | None = None,
+           workers: int = 0, ray_address: str | None = None,
+           progress: Progress | None = None) -> TriageReport:
+    """Run every stage on the challenge's entries not yet triaged, then decide.
+
+    Raises:
+        UsageError: Ray cannot be reached.
+        OutputError: a checkpoint cannot be written.
+    """
+    rules = Rules.of(challenge)
+    chosen = tuple(stages) if stages is not None else default_stages()
+    runs: list[StageRun] = []
+    failed: dict[str, str] = {}
+    qc_failed: set[str] = set()
+    for index, stage in enumerate(chosen):
+        checkpoint = stage_file(folder, stage.name)
+        done = done_ids(checkpoint)
+        skip = done | set(failed) | (qc_failed if index else set())
+        total = sum(1 for _ in _pending(session, row, skip))
+        run = run_stage(stage, _pending(session, row, skip), rules, workers=workers,
+                        ray_address=ray_address, progress=progress, checkpoint=checkpoint,
+                        total=total)
+        runs.append(run)
+        failed.update(run.failed)
+        if stage.name == "qc":
+            qc_failed = {str(r["id"]) for r in iter_rows(checkpoint) if not r.get("qc_passed")}
+    _mark(session, row, failed)
+    facts = list(entry_facts(session, row, challenge))
+    decision = (decide or default_decide)(folder, facts, rules)
+    write_decision(folder, decision)
+    session.commit()
+    return TriageReport(tuple(runs), len(facts),
+                        sum(1 for v in decision.verdicts if v.shortlisted),
+                        tuple(sorted(failed.items())))
+
+
+def _pending(session: Session, row: ChallengeRow, skip: set[str]) -> Iterator[Entry]:
+    """The entries of the challenge still to run, streamed from the database."""
+    query = (select(ChallengeEntry.public_id, ChallengeEntry.path, ChallengeEntry.declared)
+             .where(ChallengeEntry.challenge_id == row.id, ChallengeEntry.status.not_in(_GONE))
+             .order_by(ChallengeEntry.id).execution_options(yield_per=1000))
+    for public_id, path, declared in session.execute(query):
+        if public_id not in skip:
+            yield Entry(public_id, Path(path), json.loads(declared or "{}"))
+
+
+def _mark(session: Session, row: ChallengeRow, failed: Mapping[str, str]) -> None:
+    """Entries just triaged become ``triaged``; those a stage could not run, ``failed``."""
+    for entry in session.scalars(select(ChallengeEntry).where(
+            ChallengeEntry.challenge_id == row.id, ChallengeEntry.status.not_in(_GONE))):
+        entry.status = "failed" if entry.public_id in failed else "triaged"
+
+
+def entry_facts(session: Session, row: ChallengeRow, challenge: Challenge) -> Iterator[Facts]:
+    """Each entry's declared fields and whether it may be shortlisted, with the reason."""
+    bands: set[str] = set(challenge.eligibility.age_bands)
+    countries = {c.upper() for c in challenge.eligibility.countries}
+    for entry in session.scalars(select(ChallengeEntry).where(
+            ChallengeEntry.challenge_id == row.id).order_by(ChallengeEntry.id)):
+        yield Facts(entry.public_id, json.loads(entry.declared or "{}"),
+                    *_eligibility(entry, bands, countries))
+
+
+def _eligibility(entry: ChallengeEntry, bands: set[str],
+                 countries: set[str]) -> tuple[bool, str]:
+    if entry.status in _GONE or entry.consent == consent.WITHDRAWN:
+        return False, WITHDRAWN
+    if entry.consent == consent.MISSING:
+        return False, "consent not recorded"
+    if entry.consent == consent.PENDING_PARENT:
+        return False, "waiting for a parent's confirmation"
+    if bands and entry.age_band not in bands:
+        return False, f"age band {entry.age_band or 'not declared'} is not eligible"
+    if countries and entry.country.upper() not in countries:
+        return False, f"country {entry.country or 'not declared'} is not eligible"
+    if consent.needs_hiring_authorisation(entry.age_band) and not entry.minor_cleared:
+        return False, "under 16: the authorisations to hire a minor are not recorded"
+    return True, ""
+
+
+def candidates(folder: Path, facts: Sequence[Facts],
+               duplicates: Mapping[str, Duplicate]) -> list[Candidate]:
+    """The entries as the shortlist sees them: QC, copies, relevance, quality, eligibility."""
+    qc_rows = read_rows(stage_file(folder, "qc"))
+    speech = read_rows(stage_file(folder, "speech"))
+    out: list[Candidate] = []
+    for fact in facts:
+        qc_row = qc_rows.get(fact.id, {})
+        said = speech.get(fact.id, {})
+        relevance = said.get("relevance")
+        quality = qc_row.get("quality")
+        out.append(Candidate(
+            id=fact.id, qc_passed=bool(qc_row.get("qc_passed")),
+            qc_reasons=json_list(qc_row.get("qc_reasons")) if qc_row else (NOT_TRIAGED,),
+            duplicate=duplicates.get(fact.id, Duplicate()),
+            relevance=float(relevance) if isinstance(relevance, int | float) else 0.0,
+            relevance_reason=str(said.get("relevance_reason") or ""),
+            quality=float(quality) if isinstance(quality, int | float) else 0.0,
+            declared=fact.declared, eligible=fact.eligible,
+            ineligible_reason=fact.ineligible_reason))
+    return out
+
+
+def default_decide(folder: Path, facts: Sequence[Facts], rules: Rules) -> Decision:
+    """The decisions from the checkpoints: duplicate groups from the ``prints`` rows
+    (``duplicates.group_duplicates``, the entries whose QC failed left out) and the shortlist."""
+    groups = duplicate_groups(folder)
+    pool = candidates(folder, facts, groups)
+    return Decision(groups, rank(pool, rules.shortlist))
+
+
+def duplicate_groups(folder: Path) -> Mapping[str, Duplicate]:
+    """Copies among the entries that passed QC and have a print, and copies of the challenge's
+    blocklist (``blocklist.parquet``, from ``coulisses challenge triage --blocklist``)."""
+    from coulisses.challenges.duplicates import group_duplicates
+
+    passed = {i for i, r in read_rows(stage_file(folder, "qc")).items() if r.get("qc_passed")}
+    found = {i: data for i, r in read_rows(stage_file(folder, "prints")).items()
+             if i in passed and isinstance(data := r.get("print"), bytes)}
+    blocked = {i: data for i, r in read_rows(folder / BLOCKLIST).items()
+               if isinstance(data := r.get("print"), bytes)}
+    return group_duplicates(found, blocked or None) if found else {}
+
+
+def keep_blocklist(folder: Path, paths: Sequence[Path]) -> int:
+    """Print the known videos under ``paths`` (files, or folders searched for videos) into the
+    challenge's blocklist, added to what is there; return how many it holds.
+
+    Raises:
+        UsageError: a path does not exist.
+        OutputError: the blocklist cannot be written.
+    """
+    from coulisses.challenges.duplicates import blocklist_prints
+    from coulisses.errors import UsageError
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix.lower().lstrip(".")
+                            in VIDEO_EXTENSIONS and p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"--blocklist {path}: no such file or folder")
+    found = blocklist_prints(files)
+    rows: list[dict[str, Scalar]] = [{"id": name, "print": data} for name, data in found.items()]
+    append_rows(folder / BLOCKLIST, rows, ("print",))
+    return len(read_rows(folder / BLOCKLIST))
+
+
+def exclusion(candidate: Candidate) -> str:
+    """Why a candidate cannot be shortlisted, for a person to read ("" when it can be)."""
+    if not candidate.eligible and candidate.ineligible_reason == WITHDRAWN:
+        return WITHDRAWN
+    if candidate.qc_reasons == (NOT_TRIAGED,):
+        return NOT_TRIAGED
+    if not candidate.qc_passed:
+        return "technical check failed: " + "; ".join(candidate.qc_reasons)
+    if candidate.duplicate.blocked:
+        return "copies a known video"
+    if candidate.duplicate.original is not None:
+        return f"a copy of {candidate.duplicate.original}"
+    if not candidate.eligible:
+        return candidate.ineligible_reason
+    return ""
+
+
+def rank(pool: Sequence[Candidate], top: int) -> list[Verdict]:
+    """The plain ranking: entries that can be shortlisted, by relevance then quality (never
+    by a declared field), the first ``top`` shortlisted; every other one with its reason."""
+    verdicts: list[Verdict] = []
+    able = [c for c in pool if not exclusion(c)]
+    able.sort(key=lambda c: (-c.relevance, -c.quality, c.id))
+    for place, candidate in enumerate(able, start=1):
+        if place <= top:
+            verdicts.append(Verdict(candidate.id, True, place, ""))
+        else:
+            verdicts.append(Verdict(candidate.id, False, place,
+                                    f"ranked {place}, below the {top} shortlisted"))
+    verdicts += [Verdict(c.id, False, None, exclusion(c)) for c in pool if exclusion(c)]
+    return verdicts
+
+
+def write_decision(folder: Path, decision: Decision) -> None:
+    """Write the verdicts and duplicate groups as ``verdicts.parquet`` (replaced whole).
+
+    Raises:
+        OutputError: it cannot be written.
+    """
+    rows: list[dict[str, Scalar]] = []
+    for verdict in decision.verdicts:
+        copy = decision.duplicates.get(verdict.id, Duplicate())
+        rows.append({"id": verdict.id, "shortlisted": verdict.shortlisted, "rank": verdict.rank,
+                     "reason": verdict.reason, "duplicate_group": copy.group,
+                     "duplicate_of": copy.original, "blocked": copy.blocked,
+                     "distance": copy.distance})
+    append_rows(folder / VERDICTS, rows, VERDICT_COLUMNS, replace=True)

@@ -1,0 +1,81 @@
+"""The executor: a stage mapped over entries in a process pool or on Ray, rows checkpointed
+in batches; a worker that dies has its entries retried on the others, nothing counted twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import core_world
+import pytest
+from core_world import DyingStage, RaisingStage, entry_clip, needs_ray  # noqa: F401
+
+from coulisses.challenges import executor
+from coulisses.challenges.entry import Entry, Rules
+from coulisses.challenges.executor import run_stage
+from coulisses.challenges.qc import STAGE as QC
+from coulisses.challenges.store import read_rows
+
+RULES = Rules(brief="x")
+
+
+def _entries(clip: Path, n: int) -> list[Entry]:
+    return [Entry(f"e{i:03d}", clip) for i in range(n)]
+
+
+def test_a_worker_that_dies_has_its_entries_retried_and_nothing_counted_twice(
+        tmp_path: Path, entry_clip: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    monkeypatch.setattr(executor, "BATCH", 3)  # several checkpoint writes
+    stage = DyingStage(marker=str(tmp_path / "died"), victim="e004")
+    checkpoint = tmp_path / "stage-dying.parquet"
+    seen: list[float] = []
+    run = run_stage(stage, iter(_entries(entry_clip, 10)), RULES, workers=2,
+                    checkpoint=checkpoint, total=10, progress=lambda s, f: seen.append(f))
+    assert (tmp_path / "died").exists()  # the worker did die
+    rows = read_rows(checkpoint)
+    assert sorted(rows) == [f"e{i:03d}" for i in range(10)]
+    assert run.done == 10 and run.failed == () and run.retried >= 1
+    assert all(r["size"] == entry_clip.stat().st_size for r in rows.values())
+    assert len({r["pid"] for r in rows.values()}) >= 2  # the pool was started again
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    assert 0.0 <= run.busy_share <= 1.0 and run.backend == "pool"
+
+
+def test_an_entry_that_keeps_killing_its_worker_is_given_up(
+        tmp_path: Path, entry_clip: Path) -> None:  # noqa: F811
+    stage = DyingStage(marker=str(tmp_path / "died"), victim="e001", always=True)
+    run = run_stage(stage, _entries(entry_clip, 4), RULES, workers=2,
+                    checkpoint=tmp_path / "stage-dying.parquet")
+    assert [i for i, _ in run.failed] == ["e001"]
+    assert "died 3 times" in run.failed[0][1]
+    assert sorted(read_rows(tmp_path / "stage-dying.parquet")) == ["e000", "e002", "e003"]
+
+
+def test_a_stage_that_raises_fails_that_entry_only(tmp_path: Path,
+                                                   entry_clip: Path) -> None:  # noqa: F811
+    entries = [Entry("e1", entry_clip), Entry("e2bad", entry_clip), Entry("e3", entry_clip)]
+    run = run_stage(RaisingStage(), entries, RULES, workers=1,
+                    checkpoint=tmp_path / "stage-raising.parquet")
+    assert run.failed == (("e2bad", "ValueError: this entry breaks the stage"),)
+    assert sorted(read_rows(tmp_path / "stage-raising.parquet")) == ["e1", "e3"]
+
+
+@needs_ray
+def test_the_qc_stage_runs_on_ray_and_a_dying_task_is_retried(
+        tmp_path: Path, entry_clip: Path) -> None:  # noqa: F811
+    import ray
+    from ray import cloudpickle
+
+    cloudpickle.register_pickle_by_value(core_world)  # the Ray workers cannot import tests/
+    checkpoint = tmp_path / "stage-qc.parquet"
+    run = run_stage(QC, _entries(entry_clip, 4), RULES, workers=2,
+                    ray_address=core_world.RAY_ADDRESS, checkpoint=checkpoint)
+    assert run.backend == "ray" and run.done == 4 and run.failed == ()
+    assert all(r["qc_passed"] for r in read_rows(checkpoint).values())
+    stage = DyingStage(marker=str(tmp_path / "died"), victim="e002")
+    run = run_stage(stage, _entries(entry_clip, 6), RULES, workers=2,
+                    ray_address=core_world.RAY_ADDRESS,
+                    checkpoint=tmp_path / "stage-dying.parquet")
+    assert (tmp_path / "died").exists() and run.retried >= 1, run
+    assert sorted(read_rows(tmp_path / "stage-dying.parquet")) == \
+        [f"e{i:03d}" for i in range(6)]
+    assert not ray.is_initialized()  # connected for the run, then let go

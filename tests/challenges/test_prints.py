@@ -1,0 +1,89 @@
+"""The prints stage on generated clips whose bars, mirror and crops are known by construction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import media
+from coulisses.challenges.entry import Entry, Rules, Stage
+from coulisses.challenges.prints import (
+    FPS,
+    HASH_BYTES,
+    MAX_FRAMES,
+    STAGE,
+    VIEWS,
+    black_bars,
+    fingerprint,
+    unpack,
+)
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """testsrc2 320x180 4 s, and copies made from it with ffmpeg: letterboxed into 320x320
+    (70 px black bars above and below), and mirrored."""
+    folder = tmp_path_factory.mktemp("prints")
+    base = media.make_clip(folder / "base.mp4", duration=4.0, audio=None)
+    boxed, mirror = folder / "boxed.mp4", folder / "mirror.mp4"
+    media.ffmpeg("-i", base, "-vf", "pad=320:320:0:70", "-c:v", "libx264", "-preset",
+                 "ultrafast", boxed)
+    media.ffmpeg("-i", base, "-vf", "hflip", "-c:v", "libx264", "-preset", "ultrafast", mirror)
+    return {"base": base, "boxed": boxed, "mirror": mirror}
+
+
+def test_the_stage_gives_one_compact_row(clips: dict[str, Path]) -> None:
+    stage: Stage = STAGE
+    row = stage.run(Entry(id="e1", path=clips["base"]), Rules(brief="x"))
+    assert tuple(row) == stage.columns == ("print", "print_frames", "print_seconds")
+    assert row["print_frames"] == round(4.0 * FPS)
+    data = row["print"]
+    assert isinstance(data, bytes)
+    found = unpack(data)
+    assert found.hashes.shape == (8, len(VIEWS), HASH_BYTES)
+    assert len(data) < 8 * (len(VIEWS) * HASH_BYTES + 1) + 16  # hashes only, never pictures
+    assert (found.quality >= 50).all()  # testsrc2 is a detailed picture
+    assert isinstance(row["print_seconds"], float) and row["print_seconds"] > 0
+
+
+def test_a_file_that_is_not_a_video_gives_an_empty_row(tmp_path: Path) -> None:
+    text = media.make_text_file(tmp_path / "notes.mp4")
+    row = STAGE.run(Entry(id="e2", path=text), Rules(brief="x"))
+    assert row["print"] is None and row["print_frames"] == 0
+
+
+def test_black_bars_are_found_across_the_frames() -> None:
+    picture = np.full((100, 60), 120.0, np.float32)
+    picture[:12] = picture[-12:] = 5.0  # letterbox
+    dark_scene = np.full((100, 60), 10.0, np.float32)  # a dark frame is not a bar
+    dark_scene[40:60] = 90.0
+    assert black_bars([picture, dark_scene]) == (12, 12, 0, 0)
+    assert black_bars([np.zeros((100, 60), np.float32)]) == (0, 0, 0, 0)  # all black: no crop
+
+
+def test_letterbox_and_mirror_hash_close_to_the_original(clips: dict[str, Path]) -> None:
+    base = fingerprint(clips["base"])
+    boxed = fingerprint(clips["boxed"])
+    mirror = fingerprint(clips["mirror"])
+    bits = np.unpackbits
+    # after the bars are dropped, the boxed picture is the original's (PDQ distance small)
+    d_boxed = bits(base.hashes[:, 0] ^ boxed.hashes[:, 0], axis=1).sum(axis=1)
+    assert d_boxed.max() <= 20
+    # the mirror's picture is the original's mirror view
+    d_mirror = bits(base.hashes[:, 1] ^ mirror.hashes[:, 0], axis=1).sum(axis=1)
+    d_plain = bits(base.hashes[:, 0] ^ mirror.hashes[:, 0], axis=1).sum(axis=1)
+    assert d_mirror.max() <= 20 < d_plain.min()
+
+
+def test_long_entries_keep_a_bounded_number_of_frames(tmp_path: Path) -> None:
+    long = media.make_clip(tmp_path / "long.mp4", duration=25.0, audio=None, rate="10",
+                           width=160, height=90)
+    assert fingerprint(long).frames == MAX_FRAMES
+    assert fingerprint(long, max_seconds=5.0).frames <= 5 * FPS + 1
+
+
+def test_unpack_refuses_other_bytes() -> None:
+    with pytest.raises(ValueError, match="not a coulisses print"):
+        unpack(b"CP1\x05\x02\x00" + b"\x00" * 10)
