@@ -38,9 +38,11 @@ class OptionSpec:
 
 def create_poll(db: Session, *, page_id: int, question: str, options: list[OptionSpec],
                 opens_at: datetime, closes_at: datetime, results: str = "after_vote",
-                retention_days: int = 30, max_options: int = MAX_OPTIONS) -> Poll:
+                retention_days: int = 30, max_options: int = MAX_OPTIONS,
+                verify_email: bool = False) -> Poll:
     """Add a poll and its options (flushed, not committed); ``max_options`` is raised only for
-    a challenge's shortlist (``challenges.vote``), whose size the campaign file sets.
+    a challenge's shortlist (``challenges.vote``), whose size the campaign file sets;
+    ``verify_email`` counts a vote only once its voter confirms it by e-mail (``pollmail``).
 
     Raises:
         UsageError: an empty or too long question or label, fewer than 2 or more than
@@ -71,7 +73,8 @@ def create_poll(db: Session, *, page_id: int, question: str, options: list[Optio
                                       or not 0 <= option.t_start < option.t_end):
             raise UsageError(f"option {label!r}: a clip needs a start before its end")
     poll = Poll(page_id=page_id, question=question, opens_at=opens_at, closes_at=closes_at,
-                results=results, salt=secrets.token_hex(16), retention_days=retention_days)
+                results=results, salt=secrets.token_hex(16), retention_days=retention_days,
+                verify_email=verify_email)
     db.add(poll)
     db.flush()
     for position, option in enumerate(options):
@@ -133,14 +136,21 @@ def results_visible(poll: Poll, now: datetime, *, voted: bool) -> bool:
 
 
 def purge(db: Session, now: datetime) -> int:
-    """Blank the voter, address and network digests of polls closed longer than their
-    retention, and drop their spent challenges; returns how many polls were purged."""
+    """Blank the voter, address, network and e-mail digests of polls closed longer than their
+    retention, and drop their spent challenges and confirmation e-mails; returns how many
+    polls were purged."""
+    from coulisses.backstage import pollmail
+    from coulisses.backstage.tables import BackstagePage
+
     done = 0
     for poll in db.scalars(select(Poll).where(Poll.purged.is_(False), Poll.closes_at < now)):
         if poll.closes_at + timedelta(days=poll.retention_days) > now:
             continue
         db.execute(update(Vote).where(Vote.poll_id == poll.id)
-                   .values(voter="", address="", network=""))
+                   .values(voter="", address="", network="", email=""))
+        the_page = db.get(BackstagePage, poll.page_id)
+        if the_page is not None:
+            pollmail.forget(db, the_page, poll)
         db.execute(delete(SpentChallenge).where(SpentChallenge.poll_id == poll.id))
         poll.purged = True
         done += 1

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -97,6 +98,8 @@ class Poll(Base):
     retention_days: Mapped[int] = mapped_column(Integer, default=30)
     purged: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # high stakes: a vote counts once its voter clicks the link e-mailed to them (0014)
+    verify_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PollOption(Base):
@@ -134,6 +137,8 @@ class Vote(Base):
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
     reason: Mapped[str] = mapped_column(String(20), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # the salted digest of the address a vote was confirmed from (``verify_email`` polls, 0014)
+    email: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class SpentChallenge(Base):

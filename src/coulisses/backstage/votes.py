@@ -4,7 +4,8 @@ reason the voter is told: a forged cookie, a second vote, a vote cast faster tha
 reads, too many votes from one address or network, votes arriving too fast from one network,
 and bursts (one option suddenly taking far more than its share; the burst's earlier votes for
 that option are excluded too). The thresholds are data (``Limits``); the attack simulator
-(``bench/attack_polls.py``) measures what they catch.
+(``bench/attack_polls.py``) measures what they catch. On a poll that asks for it, a vote
+that passes them all is held until its voter confirms it by e-mail (``pollmail``).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coulisses.backstage import challenge
+from coulisses.backstage import challenge, pollmail
 from coulisses.backstage.polls import options_of, state
 from coulisses.backstage.tables import BackstagePage, Poll, SpentChallenge, Vote
 from coulisses.errors import ConflictError, NotFoundError, RateLimitError, UsageError
 
 #: why a vote was kept but not counted, as voters and the results page are told
 REASONS = ("forged_cookie", "already_voted", "too_fast", "address", "network", "velocity",
-           "burst")
+           "burst", pollmail.PENDING, pollmail.USED, pollmail.REPLACED)
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,15 @@ class Outcome:
 
 def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challenge_text: str,
          solution: str | int, visitor: challenge.Visitor, address: str, now: datetime,
-         channel: str = "web", limits: Limits | None = None) -> Outcome:
-    """Check and record one vote (committed); ``limits`` default to ``LIMITS``.
+         channel: str = "web", limits: Limits | None = None, email: str = "",
+         lang: str = "en") -> Outcome:
+    """Check and record one vote (committed); ``limits`` default to ``LIMITS``. On a
+    ``verify_email`` poll, ``email`` is where its confirmation link goes (in ``lang``).
 
     Raises:
         NotFoundError: the page is not published, or the option is not the poll's.
+        UsageError: a ``verify_email`` poll without a valid e-mail address.
+        RateLimitError: too many confirmation e-mails already sent to that address.
         ConflictError: the poll is not open, or the proof of work was already used.
         UsageError: the proof of work is missing, wrong or expired.
         RateLimitError: a flood of votes from this address.
@@ -73,6 +78,9 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
                             hint="it opens and closes at the times shown on the page")
     if option_id not in {o.id for o in options_of(db, poll)}:
         raise NotFoundError("No such option in this poll.", hint="reload the page")
+    mail = pollmail.address_digest(poll, email) if poll.verify_email else ""
+    if mail:
+        pollmail.check_budget(db, poll, mail)
     solved = challenge.verify(page.secret, challenge_text, solution, poll.id, now)
     # one vote of a poll is checked at a time: two sent at once with one cookie cannot both
     # pass "already voted". PostgreSQL locks the poll's row first, before any row that points
@@ -98,18 +106,38 @@ def cast(db: Session, *, page: BackstagePage, poll: Poll, option_id: int, challe
                              hint="wait a minute, then try again")
     reason = _reason(db, poll, option_id, visitor, voter, ip, net,
                      (now - solved.issued).total_seconds(), now, limits)
+    if mail and not reason:  # the burst check waits for the confirmation
+        reason = pollmail.USED if pollmail.already_counted(db, poll, mail) else pollmail.PENDING
     vote = Vote(poll_id=poll.id, option_id=option_id, channel=channel, voter=voter,
-                address=ip, network=net, counted=not reason, reason=reason, at=now)
+                address=ip, network=net, counted=not reason, reason=reason, at=now,
+                email=mail)
     db.add(vote)
     db.flush()
-    if not reason and _burst(db, poll, option_id, now, limits):
-        # the burst's votes for this option so far, this one included, stop counting
+    if reason == pollmail.PENDING:
+        # a voter who mistyped the address, or never got the message, votes again: the
+        # earlier pending vote is retired and its link stops working (it is no longer pending)
         db.execute(update(Vote).where(
-            Vote.poll_id == poll.id, Vote.option_id == option_id, Vote.counted.is_(True),
-            Vote.at > now - limits.burst_window).values(counted=False, reason="burst"))
-        vote.counted, vote.reason = False, "burst"
+            Vote.poll_id == poll.id, Vote.voter == voter, Vote.reason == pollmail.PENDING,
+            Vote.id != vote.id).values(reason=pollmail.REPLACED))
+        pollmail.hold(db, page, poll, vote, email, lang, now)
+    if not reason:
+        exclude_burst(db, poll, vote, now, limits)
     db.commit()
     return Outcome(vote.id, vote.counted, vote.reason)
+
+
+def exclude_burst(db: Session, poll: Poll, vote: Vote, now: datetime,
+                  limits: Limits | None = None) -> bool:
+    """When a counted ``vote`` lands in a burst for its option, exclude the burst's votes for
+    that option so far, this one included (flushed); whether it did."""
+    limits = limits or LIMITS
+    if not _burst(db, poll, vote.option_id, now, limits):
+        return False
+    db.execute(update(Vote).where(
+        Vote.poll_id == poll.id, Vote.option_id == vote.option_id, Vote.counted.is_(True),
+        Vote.at > now - limits.burst_window).values(counted=False, reason="burst"))
+    vote.counted, vote.reason = False, "burst"
+    return True
 
 
 def _count(db: Session, *where: object) -> int:
@@ -121,7 +149,10 @@ def _reason(db: Session, poll: Poll, option_id: int, visitor: challenge.Visitor,
     """The first check the vote fails, or "" when it counts (the burst check comes after)."""
     if visitor.forged:
         return "forged_cookie"
-    if _count(db, Vote.poll_id == poll.id, Vote.voter == voter):
+    mine = [Vote.poll_id == poll.id, Vote.voter == voter]
+    if poll.verify_email:  # a vote still waiting for its e-mail may be cast again
+        mine.append(Vote.reason.not_in((pollmail.PENDING, pollmail.REPLACED)))
+    if _count(db, *mine):
         return "already_voted"
     if seconds < limits.min_seconds:
         return "too_fast"
@@ -171,8 +202,8 @@ def voted(db: Session, poll: Poll, visitor: challenge.Visitor) -> Vote | None:
     if visitor.new:
         return None
     return db.scalars(select(Vote).where(
-        Vote.poll_id == poll.id, Vote.voter == challenge.digest(poll.salt, "v:" + visitor.id))
-        .order_by(Vote.id)).first()
+        Vote.poll_id == poll.id, Vote.voter == challenge.digest(poll.salt, "v:" + visitor.id),
+        Vote.reason != pollmail.REPLACED).order_by(Vote.id)).first()
 
 
 def parse_option(raw: object) -> int:

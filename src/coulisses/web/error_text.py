@@ -578,6 +578,14 @@ FR: tuple[tuple[str, str], ...] = (
      "plus d'un an de jours sans année : aucune année ne convient seule"),
     ("export a window shorter than a year", "exportez une période de moins d'un an"),
     ("{a} is not a finite number", "{a} n'est pas un nombre fini"),
+    # poll e-mail verification (issue 14, pollmail14): backstage/pollmail.py
+    ("This poll counts votes confirmed by e-mail: give your e-mail address.",
+     "Ce sondage compte les votes confirmés par e-mail : donnez votre adresse e-mail."),
+    ("we send you a link to confirm your vote",
+     "nous vous envoyons un lien pour confirmer votre vote"),
+    ("Too many confirmation e-mails went to this address for this poll.",
+     "Trop d'e-mails de confirmation sont déjà partis vers cette adresse pour ce sondage."),
+    ("open the link in one of them", "ouvrez le lien de l'un d'eux"),
     # challenge intake (issue 15, ch-intake): challenges/intake.py, web/routes/challenge_*.py
     ("No challenge {key} in this campaign.", "Pas de défi {key} dans cette campagne."),
     ("add it to the campaign file's challenges section",

@@ -393,6 +393,26 @@ EN: dict[str, str] = {
     "bs.reason.too_fast": "too fast", "bs.reason.address": "one connection",
     "bs.reason.network": "one network", "bs.reason.velocity": "network pace",
     "bs.reason.burst": "wave of votes",
+    # poll e-mail verification (issue 14, pollmail14)
+    "bs.reason.unverified": "not confirmed by e-mail",
+    "bs.reason.email_used": "e-mail address already used",
+    "bs.reason.replaced": "voted again before confirming",
+    "bs.msg.replaced": "This vote was replaced by a later one from this browser: open the "
+                       "link in the latest e-mail.",
+    "bs.msg.unverified": "Almost done: we sent you an e-mail. Your vote counts once you open "
+                         "the link in it (within 24 hours, before the poll closes).",
+    "bs.msg.email_used": "Your vote was not counted: a vote confirmed from this e-mail "
+                         "address already counts in this poll.",
+    "bs.msg.verified": "Thank you: your vote is confirmed and counts.",
+    "bs.mail.why": "This poll counts only votes confirmed by e-mail. We send you a link; your "
+                   "address is kept only as a scrambled code, deleted after the poll.",
+    "bs.mail.label": "Your e-mail address",
+    "bs.mail.results": "Only votes confirmed by e-mail are counted; votes not yet confirmed "
+                       "are not.",
+    "bs.mail.verify": "High stakes: count a vote only once its voter confirms it by e-mail",
+    "bs.mail.verify_hint": "Voters give an e-mail address and open the link we send them; one "
+                           "vote counts per address. Needs the studio's mail settings.",
+    "bs.mail.verified_only": "votes confirmed by e-mail",
     "bs.anonymous": "Anonymous", "bs.report": "Report", "bs.team": "team",
     "bs.no_comments": "No comments yet.", "bs.name": "Your name (optional)",
     "bs.your_comment": "Your comment", "bs.send": "Send",
@@ -984,6 +1004,28 @@ FR: dict[str, str] = {
     "bs.reason.too_fast": "trop rapide", "bs.reason.address": "une même connexion",
     "bs.reason.network": "un même réseau", "bs.reason.velocity": "rythme du réseau",
     "bs.reason.burst": "vague de votes",
+    # poll e-mail verification (issue 14, pollmail14)
+    "bs.reason.unverified": "non confirmé par e-mail",
+    "bs.reason.email_used": "adresse e-mail déjà utilisée",
+    "bs.reason.replaced": "revoté avant de confirmer",
+    "bs.msg.replaced": "Ce vote a été remplacé par un vote plus récent de ce navigateur : "
+                       "ouvrez le lien du dernier e-mail.",
+    "bs.msg.unverified": "Presque fini : nous vous avons envoyé un e-mail. Votre vote compte dès "
+                         "que vous ouvrez le lien qu'il contient (sous 24 heures, avant la "
+                         "clôture du sondage).",
+    "bs.msg.email_used": "Votre vote n'a pas été compté : un vote confirmé depuis cette adresse "
+                         "e-mail compte déjà dans ce sondage.",
+    "bs.msg.verified": "Merci : votre vote est confirmé et compte.",
+    "bs.mail.why": "Ce sondage ne compte que les votes confirmés par e-mail. Nous vous envoyons "
+                   "un lien ; votre adresse n'est gardée que sous forme de code brouillé, effacé "
+                   "après le sondage.",
+    "bs.mail.label": "Votre adresse e-mail",
+    "bs.mail.results": "Seuls les votes confirmés par e-mail sont comptés ; ceux qui ne sont "
+                       "pas encore confirmés ne le sont pas.",
+    "bs.mail.verify": "Enjeu important : ne compter un vote qu'une fois confirmé par e-mail",
+    "bs.mail.verify_hint": "Les votants donnent une adresse e-mail et ouvrent le lien envoyé ; "
+                           "un vote compte par adresse. Demande les réglages e-mail du studio.",
+    "bs.mail.verified_only": "votes confirmés par e-mail",
     "bs.anonymous": "Anonyme", "bs.report": "Signaler", "bs.team": "équipe",
     "bs.no_comments": "Pas encore de commentaire.", "bs.name": "Votre nom (facultatif)",
     "bs.your_comment": "Votre commentaire", "bs.send": "Envoyer",

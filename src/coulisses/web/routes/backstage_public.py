@@ -22,6 +22,7 @@ from coulisses.backstage import (
     kpis,
     page,
     platform_tallies,
+    pollmail,
     polls,
     votes,
 )
@@ -37,7 +38,7 @@ from coulisses.web.proxy import secure_cookies
 
 router = APIRouter()
 MESSAGES = frozenset({"counted", *votes.REASONS, "comment_visible", "comment_held",
-                      "reported"})
+                      "reported", "verified"})
 
 
 def address(request: Request) -> str:
@@ -150,7 +151,9 @@ async def backstage_vote(request: Request, slug: str, poll_id: int,
                              option_id=votes.parse_option(data.get("option")),
                              challenge_text=data.get("challenge", ""),
                              solution=data.get("solution", ""), visitor=who,
-                             address=address(request), now=utcnow())
+                             address=address(request), now=utcnow(),
+                             email=data.get("email", "")[:400],
+                             lang=pick_lang(request, "", the_page.lang))
         return the_page, who, outcome
 
     the_page, who, outcome = await run_in_threadpool(work)
@@ -159,6 +162,21 @@ async def backstage_vote(request: Request, slug: str, poll_id: int,
                                      "message": message, "poll_id": poll_id},
                      f"poll-{poll_id}", 201)
     return remember(request, response, the_page, who)
+
+
+@router.get("/b/{slug}/polls/{poll_id:int}/confirm/{vote_id:int}", name="backstage_confirm")
+def backstage_confirm(request: Request, slug: str, poll_id: int, vote_id: int,
+                      db: SessionDep) -> Response:
+    """The link e-mailed to a voter of a ``verify_email`` poll: the vote counts from now."""
+    the_page = page.published(db, slug)
+    poll = db.get(Poll, poll_id)
+    if poll is None or poll.page_id != the_page.id:
+        raise NotFoundError("No such page.", hint="check the link")
+    reason = pollmail.confirm(db, the_page, poll, vote_id,
+                              request.query_params.get("t", "")[:80], utcnow())
+    return _back(request, slug, {"counted": not reason, "reason": reason,
+                                 "message": reason or "verified", "poll_id": poll_id},
+                 f"poll-{poll_id}")
 
 
 @router.post("/b/{slug}/comments", name="backstage_comment")

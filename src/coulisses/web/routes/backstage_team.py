@@ -189,7 +189,8 @@ async def backstage_polls_create(request: Request, workspace_id: int, campaign_i
                       closes_at=_when(one.get("closes", ""), "closes"),
                       results=one.get("results", "after_vote"),
                       retention_days=int(retention) if retention.isdigit() and
-                      len(retention) < 6 else -1)
+                      len(retention) < 6 else -1,
+                      verify_email=one.get("verify_email", "") == "1")
     db.commit()
     return _here(workspace_id, campaign_id, "#polls")
 
