@@ -133,7 +133,10 @@ class Sandbox:
             raise self.fail(platform, 401, code, "the access token is invalid")
         if self.live(platform, token) is None:
             raise self.fail(platform, 401, code, "the access token has expired")
-        if token in self.used and self.dice.roll("expire"):  # expires mid-use, never at once
+        # expires mid-use, never at once; not Meta's: a long-lived or Page token has no refresh,
+        # so its end mid-use is a revocation (needs a new sign-in), not a fault to ride out
+        if (token in self.used and not self.apis[platform].auth.long_lived
+                and self.dice.roll("expire")):
             self.revoked.add(token)
             raise self.fail(platform, 401, code, "the access token has expired")
         self.used.add(token)
