@@ -7,7 +7,10 @@ import hashlib
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
+from sqlalchemy.orm import Session, sessionmaker
 
+from coulisses.publish import queue
 from coulisses.publish.accounts import sandbox_renewal
 from coulisses.publish.api import PlatformApi, validate_options
 from coulisses.publish.connectors.base import Upload
@@ -15,6 +18,8 @@ from coulisses.publish.lookup import settle
 from coulisses.publish.oauth import TokenSet, sandbox_sign_in
 from coulisses.publish.sandbox.app import SandboxServer
 from coulisses.publish.sandbox.faults import Faults
+from coulisses.publish.tables import now_ms
+from coulisses.publish.worker import Worker, WorkerConfig, sha256_of
 
 PLATFORMS = ("tiktok", "instagram", "facebook", "youtube", "linkedin")
 
@@ -42,3 +47,21 @@ def sandbox_posts(url: str) -> list[dict[str, object]]:
     posts: list[dict[str, object]] = httpx.get(f"{url}/_sandbox/posts", timeout=10).json()["posts"]
     return posts
 
+
+
+def publish_now(db: sessionmaker[Session], fernet: Fernet, apis: dict[str, PlatformApi],
+                account_id: int, platform: str, video: Path, tmp_path: Path) -> int:
+    """Schedule ``video`` to the account for now and run a worker until nothing is due."""
+    with db() as session:
+        post_id = queue.schedule(session, account_id=account_id, platform=platform,
+                                 video_path=str(video), video_sha256=sha256_of(video),
+                                 size_bytes=video.stat().st_size, due_ms=now_ms(),
+                                 caption="lookup #bts",
+                                 options=validate_options(apis[platform], {})).id
+    worker = Worker(db, fernet, apis, WorkerConfig(backoff_s=0.0, poll_s=0.0,
+                                                   packs=tmp_path / "packs"))
+    try:
+        worker.run(until_idle=True)
+    finally:
+        worker.close()
+    return post_id

@@ -11,33 +11,15 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 from cryptography.fernet import Fernet
-from publishkit import sandbox_posts, start_sandbox
+from publishkit import publish_now, sandbox_posts, start_sandbox
 from sqlalchemy.orm import Session, sessionmaker
 
 from coulisses.errors import UsageError
 from coulisses.publish import accounts, lookup, oauth, queue
-from coulisses.publish.api import PlatformApi, validate_options
+from coulisses.publish.api import PlatformApi
 from coulisses.publish.sandbox.accounts import organization_of
 from coulisses.publish.sandbox.app import SandboxServer
 from coulisses.publish.tables import PublishAccount, now_ms
-from coulisses.publish.worker import Worker, WorkerConfig, sha256_of
-
-
-def _publish(db: sessionmaker[Session], fernet: Fernet, apis: dict[str, PlatformApi],
-             account_id: int, platform: str, video: Path, tmp_path: Path) -> int:
-    with db() as session:
-        post_id = queue.schedule(session, account_id=account_id, platform=platform,
-                                 video_path=str(video), video_sha256=sha256_of(video),
-                                 size_bytes=video.stat().st_size, due_ms=now_ms(),
-                                 caption="lookup #bts",
-                                 options=validate_options(apis[platform], {})).id
-    worker = Worker(db, fernet, apis, WorkerConfig(backoff_s=0.0, poll_s=0.0,
-                                                   packs=tmp_path / "packs"))
-    try:
-        worker.run(until_idle=True)
-    finally:
-        worker.close()
-    return post_id
 
 
 def test_meta_lookups_find_the_page_its_token_and_its_instagram_account(
@@ -66,7 +48,7 @@ def test_a_meta_account_connects_and_publishes_as_what_the_lookup_found(
                                sandbox_url=sandbox.url)
         assert account.external_id == "maison" and "access_token" not in account.tokens
         account_id = account.id
-    _publish(db, fernet, apis, account_id, platform, video, tmp_path)
+    publish_now(db, fernet, apis, account_id, platform, video, tmp_path)
     assert [(p["platform"], p["account"]) for p in sandbox_posts(sandbox.url)] == \
         [(platform, "maison")]
 
@@ -102,7 +84,7 @@ def test_linkedin_signs_in_without_pkce_and_posts_as_the_member_or_the_page_pick
         ids = (member.id, page.id)
         assert (member.external_id, page.external_id) == ("lea", org2)
     for account_id in ids:
-        _publish(db, fernet, apis, account_id, "linkedin", video, tmp_path)
+        publish_now(db, fernet, apis, account_id, "linkedin", video, tmp_path)
     assert len(sandbox_posts(sandbox.url)) == 2
 
 
@@ -114,25 +96,26 @@ def test_a_revoked_token_marks_the_account_and_connecting_again_repairs_it(
         with db() as session:
             account = accounts.add(session, fernet, apis["instagram"], "maison",
                                    sandbox_url=server.url)
-            dead = oauth.TokenSet("instagram.maison.1.1.forged", "r.instagram.maison.1.forged",
-                                  0, "maison")
-            account.tokens = fernet.encrypt(dead.to_json().encode()).decode()
-            session.commit()
+            held = oauth.TokenSet.from_json(fernet.decrypt(account.tokens.encode()).decode())
+            assert held.refresh_token == ""  # Meta issues none
+            server.sandbox.revoked.add(held.access_token)  # the person removed the app
             account_id = account.id
-        post_id = _publish(db, fernet, apis, account_id, "instagram", video, tmp_path)
+        post_id = publish_now(db, fernet, apis, account_id, "instagram", video, tmp_path)
         with db() as session:
             post = queue.get(session, post_id)
             row = session.get(PublishAccount, account_id)
             assert row is not None
             assert post.state == "needs_attention" and "\n" not in post.error
-            assert "Instagram refused the sign-in (invalid_grant)" in post.error
+            assert "Instagram issues no refresh token and this account's token was refused" \
+                in post.error
             assert "accounts add instagram --name maison" in post.error
-            assert "invalid_grant" in row.reconnect
+            assert "was refused" in row.reconnect
             again = accounts.add(session, fernet, apis["instagram"], "maison",
                                  sandbox_url=server.url)
             assert again.id == account_id and again.reconnect == ""
             tokens = json.loads(fernet.decrypt(again.tokens.encode()))
             assert tokens["account"] == "maison" and tokens["expires_at"] > now_ms() / 1000
+            assert tokens["access_token"] != held.access_token
         assert sandbox_posts(server.url) == []
     finally:
         server.stop()

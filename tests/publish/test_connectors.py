@@ -99,7 +99,9 @@ def test_a_dropped_final_answer_is_resolved_by_asking(platform: str, tmp_path: P
     assert [p["platform_id"] for p in posts] == [published.platform_id]
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
+# Meta issues no refresh token (its long-lived and Page tokens end only by revocation, which
+# test_meta_tokens covers), so the sandbox never expires them mid-use
+@pytest.mark.parametrize("platform", ["tiktok", "youtube", "linkedin"])
 def test_a_token_expired_mid_upload_is_refreshed(platform: str, tmp_path: Path, video: Path,
                                                  apis: dict[str, PlatformApi]) -> None:
     server = start_sandbox(tmp_path / "sb", parse_faults("expire=0.3,seed=3"))

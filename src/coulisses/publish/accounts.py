@@ -175,7 +175,7 @@ class AccountTokens:
                                        oauth.app_credentials(apps, api.id))
 
     def access(self) -> str:
-        if self._tokens.expires_at - 60 < now_ms() / 1000:
+        if self._tokens.expired(now_ms() / 1000, margin_s=60):
             return self.refresh()
         return self._tokens.access_token
 
@@ -187,6 +187,13 @@ class AccountTokens:
                 marked for reconnection.
         """
         with self._lock:
+            if not self._tokens.refresh_token:  # Meta: nothing to refresh with, sign in again
+                why = (f"{self.api.name} issues no refresh token and this account's token "
+                       + ("has expired" if self._tokens.expired(now_ms() / 1000)
+                          else "was refused (revoked, or the password changed)"))
+                mark_reconnect(self.sessions, self.account_id, why)
+                raise AuthenticationError(why, hint="connect the account again: coulisses "
+                                                    "publish accounts add")
             try:
                 self._tokens = oauth.refresh(self.api, self.sandbox_url, self._tokens,
                                              client_id=self.client_id,
@@ -215,8 +222,9 @@ def mark_reconnect(sessions: sessionmaker[Session], account_id: int, why: str) -
 def sandbox_renewal(api: PlatformApi, sandbox_url: str,
                     client: httpx.Client) -> lookup.Renew | None:
     """How the sandbox's tokens are refreshed during the account lookup (none elsewhere: a
-    real platform's fresh token lasts far longer than the lookup)."""
-    if not sandbox_url:
+    real platform's fresh token lasts far longer than the lookup; nor for Meta, which has no
+    refresh token)."""
+    if not sandbox_url or api.auth.long_lived:
         return None
 
     def renew(tokens: oauth.TokenSet) -> oauth.TokenSet:

@@ -51,6 +51,10 @@ class Auth(_Sourced):
     needs_account: bool = Field(default=True,
                                 description="calls name the account (user, page, member) by id")
     pkce: bool = Field(default=True, description="the authorize step takes a PKCE challenge")
+    long_lived: bool = Field(default=False,
+                             description="Meta: no refresh token; the code's short-lived user "
+                                         "token is swapped for a long-lived one "
+                                         "(fb_exchange_token) at once")
     lookup: Literal["token", "meta-pages", "meta-instagram", "linkedin"] = Field(
         default="token", description="how the account to post as is found after sign-in: "
                                      "named in the token answer, or a documented lookup call")

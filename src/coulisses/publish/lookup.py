@@ -162,4 +162,6 @@ def settle(api: PlatformApi, sandbox_url: str, tokens: TokenSet, client: httpx.C
         return tokens
     found, tokens = choices(api, sandbox_url, tokens, client, renew)
     chosen = pick(api, found, wanted)
+    if chosen.token and api.auth.long_lived:  # a Page token read with a long-lived user token
+        return replace(tokens, account=chosen.id, access_token=chosen.token, expires_at=None)
     return replace(tokens, account=chosen.id, access_token=chosen.token or tokens.access_token)

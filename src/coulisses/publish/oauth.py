@@ -1,5 +1,6 @@
-"""OAuth 2 for publishing accounts: authorization code with PKCE, refresh, and the sandbox's
-browserless flow. Tokens live in ``TokenSet``; they are never logged or printed."""
+"""OAuth 2 for publishing accounts: authorization code with PKCE, refresh, Meta's swap of a
+short-lived user token for a long-lived one, and the sandbox's browserless flow. Tokens live in
+``TokenSet``; they are never logged or printed."""
 
 from __future__ import annotations
 
@@ -24,8 +25,12 @@ SANDBOX_SECRET = "sandbox-secret"  # the sandbox app's secret, public by design
 class TokenSet:
     access_token: str
     refresh_token: str
-    expires_at: float
+    expires_at: float | None  # epoch seconds; None: the platform says it does not expire
     account: str  # the platform's id of the account
+
+    def expired(self, now: float, margin_s: float = 0.0) -> bool:
+        """Whether the token is past (or within ``margin_s`` of) its expiry."""
+        return self.expires_at is not None and self.expires_at - margin_s < now
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -35,7 +40,8 @@ class TokenSet:
         return cls(**json.loads(text))
 
     def __repr__(self) -> str:  # never show a token, even in a traceback
-        return f"TokenSet(account={self.account!r}, expires_at={self.expires_at:.0f})"
+        until = "never" if self.expires_at is None else f"{self.expires_at:.0f}"
+        return f"TokenSet(account={self.account!r}, expires_at={until})"
 
 
 def app_credentials(setting: str, platform: str) -> tuple[str, str]:
@@ -112,7 +118,39 @@ def exchange_code(api: PlatformApi, sandbox_url: str, *, code: str, verifier: st
         **({"code_verifier": verifier} if api.auth.pkce else {}),
         "redirect_uri": redirect_uri, api.auth.client_id_param: client_id,
         **({"client_secret": client_secret} if client_secret else {})})
-    return _tokens(r, api, None)
+    tokens = _tokens(r, api, None)
+    if api.auth.long_lived:  # Meta: the code's token lasts hours, and there is no refresh
+        tokens = long_lived(api, sandbox_url, tokens, client_id=client_id,
+                            client_secret=client_secret, client=client)
+    return tokens
+
+
+def long_lived(api: PlatformApi, sandbox_url: str, tokens: TokenSet, *, client_id: str,
+               client_secret: str, client: httpx.Client) -> TokenSet:
+    """Meta's swap of a short-lived user token for a long-lived one (about 60 days):
+    ``GET oauth/access_token?grant_type=fb_exchange_token``, signed by the app secret.
+
+    Raises:
+        AuthenticationError: the platform refused the swap (bad secret, expired token).
+    """
+    r = client.get(urls(api, sandbox_url)[1], params={
+        "grant_type": "fb_exchange_token", "client_id": client_id,
+        "client_secret": client_secret, "fb_exchange_token": tokens.access_token})
+    if r.status_code != 200:
+        try:
+            error = r.json().get("error")
+            words = str(error.get("message") if isinstance(error, dict) else error)
+        except ValueError:
+            words = r.reason_phrase
+        raise AuthenticationError(f"{api.name} refused the long-lived token ({words})",
+                                  hint="check the app secret in publish_apps, then connect the "
+                                       "account again: coulisses publish accounts add")
+    body = r.json()
+    seconds = body.get("expires_in")  # Meta may leave it out: then the token's age is unknown
+    return TokenSet(access_token=str(body["access_token"]), refresh_token="",
+                    expires_at=time.time() + float(seconds if seconds else
+                                                   api.auth.access_seconds),
+                    account=tokens.account)
 
 
 def refresh(api: PlatformApi, sandbox_url: str, tokens: TokenSet, *, client_id: str,
@@ -148,7 +186,8 @@ def sandbox_sign_in(api: PlatformApi, sandbox_url: str, name: str,
                                   f"(HTTP {r.status_code})")
     return exchange_code(api, sandbox_url, code=query["code"][0], verifier=verifier,
                          redirect_uri=redirect, client_id="coulisses", client=client,
-                         client_secret="" if api.auth.pkce else SANDBOX_SECRET)
+                         client_secret=SANDBOX_SECRET if api.auth.long_lived or not api.auth.pkce
+                         else "")
 
 
 def loopback_sign_in(api: PlatformApi, sandbox_url: str, *, client_id: str,

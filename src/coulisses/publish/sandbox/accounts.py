@@ -38,8 +38,11 @@ def meta(sb: Sandbox, platform: str) -> APIRouter:
         wanted = {f.split("{", 1)[0].strip() for f in fields.split(",") if f.strip()}
         page: dict[str, object] = {"id": person, "name": f"{person} (sandbox Page)",
                                    "category": "Media", "tasks": ["CREATE_CONTENT", "MANAGE"]}
-        if "access_token" in wanted:  # a Page token, issued for the same person
-            page["access_token"] = sb.issue(platform, person)["access_token"]
+        if "access_token" in wanted:  # a Page token, issued for the same person: one read
+            # with a long-lived user token does not expire, one read with a short-lived does
+            lasting = sb.check_signed(sb.bearer(request)) or ["", "", "", ""]
+            page["access_token"] = sb.issue(platform, person, kind="P", seconds=0 if lasting[3]
+                                            .startswith("L") else None)["access_token"]
         if "instagram_business_account" in wanted:
             page["instagram_business_account"] = {"id": person, "username": person}
         keep = wanted | {"id"}

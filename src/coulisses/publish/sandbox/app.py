@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from coulisses.publish.api import PlatformApi, builtin_apis
+from coulisses.publish.oauth import SANDBOX_SECRET
 from coulisses.publish.sandbox import accounts, linkedin, meta, metrics, tiktok, youtube
 from coulisses.publish.sandbox.context import ApiFailure, Sandbox
 from coulisses.publish.sandbox.faults import Dice, Faults
@@ -103,12 +104,34 @@ def _oauth(app: FastAPI, sb: Sandbox) -> None:
                 if digest.rstrip(b"=").decode() != parts[3]:
                     return bad
             return JSONResponse(sb.issue(platform, parts[2]))
-        if grant == "refresh_token":
+        if grant == "refresh_token" and not sb.apis[platform].auth.long_lived:
             parts = sb.check_signed(str(form.get("refresh_token", "")))
             if parts is None or len(parts) != 4 or parts[1] != platform:
                 return bad
             return JSONResponse(sb.issue(platform, parts[2]))
         return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+
+    @app.get("/oauth/{platform}/token")
+    def long_lived(platform: str, grant_type: str = "", client_id: str = "",
+                   client_secret: str = "", fb_exchange_token: str = "") -> JSONResponse:
+        """Meta's swap of a short-lived user token for a long-lived one (GET, signed by the
+        app secret), refused as Graph refuses it."""
+        if platform not in sb.apis or not sb.apis[platform].auth.long_lived:
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        if grant_type != "fb_exchange_token" or not client_id:
+            raise sb.fail(platform, 400, "100", "Missing or invalid parameter: grant_type, "
+                                                "client_id")
+        if client_secret != SANDBOX_SECRET:
+            raise sb.fail(platform, 400, "1", "Error validating client secret.")
+        parts = sb.live(platform, fb_exchange_token)
+        if parts is None:
+            raise sb.fail(platform, 400, "190", "Error validating access token: the session "
+                                                "has expired or the token is invalid.")
+        if parts[3][:1] in ("L", "P"):  # only a short-lived user token may be exchanged
+            raise sb.fail(platform, 400, "190", "Error validating access token: this is not "
+                                                "a short-lived user access token.")
+        return JSONResponse(sb.issue(platform, parts[1], kind="L",
+                                     seconds=sb.apis[platform].auth.access_seconds))
 
 
 def _page(sb: Sandbox) -> str:

@@ -84,15 +84,21 @@ class Sandbox:
         mac = hmac.new(self.store.secret.encode(), text.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(mac[:18]).decode()
 
-    def issue(self, platform: str, account: str) -> dict[str, Any]:
-        expires = int(time.time()) + self.token_seconds
-        nonce = self.store.next_number("token")
+    def issue(self, platform: str, account: str, *, seconds: int | None = None,
+              kind: str = "") -> dict[str, Any]:
+        """A token answer. Meta's (``auth.long_lived``) carry no refresh token; ``kind`` marks
+        a Meta token as long-lived (``L``) or a Page token (``P``); ``seconds=0``: no expiry."""
+        seconds = self.token_seconds if seconds is None else seconds
+        expires = int(time.time()) + seconds if seconds else 0
+        nonce = f"{kind}{self.store.next_number('token')}"
         access = f"{platform}.{account}.{expires}.{nonce}"
-        refresh = f"r.{platform}.{account}.{nonce}"
         answer: dict[str, Any] = {"access_token": f"{access}.{self._sign(access)}",
-                                  "refresh_token": f"{refresh}.{self._sign(refresh)}",
-                                  "expires_in": self.token_seconds, "token_type": "Bearer",
-                                  "scope": "sandbox"}
+                                  "token_type": "Bearer", "scope": "sandbox"}
+        if seconds:
+            answer["expires_in"] = seconds
+        if not self.apis[platform].auth.long_lived:
+            refresh = f"r.{platform}.{account}.{nonce}"
+            answer["refresh_token"] = f"{refresh}.{self._sign(refresh)}"
         if self.apis[platform].auth.lookup == "token":  # Meta and LinkedIn name nobody here
             answer |= {"open_id": account, "user_id": account}
         return answer
@@ -103,18 +109,34 @@ class Sandbox:
             return None
         return body.split(".")
 
-    def account_of(self, platform: str, request: Request) -> str:
-        """The account an authenticated call acts for; 401 in the platform's shape otherwise."""
+    def live(self, platform: str, token: str) -> list[str] | None:
+        """The parts of ``token`` if it is this platform's, signed, unexpired and unrevoked."""
+        parts = self.check_signed(token) if token else None
+        if parts is None or len(parts) != 4 or parts[0] != platform:
+            return None
+        if token in self.revoked or (parts[2] != "0" and int(parts[2]) < time.time()):
+            return None
+        return parts
+
+    @staticmethod
+    def bearer(request: Request) -> str:
         header = request.headers.get("authorization", "")
         token = header.split(" ", 1)[1].strip() if " " in header else ""
-        token = token or request.query_params.get("access_token", "")
+        return token or request.query_params.get("access_token", "")
+
+    def account_of(self, platform: str, request: Request) -> str:
+        """The account an authenticated call acts for; 401 in the platform's shape otherwise."""
+        token = self.bearer(request)
         parts = self.check_signed(token) if token else None
         code = EXPIRED_CODES[platform]
         if parts is None or len(parts) != 4 or parts[0] != platform:
             raise self.fail(platform, 401, code, "the access token is invalid")
-        if token in self.revoked or int(parts[2]) < time.time():
+        if self.live(platform, token) is None:
             raise self.fail(platform, 401, code, "the access token has expired")
-        if token in self.used and self.dice.roll("expire"):  # expires mid-use, never at once
+        # expires mid-use, never at once; not Meta's: a long-lived or Page token has no refresh,
+        # so its end mid-use is a revocation (needs a new sign-in), not a fault to ride out
+        if (token in self.used and not self.apis[platform].auth.long_lived
+                and self.dice.roll("expire")):
             self.revoked.add(token)
             raise self.fail(platform, 401, code, "the access token has expired")
         self.used.add(token)

@@ -12,7 +12,7 @@ KINDS: dict[str, str] = {
     "5xx": "a 503 before the request is handled",
     "429": "a 429 with Retry-After before the request is handled",
     "drop": "the connection dropped after the final call commits (outcome unknown to the client)",
-    "expire": "the access token expires (401) on an authenticated call",
+    "expire": "the access token expires (401) on an authenticated call (not Meta's: no refresh)",
     "processing": "the platform's processing fails (container ERROR, upload FAILED)",
     "chunk_size": "TikTok refuses the chunk size at init (invalid_params)",
     "version": "LinkedIn answers 426 NONEXISTENT_VERSION (a retired API version)",

@@ -467,7 +467,7 @@ def publishing_oauth_callback(request: Request, db: SessionDep,
     api = get_api(_apis(), str(pending["platform"]))
     sandbox = str(pending["sandbox"])
     settings = request.app.state.settings
-    client_id, secret = ("coulisses", "") if sandbox else \
+    client_id, secret = ("coulisses", oauth.SANDBOX_SECRET) if sandbox else \
         oauth.app_credentials(settings.publish_apps, api.id)
 
     def sign_in(http: Any) -> oauth.TokenSet:
