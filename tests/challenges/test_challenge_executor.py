@@ -79,3 +79,17 @@ def test_the_qc_stage_runs_on_ray_and_a_dying_task_is_retried(
     assert sorted(read_rows(tmp_path / "stage-dying.parquet")) == \
         [f"e{i:03d}" for i in range(6)]
     assert not ray.is_initialized()  # connected for the run, then let go
+
+
+def test_ray_auto_starts_its_own_local_cluster_even_when_another_is_advertised(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--ray auto`` once joined whatever RAY_ADDRESS or /tmp/ray named (the CI's cluster,
+    another user's) and then failed on ``num_cpus``; it starts its own of ``workers`` CPUs."""
+    ray = pytest.importorskip("ray")
+    monkeypatch.setenv("RAY_ADDRESS", core_world.RAY_ADDRESS or "127.0.0.1:1")
+    started = executor.connect_ray("auto", 1)
+    try:
+        assert started
+        assert ray.cluster_resources().get("CPU") == 1
+    finally:
+        ray.shutdown()

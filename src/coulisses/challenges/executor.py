@@ -255,8 +255,10 @@ def connect_ray(address: str, workers: int) -> bool:
         return False
     try:
         if address == "auto":
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
+            # "local": a new cluster even when RAY_ADDRESS or a running one (another user's,
+            # the CI's) would otherwise be joined, which refuses num_cpus
+            ray.init(address="local", num_cpus=workers, include_dashboard=False,
+                     log_to_driver=False, configure_logging=False)
         else:
             ray.init(address=address, include_dashboard=False, log_to_driver=False,
                      configure_logging=False)
