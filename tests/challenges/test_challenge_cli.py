@@ -106,3 +106,20 @@ def test_the_demo_step_shortlists_a_casting_challenge(
     again = run_challenge_demo(tmp_path / "challenge", campaign_file, settings,
                                SubprocessRunner(), entries=6, workers=1)
     assert again.entries == shown.entries  # the same files: already taken
+    assert shown.speech  # the packaged base model is here
+
+
+def test_offline_without_a_speech_model_the_demo_triages_without_speech(
+        tmp_path: Path, campaign_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from coulisses.analysis.speechmodel import whisper_model_here
+
+    monkeypatch.setenv("COULISSES_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COULISSES_WHISPER_MODEL", "no-such-model")  # neither shipped nor cached
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    settings = load_settings()
+    assert not whisper_model_here(settings.whisper_model, settings.cache_dir)
+    shown = run_challenge_demo(tmp_path / "challenge", campaign_file, settings,
+                               SubprocessRunner(), entries=6, workers=1)
+    assert not shown.speech and shown.shortlist  # shortlisted on QC and copies alone
+    folder = shown.shortlist[0].file
+    assert all(r.status == "triaged" for r in shown.shortlist), folder

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import core_world
 import pytest
-from core_world import DyingStage, RaisingStage, entry_clip, needs_ray  # noqa: F401
+from core_world import DyingStage, NoModelStage, RaisingStage, entry_clip, needs_ray  # noqa: F401
 
 from coulisses.challenges import executor
 from coulisses.challenges.entry import Entry, Rules
@@ -93,3 +93,15 @@ def test_ray_auto_starts_its_own_local_cluster_even_when_another_is_advertised(
         assert ray.cluster_resources().get("CPU") == 1
     finally:
         ray.shutdown()
+
+
+def test_a_stage_that_cannot_run_here_stops_the_run_with_one_line_and_keeps_the_rest(
+        tmp_path: Path, entry_clip: Path) -> None:  # noqa: F811
+    from coulisses.errors import UsageError
+
+    entries = [Entry(f"e{i}", entry_clip) for i in range(1, 6)]
+    checkpoint = tmp_path / "stage-nomodel.parquet"
+    with pytest.raises(UsageError, match="stage nomodel: speech model 'x' cannot be loaded"):
+        run_stage(NoModelStage(), entries, RULES, workers=1, checkpoint=checkpoint)
+    # nothing is marked failed: the entries done are kept, the others wait for the next run
+    assert sorted(read_rows(checkpoint)) == ["e1", "e2"]

@@ -50,6 +50,21 @@ def whisper_model_path(name: str, cache_dir: Path) -> str:
     return name
 
 
+def whisper_model_here(name: str, cache_dir: Path) -> bool:
+    """Whether the model ``name`` can be loaded without the network: a folder, the weights a
+    package ships (``base``, ``tiny.en``), or a copy faster-whisper downloaded before."""
+    found = whisper_model_path(name, cache_dir)
+    if Path(found).is_dir():
+        return True
+    try:
+        from faster_whisper.utils import download_model
+
+        download_model(found, local_files_only=True)
+    except Exception:  # the hub's "not in the cache" comes in several kinds
+        return False
+    return True
+
+
 def _package_dir(name: str) -> Path | None:
     """The folder of an installed package, found without importing it."""
     try:

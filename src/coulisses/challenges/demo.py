@@ -27,6 +27,7 @@ class DemoChallenge:
     seconds: float
     shortlist: tuple[EntryRecord, ...]
     report: Path | None = None  # the challenge's HTML report
+    speech: bool = True  # whether the speech stage ran (a speech model was on this machine)
 
 
 def run_challenge_demo(out: Path, campaign_file: Path, settings: Settings, runner: Runner, *,
@@ -39,13 +40,14 @@ def run_challenge_demo(out: Path, campaign_file: Path, settings: Settings, runne
         CampaignError: the campaign file has no ``casting`` challenge.
         FFmpegError: a sample entry could not be made.
     """
+    from coulisses.analysis.speechmodel import whisper_model_here
     from coulisses.challenges.entry import challenge_folder
     from coulisses.challenges.ingest import ingest, read_consents
     from coulisses.challenges.report import write_report
     from coulisses.challenges.results import entry_records
     from coulisses.challenges.sample import make_sample
     from coulisses.challenges.store import open_challenge, sessions
-    from coulisses.challenges.triage import triage
+    from coulisses.challenges.triage import default_stages, triage
 
     sample = make_sample(out, entries, runner, media=media)
     with sessions(settings)() as session:
@@ -57,10 +59,15 @@ def run_challenge_demo(out: Path, campaign_file: Path, settings: Settings, runne
         ingest(session, row, challenge, [out], consents=read_consents(sample.consents))
         folder = challenge_folder(settings.data_dir, row.id)
         start = time.perf_counter()
+        stages = default_stages()
+        if not whisper_model_here(settings.whisper_model or "base", settings.cache_dir):
+            # offline with no speech model: triage without the speech stage, and say so
+            stages = tuple(s for s in stages if s.name != "speech")
         triage(session, row, challenge, folder, workers=workers, progress=progress,
-               lang=settings.lang)
+               lang=settings.lang, stages=stages)
         seconds = time.perf_counter() - start
         records = entry_records(session, row, folder)
     chosen = tuple(sorted((r for r in records if r.shortlisted), key=lambda r: r.rank or 0))
     report = write_report(records, challenge, out / "report.html", lang=settings.lang)
-    return DemoChallenge(out, len(records), seconds, chosen, report)
+    return DemoChallenge(out, len(records), seconds, chosen, report,
+                         speech=any(s.name == "speech" for s in stages))

@@ -20,6 +20,7 @@ from typing import Any
 
 from coulisses.challenges.entry import Entry, Rules, Scalar, Stage
 from coulisses.challenges.store import append_rows
+from coulisses.errors import UsageError
 
 MAX_ATTEMPTS = 3
 BATCH = 64  # rows per checkpoint write
@@ -37,6 +38,7 @@ class Outcome:
     row: dict[str, Scalar] | None
     error: str
     busy_s: float
+    fatal: bool = False  # the stage cannot run on this machine (no model): stop, not per entry
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ def work(stage: Stage, entry: Entry, rules: Rules) -> Outcome:
     try:
         row = stage.run(entry, rules)
         error = ""
+    except UsageError as exc:  # the machine, not the entry: a model that cannot be loaded
+        return Outcome(entry.id, None, f"stage {stage.name}: {exc.message}",
+                       time.perf_counter() - start, fatal=True)
     except Exception as exc:  # the run goes on; the entry is reported as failed
         row, error = None, f"{type(exc).__name__}: {exc}"[:300]
     return Outcome(entry.id, row, error, time.perf_counter() - start)
@@ -92,6 +97,9 @@ class _Tally:
     def settle(self, outcome: Outcome) -> None:
         if outcome.id in self.finished:  # a retried entry that came back twice
             return
+        if outcome.fatal:  # keep what is done; the entries left stay to run next time
+            self.flush()
+            raise UsageError(outcome.error, hint="fix it and run triage again: it resumes")
         self.finished.add(outcome.id)
         self.busy_s += outcome.busy_s
         if outcome.row is None:

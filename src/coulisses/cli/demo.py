@@ -110,7 +110,8 @@ def print_challenge(casting: DemoChallenge, campaign: Path, lang: str) -> None:
     for record in casting.shortlist:
         relevance = f"{record.relevance:.2f}" if record.relevance is not None else "-"
         typer.echo(f"  {record.rank:>2}. {record.id}  {Path(record.file).name}  {relevance}")
-    typer.echo(text(lang, "demo_challenge_relevance"))
+    typer.echo(text(lang, "demo_challenge_relevance" if casting.speech
+                    else "demo_challenge_no_speech"))
     if casting.report is not None:
         typer.echo(text(lang, "demo_challenge_report", file=casting.report))
     typer.echo(text(lang, "demo_challenge_entries", campaign=campaign))
