@@ -94,7 +94,7 @@ def test_new_user_uploads_analyses_renders_comments_and_approves(
     page.get_by_label("Your comment").fill("Logo trop petit ici 🎬")
     page.get_by_role("button", name="Post comment").click()
     page.wait_for_selector(".comments >> text=Logo trop petit ici 🎬")
-    assert page.locator(".comments .when").first.inner_text().startswith("0:01.")
+    assert page.locator(".comments .when").first.inner_text().startswith("00:01.")
 
     page.get_by_role("button", name="Approve").click()
     # the comment is still open: approving asks first (review12)
