@@ -111,9 +111,15 @@ def test_demo_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     # the casting challenge: sample entries taken in, triaged, their shortlist printed
     # (24 files, 23 entries: one is an exact re-upload, already taken)
     assert re.search(r"Casting challenge: 23 sample entries in .*challenge, triaged in", run.out)
-    shortlist = re.findall(r"^ +\d+\. e[0-9a-f]{20}  entry-\d{3}\.mp4  (?:\d\.\d\d|-)$",
-                           run.out, re.M)
-    assert 1 <= len(shortlist) <= 10
+    printed = re.findall(r"^ +\d+\. (e[0-9a-f]{20})  entry-\d{3}\.mp4  (?:\d\.\d\d|-)$",
+                         run.out, re.M)
+    # the printed shortlist is the stored one, in rank order, within the challenge's 10 places
+    stored = json.loads(run_cli(capsys, "challenge", "entries", out / "casting-series-fr.yaml",
+                                "casting", "--json").out)
+    chosen = sorted((r for r in stored if r["shortlisted"]), key=lambda r: r["rank"])
+    assert printed == [r["id"] for r in chosen] and 0 < len(printed) <= 10
+    assert [r["rank"] for r in chosen] == list(range(1, len(chosen) + 1))
+    assert all(r["qc"]["passed"] and r["consent"] == "complete" for r in chosen)
     assert "opens the demo workspace to demo@coulisses.example, password " in run.out
 
 
