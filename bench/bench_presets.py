@@ -177,18 +177,43 @@ def profile(name: str, src: Path) -> dict[str, float]:
     return {"seconds": float(plan.duration), "decode": decode, "filters": filters}
 
 
+class StepRunner:
+    """The real runner, adding up the CPU s of ffmpeg per command label (the cut's steps)."""
+
+    def __init__(self) -> None:
+        from coulisses.media.ffmpeg import SubprocessRunner
+
+        self.inner = SubprocessRunner()
+        self.steps: dict[str, float] = {}
+
+    def run(self, command: Any, progress: Any = None) -> Any:
+        cpu = children_cpu()
+        try:
+            return self.inner.run(command, progress)
+        finally:
+            label = str(command.label)
+            self.steps[label] = self.steps.get(label, 0.0) + children_cpu() - cpu
+
+
 def whole_cut(src: Path) -> dict[str, Any]:
-    """CPU s of ``cut()`` with the ``final`` preset as shipped: render, loudness pass, QC."""
+    """CPU s of ``cut()`` with the ``final`` preset as shipped, per step: the render, the
+    loudness passes, QC's loudness checks, covers and contact sheet (ffmpeg, by command label),
+    and coulisses' own process (probes, the contact sheet's layout)."""
     from coulisses.render.cut import cut
     from coulisses.render.plan import PRESETS, CutOptions
 
     out = WORK / "whole-cut"
     shutil.rmtree(out, ignore_errors=True)  # a fresh cut: a finished folder would be resumed
+    runner = StepRunner()
+    me = resource.getrusage(resource.RUSAGE_SELF)
     cpu, clock = children_cpu(), time.perf_counter()
-    result = cut(src, PLATFORMS, out, options=CutOptions(preset="final"))
+    result = cut(src, PLATFORMS, out, options=CutOptions(preset="final"), runner=runner)
     wall = time.perf_counter() - clock
-    return {"cpu": children_cpu() - cpu, "wall": wall, "passed": result.passed,
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    own = after.ru_utime + after.ru_stime - me.ru_utime - me.ru_stime
+    return {"cpu": children_cpu() - cpu + own, "wall": wall, "passed": result.passed,
             "seconds": float(result.plan.duration), "final": dict(PRESETS["final"]),
+            "steps": {**runner.steps, "coulisses (in process)": own},
             "qc": {v.platform: list(v.qc.reasons) for v in result.variants}}
 
 
@@ -468,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vmaf-subsample", type=int, default=1)
     parser.add_argument("--points", help="preset:crf,... instead of the whole grid")
     parser.add_argument("--sources", default="noise,film", help="which sources to measure")
+    parser.add_argument("--whole-seconds", type=int, default=60,
+                        help="length of the noise source the whole cut() is measured on")
     parser.add_argument("--no-whole", action="store_true",
                         help="skip the whole cut() with the shipped final preset")
     parser.add_argument("--report-only", action="store_true",
@@ -503,23 +530,19 @@ def main(argv: list[str] | None = None) -> int:
                       f"{lowest(point, 'vmaf_mean'):.1f} / {lowest(point, 'vmaf_min'):.1f}",
                       flush=True)
         if not args.no_whole:
-            store["whole"] = whole_cut(make_source(args.seconds))
+            store["whole"] = whole_cut(make_source(args.whole_seconds))
         meta["ended"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         meta["load_end"] = f"{os.getloadavg()[0]:.1f}"
         meta.update(code=code, subsample=args.vmaf_subsample, seconds=args.seconds,
                     argv=" ".join(argv if argv is not None else sys.argv[1:]))
         save_points(store)
     whole = store.get("whole")
-    # loudness pass, QC, covers: the whole cut's CPU less its render, measured on the chosen
-    # preset's run when there is one, else bench_cut's 60 s figure (0.8 CPU s per second)
+    # loudness passes, QC, covers, contact sheet: the whole cut's CPU less its own render, per
+    # source second; bench_cut's 60 s figure (0.8 CPU s per second) before a whole cut is run
     overhead = 0.8
     points = list(cached.values())
-    if whole:
-        mine = [p for p in points if p["source"] == "noise"
-                and (p["preset"], p["crf"]) == (whole["final"]["x264"], whole["final"]["crf"])
-                and current(p)]
-        if mine:
-            overhead = max(0.0, (whole["cpu"] - mine[0]["cpu"]) / whole["seconds"])
+    if whole and "steps" in whole:
+        overhead = (whole["cpu"] - whole["steps"].get("render", 0.0)) / whole["seconds"]
     data = {"points": points, "profile": store["profile"], "whole": whole,
             "overhead": overhead, "machine": machine(), "started": meta.get("started"),
             "ended": meta.get("ended"), "load": (meta.get("load_start"), meta.get("load_end")),
