@@ -366,15 +366,16 @@ def report(data: dict[str, Any]) -> str:
             f"{lowest(p, 'vmaf_min'):.1f} | {p['variants'][0]['frames']} | {rate:.1f} | "
             f"{'yes' if fits(p) else 'no'} |")
     lines += ["", "### The chosen point", ""]
+    whole_s = float(whole["seconds"]) if whole else 60.0
     lines.append(
         f"Rule: the cheapest point (the most CPU per second of the two sources) that gives every "
         f"variant of the real clip (*film*) a VMAF mean of at least {TARGET_MEAN + MARGIN:g} and "
         f"a minimum of at least {TARGET_MIN + MARGIN:g}, keeps each file of a 60 s cut under "
         f"its platform's size limit, and leaves the whole cut at most "
         f"{CEILING:g} CPU s per source second (0.5x realtime on 2 CPUs), counting "
-        f"{overhead:.2f} CPU s per second for the loudness pass, QC, covers and contact sheet "
-        f"(measured on a 10 s cut: its fixed costs, covers and contact sheet, weigh less per "
-        f"second in a 60 s one). When no point does both, the cheapest that meets the VMAF "
+        f"{overhead:.2f} CPU s per second for the loudness passes, QC, covers and contact "
+        f"sheet (the whole cut of the {whole_s:g} s noise source less its render, below). "
+        f"When no point does both, the cheapest that meets the VMAF "
         f"targets: platforms re-encode uploads, so quality comes first, and the CPU shortfall "
         f"is said. The *noise* source's VMAF is shown, not held to the targets: it is there for "
         f"the CPU cost of grain, and its Instagram variant is held at the platform's 5 Mb/s "
@@ -423,6 +424,15 @@ def report(data: dict[str, Any]) -> str:
                       f"{rt:.2f}x realtime on 2 CPUs "
                       f"({'met' if rt >= 0.5 else '**not met**'}; target 0.5x); QC "
                       f"{'passed on every variant' if whole['passed'] else 'FAILED'}."]
+        if "steps" in whole:
+            lines += ["", "Where the whole cut's CPU goes (CPU s, and per source second; "
+                          "ffmpeg by the cut's own command labels, and coulisses' process: "
+                          "probes, QC's other checks, the contact sheet's layout):", "",
+                      "| step | CPU s | per source second |", "|---|---:|---:|"]
+            for step, spent in sorted(whole["steps"].items(), key=lambda kv: -kv[1]):
+                lines.append(f"| {step} | {spent:.1f} | {spent / whole['seconds']:.2f} |")
+            lines.append(f"| all | {whole['cpu']:.1f} | {whole['cpu'] / whole['seconds']:.2f} |")
+            lines += ["", WASTE]
         if chosen is not None and (whole["final"]["x264"], whole["final"]["crf"]) != chosen[:2]:
             lines.append("**The shipped `final` preset is not the chosen point: update "
                          "`render/plan.py`.**")
@@ -469,6 +479,10 @@ RATE_CONTROL = (
     "variants of the 10 s real clip, not on Instagram's (88.0, mean 95.9).** A 60 s cut gets "
     "Instagram's whole 5 Mb/s cap, with which the same variant measured a minimum of 90.1 "
     "before (this section at commit `4436372`).")
+WASTE = (
+    "Waste removed after profiling this: each contact-sheet strip decoded its whole output at "
+    "full rate to keep four frames (40 of 198 CPU s of the 60 s cut); it now seeks to each of "
+    "the four frames and decodes at most a group of pictures for each.")
 EARLIER = (
     "The wider grid (superfast and veryfast at CRF 16 and 18, ultrafast at CRF 16 and 20) was "
     "measured before the VBV change and is not repeated here: this section as of commit "
