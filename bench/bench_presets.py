@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -112,18 +113,40 @@ def current(point: dict[str, Any]) -> bool:
     """Measured with the x264 params and VBV buffer coulisses now gives its preset (points
     measured before the VBV was recorded had a 2 s buffer)."""
     return (point["params"] == x264_params(point["preset"])
-            and point.get("vbv", 2) == vbv_seconds())
+            and point.get("vbv", 2) == vbv_seconds()
+            and point.get("steps", {}) == tight_steps(point["preset"]))
+
+
+def stepped(v: Any, preset: str) -> bool:
+    """The variant's x264 settings are not the grid preset's own (a tight cap's step)."""
+    return bool((v.video.preset, v.video.x264_params) != (preset, x264_params(preset)))
+
+
+def tight_steps(preset: str) -> dict[str, str]:
+    """The variants that the shipped plan gives a slower x264 preset at this grid preset."""
+    from coulisses.render.plan import PRESETS
+
+    if preset != PRESETS["final"]["x264"]:
+        return {}
+    from coulisses.render.plan import x264_for
+
+    tight = PRESETS["final"]["x264_tight"]
+    return {"instagram-feed": "/".join(x264_for(PRESETS["final"], 1, 1080, 1350, Fraction(30)))
+            } if tight else {}
 
 
 def plan_for(src: Path, preset: str, crf: int) -> Any:
     from coulisses.media.probe import probe
     from coulisses.platforms.registry import Registry
-    from coulisses.render.plan import CutOptions, build_plan
+    from coulisses.render.plan import PRESETS, CutOptions, build_plan
 
     specs = Registry.load().select(PLATFORMS)
     plan = build_plan(probe(src), specs, CutOptions(preset="final"), None, "bench")
+    shipped = str(PRESETS["final"]["x264"])
+    # at the shipped preset a variant whose cap is tight for its canvas keeps its slower step
     variants = tuple(dataclasses.replace(v, video=dataclasses.replace(
-        v.video, preset=preset, crf=crf, x264_params=x264_params(preset)))
+        v.video, crf=crf, **({} if preset == shipped and stepped(v, preset) else
+                             {"preset": preset, "x264_params": x264_params(preset)})))
         for v in plan.variants)
     return dataclasses.replace(plan, variants=variants)
 
@@ -151,11 +174,14 @@ def measure_point(name: str, src: Path, preset: str, crf: int, subsample: int) -
         mean, low, frames = vmaf(target, plan, v, out / f"{v.platform}.vmaf.json", subsample)
         variants.append({"platform": v.platform, "canvas": f"{v.width}x{v.height}",
                          "bytes": target.stat().st_size, "vmaf_mean": mean, "vmaf_min": low,
-                         "frames": frames, "maxrate_kbps": v.video.maxrate_kbps})
+                         "frames": frames, "maxrate_kbps": v.video.maxrate_kbps,
+                         "x264": v.video.preset})
     for target in targets:
         target.unlink()
     return {"source": name, "preset": preset, "crf": crf, "params": x264_params(preset),
             "vbv": vbv_seconds(),
+            "steps": {v.platform: f"{v.video.preset}/{v.video.x264_params}"
+                      for v in plan.variants if stepped(v, preset)},
             "seconds": seconds, "cpu": cpu, "wall": wall, "variants": variants}
 
 
@@ -215,6 +241,46 @@ def whole_cut(src: Path) -> dict[str, Any]:
             "seconds": float(result.plan.duration), "final": dict(PRESETS["final"]),
             "steps": {**runner.steps, "coulisses (in process)": own},
             "qc": {v.platform: list(v.qc.reasons) for v in result.variants}}
+
+
+def try_setting(src: Path, platform: str, setting: str, subsample: int) -> dict[str, Any]:
+    """One variant alone, rendered with the shipped plan changed by ``setting``
+    (``preset`` or ``preset/key=value:...``, x264 params added to the preset's own; a
+    ``vbv-init=`` also sets the plan's ``VBV_INIT``, so maxrate follows as it would if shipped):
+    CPU s of that render (decode, filters, one encoder) and VMAF, with its worst frames."""
+    from coulisses.render import graph
+    from coulisses.render import plan as planning
+
+    preset, extra = setting.split("/", 1) if "/" in setting else (setting, "")
+    shipped = planning.VBV_INIT
+    try:
+        for item in extra.split(":"):
+            if item.startswith("vbv-init="):
+                planning.VBV_INIT = float(item.split("=", 1)[1])
+        full = plan_for(src, str(planning.PRESETS["final"]["x264"]),
+                        int(planning.PRESETS["final"]["crf"]))
+    finally:
+        planning.VBV_INIT = shipped
+    v = next(x for x in full.variants if x.platform == platform)
+    params = ":".join(p for p in (x264_params(preset), extra) if p)
+    v = dataclasses.replace(v, video=dataclasses.replace(v.video, preset=preset,
+                                                         x264_params=params))
+    plan = dataclasses.replace(full, variants=(v,))
+    out = WORK / "tries"
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{platform}.mp4"
+    cpu, _ = run_ffmpeg(list(graph.to_command(plan, [target], out).args), cwd=out)
+    log = out / f"{platform}.vmaf.json"
+    mean, low, frames = vmaf(target, plan, v, log, subsample)
+    scored = json.loads(log.read_text())["frames"]
+    worst = sorted(scored, key=lambda f: f["metrics"]["vmaf"])[:3]
+    size = target.stat().st_size
+    target.unlink()
+    return {"platform": platform, "setting": setting, "preset": preset, "params": params,
+            "seconds": float(plan.duration), "cpu": cpu, "vmaf_mean": mean, "vmaf_min": low,
+            "frames": frames, "bytes": size, "maxrate_kbps": v.video.maxrate_kbps,
+            "worst": [[int(f["frameNum"]), round(float(f["metrics"]["vmaf"]), 1)]
+                      for f in worst]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +425,8 @@ def report(data: dict[str, Any]) -> str:
         rate = sum(v["bytes"] for v in p["variants"]) * 8 / p["seconds"] / 1e6
         mark = "**" if chosen and current(p) and chosen[:2] == (p["preset"], p["crf"]) else ""
         lines.append(
-            f"| {p['source']} | {mark}{p['preset']}{mark} | {p['crf']} | `{p['params']}` | "
+            f"| {p['source']} | {mark}{p['preset']}{mark} | {p['crf']} | `{p['params']}`"
+            + "".join(f"; {k}: `{step}`" for k, step in p.get("steps", {}).items()) + " | "
             f"{p.get('vbv', 2)} s | "
             f"{per_second(p):.2f} | "
             f"{CORES / per_second(p):.2f} | {lowest(p, 'vmaf_mean'):.1f} | "
@@ -392,6 +459,21 @@ def report(data: dict[str, Any]) -> str:
         chosen = (*shipped, False)
         chart(points, chosen)  # star the shipped point
     lines += ["", RATE_CONTROL]
+    if data.get("tries"):
+        lines += ["", "Settings tried on the film's Instagram variant alone (its render: decode, "
+                      "filters, one encoder; VMAF as above; *worst frames* are frame number: "
+                      "VMAF):", "",
+                  "| variant | setting | x264-params | CPU s per s | VMAF mean | VMAF min | "
+                  "worst frames | Mb/s | maxrate Mb/s |",
+                  "|---|---|---|---:|---:|---:|---|---:|---:|"]
+        for t in data["tries"]:
+            worst = ", ".join(f"{n}: {score:g}" for n, score in t["worst"])
+            lines.append(f"| {t['platform']} | {t['setting']} | `{t['params']}` | "
+                         f"{t['cpu'] / t['seconds']:.2f} | {t['vmaf_mean']:.1f} | "
+                         f"{t['vmaf_min']:.1f} | {worst} | "
+                         f"{t['bytes'] * 8 / t['seconds'] / 1e6:.2f} | "
+                         f"{t['maxrate_kbps'] / 1000:g} |")
+        lines += ["", TRIED]
     if met and chosen is not None:
         lines.append("")
         lines.append(f"Chosen: **x264 `{chosen[0]}`, CRF {chosen[1]}** "
@@ -405,13 +487,15 @@ def report(data: dict[str, Any]) -> str:
     if chosen is not None:
         lines += ["", "Every variant at the chosen point (VMAF mean / min; *maxrate* is the "
                       "platform's video cap, lowered for a short cut as said above):", "",
-                  "| source | variant | canvas | VMAF mean | VMAF min | Mb/s | maxrate Mb/s |",
-                  "|---|---|---|---:|---:|---:|---:|"]
+                  "| source | variant | canvas | x264 preset | VMAF mean | VMAF min | Mb/s | "
+                  "maxrate Mb/s |",
+                  "|---|---|---|---|---:|---:|---:|---:|"]
         for p in points:
             if (p["preset"], p["crf"]) != chosen[:2] or not current(p):
                 continue
             for v in p["variants"]:
                 lines.append(f"| {p['source']} | {v['platform']} | {v['canvas']} | "
+                             f"{v.get('x264', p['preset'])} | "
                              f"{v['vmaf_mean']:.1f} | {v['vmaf_min']:.1f} | "
                              f"{v['bytes'] * 8 / p['seconds'] / 1e6:.1f} | "
                              f"{v['maxrate_kbps'] / 1000:g} |")
@@ -479,6 +563,7 @@ RATE_CONTROL = (
     "variants of the 10 s real clip, not on Instagram's (88.0, mean 95.9).** A 60 s cut gets "
     "Instagram's whole 5 Mb/s cap, with which the same variant measured a minimum of 90.1 "
     "before (this section at commit `4436372`).")
+TRIED = "TRIED_TEXT"
 WASTE = (
     "Waste removed after profiling this: each contact-sheet strip decoded its whole output at "
     "full rate to keep four frames (40 of 198 CPU s of the 60 s cut); it now seeks to each of "
@@ -507,6 +592,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vmaf-subsample", type=int, default=1)
     parser.add_argument("--points", help="preset:crf,... instead of the whole grid")
     parser.add_argument("--sources", default="noise,film", help="which sources to measure")
+    parser.add_argument("--tries", help="settings tried on one variant of the film: "
+                        "preset[/x264-params],... (see try_setting)")
+    parser.add_argument("--try-platform", default="instagram-feed")
     parser.add_argument("--whole-seconds", type=int, default=60,
                         help="length of the noise source the whole cut() is measured on")
     parser.add_argument("--no-whole", action="store_true",
@@ -534,7 +622,7 @@ def main(argv: list[str] | None = None) -> int:
         for preset, crf in wanted:
             for name, path in srcs.items():
                 key = f"{name}|{args.seconds}|{preset}|{crf}|{x264_params(preset)}|" \
-                      f"{args.vmaf_subsample}|vbv{vbv_seconds()}"
+                      f"{args.vmaf_subsample}|vbv{vbv_seconds()}|{tight_steps(preset)}"
                 if key in cached:
                     continue
                 point = measure_point(name, path, preset, crf, args.vmaf_subsample)
@@ -542,6 +630,16 @@ def main(argv: list[str] | None = None) -> int:
                 save_points(store)
                 print(f"{name} {preset} crf {crf}: {per_second(point):.2f} CPU s/s, VMAF "
                       f"{lowest(point, 'vmaf_mean'):.1f} / {lowest(point, 'vmaf_min'):.1f}",
+                      flush=True)
+        for setting in (args.tries.split(",") if args.tries else []):
+            tries = store.setdefault("tries", {})
+            key = f"{args.try_platform}|{setting}|{args.vmaf_subsample}|{code}"
+            if key not in tries:
+                tries[key] = try_setting(sources(args.seconds)["film"], args.try_platform,
+                                         setting, args.vmaf_subsample)
+                save_points(store)
+                t = tries[key]
+                print(f"try {setting}: VMAF {t['vmaf_mean']:.1f} / {t['vmaf_min']:.1f}",
                       flush=True)
         if not args.no_whole:
             store["whole"] = whole_cut(make_source(args.whole_seconds))
@@ -557,7 +655,8 @@ def main(argv: list[str] | None = None) -> int:
     points = list(cached.values())
     if whole and "steps" in whole:
         overhead = (whole["cpu"] - whole["steps"].get("render", 0.0)) / whole["seconds"]
-    data = {"points": points, "profile": store["profile"], "whole": whole,
+    data = {"tries": list(store.get("tries", {}).values()), "points": points,
+            "profile": store["profile"], "whole": whole,
             "overhead": overhead, "machine": machine(), "started": meta.get("started"),
             "ended": meta.get("ended"), "load": (meta.get("load_start"), meta.get("load_end")),
             "code": meta.get("code", code), "subsample": meta.get("subsample", 1),
