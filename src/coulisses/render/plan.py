@@ -267,9 +267,12 @@ def x264_params_for(x264_preset: str) -> str:
 
 PRESETS: dict[str, dict[str, str | int]] = {
     # chosen by bench/bench_presets.py (docs/benchmarks.md, "Encoder presets"): the cheapest
-    # point with VMAF >= 95 mean on every canvas of the real clip (minimum >= 90 on three of
-    # four at 10 s; Instagram's 5 Mb/s cap holds its busiest frames at 88); platforms
-    # re-encode uploads, so bits are spent for quality and CPU is saved
+    # point with VMAF >= 95 mean on every canvas of the real clip; platforms re-encode
+    # uploads, so bits are spent for quality and CPU is saved. A variant whose cap is tight
+    # for its canvas (``TIGHT_BITS_PER_PIXEL``) gets veryfast with trellis: on Instagram's
+    # 5 Mb/s the film's VMAF minimum goes from 88.0 (ultrafast) to 90.8 for 0.7 CPU s per
+    # second more (ultrafast with trellis 89.6, superfast with trellis 88.5, faster 90.8 at
+    # twice veryfast's extra CPU)
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21,
               "x264_tight": "veryfast", "x264_tight_params": "trellis=1"},
     # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
