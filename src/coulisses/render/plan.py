@@ -269,12 +269,12 @@ PRESETS: dict[str, dict[str, str | int]] = {
     # chosen by bench/bench_presets.py (docs/benchmarks.md, "Encoder presets"): the cheapest
     # point with VMAF >= 95 mean on every canvas of the real clip; platforms re-encode
     # uploads, so bits are spent for quality and CPU is saved. A variant whose cap is tight
-    # for its canvas (``TIGHT_BITS_PER_PIXEL``) gets veryfast with trellis: on Instagram's
-    # 5 Mb/s the film's VMAF minimum goes from 88.0 (ultrafast) to 90.8 for 0.7 CPU s per
-    # second more (ultrafast with trellis 89.6, superfast with trellis 88.5, faster 90.8 at
-    # twice veryfast's extra CPU)
+    # for its canvas (``TIGHT_BITS_PER_PIXEL``) adds trellis quantisation: on Instagram's
+    # 5 Mb/s the film's VMAF minimum goes from 88.0 to 89.6 and the noisy source's from 92.3
+    # to 94.8 for about 0.07 CPU s per second more (veryfast with trellis reached 90.8 on the
+    # film but fell to 83.0 on the noisy source's first second)
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21,
-              "x264_tight": "veryfast", "x264_tight_params": "trellis=1"},
+              "x264_tight": "ultrafast", "x264_tight_params": "trellis=1"},
     # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
     # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
     # docs/benchmarks.md, "Encoder presets")
@@ -288,7 +288,7 @@ PRESETS: dict[str, dict[str, str | int]] = {
 # 0.19 and more; at 60 fps a 12 Mb/s 1080p cap too) is tight for
 # its canvas: without lookahead, x264 ultrafast starves the frames after each keyframe there
 # (VMAF minimum 88 on the film clip). Such a variant gets the preset's ``x264_tight`` preset
-# and params instead: trellis quantisation spends those bits better (docs/benchmarks.md,
+# and params: trellis quantisation spends those few bits better (docs/benchmarks.md,
 # "Encoder presets")
 TIGHT_BITS_PER_PIXEL = 0.15
 
