@@ -55,7 +55,12 @@ def cluster(max_connections: int = 200) -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="coulisses-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise SystemExit("initdb refuses to run as root and there is no postgres user: "
+                             "run as another user, or pass --database-url") from None
         os.chown(folder, owner.pw_uid, owner.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
     data, port = folder / "data", _free_port()
