@@ -84,11 +84,13 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
     now = utcnow()
     lang = pick_lang(request, "", the_page.lang)
     shown = page.view(db, the_page, settings_of(request))
+    tz = page.time_zone(db, the_page, settings_of(request))
     who = None if preview else visitor_of(request, the_page)
     message = request.query_params.get("m", "")
     context = {
         "request": request, "lang": lang, "t": translator(lang), "view": shown,
         "slug": the_page.slug, "preview": preview, "now": now,
+        "local": lambda at: at.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"),
         "polls": poll_blocks(db, the_page, shown.polls, who, now),
         "comments": comments.visible(db, the_page), "csrf_token": csrf_token(request),
         "decisions": decisions.timeline(db, the_page),
