@@ -34,6 +34,7 @@ from coulisses.web.deps import SessionDep
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import settings_of
 from coulisses.web.i18n_web import pick_lang, translator
+from coulisses.web.playback import for_player
 from coulisses.web.proxy import secure_cookies
 
 router = APIRouter()
@@ -280,4 +281,8 @@ def backstage_option_media(request: Request, slug: str, option_id: int, what: st
     if option is None or poll is None or poll.page_id != the_page.id \
             or what not in ("media", "poster"):
         raise NotFoundError("No such file.", hint="check the link")
+    if what == "media" and option.kind == "clip":  # a phone's HEVC rush plays as H.264
+        sent = _file(request, option.media)
+        shown, kind = for_player(request, Path(sent.path))
+        return FileResponse(shown, media_type=kind)
     return _file(request, option.media if what == "media" else option.poster)
