@@ -304,6 +304,8 @@ EN: dict[str, str] = {
     # --- end of issue 12, review12 ---
     # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
     "pub.reconnect": "sign in again (connect it again under the same name)",
+    "pub.renew_by": "its token cannot be renewed: connect it again before {day}, or its "
+                    "posts wait",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publishing",
     "pub.title": "Publishing", "pub.calendar": "Calendar", "pub.previous": "Previous",
@@ -902,6 +904,8 @@ FR: dict[str, str] = {
     # --- end of issue 12, review12 ---
     # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
     "pub.reconnect": "à reconnecter (connectez-le à nouveau sous le même nom)",
+    "pub.renew_by": "son jeton n'est pas renouvelable : reconnectez-le avant le {day}, sinon "
+                    "ses publications attendent",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publication",
     "pub.title": "Publication", "pub.calendar": "Calendrier", "pub.previous": "Précédent",
