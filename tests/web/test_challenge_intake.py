@@ -16,11 +16,20 @@ from sqlalchemy import select
 
 from coulisses.challenges import consent
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
+from coulisses.settings import Settings
 from coulisses.studio.board_tables import MailOutbox
 from coulisses.studio.tables import Campaign
 
 FORM = {"age_band": "18-24", "country": "FR", "city": "Lyon", "email": "zoe@example.org",
         "consent_data": "yes", "consent_release": "yes", "consent_scope": "yes", "lang": "en"}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """A studio that can e-mail links (opening a challenge needs it); the outbox is read
+    straight from the database here, nothing is sent."""
+    return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", lang="en",
+                    smtp_host="127.0.0.1", public_url="http://testserver")
 
 
 @pytest.fixture
@@ -247,3 +256,29 @@ def test_entrants_send_big_chunks_without_an_account_but_not_over_the_chunk_cap(
                         headers=patch | {"upload-offset": str(len(first))})
     assert over.status_code == 413
     assert client.head(made["url"]).headers["upload-offset"] == str(len(first))
+
+
+def test_a_studio_that_cannot_email_links_does_not_open_a_challenge(
+        app: FastAPI, client: TestClient, make_user: Any, login: Any, post: Any,
+        settings: Settings) -> None:
+    """Without SMTP, entrants would never get their withdrawal link nor parents theirs."""
+    from dataclasses import replace
+
+    from coulisses.campaign.template import example_text
+
+    app.state.settings = replace(settings, smtp_host="")
+    owner = make_user("mailless@example.org")
+    with app.state.sessions() as db:
+        campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
+                            source=example_text("casting-series-fr"), version_id=1)
+        db.add(campaign)
+        db.commit()
+        campaign_id = campaign.id
+    login(client, owner.email)
+    base = f"/w/{owner.workspace_id}/campaigns/{campaign_id}/challenges"
+    refused = post(client, f"{base}/casting/open")
+    assert refused.status_code == 400 and "set smtp_host first" in refused.text
+    with app.state.sessions() as db:
+        assert not any(r.open for r in db.scalars(select(ChallengeRow)))
+    french = post(client, f"{base}/casting/open?lang=fr")
+    assert "prendre des participations demande" in french.text and "abord smtp_host" in french.text

@@ -32,6 +32,7 @@ from coulisses.errors import (
     UploadError,
     UsageError,
 )
+from coulisses.settings import Settings
 from coulisses.studio.board_tables import MailOutbox
 from coulisses.studio.tables import Campaign, utcnow
 from coulisses.studio.uploads import UploadStore
@@ -161,6 +162,22 @@ def sync(db: Session, campaign: Campaign, key: str) -> ChallengeRow:
     row.rules = challenge.model_dump_json()
     db.flush()
     return row
+
+
+def mail_ready(settings: Settings, what: str) -> None:
+    """Check that the studio can e-mail working links (an SMTP server and the public address
+    links start with) before ``what`` depends on them.
+
+    Raises:
+        UsageError: ``smtp_host`` or ``public_url`` is not set.
+    """
+    missing = [name for name, value in (("smtp_host", settings.smtp_host),
+                                        ("public_url", settings.public_url)) if not value]
+    if missing:
+        raise UsageError(f"{what} needs e-mail: set {', '.join(missing)} first",
+                         hint="in the settings file or as COULISSES_SMTP_HOST and "
+                              "COULISSES_PUBLIC_URL (docs/settings.md); without them nobody "
+                              "receives their link")
 
 
 def set_open(db: Session, row: ChallengeRow, is_open: bool) -> None:
