@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from challengekit import casting_open_now
 from coulisses.challenges import consent
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 from coulisses.settings import Settings
@@ -35,12 +36,11 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def opened(app: FastAPI, client: TestClient, make_user: Any, login: Any,
            post: Any) -> dict[str, Any]:
-    from coulisses.campaign.template import example_text
 
     owner = make_user("owner@example.org")
     with app.state.sessions() as db:
         campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
-                            source=example_text("casting-series-fr"), version_id=1)
+                            source=casting_open_now(), version_id=1)
         db.add(campaign)
         db.commit()
         campaign_id = campaign.id
@@ -264,13 +264,12 @@ def test_a_studio_that_cannot_email_links_does_not_open_a_challenge(
     """Without SMTP, entrants would never get their withdrawal link nor parents theirs."""
     from dataclasses import replace
 
-    from coulisses.campaign.template import example_text
 
     app.state.settings = replace(settings, smtp_host="")
     owner = make_user("mailless@example.org")
     with app.state.sessions() as db:
         campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
-                            source=example_text("casting-series-fr"), version_id=1)
+                            source=casting_open_now(), version_id=1)
         db.add(campaign)
         db.commit()
         campaign_id = campaign.id
@@ -282,3 +281,30 @@ def test_a_studio_that_cannot_email_links_does_not_open_a_challenge(
         assert not any(r.open for r in db.scalars(select(ChallengeRow)))
     french = post(client, f"{base}/casting/open?lang=fr")
     assert "prendre des participations demande" in french.text and "abord smtp_host" in french.text
+
+
+def test_after_its_last_day_the_page_says_entries_closed_in_the_entrants_language(
+        app: FastAPI, client: TestClient, opened: dict[str, Any]) -> None:
+    from datetime import date, timedelta
+
+    from coulisses.challenges import intake
+
+    with app.state.sessions() as db:
+        campaign = db.scalars(select(Campaign)).one()
+        campaign.source = casting_open_now(date.today() - timedelta(days=40))  # ended 10 days ago
+        intake.sync(db, campaign, "casting")  # as the team's next sync of the file does
+        db.commit()
+    closed = client.get(f"/b/c/{opened['slug']}")
+    ended = (date.today() - timedelta(days=10)).isoformat()
+    assert closed.status_code == 409 and f"Entries closed on {ended}." in closed.text
+    assert f"Les participations ont fermé le {ended}." in client.get(
+        f"/b/c/{opened['slug']}?lang=fr").text
+    created = client.post(f"/b/c/{opened['slug']}/uploads", json={"name": "a.mp4", "size": 10},
+                          headers={"x-csrf-token": _token_or_none(client, opened["slug"])})
+    assert created.status_code in (403, 409)  # no new upload once closed
+
+
+def _token_or_none(client: TestClient, slug: str) -> str:
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"',
+                      client.get(f"/b/c/{slug}").text)
+    return found.group(1) if found else ""

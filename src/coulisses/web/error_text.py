@@ -651,6 +651,11 @@ FR: tuple[tuple[str, str], ...] = (
     ("{file}: {n} s long, over the {max} s this challenge takes",
      "{file} : {n} s, plus que les {max} s que ce défi accepte"),
     ("trim your video, then send it again", "raccourcissez votre vidéo, puis renvoyez-la"),
+    # a challenge's dates (challenges/intake.py: taking)
+    ("Entries open on {a}.", "Les participations ouvrent le {a}."),
+    ("Entries closed on {a}.", "Les participations ont fermé le {a}."),
+    ("come back on that day", "revenez ce jour-là"),
+    ("thank you for your interest", "merci de votre intérêt"),
     # e-mailed links need SMTP and the public address (challenges/intake.py: mail_ready)
     ("taking entries needs e-mail: set {a} first",
      "prendre des participations demande l'e-mail : renseignez d'abord {a}"),
