@@ -23,6 +23,12 @@ def analyze_cmd(
                                         "(fr, en, ...) instead of detecting it"),
     vocabulary: str | None = typer.Option(None, "--vocabulary", help="brand and people names "
                                           "to expect, comma-separated"),
+    ray: str | None = typer.Option(None, "--ray", help=(
+        "analyse each rush as a job on a Ray cluster: its address, or auto to start a local "
+        "one")),
+    workers: int | None = typer.Option(None, "--workers", min=0, help=(
+        "analyse each rush as a job in this many worker processes (or Ray tasks at a time); "
+        "0: one per CPU")),
 ) -> None:
     """Find shots, speech, faces, sound and picture problems; cached, so a second run is
     instant and an interrupted one resumes."""
@@ -54,8 +60,17 @@ def analyze_cmd(
                   TextColumn("{task.percentage:>3.0f}%"), console=console, transient=True,
                   disable=as_json or not console.is_terminal) as bar:
         task = bar.add_task("analysing", total=1000)
+        on_executor = ray is not None or workers is not None
+        if on_executor:  # each rush one job; the analyses are read back from the cache
+            from coulisses.analysis.batch import analyze_many
 
-        for file in files:
+            def advance(done: int, total: int) -> None:
+                bar.update(task, description=f"analysing {done}/{total} rushes",
+                           completed=int(1000 * done / max(1, total)))
+
+            results, _ = analyze_many(files, settings, analyzers, workers=workers or 0,
+                                      ray_address=ray, progress=advance)
+        for file in [] if on_executor else files:
             name = Path(file).name[:28]
 
             def update(fraction: float, stages: tuple[str, ...], name: str = name) -> None:
