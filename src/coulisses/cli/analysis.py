@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from coulisses.settings import load_settings
+
+if TYPE_CHECKING:
+    from coulisses.analysis.model import Analysis
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +59,7 @@ def analyze_cmd(
                              hint="choose from " + ", ".join(a.name for a in analyzers))
         analyzers = [a for a in analyzers if a.name in wanted]
     console = Console(stderr=True)
-    results = []
+    results: list[Analysis] = []
     with Progress(TextColumn("{task.description:<40}"), BarColumn(),
                   TextColumn("{task.percentage:>3.0f}%"), console=console, transient=True,
                   disable=as_json or not console.is_terminal) as bar:
