@@ -67,6 +67,9 @@ def test_every_deliverable_needs_a_rush_and_ids_must_be_planned(
     unknown = run_cli(capsys, "plan", "cut", path, "ep-1-tiktok,nope", "--rush",
                       landscape_clip, "--workers", "2")
     assert unknown.rc == 2 and "'nope'" in error_line(unknown)
+    negative = run_cli(capsys, "plan", "cut", path, "ep-1-tiktok", "--rush", landscape_clip,
+                       "--workers", "-1")
+    assert negative.rc == 2 and "--workers -1" in error_line(negative)
     assert not (out / "cuts").exists()
 
 

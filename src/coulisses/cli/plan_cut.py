@@ -40,7 +40,7 @@ def cut_cmd(
     ray: str | None = typer.Option(None, "--ray", help=(
         "cut each deliverable as a job on a Ray cluster: its address, or auto to start a "
         "local one")),
-    workers: int | None = typer.Option(None, "--workers", min=0, help=(
+    workers: int | None = typer.Option(None, "--workers", help=(
         "cut each deliverable as a job in this many worker processes (or Ray tasks at a "
         "time); 0: one per CPU")),
 ) -> None:
@@ -52,6 +52,8 @@ def cut_cmd(
     from coulisses.cli.progress import progress_bar
     from coulisses.render.batch import CutJob, cut_many, cut_one
 
+    if workers is not None and workers < 0:  # checked here: a range widens the help's columns
+        raise UsageError(f"--workers {workers} is below 0", hint="0 means one per CPU")
     settings = load_settings(preset=preset)
     _, plan, _ = _load(file, settings)
     assets = _chosen(plan, deliverable, file)
