@@ -140,10 +140,15 @@ def main() -> None:
         f"`../shared/media/film`, each to {' and '.join(PLATFORMS)} (draft preset): "
         f"{len(films) * len(PLATFORMS)} cuts, each one job:", "",
         table(cuts, len(films) * len(PLATFORMS), "cuts"), "",
-        "On one 2-core machine the pool cannot beat the plain command by much: each job is "
-        "already a few seconds of ffmpeg or numpy work and the workers' start (imports, a "
-        "forkserver) is paid once per run. The executor pays where there are cores to spare: "
-        "a 16-core machine, or a Ray cluster of several.",
+        "On one 2-core machine already busy with other sessions the pool cannot beat the plain "
+        "command by much, and runs of a few seconds move with the load from one run to the "
+        "next: each job is a few seconds of ffmpeg or numpy work, the workers' start (imports, "
+        "a forkserver) is paid once per run. "
+        + ("With `--ray auto` each run also starts and stops a local Ray cluster, which is most "
+           "of its wall time on work this small; a running cluster (`--ray HOST:PORT`) pays "
+           "that once. " if args.ray else "")
+        + "The executor pays where there are cores to spare: a 16-core machine, or a Ray "
+        "cluster of several.",
     ])
     print(section)
     if not args.no_doc:
