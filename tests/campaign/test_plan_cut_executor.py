@@ -40,6 +40,7 @@ def test_deliverables_cut_by_workers_are_those_of_the_local_path(
     path = write_campaign(tmp_path)
     local = run_cli(capsys, *_argv(path, tmp_path / "local", landscape_clip))
     assert local.rc == 0, local.err
+    assert "ep-1-tiktok:" in local.out and "installation-reels:" in local.out
     pooled = run_cli(capsys, *_argv(path, tmp_path / "pool", landscape_clip, "--workers", "2"))
     assert pooled.rc == 0, pooled.err
     assert "ep-1-tiktok:" in pooled.out and "installation-reels:" in pooled.out

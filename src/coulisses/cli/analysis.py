@@ -67,9 +67,10 @@ def analyze_cmd(
         on_executor = ray is not None or workers is not None
         if on_executor:  # each rush one job; the analyses are read back from the cache
             from coulisses.analysis.batch import analyze_many
+            from coulisses.i18n import text
 
             def advance(done: int, total: int) -> None:
-                bar.update(task, description=f"analysing {done}/{total} rushes",
+                bar.update(task, description=f"{text(settings.lang, 'analysing')} {done}/{total}",
                            completed=int(1000 * done / max(1, total)))
 
             results, _ = analyze_many(files, settings, analyzers, workers=workers or 0,

@@ -73,6 +73,8 @@ def cut_cmd(
         for job in jobs:  # here, one after another: what a single `plan cut` always did
             with progress_bar(settings.lang) as bar:
                 result = cut_one(job, progress=bar)
+            if len(jobs) > 1:
+                typer.echo(f"{job.id}:")
             print_result(result, settings.lang)
         return
     with progress_bar(settings.lang) as bar:
