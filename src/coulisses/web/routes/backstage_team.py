@@ -187,6 +187,11 @@ async def backstage_polls_create(request: Request, workspace_id: int, campaign_i
                                       _number(one.get(f"start_{i}", ""), "clip start"),
                                       _number(one.get(f"end_{i}", ""), "clip end")))
     retention = one.get("retention", "30")
+    verify = one.get("verify_email", "") == "1"
+    if verify:  # each vote waits for its e-mailed link
+        from coulisses.challenges.intake import mail_ready
+
+        mail_ready(settings_of(request), "a poll confirmed by e-mail")
     tz = page.time_zone(db, the_page, settings_of(request))
     polls.create_poll(db, page_id=the_page.id, question=one.get("question", ""),
                       options=specs, opens_at=_when(one.get("opens", ""), "opens", tz),
@@ -194,7 +199,7 @@ async def backstage_polls_create(request: Request, workspace_id: int, campaign_i
                       results=one.get("results", "after_vote"),
                       retention_days=int(retention) if retention.isdigit() and
                       len(retention) < 6 else -1,
-                      verify_email=one.get("verify_email", "") == "1")
+                      verify_email=verify)
     db.commit()
     return _here(workspace_id, campaign_id, "#polls")
 
