@@ -558,7 +558,7 @@ RATE_CONTROL = (
     "10 s): with ultrafast its lowest frames are the ones right after a keyframe (frame 62, "
     "after the keyframe at 60), where the VBV runs short, and its minimum stays at 88.0.")
 TRIED = (
-    "What lifts it, measured on that variant alone (`--tries`; each setting one run): "
+    "What lifts it, measured on that variant alone, each setting one run: "
     "general rate-control settings on ultrafast do not (a lower `ipratio` of 1.1: 88.1; "
     "`vbv-init=0.6` with the maxrate it allows: 87.8; `qcomp=0.4`: 87.5; `aq-mode=1`: 82.6; "
     "a 20-frame `rc-lookahead`: 86.9, the dip moves to other frames; a 1 s buffer: 83.8; "
@@ -567,9 +567,10 @@ TRIED = (
     "for 1.9x, but on the noisy source that one fell to a minimum of 83.0 (frames 22-28: its "
     "lookahead spends the starting buffer in the first second), so it is not general; "
     "ultrafast with `trellis=1` gives 89.6 (mean 96.7) on the film and 94.8 (mean 97.4, "
-    "against 92.3 and 96.4 without) on the noisy source, for 1.1x the CPU. Settings without "
-    "a row in a table here were measured by the same code in a scratch run on 2026-12-04 "
-    "07:23-07:59 UTC (load 16-25). **Shipped: a variant whose video cap leaves fewer than 0.15 "
+    "against 92.3 and 96.4 without) on the noisy source, for 1.1x the CPU. These were "
+    "measured by a scratch run of the same render and VMAF code on 2026-12-04 07:23-07:59 "
+    "UTC (load 16-25), not by this script's grid; `--tries SETTING,...` measures such "
+    "settings again and adds them here as a table. **Shipped: a variant whose video cap leaves fewer than 0.15 "
     "bits per pixel (`TIGHT_BITS_PER_PIXEL`: at 30 fps Instagram feed's 5 Mb/s at 1080x1350 is "
     "0.11, LinkedIn landscape's 8 Mb/s at 1920x1080 0.13, every other platform 0.19 or more) "
     "adds `trellis=1` to ultrafast; the others are unchanged.** The rule is the bits per "
