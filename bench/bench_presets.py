@@ -460,15 +460,16 @@ def report(data: dict[str, Any]) -> str:
         chart(points, chosen)  # star the shipped point
     lines += ["", RATE_CONTROL, "", TRIED]
     if data.get("tries"):
-        lines += ["", "Settings tried on the film's Instagram variant alone (its render: decode, "
+        lines += ["", "Settings tried on the Instagram variant alone (its render: decode, "
                       "filters, one encoder; VMAF as above; *worst frames* are frame number: "
                       "VMAF):", "",
-                  "| variant | setting | x264-params | CPU s per s | VMAF mean | VMAF min | "
-                  "worst frames | Mb/s | maxrate Mb/s |",
-                  "|---|---|---|---:|---:|---:|---|---:|---:|"]
+                  "| source | variant | setting | x264-params | CPU s per s | VMAF mean | "
+                  "VMAF min | worst frames | Mb/s | maxrate Mb/s |",
+                  "|---|---|---|---|---:|---:|---:|---|---:|---:|"]
         for t in data["tries"]:
             worst = ", ".join(f"{n}: {score:g}" for n, score in t["worst"])
-            lines.append(f"| {t['platform']} | {t['setting']} | `{t['params']}` | "
+            lines.append(f"| {t.get('source', 'film')} | {t['platform']} | {t['setting']} | "
+                         f"`{t['params']}` | "
                          f"{t['cpu'] / t['seconds']:.2f} | {t['vmaf_mean']:.1f} | "
                          f"{t['vmaf_min']:.1f} | {worst} | "
                          f"{t['bytes'] * 8 / t['seconds'] / 1e6:.2f} | "
@@ -564,13 +565,14 @@ TRIED = (
     "a 20-frame `rc-lookahead`: 86.9, the dip moves to other frames; a 1 s buffer: 83.8; "
     "deblocking: 88.1). Better compression does: `faster` 90.8 for 2.8x ultrafast's CPU on "
     "that variant, `veryfast` 89.8, `veryfast` with trellis quantisation (`trellis=1`) 90.8 "
-    "for 1.9x, but on the noisy source that one fell to a minimum of 83.0 (frames 22-28: its "
-    "lookahead spends the starting buffer in the first second), so it is not general; "
+    "for 1.9x, but on the noisy source that one fell to a minimum of 83.0 in the four-canvas "
+    "render and 83.9 alone (table below; frames 22-28: its lookahead spends the starting "
+    "buffer in the first second), so it is not general; "
     "ultrafast with `trellis=1` gives 89.6 (mean 96.7) on the film and 94.8 (mean 97.4, "
     "against 92.3 and 96.4 without) on the noisy source, for 1.1x the CPU. These were "
     "measured by a scratch run of the same render and VMAF code on 2026-12-04 07:23-07:59 "
-    "UTC (load 16-25), not by this script's grid; `--tries SETTING,...` measures such "
-    "settings again and adds them here as a table. **Shipped: a variant whose video cap "
+    "UTC (load 16-25), not by this script's grid, apart from the table below "
+    "(`--tries SETTING,... --try-sources film,noise`). **Shipped: a variant whose video cap "
     "leaves fewer than 0.15 "
     "bits per pixel (`TIGHT_BITS_PER_PIXEL`: at 30 fps Instagram feed's 5 Mb/s at 1080x1350 is "
     "0.11, LinkedIn landscape's 8 Mb/s at 1920x1080 0.13, every other platform 0.19 or more) "
@@ -611,6 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tries", help="settings tried on one variant of the film: "
                         "preset[/x264-params],... (see try_setting)")
     parser.add_argument("--try-platform", default="instagram-feed")
+    parser.add_argument("--try-sources", default="film", help="sources the tries run on")
     parser.add_argument("--whole-seconds", type=int, default=60,
                         help="length of the noise source the whole cut() is measured on")
     parser.add_argument("--no-whole", action="store_true",
@@ -647,12 +650,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name} {preset} crf {crf}: {per_second(point):.2f} CPU s/s, VMAF "
                       f"{lowest(point, 'vmaf_mean'):.1f} / {lowest(point, 'vmaf_min'):.1f}",
                       flush=True)
-        for setting in (args.tries.split(",") if args.tries else []):
+        every = sources(args.seconds)
+        for setting, name in [(t, n) for t in (args.tries.split(",") if args.tries else [])
+                              for n in args.try_sources.split(",")]:
             tries = store.setdefault("tries", {})
-            key = f"{args.try_platform}|{setting}|{args.vmaf_subsample}|{code}"
+            key = f"{name}|{args.try_platform}|{setting}|{args.vmaf_subsample}|{code}"
             if key not in tries:
-                tries[key] = try_setting(sources(args.seconds)["film"], args.try_platform,
-                                         setting, args.vmaf_subsample)
+                tries[key] = {"source": name, **try_setting(
+                    every[name], args.try_platform, setting, args.vmaf_subsample)}
                 save_points(store)
                 t = tries[key]
                 print(f"try {setting}: VMAF {t['vmaf_mean']:.1f} / {t['vmaf_min']:.1f}",
