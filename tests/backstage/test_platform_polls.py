@@ -229,3 +229,31 @@ def test_the_sandbox_refuses_polls_the_docs_refuse(tmp_path: Path,
                              "poll_attachment": json.dumps({"option_a": "x",
                                                             "option_b": "y"})})
         assert r.status_code == 400 and "caption" in r.text
+
+
+def test_the_command_line_sends_the_poll_and_prints_the_one_tally(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from clirun import run_cli
+
+    monkeypatch.setenv("COULISSES_DATA_DIR", str(tmp_path))  # the world's studio.sqlite3
+    monkeypatch.setenv("COULISSES_SETTINGS", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("COULISSES_PUBLISH_POLL_MS", "1")
+    monkeypatch.setenv("COULISSES_PUBLISH_BACKOFF_MS", "1")
+    monkeypatch.setenv("COULISSES_LANG", "fr")
+    with SandboxServer(tmp_path / "sandbox") as server:
+        assert run_cli(capsys, "publish", "accounts", "add", "linkedin", "--name", "team",
+                       "--sandbox", server.url).rc == 0
+        run = run_cli(capsys, "backstage", "poll-out", str(world.poll.id), "--linkedin", "team",
+                      "--duration", "one_day")
+        assert run.rc == 0, run.err
+        assert "mis en file comme publication LinkedIn" in run.out
+        again = run_cli(capsys, "backstage", "poll-out", str(world.poll.id), "--linkedin", "")
+        assert again.rc != 0 and "already went out" in again.err
+        assert run_cli(capsys, "publish", "run", "--until-idle").rc == 0
+        [li] = _posts(server.url, "linkedin")
+        _vote(server.url, "linkedin", str(li["platform_id"]), [4, 9])
+        run = run_cli(capsys, "backstage", "poll-results", str(world.poll.id))
+    assert run.rc == 0, run.err
+    assert "linkedin (lu par l'API): Red 4 · Blue 9" in run.out
+    assert "vérifiés sur la page : 0" in run.out
