@@ -482,6 +482,8 @@ EN: dict[str, str] = {
     "bs.pp_ig_hint": "Instagram takes a caption poll only when the post is created: its caption "
                      "is the question, and Instagram gives shares, so its votes are estimated.",
     "bs.pp_attach_ig": "Attach as its caption poll",
+    "bs.cut_kpis": "How the resulting cut did since it was published:",
+    "bs.cut_kpis_at": "(synced {when})",
     "bs.platform_tallies": "On other platforms",
     "bs.platform_note": "What the same poll counted on a platform (an Instagram story poll, "
                         "a LinkedIn poll), typed in by the team or read through its API. It is "
@@ -1115,6 +1117,8 @@ FR: dict[str, str] = {
                      "publication : sa légende est la question, et Instagram donne des parts, "
                      "donc ses votes sont estimés.",
     "bs.pp_attach_ig": "Joindre comme sondage de légende",
+    "bs.cut_kpis": "Ce qu'a donné le montage qui en est issu depuis sa publication :",
+    "bs.cut_kpis_at": "(synchronisé le {when})",
     "bs.platform_tallies": "Sur les autres plateformes",
     "bs.platform_note": "Ce que le même sondage a compté sur une plateforme (un sondage en "
                         "story Instagram, un sondage LinkedIn), saisi par l’équipe ou lu par son "

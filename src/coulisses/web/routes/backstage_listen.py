@@ -58,6 +58,8 @@ def backstage_decisions(request: Request, workspace_id: int, campaign_id: int,
     return render(request, "backstage_decisions.html", {
         "page": the_page, "campaign_id": campaign_id,
         "entries": decisions.timeline(db, the_page, public_only=False),
+        "cut_kpis": _decision_kpis(request, db, the_page),
+        "channel_names": platform_tallies.CHANNELS,
         "polls": [(p, polls.options_of(db, p)) for p in found],
         "tallies": {p.id: platform_tallies.tallies(db, p) for p in found},
         "channels": platform_tallies.CHANNELS,
@@ -201,3 +203,13 @@ def backstage_poll_read(request: Request, workspace_id: int, campaign_id: int, p
                              sealer(settings.publish_key, settings.data_dir), builtin_apis(),
                              poll.id, now=utcnow())
     return _to_log(workspace_id, campaign_id)
+
+
+def _decision_kpis(request: Request, db: Session, the_page: Any) -> Any:
+    """The key KPIs of each decided cut, once it is published and its numbers synced."""
+    from coulisses.backstage import decision_kpis
+
+    cuts = {e.cut_id for e in decisions.timeline(db, the_page, public_only=False)
+            if e.cut_id is not None}
+    return decision_kpis.cut_kpis(db, settings_of(request).data_dir, the_page.workspace_id,
+                                  cuts)
