@@ -304,6 +304,8 @@ EN: dict[str, str] = {
     # --- end of issue 12, review12 ---
     # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
     "pub.reconnect": "sign in again (connect it again under the same name)",
+    "pub.renew_by": "its token cannot be renewed: connect it again before {day}, or its "
+                    "posts wait",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publishing",
     "pub.title": "Publishing", "pub.calendar": "Calendar", "pub.previous": "Previous",
@@ -434,8 +436,8 @@ EN: dict[str, str] = {
     "bs.rights_closed": "rights gate closed", "bs.rights_clear": "rights clear",
     "bs.no_cuts": "No approved cut yet.", "bs.update_text": "Text",
     "bs.update_kind": "Kind", "bs.add": "Add", "bs.polls": "Polls",
-    "bs.question": "Question", "bs.state": "State", "bs.opens": "Opens (UTC)",
-    "bs.closes": "Closes (UTC)", "bs.results_when": "Show results",
+    "bs.question": "Question", "bs.state": "State", "bs.opens": "Opens ({zone})",
+    "bs.closes": "Closes ({zone})", "bs.results_when": "Show results",
     "bs.retention": "Keep the vote checks' data after closing (days)",
     "bs.option": "Option {n}", "bs.label": "Label", "bs.kind": "Kind",
     "bs.kind_text": "text", "bs.kind_clip": "clip", "bs.kind_cover": "cover",
@@ -917,6 +919,8 @@ FR: dict[str, str] = {
     # --- end of issue 12, review12 ---
     # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
     "pub.reconnect": "à reconnecter (connectez-le à nouveau sous le même nom)",
+    "pub.renew_by": "son jeton n'est pas renouvelable : reconnectez-le avant le {day}, sinon "
+                    "ses publications attendent",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publication",
     "pub.title": "Publication", "pub.calendar": "Calendrier", "pub.previous": "Précédent",
@@ -1065,8 +1069,8 @@ FR: dict[str, str] = {
     "bs.rights_closed": "droits non levés", "bs.rights_clear": "droits levés",
     "bs.no_cuts": "Aucun montage approuvé.", "bs.update_text": "Texte",
     "bs.update_kind": "Type", "bs.add": "Ajouter", "bs.polls": "Sondages",
-    "bs.question": "Question", "bs.state": "État", "bs.opens": "Ouverture (UTC)",
-    "bs.closes": "Clôture (UTC)", "bs.results_when": "Afficher les résultats",
+    "bs.question": "Question", "bs.state": "État", "bs.opens": "Ouverture ({zone})",
+    "bs.closes": "Clôture ({zone})", "bs.results_when": "Afficher les résultats",
     "bs.retention": "Garder les données de contrôle des votes après la clôture (jours)",
     "bs.option": "Choix {n}", "bs.label": "Libellé", "bs.kind": "Type",
     "bs.kind_text": "texte", "bs.kind_clip": "extrait", "bs.kind_cover": "couverture",
