@@ -62,6 +62,21 @@ def _vote(url: str, platform: str, post_id: str, votes: list[int]) -> None:
     assert r.status_code == 200, r.text
 
 
+def _page_vote(world: World, option_id: int) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from coulisses.backstage import challenge, votes
+
+    text = challenge.issue(world.page.secret, world.poll.id, world.now - timedelta(seconds=9),
+                           bits=4)
+    told = votes.cast(world.db, page=world.page, poll=world.poll, option_id=option_id,
+                      challenge_text=text, solution=challenge.solve(text),
+                      visitor=challenge.Visitor("page-voter"), address="203.0.113.5",
+                      now=world.now, limits=replace(votes.LIMITS, min_seconds=0.0))
+    assert told.counted
+
+
 def _posts(url: str, platform: str) -> list[dict[str, object]]:
     found: list[dict[str, object]] = httpx.get(f"{url}/_sandbox/posts", timeout=10).json()["posts"]
     return [p for p in found if p["platform"] == platform]
@@ -89,6 +104,7 @@ def test_a_linkedin_poll_goes_out_once_and_its_counts_come_back(
         [li] = _posts(server.url, "linkedin")
         assert li["platform_id"] == out.platform_post_id and li["size_bytes"] == 0
         _vote(server.url, "linkedin", out.platform_post_id, [7, 3])
+        _page_vote(world, blue.id)  # one verified vote on the page itself
         result = platform_polls.read_back(sessions, fernet, apis, world.poll.id, now=world.now,
                                           backoff_s=0.0)
     assert result.stored == ("linkedin",) and not result.problems
@@ -98,10 +114,11 @@ def test_a_linkedin_poll_goes_out_once_and_its_counts_come_back(
     assert (li_tally.channel, li_tally.source, li_tally.estimated) == ("linkedin", "api", False)
     assert li_tally.post_ref == out.platform_post_id
     assert [n for _, n in li_tally.counts] == [7, 3]
-    assert merged.verified_total == 0  # nothing added to the page's own votes
-    assert merged.exact_total == 10 and merged.estimated_total == 0
+    assert merged.verified_total == 1  # nothing added to the page's own votes
+    assert polls.tally(world.db, world.poll).total == 1
+    assert merged.exact_total == 11 and merged.estimated_total == 0
     assert merged.by_option(red.id) == {"page": 0, "linkedin": 7}
-    assert merged.by_option(blue.id) == {"page": 0, "linkedin": 3}
+    assert merged.by_option(blue.id) == {"page": 1, "linkedin": 3}
 
 
 def test_an_instagram_caption_poll_rides_on_a_scheduled_reel_and_comes_back_estimated(
