@@ -180,17 +180,26 @@ def measure() -> dict[str, Any]:
         seconds.append(float(cache[path.name]["seconds"]))
     cache_file.write_text(json.dumps(cache))
     prints = [unpack(r) for r in rows]
-    # every pair, every frame distance: the share of the shorter entry matched in order
+    # every pair, every frame distance: the share of the shorter entry matched in order, by
+    # PDQ views or (the better of the two, as ``duplicates.match`` does) by crop windows
     shares: dict[int, np.ndarray] = {fd: np.zeros((len(entries),) * 2) for fd in FRAME_DISTANCES}
+    crop_shares = np.zeros((len(entries),) * 2)
     t0 = time.perf_counter()
     for i, j in combinations(range(len(entries)), 2):
         d = duplicates.distances(prints[i], prints[j])
         usable = min(int((prints[i].quality >= duplicates.MIN_QUALITY).sum()),
                      int((prints[j].quality >= duplicates.MIN_QUALITY).sum()))
-        for fd in FRAME_DISTANCES:
-            chain = duplicates.longest_chain(d <= fd)
+        crop = duplicates.compare_crops(prints[i], prints[j])
+        crop_ok = usable and crop.frames >= min(duplicates.MIN_FRAMES, usable)
+        crop_share = crop.share if crop_ok else 0.0
+        if crop_share < duplicates.CROP_SHARE:  # the crop rule counts only past its own bar
+            crop_share = 0.0
+        crop_shares[i, j] = crop_shares[j, i] = crop.share if crop_ok else 0.0
+        chains = duplicates.longest_chains(np.stack([d <= fd for fd in FRAME_DISTANCES]))
+        for fd, chain in zip(FRAME_DISTANCES, chains.tolist(), strict=True):
             ok = usable and chain >= min(duplicates.MIN_FRAMES, usable)
-            shares[fd][i, j] = shares[fd][j, i] = chain / usable if ok else 0.0
+            share = max(chain / usable if ok else 0.0, crop_share)
+            shares[fd][i, j] = shares[fd][j, i] = share
     pair_seconds = time.perf_counter() - t0
     # the product's own path, end to end
     ids = {f"e{k:05d}": k for k in range(len(entries))}
@@ -202,12 +211,15 @@ def measure() -> dict[str, Any]:
                  "cpus": os.cpu_count(), "python": platform.python_version(),
                  "machine": platform.machine(), "pair_seconds": pair_seconds,
                  "group_seconds": group_seconds, "frame_distance": duplicates.FRAME_DISTANCE,
-                 "min_share": duplicates.MIN_SHARE},
+                 "min_share": duplicates.MIN_SHARE, "crop_distance": duplicates.CROP_DISTANCE,
+                 "crop_share": duplicates.CROP_SHARE,
+                 "print_bytes": float(np.median([len(r) for r in rows]))},
         "entries": [{"source": s, "transform": t, "cost": c, "seconds": sec,
                      "frames": p.frames, "group": groups[f"e{k:05d}"].group}
                     for k, ((s, t, _), c, sec, p) in enumerate(zip(entries, costs, seconds,
                                                                    prints, strict=True))],
         "shares": {str(fd): m.round(4).tolist() for fd, m in shares.items()},
+        "crop_shares": crop_shares.round(4).tolist(),
     }
 
 

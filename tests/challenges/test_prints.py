@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import media
+from coulisses.challenges.crops import CROP_BYTES, WINDOWS
 from coulisses.challenges.entry import Entry, Rules, Stage
 from coulisses.challenges.prints import (
     FPS,
@@ -43,7 +44,10 @@ def test_the_stage_gives_one_compact_row(clips: dict[str, Path]) -> None:
     assert isinstance(data, bytes)
     found = unpack(data)
     assert found.hashes.shape == (8, len(VIEWS), HASH_BYTES)
-    assert len(data) < 8 * (len(VIEWS) * HASH_BYTES + 1) + 16  # hashes only, never pictures
+    assert found.crops.shape == (8, 1 + len(WINDOWS), CROP_BYTES)
+    per_frame = len(VIEWS) * HASH_BYTES + 1 + (1 + len(WINDOWS)) * CROP_BYTES
+    assert len(data) < 8 * per_frame + 16  # hashes only, never pictures
+    assert unpack(found.pack()).crops.tobytes() == found.crops.tobytes()
     assert (found.quality >= 50).all()  # testsrc2 is a detailed picture
     assert isinstance(row["print_seconds"], float) and row["print_seconds"] > 0
 
@@ -87,3 +91,13 @@ def test_long_entries_keep_a_bounded_number_of_frames(tmp_path: Path) -> None:
 def test_unpack_refuses_other_bytes() -> None:
     with pytest.raises(ValueError, match="not a coulisses print"):
         unpack(b"CP1\x05\x02\x00" + b"\x00" * 10)
+    with pytest.raises(ValueError, match="not a coulisses print"):
+        unpack(b"XX9\x01\x01\x00" + b"\x00" * 33)
+
+
+def test_prints_made_before_the_crop_windows_still_read() -> None:
+    """A checkpoint written before the windows (CP1: PDQ views only) unpacks, without crops."""
+    quality, hashes = bytes([80, 90]), bytes(range(64)) * 2
+    old = unpack(b"CP1\x02\x02\x00" + quality + hashes[:2 * 2 * 32])
+    assert old.frames == 2 and old.crops.size == 0
+    assert old.hashes.shape == (2, 2, HASH_BYTES)
