@@ -6,8 +6,9 @@ frame (PDQ distance) and as a video: the longest run of matched frames in time o
 share of the shorter entry, so trims and speed changes still match while one shared shot does
 not. Crops taken anywhere are found the same way from the ``crops`` window hashes (a second
 index of 21-bit chunks), where one entry's whole pictures must match one and the same window
-of the other's all along the chain. Copies are joined transitively; the earliest entry (ids
-sort by arrival) or a blocklist item is the original.
+of the other's all along the chain, and over a higher share (``CROP_SHARE``). Copies are
+joined transitively; the earliest entry (ids sort by arrival) or a blocklist item is the
+original.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ MIN_FRAMES = 3
 #: bits (of 64) under which a whole picture's crop hash and a window's show the same picture
 CROP_DISTANCE = 14
 #: share a chain through one window must cover (crops: fewer bits, so a higher bar)
-CROP_SHARE = 0.5
+CROP_SHARE = 0.7
 #: earliest owners of an index bucket each entry is paired with (a bucket of 500 copies makes
 #: 500 candidate pairs, not 125,000)
 _BUCKET_LINKS = 8
@@ -231,8 +232,9 @@ def compare(a: Print, b: Print, frame_distance: int = FRAME_DISTANCE) -> Match:
 
 def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Match:
     """How much of the shorter entry is a crop of the other: the longest chain, in time order,
-    of one entry's whole pictures within ``crop_distance`` bits of one and the same window of
-    the other's frames (either way round), as a share of the shorter entry's usable frames.
+    of one entry's whole pictures within ``crop_distance`` bits of one and the same window (or
+    the whole picture: the low frequencies also outlast watermarks) of the other's frames,
+    either way round, as a share of the shorter entry's usable frames.
     The distance is the chain's median, scaled to PDQ's 256 bits (0 share without windows)."""
     usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
     best = Match(share=0.0, frames=0, distance=256.0)
@@ -242,7 +244,7 @@ def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Mat
         if x.crops.shape[0] != x.frames or y.crops.shape[0] != y.frames or y.crops.shape[1] < 2:
             continue
         whole = x.crops[:, 0].copy().view(np.uint64)[:, 0]  # frames of x
-        windows = y.crops[:, 1:].copy().view(np.uint64)[..., 0]  # frames of y x windows
+        windows = y.crops.copy().view(np.uint64)[..., 0]  # frames of y x (whole, windows)
         d = np.bitwise_count(whole[:, None, None] ^ windows[None]).astype(np.int32)
         d[x.quality < MIN_QUALITY] = 64
         d[:, y.quality < MIN_QUALITY] = 64
