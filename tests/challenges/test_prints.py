@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import media
-from coulisses.challenges.crops import CROP_BYTES, WINDOWS
+from coulisses.challenges.crops import CROP_BYTES, WINDOWS, crop_hashes
 from coulisses.challenges.entry import Entry, Rules, Stage
 from coulisses.challenges.prints import (
     FPS,
@@ -101,3 +101,23 @@ def test_prints_made_before_the_crop_windows_still_read() -> None:
     old = unpack(b"CP1\x02\x02\x00" + quality + hashes[:2 * 2 * 32])
     assert old.frames == 2 and old.crops.size == 0
     assert old.hashes.shape == (2, 2, HASH_BYTES)
+
+
+def test_a_crop_taken_anywhere_hashes_close_to_one_window() -> None:
+    """A 15 % crop off centre, scaled back up, is near the window that holds it (and only near
+    windows around that place): the shift-tolerant hash of ``crops``."""
+    rng = np.random.default_rng(5)
+    coarse = rng.random((12, 20)) * 255  # a smooth picture: blobs, as footage has
+    picture = np.kron(coarse, np.ones((15, 16)))  # 180 x 320
+    picture = (picture + np.roll(picture, 7, axis=0) + np.roll(picture, 7, axis=1)) / 3
+    y, x = round(180 * 0.05), round(320 * 0.1)
+    crop = picture[y:y + 153, x:x + 272]  # 85 % of the sides, from (10 %, 5 %)
+    rows = np.linspace(0, crop.shape[0] - 1, 180).round().astype(int)
+    cols = np.linspace(0, crop.shape[1] - 1, 320).round().astype(int)
+    copy = crop[rows][:, cols]
+    original, copied = crop_hashes(picture), crop_hashes(copy)
+    bits = np.unpackbits(original ^ copied[0], axis=1).sum(axis=1)
+    assert bits.shape == (1 + len(WINDOWS),)
+    best = int(np.argmin(bits[1:]))
+    assert WINDOWS[best] == (0.85, 0.1, 0.05)
+    assert bits[1 + best] <= 6 < bits[0]  # the whole picture is not the crop

@@ -33,28 +33,28 @@ _SIDE = 32  # block-mean picture the hash is taken from
 _FREQ = 8  # lowest frequencies kept per direction
 _n = np.arange(_SIDE)
 _DCT = np.cos(np.pi * (2 * _n[None, :] + 1) * np.arange(_FREQ)[:, None] / (2 * _SIDE))
+_GRID = np.arange(_SIDE + 1) / _SIDE
+#: each box (the whole picture, then ``WINDOWS``) as top, left and side, shares of the picture
+_TOP = np.array([0.0, *(y for _, _, y in WINDOWS)])[:, None]
+_LEFT = np.array([0.0, *(x for _, x, _ in WINDOWS)])[:, None]
+_SIZE = np.array([1.0, *(s for s, _, _ in WINDOWS)])[:, None]
 
 
 def crop_hashes(luma: np.ndarray) -> np.ndarray:
-    """The 64-bit hash of the whole picture (``luma``, H x W) and of each of ``WINDOWS``:
-    (1 + len(WINDOWS)) x 8 bytes. Bit k says whether the k-th low frequency (DC left out,
-    the last bit always 0) is above the window's median."""
+    """The 64-bit hash of the whole picture (``luma``, H x W, 0-255) and of each of
+    ``WINDOWS``: (1 + len(WINDOWS)) x 8 bytes. Bit k says whether the k-th low frequency (DC
+    left out, the last bit always 0) is above the window's median."""
     h, w = luma.shape
-    boxes = [(0.0, 0.0, 1.0, 1.0)] + [(y, x, s, s) for s, x, y in WINDOWS]
-    table = np.zeros((h + 1, w + 1), np.float64)
-    table[1:, 1:] = luma.astype(np.float64).cumsum(0).cumsum(1)
-    grid = np.arange(_SIDE + 1) / _SIDE
-    top = np.array([b[0] for b in boxes])[:, None]
-    left = np.array([b[1] for b in boxes])[:, None]
-    tall = np.array([b[2] for b in boxes])[:, None]
-    wide = np.array([b[3] for b in boxes])[:, None]
-    ys = np.clip(np.round((top + tall * grid) * h), 0, h).astype(np.intp)  # boxes x 33
-    xs = np.clip(np.round((left + wide * grid) * w), 0, w).astype(np.intp)
-    corner = table[ys[:, :, None], xs[:, None, :]]  # boxes x 33 x 33
+    table = np.zeros((h + 1, w + 1), np.float64)  # summed-area table: every window at once
+    np.cumsum(luma, axis=0, dtype=np.float64, out=table[1:, 1:])
+    np.cumsum(table[1:, 1:], axis=1, out=table[1:, 1:])
+    ys = np.clip(np.round((_TOP + _SIZE * _GRID) * h), 0, h).astype(np.intp)  # boxes x 33
+    xs = np.clip(np.round((_LEFT + _SIZE * _GRID) * w), 0, w).astype(np.intp)
+    corner = table.ravel()[ys[:, :, None] * (w + 1) + xs[:, None, :]]
     sums = corner[:, 1:, 1:] - corner[:, :-1, 1:] - corner[:, 1:, :-1] + corner[:, :-1, :-1]
     area = np.maximum(np.diff(ys)[:, :, None] * np.diff(xs)[:, None, :], 1)
-    coef = np.einsum("fi,bij,gj->bfg", _DCT, sums / area, _DCT).reshape(len(boxes), -1)[:, 1:]
+    coef = (_DCT @ (sums / area) @ _DCT.T).reshape(len(ys), -1)[:, 1:]
     bits = coef > np.median(coef, axis=1, keepdims=True)
-    bits = np.concatenate([bits, np.zeros((len(boxes), 1), bool)], axis=1)
+    bits = np.concatenate([bits, np.zeros((len(ys), 1), bool)], axis=1)
     packed: np.ndarray = np.packbits(bits, axis=1)
     return packed
