@@ -245,8 +245,11 @@ def scale(n: int) -> dict[str, Any]:
         base = bases[k % len(bases)]
         flips = rng.random((*base.hashes.shape, 8)) < 0.02
         noise = np.packbits(flips, axis=-1)[..., 0]
+        crop_flips = rng.random((*base.crops.shape, 8)) < 0.02
+        crop_noise = np.packbits(crop_flips, axis=-1)[..., 0]
         prints[f"e{arrival[k]:06d}"] = Print(
-            hashes=base.hashes ^ noise, quality=base.quality).pack()
+            hashes=base.hashes ^ noise, quality=base.quality,
+            crops=base.crops ^ crop_noise).pack()
     loaded = {k: unpack(v) for k, v in enumerate(prints.values())}
     t0 = time.perf_counter()
     pairs = len(duplicates.candidate_pairs(loaded))
