@@ -33,6 +33,10 @@ MIN_FRAMES = 3
 CROP_DISTANCE = 14
 #: share a chain through one window must cover (crops: fewer bits, so a higher bar)
 CROP_SHARE = 0.7
+#: the whole pictures matched to windows must change at least this often (by more than
+#: ``CROP_DISTANCE``): a still scene of one set (a speaker against a wall) matches every
+#: recording of that set in the low frequencies, where PDQ still tells them apart
+CROP_CHANGES = 2
 #: earliest owners of an index bucket each entry is paired with (a bucket of 500 copies makes
 #: 500 candidate pairs, not 125,000)
 _BUCKET_LINKS = 8
@@ -234,7 +238,8 @@ def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Mat
     """How much of the shorter entry is a crop of the other: the longest chain, in time order,
     of one entry's whole pictures within ``crop_distance`` bits of one and the same window (or
     the whole picture: the low frequencies also outlast watermarks) of the other's frames,
-    either way round, as a share of the shorter entry's usable frames.
+    either way round, as a share of the shorter entry's usable frames. A side whose whole
+    pictures never change (``CROP_CHANGES``) is not matched this way.
     The distance is the chain's median, scaled to PDQ's 256 bits (0 share without windows)."""
     usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
     best = Match(share=0.0, frames=0, distance=256.0)
@@ -244,6 +249,8 @@ def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Mat
         if x.crops.shape[0] != x.frames or y.crops.shape[0] != y.frames or y.crops.shape[1] < 2:
             continue
         whole = x.crops[:, 0].copy().view(np.uint64)[:, 0]  # frames of x
+        if _changes(whole[x.quality >= MIN_QUALITY], crop_distance) < CROP_CHANGES:
+            continue
         windows = y.crops.copy().view(np.uint64)[..., 0]  # frames of y x (whole, windows)
         d = np.bitwise_count(whole[:, None, None] ^ windows[None]).astype(np.int32)
         d[x.quality < MIN_QUALITY] = 64
@@ -261,6 +268,18 @@ def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Mat
             best = Match(share=int(chains[k]) / usable, frames=int(chains[k]),
                          distance=float(np.median(cells)) * 4)
     return best
+
+
+def _changes(words: np.ndarray, limit: int) -> int:
+    """How many of the pictures (64-bit hashes) differ by more than ``limit`` bits from every
+    one kept before them: 1 for a still scene."""
+    kept: list[np.uint64] = []
+    for word in words:
+        if all(int(np.bitwise_count(word ^ k)) > limit for k in kept):
+            kept.append(word)
+            if len(kept) >= CROP_CHANGES:
+                break
+    return len(kept)
 
 
 def match(a: Print, b: Print) -> Match | None:
