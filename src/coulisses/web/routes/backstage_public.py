@@ -95,6 +95,7 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
         "polls": poll_blocks(db, the_page, shown.polls, who, now),
         "comments": comments.visible(db, the_page), "csrf_token": csrf_token(request),
         "decisions": decisions.timeline(db, the_page),
+        **_cut_kpis(db, request, the_page),
         "revealed": {c.title for c in shown.cuts},
         "csrf_input": lambda: csrf_input(request),
         "message": message if message in MESSAGES else "",
@@ -286,3 +287,13 @@ def backstage_option_media(request: Request, slug: str, option_id: int, what: st
         shown, kind = for_player(request, Path(sent.path))
         return FileResponse(shown, media_type=kind)
     return _file(request, option.media if what == "media" else option.poster)
+
+
+def _cut_kpis(db: Session, request: Request, the_page: BackstagePage) -> dict[str, Any]:
+    """The key KPIs of the public decisions' cuts, once published and synced (issue 14)."""
+    from coulisses.backstage import decision_kpis
+
+    cuts = {e.cut_id for e in decisions.timeline(db, the_page) if e.cut_id is not None}
+    return {"cut_kpis": decision_kpis.cut_kpis(db, settings_of(request).data_dir,
+                                               the_page.workspace_id, cuts),
+            "channel_names": platform_tallies.CHANNELS}
