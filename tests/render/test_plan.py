@@ -210,6 +210,30 @@ def test_nvenc_plan_keeps_the_cap_profile_and_gop() -> None:
             b.video.maxrate_kbps, b.video.profile, b.video.gop, b.video.bframes)
 
 
+@pytest.mark.parametrize("seconds", [10, 60])
+def test_a_variant_whose_cap_is_tight_for_its_canvas_gets_the_slower_step(
+        registry: Registry, seconds: int) -> None:
+    from coulisses.render.plan import PRESETS, TIGHT_BITS_PER_PIXEL, x264_params_for
+
+    specs = registry.select("tiktok,instagram-feed,linkedin,youtube,x,linkedin-landscape")
+    plan = build_plan(make_probe(duration=Fraction(seconds)), specs, CutOptions(trim=True),
+                      None, "t")
+    for spec, v in zip(specs, plan.variants, strict=True):
+        bits = v.video.maxrate_kbps * 1000 / (v.width * v.height * float(v.frame_rate))
+        tight = bits < TIGHT_BITS_PER_PIXEL
+        assert tight == (spec.id in ("instagram-feed", "linkedin-landscape"))
+        want = PRESETS["final"]["x264_tight" if tight else "x264"]
+        assert v.video.preset == want
+        assert v.video.x264_params.startswith(x264_params_for(v.video.preset))
+        extra = f":{PRESETS['final']['x264_tight_params']}"
+        assert v.video.x264_params.endswith(extra) == tight
+    # draft and master have no step: every variant gets the preset's own
+    for preset in ("draft", "master"):
+        other = build_plan(make_probe(duration=Fraction(seconds)), specs,
+                           CutOptions(preset=preset, trim=True), None, "t")
+        assert {v.video.preset for v in other.variants} == {PRESETS[preset]["x264"]}
+
+
 @pytest.mark.parametrize("seconds", [3, 5, 10, 30, 60, 600])
 def test_the_full_starting_vbv_buffer_keeps_the_mean_under_qcs_ceiling(
         registry: Registry, seconds: int) -> None:

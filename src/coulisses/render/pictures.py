@@ -16,6 +16,7 @@ from coulisses.timecode import to_seconds_arg
 
 STRIP_FRAMES = 4
 STRIP_HEIGHT = 240
+STRIP_END_S = Fraction(1, 10)  # the last strip frame is taken this far before the end at least
 
 
 def cover_command(video: Path, target: Path, spec: PlatformSpec, duration: Fraction) -> Command:
@@ -33,14 +34,28 @@ def cover_command(video: Path, target: Path, spec: PlatformSpec, duration: Fract
                    label="cover")
 
 
+def strip_times(duration: Fraction) -> list[Fraction]:
+    """When the strip's frames are taken: evenly spaced from 0, each at least ``STRIP_END_S``
+    before the end so that a frame is there to seek to. Pure."""
+    last = max(Fraction(0), duration - STRIP_END_S)
+    return [min(last, duration * k / STRIP_FRAMES) for k in range(STRIP_FRAMES)]
+
+
 def strip_command(video: Path, target: Path, duration: Fraction) -> Command:
-    """Frames evenly spaced over a video, tiled side by side in one PNG."""
-    rate = Fraction(STRIP_FRAMES) / max(duration, Fraction(1, 10))
-    return Command(args=("-loglevel", "error", *ffmpeg_input(video),
-                         "-vf", f"fps={rate.numerator}/{rate.denominator}:start_time=0,"
-                                f"scale=-2:{STRIP_HEIGHT},tile={STRIP_FRAMES}x1",
-                         "-frames:v", "1", "-update", "1", "-f", "image2", "-c:v", "png",
-                         str(target)),
+    """Frames evenly spaced over a video, side by side in one PNG.
+
+    Each frame is sought (``-ss`` before its input: the decoder starts at the keyframe before
+    it), so a strip decodes at most ``STRIP_FRAMES`` groups of pictures, not the whole video.
+    """
+    args: list[str] = ["-loglevel", "error"]
+    for at in strip_times(duration):
+        args += ["-ss", to_seconds_arg(at), *ffmpeg_input(video)]
+    chains = [f"[{i}:v]trim=end_frame=1,scale=-2:{STRIP_HEIGHT}[s{i}]"
+              for i in range(STRIP_FRAMES)]
+    joined = "".join(f"[s{i}]" for i in range(STRIP_FRAMES))
+    graph = ";".join([*chains, f"{joined}hstack=inputs={STRIP_FRAMES}"])
+    return Command(args=(*args, "-filter_complex", graph, "-frames:v", "1", "-update", "1",
+                         "-f", "image2", "-c:v", "png", str(target)),
                    label="contact sheet")
 
 

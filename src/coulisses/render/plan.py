@@ -267,16 +267,44 @@ def x264_params_for(x264_preset: str) -> str:
 
 PRESETS: dict[str, dict[str, str | int]] = {
     # chosen by bench/bench_presets.py (docs/benchmarks.md, "Encoder presets"): the cheapest
-    # point with VMAF >= 95 mean on every canvas of the real clip (minimum >= 90 on three of
-    # four at 10 s; Instagram's 5 Mb/s cap holds its busiest frames at 88); platforms
-    # re-encode uploads, so bits are spent for quality and CPU is saved
-    "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21},
+    # point with VMAF >= 95 mean on every canvas of the real clip; platforms re-encode
+    # uploads, so bits are spent for quality and CPU is saved. A variant whose cap is tight
+    # for its canvas (``TIGHT_BITS_PER_PIXEL``) adds trellis quantisation: on Instagram's
+    # 5 Mb/s the film's VMAF minimum goes from 88.0 to 89.6 and the noisy source's from 92.3
+    # to 94.8 for about 0.07 CPU s per second more (veryfast with trellis reached 90.8 on the
+    # film but fell to 83.0 on the noisy source's first second)
+    "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21,
+              "x264_tight": "ultrafast", "x264_tight_params": "trellis=1"},
     # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
     # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
     # docs/benchmarks.md, "Encoder presets")
     "master": {"x264": "medium", "crf": 18, "scale": 1, "nvenc": "p7", "cq": 19},
     "draft": {"x264": "ultrafast", "crf": 28, "scale": 2, "nvenc": "p1", "cq": 30},
 }
+
+
+# A video cap that leaves fewer bits per pixel than this (at 30 fps: Instagram feed's 5 Mb/s
+# at 1080x1350, 0.11; LinkedIn landscape's 8 Mb/s at 1920x1080, 0.13; the other platforms
+# 0.19 and more; at 60 fps a 12 Mb/s 1080p cap too) is tight for
+# its canvas: without lookahead, x264 ultrafast starves the frames after each keyframe there
+# (VMAF minimum 88 on the film clip). Such a variant gets the preset's ``x264_tight`` preset
+# and params: trellis quantisation spends those few bits better (docs/benchmarks.md,
+# "Encoder presets")
+TIGHT_BITS_PER_PIXEL = 0.15
+
+
+def x264_for(settings: dict[str, str | int], maxrate_kbps: int, width: int, height: int,
+             rate: Fraction) -> tuple[str, str]:
+    """``(x264 preset, -x264-params)`` of a variant: the preset's own, or its ``x264_tight``
+    one with ``x264_tight_params`` added when the variant's cap leaves fewer than
+    ``TIGHT_BITS_PER_PIXEL`` bits per pixel. Pure."""
+    bits_per_pixel = maxrate_kbps * 1000 / (width * height * float(rate))
+    if "x264_tight" in settings and bits_per_pixel < TIGHT_BITS_PER_PIXEL:
+        preset = str(settings["x264_tight"])
+        extra = str(settings.get("x264_tight_params", ""))
+        return preset, ":".join(p for p in (x264_params_for(preset), extra) if p)
+    preset = str(settings["x264"])
+    return preset, x264_params_for(preset)
 
 
 def resolve_span(probe: Probe, start: Fraction | None, end: Fraction | None) -> tuple[
@@ -457,10 +485,10 @@ def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
                            maxrate_kbps=maxrate, bufsize_kbps=maxrate * VBV_SECONDS,
                            profile=spec.video.profile, gop=gop, bframes=2, x264_params="",
                            encoder="nvenc")
-    return VideoEncode(preset=str(settings["x264"]), crf=int(settings["crf"]),
+    x264, params = x264_for(settings, maxrate, spec.canvas.width, spec.canvas.height, rate)
+    return VideoEncode(preset=x264, crf=int(settings["crf"]),
                        maxrate_kbps=maxrate, bufsize_kbps=maxrate * VBV_SECONDS,
-                       profile=spec.video.profile, gop=gop, bframes=2,
-                       x264_params=x264_params_for(str(settings["x264"])))
+                       profile=spec.video.profile, gop=gop, bframes=2, x264_params=params)
 
 
 def as_preset(value: str) -> Preset:
