@@ -157,11 +157,14 @@ def words_of(text: str) -> set[str]:
 
 
 def label_words(group: Sequence[str], everyone: Sequence[str],
-                limit: int = LABEL_WORDS) -> tuple[str, ...]:
+                limit: int = LABEL_WORDS, overall: Counter[str] | None = None
+                ) -> tuple[str, ...]:
     """The words most telling of ``group`` against ``everyone`` (frequent here, rarer
-    elsewhere: a class-based TF-IDF over the comments' word sets)."""
+    elsewhere: a class-based TF-IDF over the comments' word sets); ``overall``, the word
+    counts of ``everyone`` when the caller has them, saves counting them again per group."""
     inside = Counter(w for text in group for w in words_of(text))
-    overall = Counter(w for text in everyone for w in words_of(text))
+    if overall is None:
+        overall = Counter(w for text in everyone for w in words_of(text))
     total = max(len(everyone), 1)
     scored = sorted(inside, key=lambda w: (-(inside[w] / max(len(group), 1))
                                            * math.log(1 + total / overall[w]), w))
@@ -202,6 +205,7 @@ def conversation_map(db: Session, page: BackstagePage, embed: Embed) -> Conversa
     vectors = np.asarray(embed(distinct), dtype=np.float32)[[where[t] for t in texts]]
     languages = [language_of(t) for t in texts]
     signs = stances(texts, vectors, languages, embed)
+    overall = Counter(w for text in texts for w in words_of(text))
     parts: list[list[int]] = []
     for code in sorted(set(languages)):
         rows = [i for i, c in enumerate(languages) if c == code]
@@ -216,7 +220,7 @@ def conversation_map(db: Session, page: BackstagePage, embed: Embed) -> Conversa
         closeness = vectors[members] @ centre
         ranked = [members[i] for i in np.argsort(-closeness, kind="stable")]
         ranked.sort(key=lambda i: found[i].answered)  # stable: unanswered first
-        words = label_words([texts[i] for i in members], texts)
+        words = label_words([texts[i] for i in members], texts, overall=overall)
         on_polls = Counter(found[i].poll_id for i in members if found[i].poll_id is not None)
         themes.append(Theme(
             " · ".join(words) or texts[ranked[0]][:60], words, len(members),
