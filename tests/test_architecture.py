@@ -20,6 +20,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "coulisses"
 FLOORS: dict[str, int] = {
     "errors": 0,
     "settings": 1, "timecode": 1, "output": 1, "i18n": 1, "spreadsheet": 1,
+    "executor": 1,  # many jobs on a process pool or Ray: triage, analyze, deliverables
     "media": 2, "platforms": 2,
     "analysis": 3,
     "campaign": 4, "render": 4,

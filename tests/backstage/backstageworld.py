@@ -28,12 +28,12 @@ class World:
 
 
 @contextmanager
-def open_world(tmp_path: Path) -> Iterator[World]:
-    """The world in an SQLite file under ``tmp_path``."""
+def open_world(tmp_path: Path, url: str = "") -> Iterator[World]:
+    """The world in the database at ``url``, by default an SQLite file under ``tmp_path``."""
     from coulisses.campaign.template import example_text
     from coulisses.studio.db import open_database
 
-    engine, sessions = open_database(f"sqlite:///{tmp_path / 'studio.sqlite3'}")
+    engine, sessions = open_database(url or f"sqlite:///{tmp_path / 'studio.sqlite3'}")
     db = sessions()
     space = Workspace(name="Acme")
     db.add(space)

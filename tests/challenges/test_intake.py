@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -89,9 +90,28 @@ def test_sync_makes_one_row_with_an_unguessable_slug_and_the_files_rules(db: Ses
     with pytest.raises(NotFoundError):
         intake.taking(db, row.slug)  # closed until the team opens it
     intake.set_open(db, row, True)
-    assert intake.taking(db, row.slug).id == row.id
+    during = datetime(2026, 1, 10, 12, tzinfo=UTC)  # the example takes entries Jan 5 to 18
+    assert intake.taking(db, row.slug, now=during).id == row.id
     with pytest.raises(NotFoundError):
-        intake.taking(db, row.slug[:-1] + ("y" if row.slug.endswith("x") else "x"))
+        intake.taking(db, row.slug[:-1] + ("y" if row.slug.endswith("x") else "x"), now=during)
+
+
+def test_entries_are_taken_from_the_first_day_to_the_end_of_the_last_in_the_campaigns_zone(
+        db: Session) -> None:
+    row = _row(db)
+    intake.set_open(db, row, True)
+    paris = ZoneInfo("Europe/Paris")  # the example campaign's time zone
+    with pytest.raises(ConflictError, match="Entries open on 2026-01-05"):
+        intake.taking(db, row.slug, now=datetime(2026, 1, 4, 23, 59, tzinfo=paris))
+    assert intake.taking(db, row.slug, now=datetime(2026, 1, 5, 0, 0, tzinfo=paris))
+    assert intake.taking(db, row.slug, now=datetime(2026, 1, 18, 23, 59, tzinfo=paris))
+    after = datetime(2026, 1, 19, 0, 1, tzinfo=paris)  # 23:01 UTC on the 18th: already closed
+    with pytest.raises(ConflictError, match="Entries closed on 2026-01-18"):
+        intake.taking(db, row.slug, now=after)
+    # an upload begun in time may finish after the end, within the grace
+    assert intake.taking(db, row.slug, now=after, grace=intake.UPLOAD_GRACE)
+    with pytest.raises(ConflictError):
+        intake.taking(db, row.slug, now=after + intake.UPLOAD_GRACE, grace=intake.UPLOAD_GRACE)
 
 
 def test_each_item_is_recorded_with_its_own_text_and_hash_and_digests(

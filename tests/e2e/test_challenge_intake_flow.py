@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from test_studio_flow import _labelled
 
+from challengekit import casting_open_now
+
 pytestmark = pytest.mark.slow
 PHONE = {"width": 390, "height": 844}
 
 
 def _seed(database_url: str) -> str:
     """The example campaign in a workspace, its casting challenge open: its slug."""
-    from coulisses.campaign.template import example_text
     from coulisses.challenges import intake
     from coulisses.studio.db import open_database
     from coulisses.studio.tables import Campaign, Workspace
@@ -29,7 +30,7 @@ def _seed(database_url: str) -> str:
         db.add(space)
         db.flush()
         campaign = Campaign(workspace_id=space.id, name="Cités", filename="c.yaml",
-                            source=example_text("casting-series-fr"), version_id=1)
+                            source=casting_open_now(), version_id=1)
         db.add(campaign)
         db.flush()
         row = intake.sync(db, campaign, "casting")

@@ -91,10 +91,16 @@ def test_a_meta_account_keeps_posting_after_the_short_lived_token_expired(
             assert held.refresh_token == ""
             if platform == "facebook":  # a Page token read with a long-lived user token
                 assert held.expires_at is None and ".P" in held.access_token
+                assert accounts.sign_in_by(fernet, account) is None  # never runs out
             else:  # Instagram posts with the long-lived user token: its 60 days are kept
                 assert held.expires_at is not None
                 assert abs(held.expires_at - time.time()
                            - apis[platform].auth.access_seconds) < 60
+                # nothing renews it: the team is told the day, and warned as it nears
+                assert accounts.sign_in_by(fernet, account) == held.expires_at
+                assert accounts.renewal_due(fernet, account, time.time()) is None
+                days_before = held.expires_at - (accounts.RENEW_WARN_DAYS - 1) * 86_400
+                assert accounts.renewal_due(fernet, account, days_before) == held.expires_at
             ids[platform] = account.id
         short = _short_lived(brief, "facebook", "maison", client)
         assert _me(brief, "facebook", short, client) == 200

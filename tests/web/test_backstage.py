@@ -212,7 +212,17 @@ def test_only_owners_and_editors_publish_and_everyone_previews(
         "question": "Ending?", "opens": "2026-01-01T10:00", "closes": "2030-01-01T10:00",
         "results": "live", "retention": "7", "label_0": "Happy", "label_1": "Open"})
     assert created.status_code == 303
-    assert "Ending?" in client.get(f"/b/{seeded['slug']}").text
+    shown = client.get(f"/b/{seeded['slug']}").text
+    assert "Ending?" in shown
+    # times are typed and shown in the campaign's zone (Europe/Paris), stored in UTC
+    assert "2030-01-01 10:00 CET" in shown and "UTC" not in shown
+    assert "Europe/Paris" in client.get(base).text
+    with app.state.sessions() as db:
+        from sqlalchemy import select
+
+        from coulisses.backstage.tables import Poll
+        ending = db.scalars(select(Poll).where(Poll.question == "Ending?")).one()
+        assert ending.opens_at.isoformat() == "2026-01-01T09:00:00+00:00"
     bad = post(client, base + "/polls", {"question": "One?", "opens": "2026-01-01T10:00",
                                           "closes": "2030-01-01T10:00", "label_0": "Only"})
     assert bad.status_code == 400

@@ -146,6 +146,13 @@ def test_the_team_marks_a_poll_high_stakes_in_its_form(
     assert 'name="verify_email"' in form
     fields = {"opens": "2026-01-01T10:00", "closes": "2030-01-01T10:00", "results": "live",
               "retention": "7", "label_0": "A", "label_1": "B"}
+    refused = post(client, base + "/polls", {**fields, "question": "Cover?",
+                                             "verify_email": "1"})
+    assert refused.status_code == 400 and "set smtp_host, public_url first" in refused.text
+    from dataclasses import replace
+
+    app.state.settings = replace(app.state.settings, smtp_host="127.0.0.1",
+                                 public_url="http://testserver")
     assert post(client, base + "/polls", {**fields, "question": "Cover?",
                                           "verify_email": "1"}).status_code == 303
     assert post(client, base + "/polls", {**fields, "question": "Place?"}).status_code == 303

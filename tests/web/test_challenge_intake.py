@@ -14,8 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from challengekit import casting_open_now
 from coulisses.challenges import consent
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
+from coulisses.settings import Settings
 from coulisses.studio.board_tables import MailOutbox
 from coulisses.studio.tables import Campaign
 
@@ -24,14 +26,21 @@ FORM = {"age_band": "18-24", "country": "FR", "city": "Lyon", "email": "zoe@exam
 
 
 @pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """A studio that can e-mail links (opening a challenge needs it); the outbox is read
+    straight from the database here, nothing is sent."""
+    return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", lang="en",
+                    smtp_host="127.0.0.1", public_url="http://testserver")
+
+
+@pytest.fixture
 def opened(app: FastAPI, client: TestClient, make_user: Any, login: Any,
            post: Any) -> dict[str, Any]:
-    from coulisses.campaign.template import example_text
 
     owner = make_user("owner@example.org")
     with app.state.sessions() as db:
         campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
-                            source=example_text("casting-series-fr"), version_id=1)
+                            source=casting_open_now(), version_id=1)
         db.add(campaign)
         db.commit()
         campaign_id = campaign.id
@@ -247,3 +256,55 @@ def test_entrants_send_big_chunks_without_an_account_but_not_over_the_chunk_cap(
                         headers=patch | {"upload-offset": str(len(first))})
     assert over.status_code == 413
     assert client.head(made["url"]).headers["upload-offset"] == str(len(first))
+
+
+def test_a_studio_that_cannot_email_links_does_not_open_a_challenge(
+        app: FastAPI, client: TestClient, make_user: Any, login: Any, post: Any,
+        settings: Settings) -> None:
+    """Without SMTP, entrants would never get their withdrawal link nor parents theirs."""
+    from dataclasses import replace
+
+
+    app.state.settings = replace(settings, smtp_host="")
+    owner = make_user("mailless@example.org")
+    with app.state.sessions() as db:
+        campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
+                            source=casting_open_now(), version_id=1)
+        db.add(campaign)
+        db.commit()
+        campaign_id = campaign.id
+    login(client, owner.email)
+    base = f"/w/{owner.workspace_id}/campaigns/{campaign_id}/challenges"
+    refused = post(client, f"{base}/casting/open")
+    assert refused.status_code == 400 and "set smtp_host first" in refused.text
+    with app.state.sessions() as db:
+        assert not any(r.open for r in db.scalars(select(ChallengeRow)))
+    french = post(client, f"{base}/casting/open?lang=fr")
+    assert "prendre des participations demande" in french.text and "abord smtp_host" in french.text
+
+
+def test_after_its_last_day_the_page_says_entries_closed_in_the_entrants_language(
+        app: FastAPI, client: TestClient, opened: dict[str, Any]) -> None:
+    from datetime import date, timedelta
+
+    from coulisses.challenges import intake
+
+    with app.state.sessions() as db:
+        campaign = db.scalars(select(Campaign)).one()
+        campaign.source = casting_open_now(date.today() - timedelta(days=40))  # ended 10 days ago
+        intake.sync(db, campaign, "casting")  # as the team's next sync of the file does
+        db.commit()
+    closed = client.get(f"/b/c/{opened['slug']}")
+    ended = (date.today() - timedelta(days=10)).isoformat()
+    assert closed.status_code == 409 and f"Entries closed on {ended}." in closed.text
+    assert f"Les participations ont fermé le {ended}." in client.get(
+        f"/b/c/{opened['slug']}?lang=fr").text
+    created = client.post(f"/b/c/{opened['slug']}/uploads", json={"name": "a.mp4", "size": 10},
+                          headers={"x-csrf-token": _token_or_none(client, opened["slug"])})
+    assert created.status_code in (403, 409)  # no new upload once closed
+
+
+def _token_or_none(client: TestClient, slug: str) -> str:
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"',
+                      client.get(f"/b/c/{slug}").text)
+    return found.group(1) if found else ""

@@ -153,3 +153,104 @@ def test_the_signup_count_is_shared_by_every_address(client: TestClient, post: A
     third = post(client, "/signup", {"email": "n3@example.org", "name": "N",
                                      "password": "plum rain over tiles"})
     assert third.status_code == 429 and "wait 1 seconds" in third.text
+
+
+def _race(sessions: Any, counters: dict[str, str], n: int) -> tuple[int, list[Any]]:
+    """``n`` attempts at once, each on a connection of its own: (passed, refusals)."""
+    import threading
+
+    ready = threading.Barrier(n)
+    passed: list[int] = []
+    refused: list[ratelimit.Limited] = []
+
+    def one() -> None:
+        with sessions() as db:
+            ready.wait()
+            try:
+                ratelimit.attempt(db, counters)
+                passed.append(1)
+            except ratelimit.Limited as exc:
+                refused.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(passed), refused
+
+
+def test_attempts_racing_on_one_counter_let_through_exactly_the_limit(db_url: str) -> None:
+    """On PostgreSQL an attempt's id comes from the sequence before it commits: two attempts
+    each counting only the rows committed before theirs both passed the limit's last place.
+    Forty attempts at once, on their own connections, in several rounds: exactly the limit get
+    through in each, on either database."""
+    from sqlalchemy import delete
+
+    from coulisses.studio.db import open_database
+
+    engine, sessions = open_database(db_url)
+    counters = ratelimit.keys("ana@example.org", "192.0.2.7")
+    limit = ratelimit.LIMITS["account"]
+    try:
+        for _ in range(3):
+            passed, refused = _race(sessions, counters, 40)
+            assert passed == limit
+            assert len(refused) == 40 - limit and all(r.locked for r in refused)
+            with sessions() as db:  # refused attempts took their rows back
+                kept = db.query(LoginAttempt).filter(
+                    LoginAttempt.key == counters["account"]).count()
+                assert kept == limit
+                db.execute(delete(LoginAttempt))
+                db.commit()
+    finally:
+        engine.dispose()
+
+
+def test_an_attempt_that_commits_late_still_counts_for_the_one_that_passed_it(
+        db_url: str) -> None:
+    """The race step by step: with one place left, attempt A has written its row but not yet
+    committed when attempt B comes; B must not pass on the strength of A's row being invisible
+    while A passes on the strength of B's coming after it. One of them gets the last place."""
+    import threading
+
+    from sqlalchemy import event
+
+    from coulisses.studio.db import open_database
+
+    engine, sessions = open_database(db_url)
+    counters = ratelimit.keys("ana@example.org", "192.0.2.7")
+    try:
+        for _ in range(ratelimit.LIMITS["account"] - 1):
+            with sessions() as db:
+                ratelimit.attempt(db, counters)
+        a_wrote, b_done = threading.Event(), threading.Event()
+
+        def hold_a(_session: Any, _context: Any) -> None:
+            if threading.current_thread().name == "A":
+                a_wrote.set()
+                b_done.wait(3)  # B, if not kept waiting by A, finishes in the meantime
+
+        event.listen(sessions, "after_flush", hold_a)
+        outcomes: dict[str, bool] = {}
+
+        def one() -> None:
+            with sessions() as db:
+                try:
+                    ratelimit.attempt(db, counters)
+                    outcomes[threading.current_thread().name] = True
+                except ratelimit.Limited:
+                    outcomes[threading.current_thread().name] = False
+            if threading.current_thread().name == "B":
+                b_done.set()
+
+        a = threading.Thread(target=one, name="A")
+        a.start()
+        assert a_wrote.wait(30)
+        b = threading.Thread(target=one, name="B")
+        b.start()
+        a.join()
+        b.join()
+        assert sorted(outcomes.values()) == [False, True]
+    finally:
+        engine.dispose()

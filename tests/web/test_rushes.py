@@ -119,3 +119,27 @@ def test_interface_text_exists_in_english_and_french() -> None:
     assert [k for k in EN if EN[k].count("{") != FR[k].count("{")] == []
     assert (timecode(0), timecode(61.25), timecode(3725.0)) == (
         "00:00.00", "01:01.25", "01:02:05.00")
+
+
+def test_an_hevc_phone_rush_plays_as_an_h264_copy_with_ranges(
+        client: TestClient, make_user: Any, login: Any, tmp_path: Path) -> None:
+    """Firefox and Chromium on Linux show an iPhone's HEVC as sound over black: the player
+    gets an H.264 copy, made once, still served with ranges."""
+    from coulisses.media.probe import probe
+    from media import ffmpeg
+
+    phone = tmp_path / "IMG_0007.MOV"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=1", "-f", "lavfi",
+           "-i", "sine=duration=1", "-c:v", "libx265", "-tag:v", "hvc1", "-pix_fmt", "yuv420p",
+           "-c:a", "aac", "-shortest", phone)
+    me = make_user("ed@example.org", role="editor")
+    login(client, me.email)
+    rush = upload(client, me.workspace_id, phone)
+    video = f"/w/{me.workspace_id}/rushes/{rush['rush_id']}/video"
+    whole = client.get(video)
+    assert whole.status_code == 200 and whole.headers["content-type"] == "video/mp4"
+    copy = tmp_path / "copy.mp4"
+    copy.write_bytes(whole.content)
+    assert probe(copy).video.codec == "h264"  # type: ignore[union-attr]
+    part = client.get(video, headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and part.content == whole.content[:100]

@@ -156,3 +156,51 @@ def test_work_folders_of_killed_renders_are_swept(settings: Settings, db_url: st
     # between jobs, once nothing has been written in it for a while
     assert sweep_work_folders(settings.data_dir, now=time.time() + WORK_IDLE + 1) == 1
     assert not live.exists()
+
+
+def test_a_during_jobs_chore_runs_while_a_long_job_holds_the_worker(
+        app: FastAPI, settings: Settings, make_user: Any) -> None:
+    """E-mail (a parent's consent link, a voter's confirmation) must not wait for a render:
+    a chore registered ``during_jobs`` runs while a job is still running; the others wait."""
+    import threading
+
+    from coulisses.studio.jobs import queue
+    from coulisses.studio.jobs.registry import HANDLERS, handler
+
+    me = make_user("chores@example.org", role="editor")
+    sent, swept, started = threading.Event(), threading.Event(), threading.Event()
+
+    @handler("test-long")
+    def long_job(payload: dict[str, Any], progress: Any) -> dict[str, Any]:
+        swept.clear()  # from here on, the between-jobs chore cannot run
+        sent.clear()
+        started.set()
+        ran = sent.wait(10)  # the job only ends once the side chore has run
+        return {"side_chore_ran": ran, "between_chore_ran": swept.is_set()}
+
+    try:
+        with app.state.sessions() as db:
+            queue.submit(db, me.workspace_id, "test-long", {})
+            db.commit()
+        worker = Worker(app.state.sessions, settings, poll_seconds=0.05)
+        worker.every(0.05, sent.set, during_jobs=True)
+        worker.every(0.05, swept.set)
+        worker.start()
+        assert started.wait(10)
+        try:
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                with app.state.sessions() as db:
+                    from coulisses.studio.tables import Job
+
+                    job = db.scalars(select(Job).where(Job.kind == "test-long")).one()
+                    if job.status == "done":
+                        break
+                time.sleep(0.05)
+        finally:
+            worker.stop()
+        assert job.status == "done", job.error
+        assert json.loads(job.result or "{}") == {"side_chore_ran": True,
+                                                  "between_chore_ran": False}
+    finally:
+        HANDLERS.pop("test-long", None)

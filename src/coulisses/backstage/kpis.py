@@ -9,8 +9,7 @@ import statistics
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coulisses.backstage.tables import BackstagePage, PageViews, Poll, PublicComment, Vote
@@ -18,20 +17,16 @@ from coulisses.kpi.page_kpis import PageKpis
 
 
 def count_view(db: Session, page: BackstagePage, day: date) -> None:
-    """Add one view to ``day``'s counter of the page (committed); concurrent first views of
-    a day meet on the unique (page, day) row and the loser adds to it."""
-    added = db.execute(update(PageViews).where(PageViews.page_id == page.id,
-                                               PageViews.day == day)
-                       .values(views=PageViews.views + 1))
-    if getattr(added, "rowcount", 0):
-        db.commit()
-        return
-    try:
-        with db.begin_nested():
-            db.add(PageViews(page_id=page.id, day=day, views=1))
-    except IntegrityError:
-        db.execute(update(PageViews).where(PageViews.page_id == page.id, PageViews.day == day)
-                   .values(views=PageViews.views + 1))
+    """Add one view to ``day``'s counter of the page (committed), in one statement: an
+    ``INSERT ... ON CONFLICT DO UPDATE`` on the unique (page, day) row, so concurrent first
+    views of a day neither fail nor wait on one another beyond the row's own lock."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    postgres = db.get_bind().dialect.name == "postgresql"
+    upsert = (postgresql.insert if postgres else sqlite.insert)(PageViews).values(
+        page_id=page.id, day=day, views=1)
+    db.execute(upsert.on_conflict_do_update(index_elements=["page_id", "day"],
+                                            set_={"views": PageViews.views + 1}))
     db.commit()
 
 

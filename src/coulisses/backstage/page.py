@@ -12,7 +12,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,18 @@ def _campaign(db: Session, page: BackstagePage, settings: Settings) -> tuple[Any
     if row is None:
         raise NotFoundError("No such page.", hint="check the link")
     return _planned(row.source, row.filename, tuple(settings.platform_dirs), page.lang)
+
+
+def time_zone(db: Session, page: BackstagePage, settings: Settings) -> tzinfo:
+    """The campaign's time zone (its file's ``timezone``), in which the team types and the
+    page shows poll times; UTC when the studio's copy no longer validates."""
+    from coulisses.campaign.calendar import zone
+
+    try:
+        campaign, _ = _campaign(db, page, settings)
+    except (CampaignError, SpecError):
+        return zone("UTC")
+    return zone(campaign.timezone)
 
 
 @lru_cache(maxsize=32)

@@ -1,7 +1,8 @@
-"""Platform poll tallies typed in by the team: what an Instagram story poll or a LinkedIn
-poll counted for the same question. They are shown beside the page's own result, labelled
-with their platform and as typed in (estimated when the platform shows only percentages),
-and never added to it: the page cannot check who voted there.
+"""Platform poll tallies: what an Instagram poll or a LinkedIn poll counted for the same
+question, typed in by the team or read back through the platform's API (``platform_polls``).
+They are shown beside the page's own result, labelled with their platform and source
+(estimated when the platform shows only percentages), and never added to it: the page cannot
+check who voted there. ``merged`` is the one tally that keeps each vote's channel.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ MAX_VOTES = 10_000_000
 
 
 def enter(db: Session, poll: Poll, channel: str, counts: Mapping[int, int], *,
-          estimated: bool, user_id: int | None, now: datetime) -> None:
+          estimated: bool, user_id: int | None, now: datetime, source: str = "typed",
+          post_ref: str = "") -> None:
     """Replace the poll's tally on ``channel`` with ``counts`` (option id to votes; options
-    left out count 0), flushed.
+    left out count 0), flushed; ``source`` is ``typed`` (by ``user_id``) or ``api`` (read back
+    from the platform's post ``post_ref``).
 
     Raises:
         UsageError: an unknown channel, an option not the poll's, or a count out of range.
@@ -42,7 +45,8 @@ def enter(db: Session, poll: Poll, channel: str, counts: Mapping[int, int], *,
     for option_id in sorted(options):
         db.add(PlatformTally(poll_id=poll.id, channel=channel, option_id=option_id,
                              votes=int(counts.get(option_id, 0)), estimated=estimated,
-                             entered_by=user_id, at=now))
+                             entered_by=user_id, at=now, source=source,
+                             post_ref=post_ref[:200]))
     db.flush()
 
 
@@ -54,6 +58,8 @@ class ChannelTally:
     counts: tuple[tuple[PollOption, int], ...]
     estimated: bool
     at: datetime
+    source: str = "typed"  # typed | api
+    post_ref: str = ""
 
     @property
     def total(self) -> int:
@@ -73,5 +79,43 @@ def tallies(db: Session, poll: Poll) -> list[ChannelTally]:
             continue
         votes = {r.option_id: r.votes for r in found}
         out.append(ChannelTally(channel, tuple((o, votes.get(o.id, 0)) for o in options),
-                                any(r.estimated for r in found), max(r.at for r in found)))
+                                any(r.estimated for r in found), max(r.at for r in found),
+                                found[0].source, found[0].post_ref))
     return out
+
+
+@dataclass(frozen=True)
+class Merged:
+    """One poll's result over every channel, each kept apart: the page's own counted votes
+    (verified by its checks), the platforms' exact counts, and their estimates. Nothing is
+    added to the page's own count; ``exact_total`` and ``estimated_total`` say the rest."""
+
+    page: tuple[tuple[PollOption, int], ...]
+    channels: tuple[ChannelTally, ...]
+
+    @property
+    def verified_total(self) -> int:
+        return sum(n for _, n in self.page)
+
+    @property
+    def exact_total(self) -> int:
+        """Page votes and the platforms' exact counts (still a sum of unlike checks)."""
+        return self.verified_total + sum(c.total for c in self.channels if not c.estimated)
+
+    @property
+    def estimated_total(self) -> int:
+        return sum(c.total for c in self.channels if c.estimated)
+
+    def by_option(self, option_id: int) -> dict[str, int]:
+        """An option's votes per channel (``page`` for the page's own)."""
+        out = {"page": next((n for o, n in self.page if o.id == option_id), 0)}
+        for c in self.channels:
+            out[c.channel] = next((n for o, n in c.counts if o.id == option_id), 0)
+        return out
+
+
+def merged(db: Session, poll: Poll) -> Merged:
+    """The poll's one tally: the page's counted votes and each platform's, channel by channel."""
+    from coulisses.backstage.polls import tally
+
+    return Merged(tally(db, poll).counts, tuple(tallies(db, poll)))

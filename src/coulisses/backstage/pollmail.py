@@ -47,8 +47,24 @@ MAIL = {
 }
 
 
+#: mail services where dots in the name are ignored, and the name their addresses share
+DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox(address: str) -> str:
+    """The mailbox a clean address delivers to: ``name+anything@`` is ``name@`` (sub-addressing,
+    which most services honour), and Gmail ignores dots, so one person's aliases are one
+    voter (the attack simulator's "one person, many addresses")."""
+    local, _, domain = address.rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS:
+        local, domain = local.replace(".", "") or local, DOTLESS[domain]
+    return f"{local}@{domain}"
+
+
 def address_digest(poll: Poll, raw: str) -> str:
-    """The salted digest of a voter's e-mail address (trimmed and lower-cased).
+    """The salted digest of the mailbox a voter's e-mail address delivers to (trimmed,
+    lower-cased, aliases folded by ``mailbox``).
 
     Raises:
         UsageError: no address, or not one.
@@ -58,7 +74,7 @@ def address_digest(poll: Poll, raw: str) -> str:
     if not (raw or "").strip():
         raise UsageError("This poll counts votes confirmed by e-mail: give your e-mail "
                          "address.", hint="we send you a link to confirm your vote")
-    return challenge.digest(poll.salt, "e:" + clean_email(raw))
+    return challenge.digest(poll.salt, "e:" + mailbox(clean_email(raw)))
 
 
 def sign(page: BackstagePage, vote_id: int, email: str, expires: int) -> str:

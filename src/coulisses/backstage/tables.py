@@ -249,8 +249,9 @@ class PageViews(Base):
 
 
 class PlatformTally(Base):
-    """Votes a poll got on a platform (an Instagram story poll, a LinkedIn poll), as the team
-    typed them in: shown beside the page's own count, never added to it (migration 0009)."""
+    """Votes a poll got on a platform (an Instagram story poll, a LinkedIn poll), typed in by
+    the team or read back through the platform's API: shown beside the page's own count, never
+    added to it (migrations 0009, 0016)."""
 
     __tablename__ = "backstage_platform_tallies"
     __table_args__ = (UniqueConstraint("poll_id", "channel", "option_id",
@@ -266,3 +267,6 @@ class PlatformTally(Base):
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # typed (by the team) | api (read back from a poll coulisses sent; migration 0016)
+    source: Mapped[str] = mapped_column(String(10), default="typed", server_default="typed")
+    post_ref: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -1,44 +1,31 @@
-"""Run one stage over many entries: in a local process pool (default) or as Ray tasks.
+"""Run one triage stage over many entries on the executor (``coulisses.executor``): a local
+process pool (default) or Ray tasks, rows checkpointed in batches.
 
-Entries are streamed (at most a few per worker in flight) and their rows checkpointed in
-batches (``store.append_rows``), so memory stays bounded whatever the number of entries and an
-interrupted run keeps every batch written. A worker that dies mid-run (the pool breaks, a Ray
-task's worker crashes) has its entries retried on the others; rows are keyed by the entry's id,
-so nothing is counted twice. An entry that keeps killing its worker is given up after
-``MAX_ATTEMPTS`` (run alone after its second) and reported as failed.
+Rows are checkpointed in batches (``store.append_rows``), so an interrupted run keeps every batch
+written; rows are keyed by the entry's id, and the executor settles each entry once, so a worker
+that dies mid-run has its entries retried on the others and nothing is counted twice.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from coulisses.challenges.entry import Entry, Rules, Scalar, Stage
 from coulisses.challenges.store import append_rows
 from coulisses.errors import UsageError
+from coulisses.executor import connect_ray, run_jobs
+from coulisses.executor.jobs import MAX_ATTEMPTS
 
-MAX_ATTEMPTS = 3
+__all__ = ["BATCH", "MAX_ATTEMPTS", "Progress", "StageRun", "connect_ray", "run_entry",
+           "run_stage"]
+
 BATCH = 64  # rows per checkpoint write
-AHEAD = 2  # entries in flight per worker (local pool)
 
 #: ``(stage, fraction done)``: the CLI's progress callback
 Progress = Callable[[str, float], None]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a worker gives back for one entry: its row, or why the stage could not run."""
-
-    id: str
-    row: dict[str, Scalar] | None
-    error: str
-    busy_s: float
-    fatal: bool = False  # the stage cannot run on this machine (no model): stop, not per entry
 
 
 @dataclass(frozen=True)
@@ -63,85 +50,37 @@ class StageRun:
         return min(1.0, self.busy_s / (self.wall_s * self.workers))
 
 
-def work(stage: Stage, entry: Entry, rules: Rules) -> Outcome:
-    """Run ``stage`` on one entry in a worker; an exception becomes the outcome's error."""
-    start = time.perf_counter()
+def run_entry(stage: Stage, rules: Rules, entry: Entry) -> dict[str, Scalar]:
+    """``stage`` on one entry, as a worker runs it.
+
+    Raises:
+        UsageError: the stage cannot run on this machine (named in the message).
+    """
     try:
-        row = stage.run(entry, rules)
-        error = ""
-    except UsageError as exc:  # the machine, not the entry: a model that cannot be loaded
-        return Outcome(entry.id, None, f"stage {stage.name}: {exc.message}",
-                       time.perf_counter() - start, fatal=True)
-    except Exception as exc:  # the run goes on; the entry is reported as failed
-        row, error = None, f"{type(exc).__name__}: {exc}"[:300]
-    return Outcome(entry.id, row, error, time.perf_counter() - start)
+        return stage.run(entry, rules)
+    except UsageError as exc:
+        raise UsageError(f"stage {stage.name}: {exc.message}") from None
 
 
 @dataclass
-class _Tally:
-    """The run's bookkeeping: rows waiting for the next checkpoint write, counts, retries."""
+class _Checkpoint:
+    """Rows waiting for the next checkpoint write."""
 
     stage: Stage
-    checkpoint: Path
-    total: int | None
-    progress: Progress | None
+    path: Path
     buffer: dict[str, dict[str, Scalar]] = field(default_factory=dict)
-    failed: dict[str, str] = field(default_factory=dict)
-    attempts: dict[str, int] = field(default_factory=dict)
-    retry: deque[Entry] = field(default_factory=deque)
-    finished: set[str] = field(default_factory=set)
-    done: int = 0
-    retried: int = 0
-    busy_s: float = 0.0
+    written: int = 0
 
-    def settle(self, outcome: Outcome) -> None:
-        if outcome.id in self.finished:  # a retried entry that came back twice
-            return
-        if outcome.fatal:  # keep what is done; the entries left stay to run next time
+    def add(self, key: str, row: dict[str, Scalar]) -> None:
+        self.buffer[key] = {"id": key, **row}
+        if len(self.buffer) >= BATCH:
             self.flush()
-            raise UsageError(outcome.error, hint="fix it and run triage again: it resumes")
-        self.finished.add(outcome.id)
-        self.busy_s += outcome.busy_s
-        if outcome.row is None:
-            self.failed[outcome.id] = outcome.error
-        else:
-            self.buffer[outcome.id] = {"id": outcome.id, **outcome.row}
-            if len(self.buffer) >= BATCH:
-                self.flush()
-        self.tick()
-
-    def lost(self, entry: Entry, why: str) -> None:
-        """A worker died with ``entry`` in flight: retry it, or give it up."""
-        if entry.id in self.finished:
-            return
-        self.attempts[entry.id] = self.attempts.get(entry.id, 0) + 1
-        if self.attempts[entry.id] >= MAX_ATTEMPTS:
-            self.finished.add(entry.id)
-            self.failed[entry.id] = f"its worker died {MAX_ATTEMPTS} times ({why})"
-            self.tick()
-        else:
-            self.retried += 1
-            self.retry.append(entry)
-
-    def tick(self) -> None:
-        if self.progress is not None and self.total:
-            self.progress(self.stage.name, min(1.0, len(self.finished) / self.total))
 
     def flush(self) -> None:
         if self.buffer:
-            append_rows(self.checkpoint, list(self.buffer.values()), self.stage.columns)
-            self.done += len(self.buffer)
+            append_rows(self.path, list(self.buffer.values()), self.stage.columns)
+            self.written += len(self.buffer)
             self.buffer.clear()
-
-    def next_entry(self, fresh: Iterator[Entry], *, alone: bool) -> Entry | None:
-        """The next entry to submit: retries first; one that broke a worker twice only when
-        nothing else is in flight (``alone``), so it cannot take others down with it."""
-        if self.retry:
-            head = self.retry[0]
-            if self.attempts.get(head.id, 0) >= 2 and not alone:
-                return None
-            return self.retry.popleft()
-        return next(fresh, None)
 
 
 def run_stage(stage: Stage, entries: Iterable[Entry], rules: Rules, *, workers: int = 0,
@@ -154,123 +93,25 @@ def run_stage(stage: Stage, entries: Iterable[Entry], rules: Rules, *, workers: 
     number of entries, for ``progress``.
 
     Raises:
-        UsageError: Ray cannot be reached at ``ray_address``.
+        UsageError: Ray cannot be reached at ``ray_address``, or the stage cannot run here.
         OutputError: a checkpoint cannot be written.
     """
-    count = workers or os.cpu_count() or 1
-    tally = _Tally(stage, checkpoint, total, progress)
-    start = time.perf_counter()
+    rows = _Checkpoint(stage, checkpoint)
+
+    def tick(fraction: float) -> None:
+        if progress is not None:
+            progress(stage.name, fraction)
+
     try:
-        if ray_address:
-            _run_ray(stage, iter(entries), rules, count, ray_address, tally)
-        else:
-            _run_pool(stage, iter(entries), rules, count, tally)
+        run = run_jobs(partial(run_entry, stage, rules), entries, key=_entry_id,
+                       on_result=rows.add, workers=workers, ray_address=ray_address,
+                       progress=tick, total=total,
+                       resume_hint="fix it and run triage again: it resumes")
     finally:  # interrupted too: the rows already back are kept
-        tally.flush()
-    return StageRun(stage.name, count, tally.done, tuple(sorted(tally.failed.items())),
-                    tally.retried, time.perf_counter() - start, tally.busy_s,
-                    "ray" if ray_address else "pool")
+        rows.flush()
+    return StageRun(stage.name, run.workers, rows.written, run.failed, run.retried, run.wall_s,
+                    run.busy_s, run.backend)
 
 
-def _run_pool(stage: Stage, fresh: Iterator[Entry], rules: Rules, workers: int,
-              tally: _Tally) -> None:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(workers, mp_context=context)
-    flight: dict[Future[Outcome], Entry] = {}
-    try:
-        while True:
-            broken = False
-            while len(flight) < workers * AHEAD:
-                entry = tally.next_entry(fresh, alone=not flight)
-                if entry is None:
-                    break
-                try:
-                    flight[pool.submit(work, stage, entry, rules)] = entry
-                except BrokenProcessPool:  # it broke before a result said so
-                    tally.retry.appendleft(entry)
-                    broken = True
-                    break
-                if tally.attempts.get(entry.id, 0) >= 2:
-                    break  # run it alone
-            if not flight and not broken:
-                return
-            if flight:
-                ready, _ = wait(flight, return_when=FIRST_COMPLETED)
-                for future in ready:
-                    entry = flight.pop(future)
-                    try:
-                        tally.settle(future.result())
-                    except BrokenProcessPool:
-                        broken = True
-                        tally.lost(entry, "the process pool broke")
-            if broken:  # every entry still in flight went down with the pool
-                for entry in flight.values():
-                    tally.lost(entry, "the process pool broke")
-                flight.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(workers, mp_context=context)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _run_ray(stage: Stage, fresh: Iterator[Entry], rules: Rules, workers: int, address: str,
-             tally: _Tally) -> None:
-    import ray
-
-    started = connect_ray(address, workers)
-    try:
-        remote: Any = ray.remote(num_cpus=1, max_retries=0)(work)
-        stage_ref, rules_ref = ray.put(stage), ray.put(rules)
-        flight: dict[Any, Entry] = {}
-        while True:
-            while len(flight) < workers:
-                entry = tally.next_entry(fresh, alone=not flight)
-                if entry is None:
-                    break
-                flight[remote.remote(stage_ref, entry, rules_ref)] = entry
-                if tally.attempts.get(entry.id, 0) >= 2:
-                    break
-            if not flight:
-                return
-            ready, _ = ray.wait(list(flight), num_returns=1)
-            for ref in ready:
-                entry = flight.pop(ref)
-                try:
-                    tally.settle(ray.get(ref))
-                except ray.exceptions.RayError as exc:
-                    tally.lost(entry, type(exc).__name__)
-    finally:
-        if started:
-            ray.shutdown()
-
-
-def connect_ray(address: str, workers: int) -> bool:
-    """Connect to Ray (``auto``: start a local cluster of ``workers`` CPUs); True when this
-    call started it (the caller shuts it down).
-
-    Raises:
-        UsageError: the cluster cannot be reached.
-    """
-    import ray
-
-    from coulisses.errors import UsageError
-
-    if ray.is_initialized():
-        return False
-    try:
-        if address == "auto":
-            # "local": a new cluster even when RAY_ADDRESS or a running one (another user's,
-            # the CI's) would otherwise be joined, which refuses num_cpus
-            ray.init(address="local", num_cpus=workers, include_dashboard=False,
-                     log_to_driver=False, configure_logging=False)
-        else:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise UsageError(f"cannot reach the Ray cluster at {address} ({exc})".splitlines()[0],
-                         hint="start one with `ray start --head`, or use --ray auto") from None
-    return True
+def _entry_id(entry: Entry) -> str:
+    return entry.id

@@ -14,6 +14,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -25,6 +26,7 @@ from coulisses.challenges.entry import challenge_folder, new_entry_id
 from coulisses.challenges.intake_tables import ChallengeContact
 from coulisses.challenges.tables import ChallengeConsent, ChallengeEntry, ChallengeRow
 from coulisses.errors import (
+    CampaignError,
     ConflictError,
     NotFoundError,
     RateLimitError,
@@ -32,10 +34,12 @@ from coulisses.errors import (
     UploadError,
     UsageError,
 )
+from coulisses.settings import Settings
 from coulisses.studio.board_tables import MailOutbox
 from coulisses.studio.tables import Campaign, utcnow
 from coulisses.studio.uploads import UploadStore
 
+UPLOAD_GRACE = timedelta(hours=24)  # an upload begun before the end may finish within it
 HARD_CAP = 4 * 1024**3  # bytes: an entry of 4 GiB or more is refused at its declared size
 PER_ENTRANT = 10  # entries one entrant (one contact address) may send to one challenge
 PER_ADDRESS_DAY = 20  # entries one network address may send to one challenge in a day
@@ -163,22 +167,84 @@ def sync(db: Session, campaign: Campaign, key: str) -> ChallengeRow:
     return row
 
 
+def mail_ready(settings: Settings, what: str) -> None:
+    """Check that the studio can e-mail working links (an SMTP server and the public address
+    links start with) before ``what`` depends on them.
+
+    Raises:
+        UsageError: ``smtp_host`` or ``public_url`` is not set.
+    """
+    missing = [name for name, value in (("smtp_host", settings.smtp_host),
+                                        ("public_url", settings.public_url)) if not value]
+    if missing:
+        raise UsageError(f"{what} needs e-mail: set {', '.join(missing)} first",
+                         hint="in the settings file or as COULISSES_SMTP_HOST and "
+                              "COULISSES_PUBLIC_URL (docs/settings.md); without them nobody "
+                              "receives their link")
+
+
 def set_open(db: Session, row: ChallengeRow, is_open: bool) -> None:
     """Open or close a challenge for public submissions. The caller commits."""
     row.open = is_open
     db.flush()
 
 
-def taking(db: Session, slug: str) -> ChallengeRow:
-    """The challenge whose public page is ``slug``, while it takes entries.
+def taking(db: Session, slug: str, *, now: datetime | None = None,
+           grace: timedelta = timedelta(0)) -> ChallengeRow:
+    """The challenge whose public page is ``slug``, while it takes entries: opened by the team
+    and within its dates (from ``opens`` to the end of ``closes``, in the campaign's time zone;
+    ``grace`` after the end lets an upload begun in time finish).
 
     Raises:
-        NotFoundError: unknown or closed, the same as any unknown address.
+        NotFoundError: unknown or not opened by the team, the same as any unknown address.
+        ConflictError: before its first day or after its last, with the day.
     """
     row = by_slug(db, slug)
     if not row.open:
         raise NotFoundError("No such page.", hint="check the link")
+    first, after = window(db, row)
+    moment = now or utcnow()
+    if moment < first:
+        raise ConflictError(f"Entries open on {_day(first, db, row)}.",
+                            hint="come back on that day")
+    if moment >= after + grace:
+        raise ConflictError(f"Entries closed on {_day(after - timedelta(days=1), db, row)}.",
+                            hint="thank you for your interest")
     return row
+
+
+def window(db: Session, row: ChallengeRow) -> tuple[datetime, datetime]:
+    """When the challenge takes entries: the start of ``opens`` and the start of the day after
+    ``closes``, in the campaign's time zone (UTC when the campaign is gone or unreadable)."""
+    from coulisses.campaign.calendar import zone
+
+    rules = rules_of(row)
+    tz = zone(_zone_name(db, row))
+    start = datetime.combine(rules.opens, datetime.min.time(), tz)
+    end = datetime.combine(rules.closes + timedelta(days=1), datetime.min.time(), tz)
+    return start, end
+
+
+def _day(moment: datetime, db: Session, row: ChallengeRow) -> str:
+    from coulisses.campaign.calendar import zone
+
+    return moment.astimezone(zone(_zone_name(db, row))).strftime("%Y-%m-%d")
+
+
+def _zone_name(db: Session, row: ChallengeRow) -> str:
+    campaign = db.get(Campaign, row.campaign_id) if row.campaign_id is not None else None
+    return "UTC" if campaign is None else _campaign_zone(campaign.source, campaign.filename)
+
+
+@lru_cache(maxsize=64)
+def _campaign_zone(source: str, filename: str) -> str:
+    """The time zone of a campaign text (parsed once per text), UTC when it does not load."""
+    from coulisses.campaign.load import loads_campaign
+
+    try:
+        return loads_campaign(source, filename).timezone
+    except CampaignError:
+        return "UTC"
 
 
 def by_slug(db: Session, slug: str) -> ChallengeRow:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from coulisses.settings import load_settings
+
+if TYPE_CHECKING:
+    from coulisses.analysis.model import Analysis
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +27,12 @@ def analyze_cmd(
                                         "(fr, en, ...) instead of detecting it"),
     vocabulary: str | None = typer.Option(None, "--vocabulary", help="brand and people names "
                                           "to expect, comma-separated"),
+    ray: str | None = typer.Option(None, "--ray", help=(
+        "analyse each rush as a job on a Ray cluster: its address, or auto to start a local "
+        "one")),
+    workers: int | None = typer.Option(None, "--workers", min=0, help=(
+        "analyse each rush as a job in this many worker processes (or Ray tasks at a time); "
+        "0: one per CPU")),
 ) -> None:
     """Find shots, speech, faces, sound and picture problems; cached, so a second run is
     instant and an interrupted one resumes."""
@@ -49,13 +59,23 @@ def analyze_cmd(
                              hint="choose from " + ", ".join(a.name for a in analyzers))
         analyzers = [a for a in analyzers if a.name in wanted]
     console = Console(stderr=True)
-    results = []
+    results: list[Analysis] = []
     with Progress(TextColumn("{task.description:<40}"), BarColumn(),
                   TextColumn("{task.percentage:>3.0f}%"), console=console, transient=True,
                   disable=as_json or not console.is_terminal) as bar:
         task = bar.add_task("analysing", total=1000)
+        on_executor = ray is not None or workers is not None
+        if on_executor:  # each rush one job; the analyses are read back from the cache
+            from coulisses.analysis.batch import analyze_many
+            from coulisses.i18n import text
 
-        for file in files:
+            def advance(done: int, total: int) -> None:
+                bar.update(task, description=f"{text(settings.lang, 'analysing')} {done}/{total}",
+                           completed=int(1000 * done / max(1, total)))
+
+            results, _ = analyze_many(files, settings, analyzers, workers=workers or 0,
+                                      ray_address=ray, progress=advance)
+        for file in [] if on_executor else files:
             name = Path(file).name[:28]
 
             def update(fraction: float, stages: tuple[str, ...], name: str = name) -> None:

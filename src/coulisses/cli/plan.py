@@ -8,7 +8,6 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from coulisses.errors import UsageError
 from coulisses.settings import Settings, load_settings
 
 
@@ -28,6 +27,9 @@ plan_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
+    from coulisses.cli.plan_cut import cut_cmd
+
+    plan_app.command("cut")(cut_cmd)
     app.add_typer(plan_app, name="plan")
 
 
@@ -155,70 +157,3 @@ def _similarity(settings: Settings) -> Any:
         return embedder.relevance(item)(texts)
 
     return similarity
-
-
-@plan_app.command("cut")
-def cut_cmd(
-    file: Path = typer.Argument(..., help="the campaign file"),
-    deliverable: str = typer.Argument(..., help="id of a planned deliverable"),
-    rush: Path = typer.Option(..., "--rush", help="the rush to cut from"),
-    start: str | None = typer.Option(None, "--start", help="span start (75.5, 1:15.5 ...)"),
-    end: str | None = typer.Option(None, "--end", help="span end (default: start + the "
-                                                       "planned duration)"),
-    people: str | None = typer.Option(None, "--people", help="ids of the people in the clip, "
-                                                             "comma-separated (default: as "
-                                                             "planned; none for nobody)"),
-    music: str | None = typer.Option(None, "--music", help="ids of the music in the clip "
-                                                           "(default: as planned)"),
-    override_rights: str | None = typer.Option(None, "--override-rights",
-                                               help="cut despite the rights gate; the reason "
-                                                    "is logged"),
-    preset: str | None = typer.Option(None, "--preset", help="final, master or draft"),
-    out: Path | None = typer.Option(None, "--out", help="plan folder"),
-) -> None:
-    """Cut a planned deliverable from a rush for its platform, after the rights gate."""
-    from fractions import Fraction
-
-    from coulisses.campaign import rights
-    from coulisses.campaign.outputs import default_folder
-    from coulisses.cli.cut import print_result
-    from coulisses.cli.progress import progress_bar
-    from coulisses.media.ffmpeg import SubprocessRunner
-    from coulisses.media.probe import probe
-    from coulisses.render.cut import cut
-    from coulisses.render.plan import CutOptions
-    from coulisses.timecode import parse_time
-
-    settings = load_settings(preset=preset)
-    _, plan, registry = _load(file, settings)
-    try:
-        asset = plan.deliverable(deliverable)
-    except KeyError:
-        known = ", ".join(d.id for d in plan.deliverables) or "none"
-        raise UsageError(f"no deliverable {deliverable!r} in {file}",
-                         hint=f"known: {known}") from None
-    folder = out or default_folder(file)
-    overridden = rights.gate(plan, asset, folder, people=_ids(people), music=_ids(music),
-                             override=override_rights)
-    if overridden:
-        typer.echo(f"rights gate overridden ({len(overridden)} reason(s)), logged in "
-                   f"{folder / rights.OVERRIDE_LOG}", err=True)
-    first = parse_time(start) if start else Fraction(0)
-    last = parse_time(end) if end else None
-    if last is None and asset.target_seconds:
-        wanted = first + Fraction(asset.target_seconds).limit_denominator(1000)
-        last = wanted if wanted < probe(rush).duration else None
-    options = CutOptions(start=first, end=last, preset=settings.preset,
-                         encoder=settings.encoder)
-    with progress_bar(settings.lang) as bar:
-        result = cut(rush, [asset.platform], folder / "cuts" / asset.id, options=options,
-                     registry=registry, settings=settings,
-                     runner=SubprocessRunner(settings.ffmpeg or None), progress=bar)
-    print_result(result, settings.lang)
-
-
-def _ids(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [] if value.strip().lower() == "none" else [v.strip() for v in value.split(",")
-                                                       if v.strip()]

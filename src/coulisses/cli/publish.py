@@ -44,7 +44,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "(coulisses kpi import) to measure them",
            "sync_problem": "not synced: {line}",
            "confirmed": "post {id} is scheduled for {due}",
-           "reconnect": "sign in again"},
+           "reconnect": "sign in again",
+           "sign_in_by": "token without renewal: sign in again before {day}"},
     "fr": {"connected": "compte {platform}:{name} connecté ({channel})",
            "removed": "{target} supprimé", "none": "aucune publication",
            "no_accounts": "aucun compte", "cancelled": "publication {id} annulée",
@@ -60,7 +61,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "plateforme (coulisses kpi import) pour les mesurer",
            "sync_problem": "non synchronisé : {line}",
            "confirmed": "publication {id} programmée pour {due}",
-           "reconnect": "à reconnecter"},
+           "reconnect": "à reconnecter",
+           "sign_in_by": "jeton non renouvelable : reconnectez avant le {day}"},
 }
 
 
@@ -149,10 +151,11 @@ def accounts_list(as_json: bool = typer.Option(False, "--json")) -> None:
     from coulisses.publish import accounts
 
     settings = load_settings()
+    fernet = accounts.sealer(settings.publish_key, settings.data_dir)
     with _db(settings)() as session:
         rows = [{"platform": a.platform, "name": a.name, "channel": a.channel,
                  "sandbox": a.sandbox_url, "account_id": a.external_id,
-                 "reconnect": a.reconnect}
+                 "reconnect": a.reconnect, "sign_in_by": _day(accounts.sign_in_by(fernet, a))}
                 for a in accounts.listing(session)]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
@@ -162,7 +165,15 @@ def accounts_list(as_json: bool = typer.Option(False, "--json")) -> None:
     for r in rows:
         where = f"  sandbox {r['sandbox']}" if r["sandbox"] else ""
         again = f"  {_t(settings, 'reconnect')}: {r['reconnect']}" if r["reconnect"] else ""
-        typer.echo(f"{r['platform']}:{r['name']}  {r['channel']}{where}{again}")
+        by = ("  " + _t(settings, "sign_in_by").format(day=r["sign_in_by"])
+              if r["sign_in_by"] and not r["reconnect"] else "")
+        typer.echo(f"{r['platform']}:{r['name']}  {r['channel']}{where}{again}{by}")
+
+
+def _day(epoch_s: float | None) -> str | None:
+    from datetime import UTC, datetime
+
+    return None if epoch_s is None else datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%d")
 
 
 @accounts_app.command("remove")

@@ -132,6 +132,35 @@ def listing(session: Session) -> list[PublishAccount]:
                                                                 PublishAccount.name)))
 
 
+RENEW_WARN_DAYS = 10  # how early a token that cannot be refreshed is flagged
+
+
+def sign_in_by(fernet: Fernet, account: PublishAccount) -> float | None:
+    """When the account's token runs out with nothing to renew it (Meta's long-lived token,
+    about 60 days, has no refresh token): epoch seconds, or None when it renews itself, never
+    expires, or cannot be read (a changed key: the account then asks for a sign-in anyway)."""
+    if not account.tokens:
+        return None
+    from cryptography.fernet import InvalidToken
+
+    try:
+        tokens = oauth.TokenSet.from_json(fernet.decrypt(account.tokens).decode())
+    except (InvalidToken, ValueError, KeyError):
+        return None
+    if tokens.refresh_token or tokens.expires_at is None:
+        return None
+    return tokens.expires_at
+
+
+def renewal_due(fernet: Fernet, account: PublishAccount, now_s: float) -> float | None:
+    """The date (epoch seconds) before which the account must sign in again, when that is
+    within ``RENEW_WARN_DAYS`` or past; None otherwise."""
+    by = sign_in_by(fernet, account)
+    if by is None or by - now_s > RENEW_WARN_DAYS * 86_400:
+        return None
+    return by
+
+
 def remove(session: Session, platform: str, name: str | None) -> None:
     """Forget an account and its tokens. Commits.
 

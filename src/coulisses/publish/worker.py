@@ -118,8 +118,9 @@ class Worker:
         journal: queue.DbJournal | None = None
         try:
             path = Path(post.video_path)
-            if path.stat().st_size != post.size_bytes or (
-                    post.progress in ("", "{}") and sha256_of(path) != post.video_sha256):
+            # a post without a video (a LinkedIn poll post) has no file to check
+            if post.video_path and (path.stat().st_size != post.size_bytes or (
+                    post.progress in ("", "{}") and sha256_of(path) != post.video_sha256)):
                 self._end(post, "failed", "video changed",
                           error=f"{path} changed since it was scheduled; schedule it again")
                 return

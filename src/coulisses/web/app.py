@@ -136,7 +136,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         if worker is not None:
             from coulisses.studio import mail
 
-            worker.every(mail.EVERY, lambda: mail.deliver(sessions, settings))
+            # e-mail does not wait for a long render: its own thread
+            worker.every(mail.EVERY, lambda: mail.deliver(sessions, settings), during_jobs=True)
             worker.every(SWEEP_EVERY, uploads.sweep)
             worker.every(SWEEP_EVERY, sweep_renders)
             worker.every(SWEEP_EVERY, purge_trash)

@@ -651,6 +651,20 @@ FR: tuple[tuple[str, str], ...] = (
     ("{file}: {n} s long, over the {max} s this challenge takes",
      "{file} : {n} s, plus que les {max} s que ce défi accepte"),
     ("trim your video, then send it again", "raccourcissez votre vidéo, puis renvoyez-la"),
+    # a challenge's dates (challenges/intake.py: taking)
+    ("Entries open on {a}.", "Les participations ouvrent le {a}."),
+    ("Entries closed on {a}.", "Les participations ont fermé le {a}."),
+    ("come back on that day", "revenez ce jour-là"),
+    ("thank you for your interest", "merci de votre intérêt"),
+    # e-mailed links need SMTP and the public address (challenges/intake.py: mail_ready)
+    ("taking entries needs e-mail: set {a} first",
+     "prendre des participations demande l'e-mail : renseignez d'abord {a}"),
+    ("a poll confirmed by e-mail needs e-mail: set {a} first",
+     "un sondage confirmé par e-mail demande l'e-mail : renseignez d'abord {a}"),
+    ("in the settings file or as COULISSES_SMTP_HOST and COULISSES_PUBLIC_URL "
+     "(docs/settings.md); without them nobody receives their link",
+     "dans le fichier de réglages ou par COULISSES_SMTP_HOST et COULISSES_PUBLIC_URL "
+     "(docs/settings.md) ; sans eux, personne ne reçoit son lien"),
     # the demo account (web/demo_account.py)
     ("no workspace {a} in the studio database", "pas d'espace {a} dans la base du studio"),
     # challenges: the jury (ch-jury)

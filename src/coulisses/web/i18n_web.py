@@ -304,6 +304,8 @@ EN: dict[str, str] = {
     # --- end of issue 12, review12 ---
     # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
     "pub.reconnect": "sign in again (connect it again under the same name)",
+    "pub.renew_by": "its token cannot be renewed: connect it again before {day}, or its "
+                    "posts wait",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publishing",
     "pub.title": "Publishing", "pub.calendar": "Calendar", "pub.previous": "Previous",
@@ -434,8 +436,8 @@ EN: dict[str, str] = {
     "bs.rights_closed": "rights gate closed", "bs.rights_clear": "rights clear",
     "bs.no_cuts": "No approved cut yet.", "bs.update_text": "Text",
     "bs.update_kind": "Kind", "bs.add": "Add", "bs.polls": "Polls",
-    "bs.question": "Question", "bs.state": "State", "bs.opens": "Opens (UTC)",
-    "bs.closes": "Closes (UTC)", "bs.results_when": "Show results",
+    "bs.question": "Question", "bs.state": "State", "bs.opens": "Opens ({zone})",
+    "bs.closes": "Closes ({zone})", "bs.results_when": "Show results",
     "bs.retention": "Keep the vote checks' data after closing (days)",
     "bs.option": "Option {n}", "bs.label": "Label", "bs.kind": "Kind",
     "bs.kind_text": "text", "bs.kind_clip": "clip", "bs.kind_cover": "cover",
@@ -484,12 +486,27 @@ EN: dict[str, str] = {
     "bs.winner": "“{option}” won", "bs.theme": "From the conversation about: {theme}",
     "bs.resulting_cut": "Resulting cut: {title}",
     "bs.votes_then": "{n} votes when we decided",
+    # --- platform polls (issue 14, polls14): sent through the publish connectors ---
+    "bs.source.typed": "typed in", "bs.source.api": "read through the platform's API",
+    "bs.pp_sent": "Sent out as:", "bs.pp_post": "post {id}, {state}",
+    "bs.pp_read": "Read the platforms' results",
+    "bs.pp_li_account": "LinkedIn account", "bs.pp_duration": "How long the LinkedIn poll runs",
+    "bs.pp_d.ONE_DAY": "1 day", "bs.pp_d.THREE_DAYS": "3 days", "bs.pp_d.SEVEN_DAYS": "1 week",
+    "bs.pp_d.FOURTEEN_DAYS": "2 weeks",
+    "bs.pp_text": "Text of the LinkedIn post (empty: the question)",
+    "bs.pp_send_li": "Send as a LinkedIn poll (2 to 4 options of at most 30 characters)",
+    "bs.pp_ig_post": "Instagram reel, still scheduled",
+    "bs.pp_ig_hint": "Instagram takes a caption poll only when the post is created: its caption "
+                     "is the question, and Instagram gives shares, so its votes are estimated.",
+    "bs.pp_attach_ig": "Attach as its caption poll",
+    "bs.cut_kpis": "How the resulting cut did since it was published:",
+    "bs.cut_kpis_at": "(synced {when})",
     "bs.platform_tallies": "On other platforms",
     "bs.platform_note": "What the same poll counted on a platform (an Instagram story poll, "
-                        "a LinkedIn poll), typed in by the team. It is shown beside the page's "
-                        "own result, never added to it.",
-    "bs.platform_public": "Counted by each platform and typed in by the team; not checked "
-                          "like the votes above, and not added to them.",
+                        "a LinkedIn poll), typed in by the team or read through its API. It is "
+                        "shown beside the page's own result, never added to it.",
+    "bs.platform_public": "Counted by each platform, typed in by the team or read through "
+                          "its API; not checked like the votes above, and not added to them.",
     "bs.channel": "Platform", "bs.channel.instagram_story": "Instagram story",
     "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",
     "bs.channel.youtube": "YouTube", "bs.channel.linkedin": "LinkedIn",
@@ -917,6 +934,8 @@ FR: dict[str, str] = {
     # --- end of issue 12, review12 ---
     # publishing accounts (issue 13, pub13c): an account whose tokens stopped working
     "pub.reconnect": "à reconnecter (connectez-le à nouveau sous le même nom)",
+    "pub.renew_by": "son jeton n'est pas renouvelable : reconnectez-le avant le {day}, sinon "
+                    "ses publications attendent",
     # publishing (issue 13): the publishing page, its calendar, queue and accounts
     "nav.publishing": "Publication",
     "pub.title": "Publication", "pub.calendar": "Calendrier", "pub.previous": "Précédent",
@@ -1065,8 +1084,8 @@ FR: dict[str, str] = {
     "bs.rights_closed": "droits non levés", "bs.rights_clear": "droits levés",
     "bs.no_cuts": "Aucun montage approuvé.", "bs.update_text": "Texte",
     "bs.update_kind": "Type", "bs.add": "Ajouter", "bs.polls": "Sondages",
-    "bs.question": "Question", "bs.state": "État", "bs.opens": "Ouverture (UTC)",
-    "bs.closes": "Clôture (UTC)", "bs.results_when": "Afficher les résultats",
+    "bs.question": "Question", "bs.state": "État", "bs.opens": "Ouverture ({zone})",
+    "bs.closes": "Clôture ({zone})", "bs.results_when": "Afficher les résultats",
     "bs.retention": "Garder les données de contrôle des votes après la clôture (jours)",
     "bs.option": "Choix {n}", "bs.label": "Libellé", "bs.kind": "Type",
     "bs.kind_text": "texte", "bs.kind_clip": "extrait", "bs.kind_cover": "couverture",
@@ -1120,11 +1139,29 @@ FR: dict[str, str] = {
     "bs.theme": "Suite à la conversation sur : {theme}",
     "bs.resulting_cut": "Montage qui en résulte : {title}",
     "bs.votes_then": "{n} votes au moment de décider",
+    # --- platform polls (issue 14, polls14): sent through the publish connectors ---
+    "bs.source.typed": "saisi à la main", "bs.source.api": "lu par l'API de la plateforme",
+    "bs.pp_sent": "Envoyé comme :", "bs.pp_post": "publication {id}, {state}",
+    "bs.pp_read": "Relire les résultats des plateformes",
+    "bs.pp_li_account": "Compte LinkedIn", "bs.pp_duration": "Durée du sondage LinkedIn",
+    "bs.pp_d.ONE_DAY": "1 jour", "bs.pp_d.THREE_DAYS": "3 jours",
+    "bs.pp_d.SEVEN_DAYS": "1 semaine", "bs.pp_d.FOURTEEN_DAYS": "2 semaines",
+    "bs.pp_text": "Texte de la publication LinkedIn (vide : la question)",
+    "bs.pp_send_li": "Envoyer comme sondage LinkedIn (2 à 4 options de 30 caractères au plus)",
+    "bs.pp_ig_post": "Reel Instagram encore programmé",
+    "bs.pp_ig_hint": "Instagram n'accepte un sondage de légende qu'à la création de la "
+                     "publication : sa légende est la question, et Instagram donne des parts, "
+                     "donc ses votes sont estimés.",
+    "bs.pp_attach_ig": "Joindre comme sondage de légende",
+    "bs.cut_kpis": "Ce qu'a donné le montage qui en est issu depuis sa publication :",
+    "bs.cut_kpis_at": "(synchronisé le {when})",
     "bs.platform_tallies": "Sur les autres plateformes",
     "bs.platform_note": "Ce que le même sondage a compté sur une plateforme (un sondage en "
-                        "story Instagram, un sondage LinkedIn), saisi par l’équipe. Affiché à "
+                        "story Instagram, un sondage LinkedIn), saisi par l’équipe ou lu par son "
+                        "API. Affiché à "
                         "côté du résultat de la page, jamais ajouté à lui.",
-    "bs.platform_public": "Compté par chaque plateforme et saisi par l’équipe ; non vérifié "
+    "bs.platform_public": "Compté par chaque plateforme, saisi par l’équipe ou lu par son "
+                          "API ; non vérifié "
                           "comme les votes ci-dessus, et non ajouté à eux.",
     "bs.channel": "Plateforme", "bs.channel.instagram_story": "Story Instagram",
     "bs.channel.instagram": "Instagram", "bs.channel.tiktok": "TikTok",

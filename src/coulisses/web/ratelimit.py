@@ -1,9 +1,12 @@
 """Sign-in and sign-up throttling in the database, so every server process sees the same count.
 
-An attempt is recorded *before* the password is checked, in its own committed row, and only
-then counted: of any number of parallel attempts, no more than the limit get through (each one
-counts every row committed before its count, its own included). A refused attempt takes its
-row back, so hammering a locked counter does not extend the lock.
+An attempt is recorded and counted *before* the password is checked, in one short transaction
+that holds its counters' keys: of any number of parallel attempts, no more than the limit get
+through. PostgreSQL takes a transaction-scoped advisory lock per key (an attempt's id comes
+from the sequence before it commits, so counting "the rows before mine" let two racing attempts
+both take the last place); SQLite's single writer lock, taken by the insert, already
+serialises them. The password is checked after the commit, holding no lock. A refused attempt
+takes its row back, so hammering a locked counter does not extend the lock.
 
 Two kinds of counter: a *lock* refuses for the rest of the window (one account from one
 address: the owner signing in from elsewhere is not locked out); a *delay* slows down instead,
@@ -13,6 +16,7 @@ each attempt past the limit waiting twice as long after the previous one, up to
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -71,46 +75,57 @@ def signup_keys(ip: str) -> dict[str, str]:
     return {"signup_ip": f"signup-ip:{ip[:60]}", "signup_all": "signup:all"}
 
 
+def _lock_keys(db: Session, counters: dict[str, str]) -> None:
+    """Hold each counter's key until the transaction ends (PostgreSQL; SQLite's writer lock
+    does it there). Keys are taken in one order, so two attempts never wait on each other."""
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    ids = {int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big",
+                          signed=True) for key in counters.values()}
+    for lock_id in sorted(ids):
+        db.execute(select(func.pg_advisory_xact_lock(lock_id)))
+
+
 def attempt(db: Session, counters: dict[str, str]) -> list[int]:
-    """Record one attempt on every counter (committed), then refuse it if one is over; the
-    ids of the attempt's rows (``clear`` takes them back when the attempt succeeds).
+    """Record one attempt on every counter and refuse it if one is over, in one transaction
+    that holds the counters (committed either way); the ids of the attempt's rows (``clear``
+    takes them back when the attempt succeeds).
 
     Raises:
         Limited: a counter is over its limit; the attempt is not kept.
     """
+    db.commit()  # end what the request read before: the lock is held only for this
+    _lock_keys(db, counters)
     now = utcnow()
     rows = [LoginAttempt(key=key, at=now) for key in counters.values()]
     db.add_all(rows)
-    db.commit()
+    db.flush()
     since = now - WINDOW
+    own = [row.id for row in rows]
     worst: Limited | None = None
-    mine = {row.key: row.id for row in rows}
     for kind, key in counters.items():
         rule = RULES[kind]
         limit = LIMITS.get(kind, rule.limit)
-        # its rank among the attempts: of a burst that all commit before any counts, the
-        # first ``limit`` still pass (counting every row would refuse them all)
+        # every attempt on this key committed before ours, and ours: later ones wait for us
         count = db.scalar(select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.key == key, LoginAttempt.at > since,
-            LoginAttempt.id <= mine[key])) or 0
+            LoginAttempt.key == key, LoginAttempt.at > since)) or 0
         if count <= limit:
             continue
         if rule.lock:
             worst = Limited("locked", int(WINDOW.total_seconds()), locked=True)
             break
-        own = {row.id for row in rows}
         previous = db.scalar(select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.key == key, LoginAttempt.at > since, LoginAttempt.id.not_in(own),
-            LoginAttempt.id < mine[key]))
+            LoginAttempt.key == key, LoginAttempt.at > since, LoginAttempt.id.not_in(own)))
         wait = min(2.0 ** (count - limit - 1), MAX_DELAY)
         waited = (now - previous).total_seconds() if previous is not None else wait
         if waited < wait and (worst is None or wait - waited > worst.retry_after):
             worst = Limited("slow down", math.ceil(wait - waited), locked=False)
     if worst is not None:
-        db.execute(delete(LoginAttempt).where(LoginAttempt.id.in_([r.id for r in rows])))
+        db.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(own)))
         db.commit()
         raise worst
-    return [row.id for row in rows]
+    db.commit()
+    return own
 
 
 def clear(db: Session, counters: dict[str, str], attempt_ids: list[int]) -> None:

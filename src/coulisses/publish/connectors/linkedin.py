@@ -1,9 +1,11 @@
 """LinkedIn Videos and Posts API: initializeUpload, PUT each part to its own URL (keep the
-ETags), finalizeUpload, wait until AVAILABLE, then the post; ``LinkedIn-Version`` from data."""
+ETags), finalizeUpload, wait until AVAILABLE, then the post; ``LinkedIn-Version`` from data.
+A post whose options carry a ``poll`` is a poll post: text and the poll, no video."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -43,6 +45,8 @@ class LinkedInConnector:
             raise PlatformError(P, f"LinkedIn-Version {version.value} was retired on "
                                    f"{version.retires}", code="NONEXISTENT_VERSION",
                                 hint="set a current version in publish/data/linkedin.yaml")
+        if up.options.get("poll"):
+            return self._publish_poll(up, journal)
         st = journal.state
         if "video" not in st:
             journal.intent("initialize")
@@ -90,18 +94,53 @@ class LinkedInConnector:
                 "content": {"media": {"title": up.options.get("title", ""), "id": st["video"]}},
                 "lifecycleState": "PUBLISHED",
                 "isReshareDisabledByAuthor": bool(up.options.get("disable_reshare", False))}
+        return self._post(body, journal, lambda: self._posted(up, st["video"]))
+
+    def _post(self, body: dict[str, Any], journal: Journal,
+              find: Callable[[], Published | None]) -> Published:
+        """The one call that makes the post public; an unknown outcome is asked about first."""
         for _ in range(3):
             journal.intent("post", posting=True)
             try:
                 r = self._call("POST", self.ctx.endpoints.url("posts"), final=True, json=body)
             except UnknownOutcome:
-                done = self._posted(up, st["video"])
+                done = find()
                 if done:
                     return done
-                continue  # no post carries the video: it never landed, safe to send again
+                continue  # no such post: it never landed, safe to send again
             urn = r.headers["x-restli-id"]
             return Published(urn, f"https://www.linkedin.com/feed/update/{urn}")
         raise TransientError("linkedin: the post got no answer three times and does not exist")
+
+    def _poll_posted(self, up: Upload) -> Published | None:
+        """The poll post already made for this upload (same text, same question), if any."""
+        r = self._call("GET", self.ctx.endpoints.base + "/rest/posts",
+                       params={"q": "author", "author": author_urn(up.account)})
+        question = up.options["poll"]["question"]
+        for element in r.json().get("elements") or []:
+            poll = (element.get("content") or {}).get("poll") or {}
+            if poll.get("question") == question and element.get("commentary") == up.caption:
+                urn = str(element["id"])
+                return Published(urn, f"https://www.linkedin.com/feed/update/{urn}")
+        return None
+
+    def _publish_poll(self, up: Upload, journal: Journal) -> Published:
+        """A poll post: text and a poll of 2 to 4 options, no media (LinkedIn takes no
+        media with a poll); resumed, it first looks for the post it may already have made."""
+        if journal.state.get("posting"):
+            done = self._poll_posted(up)
+            if done:
+                return done
+        poll = up.options["poll"]
+        body = {"author": author_urn(up.account), "commentary": up.caption,
+                "visibility": up.options.get("visibility", "PUBLIC"),
+                "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [],
+                                 "thirdPartyDistributionChannels": []},
+                "content": {"poll": {"question": poll["question"],
+                                     "options": [{"text": t} for t in poll["options"]],
+                                     "settings": {"duration": poll["duration"]}}},
+                "lifecycleState": "PUBLISHED", "isReshareDisabledByAuthor": False}
+        return self._post(body, journal, lambda: self._poll_posted(up))
 
 
 def author_urn(account: str) -> str:

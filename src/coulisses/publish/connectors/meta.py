@@ -3,6 +3,7 @@ Facebook Page Reels (start, upload, finish). Both upload to ``rupload`` with off
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime
 from typing import Any
@@ -63,6 +64,8 @@ class InstagramConnector:
             for key, value in option_fields(self.api, up.options).items():
                 params[key] = ",".join(value) if isinstance(value, list) else \
                     str(value).lower() if isinstance(value, bool) else str(value)
+            if up.options.get("poll_attachment"):  # a caption poll: at creation or never
+                params["poll_attachment"] = json.dumps(up.options["poll_attachment"])
             journal.intent("container")
             r = c.call("POST", self.ctx.endpoints.url("container", user_id=up.account),
                        data=params)

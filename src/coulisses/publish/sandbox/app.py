@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from coulisses.publish.api import PlatformApi, builtin_apis
 from coulisses.publish.oauth import SANDBOX_SECRET
-from coulisses.publish.sandbox import accounts, linkedin, meta, metrics, tiktok, youtube
+from coulisses.publish.sandbox import accounts, linkedin, meta, metrics, polls, tiktok, youtube
 from coulisses.publish.sandbox.context import ApiFailure, Sandbox
 from coulisses.publish.sandbox.faults import Dice, Faults
 from coulisses.publish.sandbox.store import SandboxStore
@@ -169,7 +169,7 @@ def create_app(state_dir: Path, *, faults: Faults | None = None,
     _oauth(app, sb)
     for router in (tiktok.routes(sb), meta.instagram(sb), meta.facebook(sb), youtube.routes(sb),
                    linkedin.routes(sb), metrics.routes(sb), accounts.meta(sb, "instagram"),
-                   accounts.meta(sb, "facebook"), accounts.linkedin(sb)):
+                   accounts.meta(sb, "facebook"), accounts.linkedin(sb), polls.routes(sb)):
         app.include_router(router)
 
     @app.get("/_sandbox/posts")

@@ -1,4 +1,5 @@
-"""Sandbox routes for LinkedIn: initializeUpload, PUT parts with ETags, finalizeUpload, posts.
+"""Sandbox routes for LinkedIn: initializeUpload, PUT parts with ETags, finalizeUpload, posts
+(video posts and poll posts, read back one by one or by author).
 
 Every call must carry ``LinkedIn-Version`` equal to the active version in the data; another
 version, or the ``version`` fault, gets 426 NONEXISTENT_VERSION.
@@ -12,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from coulisses.publish.sandbox import polls
 from coulisses.publish.sandbox.accounts import may_post_as
 from coulisses.publish.sandbox.context import Sandbox
 
@@ -109,7 +111,10 @@ def routes(sb: Sandbox) -> APIRouter:
         body = await request.json()
         if not may_post_as(str(body.get("author")), account):
             raise sb.fail(P, 403, "ACCESS_DENIED", "the author is not this member")
-        media = ((body.get("content") or {}).get("media") or {})
+        content = body.get("content") or {}
+        if "poll" in content:
+            return poll_post(account, body, request)
+        media = (content.get("media") or {})
         session = video(str(media.get("id", "")), account)
         if session["state"] != "AVAILABLE":
             raise sb.fail(P, 400, "VIDEO_NOT_READY", f"the video is {session['state']}")
@@ -123,16 +128,51 @@ def routes(sb: Sandbox) -> APIRouter:
         sb.drop_after_commit(request)
         return Response(status_code=201, headers={"x-restli-id": urn})
 
+    def poll_post(account: str, body: dict[str, Any], request: Request) -> Response:
+        """A poll post: text and a poll, never media (the Posts API refuses both at once)."""
+        content = body["content"]
+        if set(content) != {"poll"}:
+            raise sb.fail(P, 422, "UNPROCESSABLE_ENTITY", "a poll cannot be combined with media")
+        spec = polls.linkedin_poll(content["poll"])
+        if spec is None:
+            raise sb.fail(P, 422, "UNPROCESSABLE_ENTITY", polls.LINKEDIN_RULES)
+        sb.quota(P)
+        urn = f"urn:li:share:{7_400_000_000_000_000_000 + sb.store.next_number('li-post')}"
+        session = sb.store.session(sb.store.new_session(P, account, {
+            "poll": spec, "votes": [0] * len(spec["options"]), "post": urn,
+            "caption": body.get("commentary", ""), "options": {"poll": spec["question"]},
+            "digest": [0, hashlib.sha256(b"").hexdigest()]}))
+        assert session is not None
+        sb.store.record_post(session, urn)
+        sb.drop_after_commit(request)
+        return Response(status_code=201, headers={"x-restli-id": urn})
+
+    def element(p: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": p["platform_id"], "commentary": p["caption"],
+                               "author": f"urn:li:person:{p['account']}",
+                               "lifecycleState": "PUBLISHED"}
+        session = sb.store.find_session(P, "post", p["platform_id"])
+        if session and "poll" in session:
+            out["content"] = {"poll": polls.linkedin_view(session["poll"], session["votes"])}
+        else:
+            out["content"] = {"media": {"id": session["video"] if session else ""}}
+        return out
+
+    @r.get("/rest/posts/{urn}")
+    def one_post(urn: str, request: Request) -> JSONResponse:
+        account = check(request)
+        found = sb.store.find_post(P, urn)
+        if found is None or found["account"] != account:
+            raise sb.fail(P, 404, "NOT_FOUND", f"no post {urn}")
+        return JSONResponse(element(found))
+
     @r.get("/rest/posts")
     def posts(request: Request) -> JSONResponse:
         account = check(request)
         if not may_post_as(str(request.query_params.get("author")), account):
             raise sb.fail(P, 403, "ACCESS_DENIED", "author must be this member")
-        elements = [{"id": p["platform_id"], "commentary": p["caption"]}
-                    for p in sb.store.posts() if p["platform"] == P and p["account"] == account]
-        for element in elements:
-            session = sb.store.find_session(P, "post", element["id"])
-            element["content"] = {"media": {"id": session["video"] if session else ""}}
+        elements = [element(p) for p in sb.store.posts()
+                    if p["platform"] == P and p["account"] == account]
         return JSONResponse({"elements": elements[::-1]})
 
     return r

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from coulisses.publish.sandbox import polls
 from coulisses.publish.sandbox.context import Sandbox
 
 CONTAINER_LIFETIME_S = 24 * 3600
@@ -82,10 +83,23 @@ def instagram(sb: Sandbox) -> APIRouter:
             raise sb.fail(P, 400, "100/2207023", "media_type must be REELS for a video")
         if p.get("upload_type") != "resumable":
             raise sb.fail(P, 400, "100", "the sandbox takes upload_type=resumable only")
+        extra: dict[str, Any] = {}
+        if "poll_attachment" in p:  # a caption add-on poll: write-once, here or never
+            texts = polls.instagram_poll(p["poll_attachment"])
+            if texts is None:
+                raise sb.fail(P, 400, "100", "poll_attachment: 2 to 4 options, option_a to "
+                                             "option_d")
+            if not p.get("caption", "").strip():
+                raise sb.fail(P, 400, "100", "a caption add-on needs a caption: the caption "
+                                             "is the poll's question")
+            extended = p.get("is_poll_duration_extended", "false") == "true"
+            extra = {"poll": texts, "votes": [0] * len(texts),
+                     "poll_days": 0 if extended else polls.IG_POLL_DAYS}
         cid = str(17_900_000_000_000_000 + sb.store.next_number("ig-container"))
-        options = {k: p[k] for k in p if k not in ("caption", "access_token")}
+        options = {k: p[k] for k in p if k not in ("caption", "access_token", "poll_attachment",
+                                                   "is_poll_duration_extended")}
         sid = sb.store.new_session(P, account, {"container": cid, "caption": p.get("caption", ""),
-                                                "options": options})
+                                                "options": options, **extra})
         uri = f"{str(request.base_url).rstrip('/')}/instagram/rupload/ig-api-upload/{v}/{sid}"
         return JSONResponse({"id": cid, "uri": uri})
 
@@ -102,6 +116,20 @@ def instagram(sb: Sandbox) -> APIRouter:
                  for p in reversed(sb.store.posts()) if p["platform"] == P
                  and p["account"] == account]
         return JSONResponse({"data": items[:50]})
+
+    @r.get(f"/{v}/{{node}}/poll_attachment")
+    def poll_attachment(node: str, request: Request) -> JSONResponse:
+        """The caption poll's shares (null when the media has none)."""
+        sb.gate(P)
+        account = sb.account_of(P, request)
+        session = sb.store.find_session(P, "media_id", node)
+        if session is None or session["account"] != account:
+            raise sb.fail(P, 400, "100/33", f"object {node} does not exist")
+        if "poll" not in session:
+            return JSONResponse(None)
+        days = session.get("poll_days", polls.IG_POLL_DAYS)
+        ends = session.get("published_at", session["created"]) + (days or 3650) * 86400
+        return JSONResponse(polls.instagram_view(session["poll"], session["votes"], ends))
 
     @r.get(f"/{v}/{{node}}")
     def status(node: str, request: Request) -> JSONResponse:
@@ -124,7 +152,8 @@ def instagram(sb: Sandbox) -> APIRouter:
         sb.quota(P)
         media_id = str(18_000_000_000_000_000 + sb.store.next_number("ig-media"))
         sb.store.record_post(session, media_id)
-        sb.store.update(session["id"], state="PUBLISHED", media_id=media_id)
+        sb.store.update(session["id"], state="PUBLISHED", media_id=media_id,
+                        published_at=time.time())
         sb.drop_after_commit(request)
         return JSONResponse({"id": media_id})
 

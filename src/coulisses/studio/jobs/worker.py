@@ -4,7 +4,9 @@ The app's lifespan starts one per server process; tests call ``run_once`` direct
 handler runs, a heartbeat keeps the claim alive; a crash leaves a stale heartbeat, and the next
 start (or any live worker) puts the job back in the queue. Once a job ends, its kind's
 ``on_finish`` hook applies the outcome in a session of its own; chores registered with
-``every`` (sweeping abandoned uploads) run between jobs.
+``every`` (sweeping abandoned uploads) run between jobs, except those that must not wait for a
+long render (sending e-mail: a parent's consent link, a voter's confirmation), which run in a
+thread of their own.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class _Chore:
     seconds: float
     function: Callable[[], object]
     due: float  # time.monotonic() of the next run
+    during_jobs: bool = False  # runs in its own thread, also while a job runs
 
 
 class Worker:
@@ -58,17 +61,25 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._side: threading.Thread | None = None
         self._chores: list[_Chore] = []
         register_builtin()
 
-    def every(self, seconds: float, function: Callable[[], object]) -> None:
-        """Run ``function`` in the worker's thread every ``seconds``, first ``seconds`` from now."""
-        self._chores.append(_Chore(float(seconds), function, time.monotonic() + seconds))
+    def every(self, seconds: float, function: Callable[[], object], *,
+              during_jobs: bool = False) -> None:
+        """Run ``function`` every ``seconds``, first ``seconds`` from now: between jobs in the
+        worker's thread, or with ``during_jobs`` in a thread of its own that a running job does
+        not hold up (the function must then be safe alongside any job)."""
+        self._chores.append(_Chore(float(seconds), function, time.monotonic() + seconds,
+                                   during_jobs))
 
-    def run_chores(self, *, force: bool = False) -> None:
-        """Run the chores that are due (all of them with ``force``); a failing one is logged."""
+    def run_chores(self, *, force: bool = False, during_jobs: bool | None = None) -> None:
+        """Run the chores that are due (all of them with ``force``; only those of one kind
+        when ``during_jobs`` is given); a failing one is logged."""
         now = time.monotonic()
         for chore in self._chores:
+            if during_jobs is not None and chore.during_jobs != during_jobs:
+                continue
             if force or now >= chore.due:
                 chore.due = now + chore.seconds
                 try:
@@ -180,7 +191,7 @@ class Worker:
                 if time.monotonic() >= next_recovery:
                     self.recover()
                     next_recovery = time.monotonic() + self.stale_after.total_seconds() / 2
-                self.run_chores()
+                self.run_chores(during_jobs=False)
                 if self.run_once() is None:
                     self._stop.wait(self.poll_seconds)
             except Exception:  # the database went away for a moment: try again later
@@ -193,11 +204,23 @@ class Worker:
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="coulisses-jobs", daemon=True)
         self._thread.start()
+        if any(c.during_jobs for c in self._chores):
+            self._side = threading.Thread(target=self._side_loop, name="coulisses-chores",
+                                          daemon=True)
+            self._side.start()
+
+    def _side_loop(self) -> None:
+        while not self._stop.is_set():
+            self.run_chores(during_jobs=True)
+            self._stop.wait(min(self.poll_seconds, 1.0))
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop taking jobs; waits for the running one up to ``timeout`` seconds, then puts
         it back in the queue, so the next start runs it at once instead of a minute later."""
         self._stop.set()
+        if self._side is not None:
+            self._side.join(timeout)
+            self._side = None
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():

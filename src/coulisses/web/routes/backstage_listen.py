@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from coulisses.backstage import conversation, decisions, platform_tallies, polls
 from coulisses.backstage.tables import Poll
@@ -57,9 +58,12 @@ def backstage_decisions(request: Request, workspace_id: int, campaign_id: int,
     return render(request, "backstage_decisions.html", {
         "page": the_page, "campaign_id": campaign_id,
         "entries": decisions.timeline(db, the_page, public_only=False),
+        "cut_kpis": _decision_kpis(request, db, the_page),
+        "channel_names": platform_tallies.CHANNELS,
         "polls": [(p, polls.options_of(db, p)) for p in found],
         "tallies": {p.id: platform_tallies.tallies(db, p) for p in found},
         "channels": platform_tallies.CHANNELS,
+        **_platform_choices(db, workspace_id, found),
         "cuts": list(db.scalars(select(Cut).where(Cut.workspace_id == workspace_id)
                                 .order_by(Cut.id.desc()).limit(200))),
         "theme": request.query_params.get("theme", "")[:200],
@@ -111,3 +115,101 @@ async def backstage_platform_tally(request: Request, workspace_id: int, campaign
     db.commit()
     return RedirectResponse(f"/w/{workspace_id}/campaigns/{campaign_id}/backstage/decisions",
                             status_code=303)
+
+
+# --- platform polls (issue 14): sent through the publish connectors, read back ---
+
+def _platform_choices(db: Session, workspace_id: int, found: list[Poll]) -> dict[str, Any]:
+    """What the decision log offers to send polls out: the workspace's LinkedIn accounts on
+    the API, its Instagram posts not out yet, and where each poll already went."""
+    from coulisses.backstage import platform_polls
+    from coulisses.publish.tables import Post, PublishAccount
+
+    mine = (PublishAccount.workspace_id == workspace_id) | PublishAccount.workspace_id.is_(None)
+    linkedin = list(db.scalars(select(PublishAccount).where(
+        PublishAccount.platform == "linkedin", PublishAccount.channel == "api", mine)))
+    reels = list(db.scalars(select(Post).join(PublishAccount, Post.account_id == PublishAccount.id)
+                            .where(Post.platform == "instagram", mine,
+                                   Post.state.in_(("draft", "scheduled")))
+                            .order_by(Post.due_ms).limit(100)))
+    return {"li_accounts": linkedin, "ig_posts": [p for p in reels if p.progress in ("", "{}")],
+            "durations": platform_polls.DURATIONS,
+            "sent": {p.id: platform_polls.sent(db, p) for p in found}}
+
+
+def _poll_of(db: Session, workspace_id: int, campaign_id: int, poll_id: int) -> Poll:
+    from coulisses.errors import NotFoundError
+
+    the_page = _page(db, workspace_id, campaign_id)
+    poll = db.get(Poll, poll_id)
+    if poll is None or poll.page_id != the_page.id:
+        raise NotFoundError("No such poll.", hint="reload the page")
+    return poll
+
+
+def _to_log(workspace_id: int, campaign_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/w/{workspace_id}/campaigns/{campaign_id}/backstage/decisions",
+                            status_code=303)
+
+
+@router.post(BASE + "/polls/{poll_id:int}/linkedin", name="backstage_poll_linkedin")
+async def backstage_poll_linkedin(request: Request, workspace_id: int, campaign_id: int,
+                                  poll_id: int, db: SessionDep,
+                                  member: Membership = Depends(require("backstage.publish"))
+                                  ) -> Response:
+    """Queue the poll as a LinkedIn poll post (the publish worker posts it, once)."""
+    from coulisses.backstage import platform_polls
+
+    one, _ = await _fields(request)
+    poll = _poll_of(db, workspace_id, campaign_id, poll_id)
+    platform_polls.send_linkedin(db, poll, account_id=_id(one.get("account_id", "")) or 0,
+                                 workspace_id=workspace_id,
+                                 duration=one.get("duration", "SEVEN_DAYS"),
+                                 commentary=one.get("text", "")[:3000])
+    db.commit()
+    return _to_log(workspace_id, campaign_id)
+
+
+@router.post(BASE + "/polls/{poll_id:int}/instagram", name="backstage_poll_instagram")
+async def backstage_poll_instagram(request: Request, workspace_id: int, campaign_id: int,
+                                   poll_id: int, db: SessionDep,
+                                   member: Membership = Depends(require("backstage.publish"))
+                                   ) -> Response:
+    """Attach the poll to a scheduled Instagram reel as its caption poll."""
+    from coulisses.backstage import platform_polls
+
+    one, _ = await _fields(request)
+    poll = _poll_of(db, workspace_id, campaign_id, poll_id)
+    platform_polls.attach_instagram(db, poll, post_id=_id(one.get("post_id", "")) or 0,
+                                    workspace_id=workspace_id)
+    db.commit()
+    return _to_log(workspace_id, campaign_id)
+
+
+@router.post(BASE + "/polls/{poll_id:int}/read", name="backstage_poll_read")
+def backstage_poll_read(request: Request, workspace_id: int, campaign_id: int, poll_id: int,
+                        db: SessionDep,
+                        member: Membership = Depends(require("backstage.publish"))
+                        ) -> Response:
+    """Read the platform polls' results back through their APIs into the poll's tallies."""
+    from coulisses.backstage import platform_polls
+    from coulisses.publish.accounts import sealer
+    from coulisses.publish.api import builtin_apis
+
+    poll = _poll_of(db, workspace_id, campaign_id, poll_id)
+    db.commit()  # no transaction of ours stays open while the reads write
+    settings = request.app.state.settings
+    platform_polls.read_back(request.app.state.sessions,
+                             sealer(settings.publish_key, settings.data_dir), builtin_apis(),
+                             poll.id, now=utcnow())
+    return _to_log(workspace_id, campaign_id)
+
+
+def _decision_kpis(request: Request, db: Session, the_page: Any) -> Any:
+    """The key KPIs of each decided cut, once it is published and its numbers synced."""
+    from coulisses.backstage import decision_kpis
+
+    cuts = {e.cut_id for e in decisions.timeline(db, the_page, public_only=False)
+            if e.cut_id is not None}
+    return decision_kpis.cut_kpis(db, settings_of(request).data_dir, the_page.workspace_id,
+                                  cuts)

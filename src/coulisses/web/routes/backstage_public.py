@@ -34,6 +34,7 @@ from coulisses.web.deps import SessionDep
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import settings_of
 from coulisses.web.i18n_web import pick_lang, translator
+from coulisses.web.playback import for_player
 from coulisses.web.proxy import secure_cookies
 
 router = APIRouter()
@@ -84,14 +85,17 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
     now = utcnow()
     lang = pick_lang(request, "", the_page.lang)
     shown = page.view(db, the_page, settings_of(request))
+    tz = page.time_zone(db, the_page, settings_of(request))
     who = None if preview else visitor_of(request, the_page)
     message = request.query_params.get("m", "")
     context = {
         "request": request, "lang": lang, "t": translator(lang), "view": shown,
         "slug": the_page.slug, "preview": preview, "now": now,
+        "local": lambda at: at.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"),
         "polls": poll_blocks(db, the_page, shown.polls, who, now),
         "comments": comments.visible(db, the_page), "csrf_token": csrf_token(request),
         "decisions": decisions.timeline(db, the_page),
+        **_cut_kpis(db, request, the_page),
         "revealed": {c.title for c in shown.cuts},
         "csrf_input": lambda: csrf_input(request),
         "message": message if message in MESSAGES else "",
@@ -278,4 +282,18 @@ def backstage_option_media(request: Request, slug: str, option_id: int, what: st
     if option is None or poll is None or poll.page_id != the_page.id \
             or what not in ("media", "poster"):
         raise NotFoundError("No such file.", hint="check the link")
+    if what == "media" and option.kind == "clip":  # a phone's HEVC rush plays as H.264
+        sent = _file(request, option.media)
+        shown, kind = for_player(request, Path(sent.path))
+        return FileResponse(shown, media_type=kind)
     return _file(request, option.media if what == "media" else option.poster)
+
+
+def _cut_kpis(db: Session, request: Request, the_page: BackstagePage) -> dict[str, Any]:
+    """The key KPIs of the public decisions' cuts, once published and synced (issue 14)."""
+    from coulisses.backstage import decision_kpis
+
+    cuts = {e.cut_id for e in decisions.timeline(db, the_page) if e.cut_id is not None}
+    return {"cut_kpis": decision_kpis.cut_kpis(db, settings_of(request).data_dir,
+                                               the_page.workspace_id, cuts),
+            "channel_names": platform_tallies.CHANNELS}

@@ -5,7 +5,7 @@ editors; everyone in the workspace may preview), and moderate its comments.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -69,7 +69,8 @@ def backstage_compose(request: Request, workspace_id: int, campaign_id: int, db:
     except CoulissesError as exc:  # a campaign file that no longer validates: shown
         problem, made = exc.one_line(), page.Production((), (), (), ())
     chosen = page.items(db, the_page)
-    now = utcnow()
+    tz = page.time_zone(db, the_page, settings)
+    now = utcnow().astimezone(tz)
     shown = page.view(db, the_page, settings)
     return render(request, "backstage_team.html", {
         "page": the_page, "made": made, "problem": problem,
@@ -79,6 +80,7 @@ def backstage_compose(request: Request, workspace_id: int, campaign_id: int, db:
         "polls": [(p, polls.state(p, now), polls.tally(db, p)) for p in shown.polls],
         "held": len(comments.queue(db, the_page)), "sources": _sources(db, workspace_id),
         "campaign_id": campaign_id, "now": now.strftime("%Y-%m-%dT%H:%M"),
+        "tz_name": str(tz),
         "week": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
         "left_out": request.query_params.getlist("left_out")[:20]})
 
@@ -152,12 +154,13 @@ async def backstage_publish(request: Request, workspace_id: int, campaign_id: in
     return _here(workspace_id, campaign_id)
 
 
-def _when(raw: str, name: str) -> datetime:
+def _when(raw: str, name: str, tz: tzinfo) -> datetime:
+    """A time typed in the form: in the campaign's zone unless it names its own offset."""
     try:
         value = datetime.fromisoformat(raw.strip()[:32])
     except ValueError:
         raise UsageError(f"{name}: {raw[:40]!r} is not a date and time") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(UTC)
 
 
 def _number(raw: str, name: str) -> float | None:
@@ -184,13 +187,19 @@ async def backstage_polls_create(request: Request, workspace_id: int, campaign_i
                                       _number(one.get(f"start_{i}", ""), "clip start"),
                                       _number(one.get(f"end_{i}", ""), "clip end")))
     retention = one.get("retention", "30")
+    verify = one.get("verify_email", "") == "1"
+    if verify:  # each vote waits for its e-mailed link
+        from coulisses.challenges.intake import mail_ready
+
+        mail_ready(settings_of(request), "a poll confirmed by e-mail")
+    tz = page.time_zone(db, the_page, settings_of(request))
     polls.create_poll(db, page_id=the_page.id, question=one.get("question", ""),
-                      options=specs, opens_at=_when(one.get("opens", ""), "opens"),
-                      closes_at=_when(one.get("closes", ""), "closes"),
+                      options=specs, opens_at=_when(one.get("opens", ""), "opens", tz),
+                      closes_at=_when(one.get("closes", ""), "closes", tz),
                       results=one.get("results", "after_vote"),
                       retention_days=int(retention) if retention.isdigit() and
                       len(retention) < 6 else -1,
-                      verify_email=one.get("verify_email", "") == "1")
+                      verify_email=verify)
     db.commit()
     return _here(workspace_id, campaign_id, "#polls")
 

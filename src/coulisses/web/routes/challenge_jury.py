@@ -20,6 +20,7 @@ from coulisses.studio.tables import Membership
 from coulisses.web.deps import SessionDep, render, require
 from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import settings_of
+from coulisses.web.playback import for_player
 from coulisses.web.roles import allowed
 
 router = APIRouter()
@@ -109,4 +110,5 @@ def challenge_jury_video(request: Request, workspace_id: int, challenge_id: int,
     path = Path(entry.path)  # named by the row, never by the request
     if not path.is_file():
         raise NotFoundError("No such file.", hint="the entry's file is gone")
-    return FileResponse(path, filename=None)
+    shown, kind = for_player(request, path)  # an iPhone's HEVC entry plays as its H.264 copy
+    return FileResponse(shown, media_type=kind, filename=None)

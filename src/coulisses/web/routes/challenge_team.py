@@ -20,6 +20,7 @@ from coulisses.challenges.tables import ChallengeConsent, ChallengeEntry, Challe
 from coulisses.errors import CampaignError, NotFoundError
 from coulisses.studio.tables import AuditEvent, Campaign, Membership
 from coulisses.web.deps import SessionDep, render, require
+from coulisses.web.forms import settings_of
 from coulisses.web.routes.campaigns import campaign_in
 
 router = APIRouter()
@@ -93,8 +94,11 @@ def challenges_team(request: Request, workspace_id: int, campaign_id: int, db: S
 
 
 @router.post(BASE + "/{key}/open", name="challenge_open")
-def challenge_open(workspace_id: int, campaign_id: int, key: str, db: SessionDep,
+def challenge_open(request: Request, workspace_id: int, campaign_id: int, key: str,
+                   db: SessionDep,
                    member: Membership = Depends(require("challenge.manage"))) -> Response:
+    # entrants get their withdrawal link and parents their confirmation by e-mail
+    intake.mail_ready(settings_of(request), "taking entries")
     row = _synced(db, workspace_id, campaign_id, key)
     intake.set_open(db, row, True)
     db.add(AuditEvent(workspace_id=workspace_id, user_id=member.user_id,

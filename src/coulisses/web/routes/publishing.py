@@ -72,6 +72,14 @@ def _accounts(db: Session, workspace_id: int) -> list[PublishAccount]:
         .order_by(PublishAccount.platform, PublishAccount.name)))
 
 
+def _renewals(request: Request, rows: list[PublishAccount], tz_name: str) -> dict[int, str]:
+    """Accounts whose token runs out within days with nothing to renew it: the day."""
+    fernet, now_s = _fernet(request), datetime.now(UTC).timestamp()
+    due = {a.id: accounts.renewal_due(fernet, a, now_s) for a in rows if not a.reconnect}
+    return {i: datetime.fromtimestamp(s, zone(tz_name)).strftime("%Y-%m-%d")
+            for i, s in due.items() if s is not None}
+
+
 def _posts(db: Session, workspace_id: int, start_ms: int | None = None,
            end_ms: int | None = None) -> list[Post]:
     query = select(Post).join(PublishAccount, Post.account_id == PublishAccount.id).where(
@@ -116,12 +124,14 @@ def publishing_index(request: Request, workspace_id: int, db: SessionDep,
                 PostEvent.post_id.in_([p.id for p in queue_rows])).order_by(PostEvent.id)):
             history.setdefault(event.post_id, []).append(event)
     ended = [p for p in rows if p.id not in waiting][-20:]
+    connected = _accounts(db, workspace_id)
     return render(request, "publishing_index.html", {
         "cal": cal, "today": today, "queue_rows": queue_rows, "ended": ended,
         "history": history, "numbers": _numbers(request, workspace_id, ended),
         "sync_job": _sync_job(db, workspace_id), "sync_result": _result_of(
             _sync_job(db, workspace_id)),
-        "accounts": _accounts(db, workspace_id), "account_of": account_of,
+        "accounts": connected, "account_of": account_of,
+        "renew_by": _renewals(request, connected, tz_name),
         "variants": _variants(db, workspace_id) if _can(member, "post.edit") else [],
         "apis": _apis(), "local": lambda ms: publishing_view.local(
             ms, zone(tz_name)).strftime("%Y-%m-%d %H:%M"),

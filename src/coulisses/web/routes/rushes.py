@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -25,6 +26,7 @@ from coulisses.web.errors_web import wants_json
 from coulisses.web.forms import platform_choices, registry_for, settings_of
 from coulisses.web.i18n_web import timecode
 from coulisses.web.job_view import shown_error
+from coulisses.web.playback import for_player
 from coulisses.web.routes.trash import confirm_page, confirmed
 
 router = APIRouter()
@@ -120,8 +122,10 @@ def rushes_video(request: Request, workspace_id: int, rush_id: int,
                  member: Membership = Depends(require("rush.view"))) -> Response:
     rush = scoped(db, Rush, workspace_id, rush_id)
     path = resolve(settings_of(request).data_dir, rush.path, workspace_id)
-    return FileResponse(path, media_type=_video_type(path.suffix), headers=PRIVATE,
-                        content_disposition_type="inline", filename=rush.name)
+    shown, kind = for_player(request, path)  # an HEVC phone rush plays as its H.264 copy
+    return FileResponse(shown, media_type=kind, headers=PRIVATE,
+                        content_disposition_type="inline",
+                        filename=rush.name if shown == path else f"{Path(rush.name).stem}.mp4")
 
 
 @router.get("/w/{workspace_id}/rushes/{rush_id:int}/thumb", name="rushes_thumb")
@@ -173,9 +177,3 @@ def rushes_delete(request: Request, workspace_id: int, rush_id: int,
                             action=f"{url}/delete", back=url)
     trash.trash(db, rush, user_id=member.user_id)
     return RedirectResponse(f"/w/{workspace_id}/rushes", status_code=303)
-
-
-def _video_type(suffix: str) -> str:
-    return {".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime",
-            ".webm": "video/webm", ".mkv": "video/x-matroska"}.get(suffix.lower(),
-                                                                   "application/octet-stream")
