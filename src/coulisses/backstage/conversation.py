@@ -139,11 +139,10 @@ def cluster(vectors: np.ndarray, k: int) -> np.ndarray:
         if np.array_equal(new, labels):
             break
         labels = new
-        for j in range(k):
-            members = vectors[labels == j]
-            if len(members):
-                centre = members.sum(axis=0)
-                centres[j] = centre / (np.linalg.norm(centre) or 1.0)
+        sums = np.eye(k, dtype=vectors.dtype)[labels].T @ vectors  # one product, not k masks
+        norms = np.linalg.norm(sums, axis=1)
+        filled = norms > 0  # a group left empty keeps its centre
+        centres[filled] = sums[filled] / norms[filled, None]
     order = np.argsort(-np.bincount(labels, minlength=k), kind="stable")
     rank = np.empty(k, dtype=np.int64)
     rank[order] = np.arange(k)
