@@ -143,6 +143,9 @@ class OnnxEncoder:
         self.tokenizer.no_padding()  # each batch pads itself, to its longest text
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # threads that spin while waiting steal the CPU from each other on a busy machine:
+        # without spinning, 400 comments embedded 10 to 60 % faster here under load
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self.session = ort.InferenceSession(str(self.path), options,
                                                 providers=["CPUExecutionProvider"])
