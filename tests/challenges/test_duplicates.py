@@ -11,8 +11,13 @@ import pytest
 
 import media
 from coulisses.challenges.duplicates import (
+    CROP_SHARE,
+    MIN_FRAMES,
+    MIN_SHARE,
     blocklist_prints,
     candidate_pairs,
+    compare,
+    compare_crops,
     group_duplicates,
     match,
 )
@@ -137,7 +142,8 @@ def test_empty_or_foreign_prints_are_unique(generated: dict[str, bytes]) -> None
 def real(shared_media: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Print]:
     """The three film excerpts, one GRID and one ASL clip, the first 10 s of the people room,
     and copies of Tears of Steel (6 s): a 10 % crop re-encoded smaller, a mirror with a
-    watermark box, and a 9:16 vertical reframe."""
+    watermark box, a 9:16 vertical reframe, and a 15 % crop off centre (10 % of the width cut
+    on the left, 4 % of the height on top)."""
     folder = tmp_path_factory.mktemp("real")
     film = sorted((shared_media / "film").glob("*.mp4"))
     people = folder / "people.mp4"
@@ -149,7 +155,8 @@ def real(shared_media: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     tears = film[0]
     for name, vf in {"crop": "crop=iw*0.9:ih*0.9,scale=480:-2",
                      "mirror": "hflip,drawbox=x=500:y=20:w=100:h=40:color=white@0.7:t=fill",
-                     "vertical": "crop=202:360,scale=360:640"}.items():
+                     "vertical": "crop=202:360,scale=360:640",
+                     "offcrop": "crop=iw*0.85:ih*0.85:iw*0.1:ih*0.04,scale=480:-2"}.items():
         out = folder / f"tears-{name}.mp4"
         media.ffmpeg("-t", "6", "-i", tears, "-vf", vf, *ENC, "-crf", "28", out)
         prints[f"copy-{name}"] = fingerprint(out)
@@ -158,8 +165,19 @@ def real(shared_media: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 def test_real_copies_are_found(real: dict[str, Print]) -> None:
     tears = next(k for k in real if "tears" in k)
-    for name in ("copy-crop", "copy-mirror", "copy-vertical"):
+    for name in ("copy-crop", "copy-mirror", "copy-vertical", "copy-offcrop"):
         assert match(real[tears], real[name]) is not None, name
+
+
+def test_an_off_centre_crop_is_found_by_its_window(real: dict[str, Print]) -> None:
+    """PDQ's centred crop views miss it; one crop window of the original holds it all along."""
+    tears = next(k for k in real if "tears" in k)
+    assert compare(real[tears], real["copy-offcrop"]).share < MIN_SHARE
+    found = compare_crops(real[tears], real["copy-offcrop"])
+    assert found.share >= CROP_SHARE and found.frames >= MIN_FRAMES
+    for other in (k for k in real if not k.startswith("copy-") and k != tears):
+        assert compare_crops(real[other], real["copy-offcrop"]).share < CROP_SHARE, other
+        assert match(real[other], real["copy-offcrop"]) is None, other
 
 
 def test_unrelated_real_clips_are_never_grouped(real: dict[str, Print]) -> None:

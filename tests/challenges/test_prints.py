@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import media
+from coulisses.challenges.crops import CROP_BYTES, WINDOWS, crop_hashes
 from coulisses.challenges.entry import Entry, Rules, Stage
 from coulisses.challenges.prints import (
     FPS,
@@ -43,7 +44,10 @@ def test_the_stage_gives_one_compact_row(clips: dict[str, Path]) -> None:
     assert isinstance(data, bytes)
     found = unpack(data)
     assert found.hashes.shape == (8, len(VIEWS), HASH_BYTES)
-    assert len(data) < 8 * (len(VIEWS) * HASH_BYTES + 1) + 16  # hashes only, never pictures
+    assert found.crops.shape == (8, 1 + len(WINDOWS), CROP_BYTES)
+    per_frame = len(VIEWS) * HASH_BYTES + 1 + (1 + len(WINDOWS)) * CROP_BYTES
+    assert len(data) < 8 * per_frame + 16  # hashes only, never pictures
+    assert unpack(found.pack()).crops.tobytes() == found.crops.tobytes()
     assert (found.quality >= 50).all()  # testsrc2 is a detailed picture
     assert isinstance(row["print_seconds"], float) and row["print_seconds"] > 0
 
@@ -87,3 +91,33 @@ def test_long_entries_keep_a_bounded_number_of_frames(tmp_path: Path) -> None:
 def test_unpack_refuses_other_bytes() -> None:
     with pytest.raises(ValueError, match="not a coulisses print"):
         unpack(b"CP1\x05\x02\x00" + b"\x00" * 10)
+    with pytest.raises(ValueError, match="not a coulisses print"):
+        unpack(b"XX9\x01\x01\x00" + b"\x00" * 33)
+
+
+def test_prints_made_before_the_crop_windows_still_read() -> None:
+    """A checkpoint written before the windows (CP1: PDQ views only) unpacks, without crops."""
+    quality, hashes = bytes([80, 90]), bytes(range(64)) * 2
+    old = unpack(b"CP1\x02\x02\x00" + quality + hashes[:2 * 2 * 32])
+    assert old.frames == 2 and old.crops.size == 0
+    assert old.hashes.shape == (2, 2, HASH_BYTES)
+
+
+def test_a_crop_taken_anywhere_hashes_close_to_one_window() -> None:
+    """A 15 % crop off centre, scaled back up, is near the window that holds it (and only near
+    windows around that place): the shift-tolerant hash of ``crops``."""
+    rng = np.random.default_rng(5)
+    coarse = rng.random((12, 20)) * 255  # a smooth picture: blobs, as footage has
+    picture = np.kron(coarse, np.ones((15, 16)))  # 180 x 320
+    picture = (picture + np.roll(picture, 7, axis=0) + np.roll(picture, 7, axis=1)) / 3
+    y, x = round(180 * 0.05), round(320 * 0.1)
+    crop = picture[y:y + 153, x:x + 272]  # 85 % of the sides, from (10 %, 5 %)
+    rows = np.linspace(0, crop.shape[0] - 1, 180).round().astype(int)
+    cols = np.linspace(0, crop.shape[1] - 1, 320).round().astype(int)
+    copy = crop[rows][:, cols]
+    original, copied = crop_hashes(picture), crop_hashes(copy)
+    bits = np.unpackbits(original ^ copied[0], axis=1).sum(axis=1)
+    assert bits.shape == (1 + len(WINDOWS),)
+    best = int(np.argmin(bits[1:]))
+    assert WINDOWS[best] == (0.85, 0.1, 0.05)
+    assert bits[1 + best] <= 6 < bits[0]  # the whole picture is not the crop

@@ -4,8 +4,11 @@ Candidates come from an index of hash chunks (entries that share an exact 32-bit
 frame hash in some view), never from all pairs; each candidate pair is then checked frame by
 frame (PDQ distance) and as a video: the longest run of matched frames in time order, as a
 share of the shorter entry, so trims and speed changes still match while one shared shot does
-not. Copies are joined transitively; the earliest entry (ids sort by arrival) or a blocklist
-item is the original.
+not. Crops taken anywhere are found the same way from the ``crops`` window hashes (a second
+index of 21-bit chunks), where one entry's whole pictures must match one and the same window
+of the other's all along the chain, and over a higher share (``CROP_SHARE``). Copies are
+joined transitively; the earliest entry (ids sort by arrival) or a blocklist item is the
+original.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coulisses.challenges.crops import CROP_BYTES
 from coulisses.challenges.entry import Duplicate
 from coulisses.challenges.prints import HASH_BYTES, MIN_QUALITY, Print, fingerprint, unpack
 
@@ -25,6 +29,14 @@ FRAME_DISTANCE = 40
 MIN_SHARE = 0.5
 #: and never fewer matched frames than this
 MIN_FRAMES = 3
+#: bits (of 64) under which a whole picture's crop hash and a window's show the same picture
+CROP_DISTANCE = 14
+#: share a chain through one window must cover (crops: fewer bits, so a higher bar)
+CROP_SHARE = 0.7
+#: the whole pictures matched to windows must change at least this often (by more than
+#: ``CROP_DISTANCE``): a still scene of one set (a speaker against a wall) matches every
+#: recording of that set in the low frequencies, where PDQ still tells them apart
+CROP_CHANGES = 2
 #: earliest owners of an index bucket each entry is paired with (a bucket of 500 copies makes
 #: 500 candidate pairs, not 125,000)
 _BUCKET_LINKS = 8
@@ -32,7 +44,7 @@ _BUCKET_LINKS = 8
 _PARTNERS = 8
 _SHIFT = 1 << 31
 _CHUNKS = HASH_BYTES // 4  # 32-bit chunks per hash
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], np.uint8)
+_CROP_CHUNK_BITS = 21  # three chunks of a 64-bit crop hash (its last bit is always 0)
 
 
 @dataclass(frozen=True)
@@ -138,25 +150,39 @@ def blocklist_prints(paths: Iterable[Path]) -> dict[str, bytes]:
 
 def candidate_pairs(loaded: Mapping[int, Print]) -> list[tuple[int, int]]:
     """Pairs (earlier, later) of entries whose usable frames share an exact 32-bit chunk (same
-    position) in any views, most shared chunks first. Each bucket links every owner to its
-    ``_BUCKET_LINKS`` earliest owners, and each entry keeps its ``_PARTNERS`` best-sharing
-    partners, so the work grows with the entries, not with their pairs.
+    position) of a PDQ hash in any views, or an exact 21-bit chunk of a crop hash in any
+    window, most shared chunks first. Each bucket links every owner to its ``_BUCKET_LINKS``
+    earliest owners, and each entry keeps its ``_PARTNERS`` best-sharing partners in each
+    index, so the work grows with the entries, not with their pairs.
     """
-    keys: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
+    pdq: dict[int, np.ndarray] = {}
+    crop: dict[int, np.ndarray] = {}
     for i, found in loaded.items():
-        usable = found.hashes[found.quality >= MIN_QUALITY]
-        if not usable.size:
+        usable = found.quality >= MIN_QUALITY
+        if not usable.any():
             continue
-        chunks = usable.reshape(-1, _CHUNKS, 4).copy().view("<u4")[..., 0].astype(np.int64)
+        hashes = found.hashes[usable]
+        chunks = hashes.reshape(-1, _CHUNKS, 4).copy().view("<u4")[..., 0].astype(np.int64)
         chunks |= np.arange(_CHUNKS, dtype=np.int64) << 32  # a chunk matches at its position
-        flat = np.unique(chunks.ravel())
-        keys.append(flat)
-        owners.append(np.full(flat.size, i, np.int64))
-    if not keys:
-        return []
-    key = np.concatenate(keys)
-    owner = np.concatenate(owners)
+        pdq[i] = np.unique(chunks.ravel())
+        if found.crops.shape[0] == found.frames and found.crops.size:
+            words = found.crops[usable].reshape(-1, CROP_BYTES).copy().view(">u8")[:, 0]
+            mask = np.uint64((1 << _CROP_CHUNK_BITS) - 1)
+            parts = [((words >> np.uint64(k * _CROP_CHUNK_BITS)) & mask).astype(np.int64)
+                     | (k << 32) for k in range(3)]
+            crop[i] = np.unique(np.concatenate(parts))
+    seen: dict[int, None] = {}
+    for codes in (_linked(pdq), _linked(crop)):
+        seen.update(dict.fromkeys(codes.tolist()))
+    return [(c // _SHIFT, c % _SHIFT) for c in seen]
+
+
+def _linked(keys_of: Mapping[int, np.ndarray]) -> np.ndarray:
+    """Pair codes (earlier * _SHIFT + later) of entries sharing keys, most shared first."""
+    if not keys_of:
+        return np.zeros(0, np.int64)
+    key = np.concatenate(list(keys_of.values()))
+    owner = np.concatenate([np.full(v.size, i, np.int64) for i, v in keys_of.items()])
     order = np.lexsort((owner, key))
     key, owner = key[order], owner[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
@@ -177,8 +203,8 @@ def candidate_pairs(loaded: Mapping[int, Print]) -> list[tuple[int, int]]:
         rank_in = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
         keep[order[rank_in < _PARTNERS]] = True
     codes, counts = codes[keep], counts[keep]
-    codes = codes[np.argsort(-counts, kind="stable")]
-    return [(int(c // _SHIFT), int(c % _SHIFT)) for c in codes]
+    ordered: np.ndarray = codes[np.argsort(-counts, kind="stable")]
+    return ordered
 
 
 def distances(a: Print, b: Print) -> np.ndarray:
@@ -208,26 +234,87 @@ def compare(a: Print, b: Print, frame_distance: int = FRAME_DISTANCE) -> Match:
                  distance=float(np.median(d[hit])) if chain else float(d.min()))
 
 
-def match(a: Print, b: Print) -> Match | None:
-    """``compare``'s verdict: a copy when the chain covers ``MIN_SHARE`` of the shorter entry
-    and holds at least ``MIN_FRAMES`` frames (fewer only if the entry has fewer)."""
-    found = compare(a, b)
+def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Match:
+    """How much of the shorter entry is a crop of the other: the longest chain, in time order,
+    of one entry's whole pictures within ``crop_distance`` bits of one and the same window (or
+    the whole picture: the low frequencies also outlast watermarks) of the other's frames,
+    either way round, as a share of the shorter entry's usable frames. A side whose whole
+    pictures never change (``CROP_CHANGES``) is not matched this way.
+    The distance is the chain's median, scaled to PDQ's 256 bits (0 share without windows)."""
     usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
-    if found.frames < min(MIN_FRAMES, usable) or found.share < MIN_SHARE or not found.frames:
-        return None
-    return found
+    best = Match(share=0.0, frames=0, distance=256.0)
+    if usable == 0:
+        return best
+    for x, y in ((a, b), (b, a)):
+        if x.crops.shape[0] != x.frames or y.crops.shape[0] != y.frames or y.crops.shape[1] < 2:
+            continue
+        whole = x.crops[:, 0].copy().view(np.uint64)[:, 0]  # frames of x
+        if _changes(whole[x.quality >= MIN_QUALITY], crop_distance) < CROP_CHANGES:
+            continue
+        windows = y.crops.copy().view(np.uint64)[..., 0]  # frames of y x (whole, windows)
+        d = np.bitwise_count(whole[:, None, None] ^ windows[None]).astype(np.int32)
+        d[x.quality < MIN_QUALITY] = 64
+        d[:, y.quality < MIN_QUALITY] = 64
+        hit = np.moveaxis(d <= crop_distance, 2, 0)  # windows x frames x frames
+        # a window's chain is at most the frames of either side it matches at all
+        bound = np.minimum(hit.any(axis=2).sum(axis=1), hit.any(axis=1).sum(axis=1))
+        tried = np.flatnonzero(bound > best.frames)
+        if not tried.size:
+            continue
+        chains = longest_chains(hit[tried])
+        k = int(np.argmax(chains))
+        if chains[k] > best.frames:
+            cells = np.moveaxis(d, 2, 0)[tried[k]][hit[tried[k]]]
+            best = Match(share=int(chains[k]) / usable, frames=int(chains[k]),
+                         distance=float(np.median(cells)) * 4)
+    return best
+
+
+def _changes(words: np.ndarray, limit: int) -> int:
+    """How many of the pictures (64-bit hashes) differ by more than ``limit`` bits from every
+    one kept before them: 1 for a still scene."""
+    kept: list[np.uint64] = []
+    for word in words:
+        if all(int(np.bitwise_count(word ^ k)) > limit for k in kept):
+            kept.append(word)
+            if len(kept) >= CROP_CHANGES:
+                break
+    return len(kept)
+
+
+def match(a: Print, b: Print) -> Match | None:
+    """``compare``'s verdict, or ``compare_crops``'s: a copy when the chain covers
+    ``MIN_SHARE`` (``CROP_SHARE`` for crops) of the shorter entry and holds at least
+    ``MIN_FRAMES`` frames (fewer only if the entry has fewer)."""
+    usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
+    for found, share in ((compare(a, b), MIN_SHARE), (compare_crops(a, b), CROP_SHARE)):
+        if found.frames and found.frames >= min(MIN_FRAMES, usable) and found.share >= share:
+            return found
+    return None
 
 
 def longest_chain(hit: np.ndarray) -> int:
     """The most matched cells on a path increasing in both frames (a longest common
     subsequence over the match matrix), row by row."""
-    prev = np.zeros(hit.shape[1], np.int32)
-    for row in hit.astype(np.int32):
-        diag = np.r_[row[0], prev[:-1] + row[1:]]
-        prev = np.maximum.accumulate(np.maximum(prev, diag))
-    return int(prev[-1]) if prev.size else 0
+    return int(longest_chains(hit[None])[0])
+
+
+def longest_chains(hits: np.ndarray) -> np.ndarray:
+    """``longest_chain`` of each of a stack of match matrices (stack x rows x columns)."""
+    prev = np.zeros((hits.shape[0], hits.shape[2]), np.int32)
+    if not hits.shape[2]:
+        empty: np.ndarray = prev.sum(axis=1)
+        return empty
+    for row in np.moveaxis(hits.astype(np.int32), 1, 0):
+        diag = np.concatenate([row[:, :1], prev[:, :-1] + row[:, 1:]], axis=1)
+        prev = np.maximum.accumulate(np.maximum(prev, diag), axis=1)
+    out: np.ndarray = prev[:, -1]
+    return out
 
 
 def _hamming(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    d: np.ndarray = _POPCOUNT[np.bitwise_xor(x, y)].sum(axis=-1, dtype=np.int32)
+    """Bits that differ between byte strings (last axis, a multiple of 8 bytes), broadcast."""
+    xw = np.ascontiguousarray(x).view(np.uint64)
+    yw = np.ascontiguousarray(y).view(np.uint64)
+    d: np.ndarray = np.bitwise_count(xw ^ yw).sum(axis=-1, dtype=np.int32)
     return d

@@ -5,18 +5,20 @@ black bars found across the whole entry, then hashed with PDQ in several views: 
 its horizontal mirror, four centre crops (95 to 80 %), a vertical 9:16 strip and two 90 %
 corner crops. A crop or reframe of an
 original is then close to one of the original's views (PDQ alone misses crops: research notes,
-section 3). ``duplicates`` matches the views; this module only makes and reads them.
+section 3). Each frame also gets the 64-bit window hashes of ``crops`` (crops of 5-20 % taken
+anywhere). ``duplicates`` matches them; this module only makes and reads them.
 """
 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from coulisses.challenges.crops import CROP_BYTES, crop_hashes
 from coulisses.challenges.entry import Entry, Rules, Scalar, Stage
 
 #: the views hashed per frame, in the packed order ("full" first: a match needs it on one side)
@@ -28,8 +30,10 @@ MAX_SIDE = 320  # decoded picture's longer side: PDQ works on 64x64 anyway
 HASH_BYTES = 32  # PDQ: 256 bits
 #: PDQ quality under which a frame says little (flat, black, blurred): never used to match
 MIN_QUALITY = 50
-_MAGIC = b"CP1"
+_MAGIC_V1 = b"CP1"  # PDQ views only (read, never written)
+_MAGIC = b"CP2"
 _HEADER = struct.Struct("<3sBH")  # magic, views, frames
+_WINDOWS = struct.Struct("<H")  # CP2: crop hashes per frame
 #: luma under which a border row or column counts as a black bar (0-255)
 _BAR_LUMA = 28.0
 
@@ -37,10 +41,13 @@ _BAR_LUMA = 28.0
 @dataclass(frozen=True)
 class Print:
     """An entry's fingerprint: ``hashes`` is frames x views x 32 bytes (uint8), ``quality``
-    the PDQ quality (0-100) of each frame's full view, frames in time order."""
+    the PDQ quality (0-100) of each frame's full view, ``crops`` frames x (1 + windows) x 8
+    bytes (``crops.crop_hashes``; no windows in a print made before them), frames in time
+    order."""
 
     hashes: np.ndarray
     quality: np.ndarray
+    crops: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, CROP_BYTES), np.uint8))
 
     @property
     def frames(self) -> int:
@@ -49,8 +56,10 @@ class Print:
     def pack(self) -> bytes:
         """The print as the stage's ``print`` column holds it."""
         n, v = self.hashes.shape[:2]
-        return (_HEADER.pack(_MAGIC, v, n) + self.quality.astype(np.uint8).tobytes()
-                + self.hashes.astype(np.uint8).tobytes())
+        crops = self.crops if self.crops.shape[0] == n else self.crops[:0, :0]
+        return (_HEADER.pack(_MAGIC, v, n) + _WINDOWS.pack(crops.shape[1])
+                + self.quality.astype(np.uint8).tobytes()
+                + self.hashes.astype(np.uint8).tobytes() + crops.astype(np.uint8).tobytes())
 
 
 def unpack(data: bytes) -> Print:
@@ -62,11 +71,19 @@ def unpack(data: bytes) -> Print:
     if len(data) < _HEADER.size:
         raise ValueError("not a coulisses print (too short)")
     magic, v, n = _HEADER.unpack_from(data)
-    if magic != _MAGIC or len(data) != _HEADER.size + n + n * v * HASH_BYTES:
+    start, w = _HEADER.size, 0
+    if magic == _MAGIC and len(data) >= start + _WINDOWS.size:
+        (w,) = _WINDOWS.unpack_from(data, start)
+        start += _WINDOWS.size
+    elif magic != _MAGIC_V1:
+        raise ValueError("not a coulisses print (bad header)")
+    if len(data) != start + n + n * v * HASH_BYTES + n * w * CROP_BYTES:
         raise ValueError("not a coulisses print (bad header or length)")
-    quality = np.frombuffer(data, np.uint8, n, _HEADER.size)
-    hashes = np.frombuffer(data, np.uint8, n * v * HASH_BYTES, _HEADER.size + n)
-    return Print(hashes=hashes.reshape(n, v, HASH_BYTES), quality=quality)
+    quality = np.frombuffer(data, np.uint8, n, start)
+    hashes = np.frombuffer(data, np.uint8, n * v * HASH_BYTES, start + n)
+    crops = np.frombuffer(data, np.uint8, n * w * CROP_BYTES, start + n + n * v * HASH_BYTES)
+    return Print(hashes=hashes.reshape(n, v, HASH_BYTES), quality=quality,
+                 crops=crops.reshape(n, w, CROP_BYTES))
 
 
 def black_bars(frames: list[np.ndarray]) -> tuple[int, int, int, int]:
@@ -130,16 +147,20 @@ def fingerprint(path: Path, *, max_seconds: float | None = None) -> Print:
     top, bottom, left, right = black_bars(luma)
     hashes = np.zeros((len(rgb), len(VIEWS), HASH_BYTES), np.uint8)
     quality = np.zeros(len(rgb), np.uint8)
+    crops: list[np.ndarray] = []
     for i, frame in enumerate(rgb):
         h, w = frame.shape[:2]
         picture = frame[top:h - bottom, left:w - right]
+        crops.append(crop_hashes(luma[i][top:h - bottom, left:w - right]))
         for j, view in enumerate(views(picture)):
             bits: Any
             bits, q = pdqhash.compute(np.ascontiguousarray(view))
             hashes[i, j] = np.packbits(bits.astype(np.uint8))
             if j == 0:
                 quality[i] = min(100, max(0, int(q)))
-    return Print(hashes=hashes, quality=quality)
+    if not crops:
+        return Print(hashes=hashes, quality=quality)
+    return Print(hashes=hashes, quality=quality, crops=np.stack(crops))
 
 
 class PrintsStage:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,9 +158,39 @@ def open_store(path: Path) -> Store:
         con = duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
     except (OSError, duckdb.Error) as exc:
         raise OutputError(f"cannot open the analytics store ({exc})", path=path) from None
-    schema = resources.files("coulisses.kpi").joinpath("schema.sql").read_text(encoding="utf-8")
-    con.execute(schema)
+    _ensure_schema(con)
     return Store(path, con)
+
+
+_schema_lock = threading.Lock()
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or upgrade the tables, once per version of ``schema.sql``: a store already at
+    this version is only read. DuckDB fails schema changes that race another connection's
+    transaction (a page reading numbers while a sync writes), so they run only when needed,
+    one at a time in this process (another process cannot open the file meanwhile)."""
+    import duckdb
+
+    schema = resources.files("coulisses.kpi").joinpath("schema.sql").read_text(encoding="utf-8")
+    version = hashlib.sha256(schema.encode()).hexdigest()[:16]
+    if _schema_version(con, duckdb) == version:
+        return
+    with _schema_lock:
+        if _schema_version(con, duckdb) == version:
+            return
+        con.execute(schema)
+        con.execute("CREATE TABLE IF NOT EXISTS store_schema (version VARCHAR)")
+        con.execute("DELETE FROM store_schema")
+        con.execute("INSERT INTO store_schema VALUES (?)", [version])
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection, duckdb: Any) -> str | None:
+    try:
+        row = con.execute("SELECT version FROM store_schema").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return str(row[0]) if row else None
 
 
 class Store:
