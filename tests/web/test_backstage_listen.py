@@ -157,3 +157,32 @@ def test_platform_tallies_typed_by_the_team_show_beside_the_pages_own(
     french = client.get(f"/b/{seeded['slug']}?lang=fr").text
     assert "Story Instagram : " not in french and "Story Instagram: Red 1200" in french
     assert "(estimé)" in french
+
+
+def test_the_map_says_what_most_agree_on_and_what_divides_them(
+        other_client: TestClient, app: FastAPI, seeded: dict[str, Any], login: Any) -> None:
+    pytest.importorskip("sentence_transformers", reason="needs coulisses[embeddings]")
+    from coulisses.backstage.tables import Vote
+
+    music = ["I love the music", "The music is amazing", "Great music, love it",
+             "Such a beautiful song", "Love this track so much", "The song is perfect"]
+    with app.state.sessions() as db:
+        the_page = db.query(BackstagePage).one()
+        for i, body in enumerate(music):
+            comments.post(db, page=the_page, visitor=challenge.visitor(the_page.secret, None),
+                          address=f"10.2.{i}.1", body=body, now=utcnow())
+        red, blue = seeded["options"]
+        db.add_all([Vote(poll_id=seeded["poll_id"], option_id=red if i % 2 else blue,
+                         voter=f"v{i}") for i in range(20)])  # 10 to 10: a split
+        db.commit()
+    team = login(other_client, seeded["owner"])
+    shown = team.get(seeded["base"] + "/map").text
+    agreed = shown.split("What most people agree on")[1].split("What divides them")[0]
+    # the six may form one group or two; a group of five or more is needed to say anything
+    assert re.search(r"music[^<]*: 100 % of the [56] who took a side are for it", agreed)
+    divided = shown.split("What divides them")[1].split("What people talk about")[0]
+    assert "“Which cover?”: “Red” 50 %, “Blue” 50 % (20 votes)" in divided
+    french = team.get(seeded["base"] + "/map?lang=fr").text
+    assert "Ce sur quoi la plupart s’accordent" in french
+    assert re.search(r"100 % des [56] qui ont pris parti sont pour", french)
+    assert "« Which cover? » : « Red » 50 %, « Blue » 50 % (20 votes)" in french

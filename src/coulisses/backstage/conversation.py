@@ -1,7 +1,9 @@
 """The conversation map: the page's public comments grouped by meaning (local sentence
 embeddings, ``analysis/embeddings.py``), each group labelled by its most telling words, with
 its size, the polls its comments are on and their votes, and sample comments, those the team
-has not answered first; groups with the most unanswered comments come first.
+has not answered first; groups with the most unanswered comments come first. What most
+people agree on and what divides them comes from the comments' stances per group and the
+polls' tallies (``stance.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from coulisses.backstage.decisions import answered_ids
 from coulisses.backstage.polls import tally
+from coulisses.backstage.stance import Stand, judge_poll, judge_theme, stances
 from coulisses.backstage.tables import BackstagePage, Poll, PublicComment
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -65,6 +68,8 @@ class Theme:
     samples: tuple[Said, ...]  # unanswered first, then closest to the group's centre
     polls: tuple[tuple[str, int], ...]  # (question, counted votes) of the polls it is on
     ids: tuple[int, ...]  # its unanswered comments, which a decision on it answers
+    pro: int = 0  # comments for (stance.py)
+    con: int = 0  # comments against
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class ConversationMap:
     comments: int
     unanswered: int
     polls: tuple[tuple[str, int, int], ...]  # question, counted votes, excluded votes
+    agreed: tuple[Stand, ...] = ()  # what most people agree on (stance.py), most voices first
+    divided: tuple[Stand, ...] = ()  # what divides them
 
 
 def language_of(text: str) -> str:
@@ -132,11 +139,10 @@ def cluster(vectors: np.ndarray, k: int) -> np.ndarray:
         if np.array_equal(new, labels):
             break
         labels = new
-        for j in range(k):
-            members = vectors[labels == j]
-            if len(members):
-                centre = members.sum(axis=0)
-                centres[j] = centre / (np.linalg.norm(centre) or 1.0)
+        sums = np.eye(k, dtype=vectors.dtype)[labels].T @ vectors  # one product, not k masks
+        norms = np.linalg.norm(sums, axis=1)
+        filled = norms > 0  # a group left empty keeps its centre
+        centres[filled] = sums[filled] / norms[filled, None]
     order = np.argsort(-np.bincount(labels, minlength=k), kind="stable")
     rank = np.empty(k, dtype=np.int64)
     rank[order] = np.arange(k)
@@ -150,11 +156,14 @@ def words_of(text: str) -> set[str]:
 
 
 def label_words(group: Sequence[str], everyone: Sequence[str],
-                limit: int = LABEL_WORDS) -> tuple[str, ...]:
+                limit: int = LABEL_WORDS, overall: Counter[str] | None = None
+                ) -> tuple[str, ...]:
     """The words most telling of ``group`` against ``everyone`` (frequent here, rarer
-    elsewhere: a class-based TF-IDF over the comments' word sets)."""
+    elsewhere: a class-based TF-IDF over the comments' word sets); ``overall``, the word
+    counts of ``everyone`` when the caller has them, saves counting them again per group."""
     inside = Counter(w for text in group for w in words_of(text))
-    overall = Counter(w for text in everyone for w in words_of(text))
+    if overall is None:
+        overall = Counter(w for text in everyone for w in words_of(text))
     total = max(len(everyone), 1)
     scored = sorted(inside, key=lambda w: (-(inside[w] / max(len(group), 1))
                                            * math.log(1 + total / overall[w]), w))
@@ -185,13 +194,17 @@ def conversation_map(db: Session, page: BackstagePage, embed: Embed) -> Conversa
     questions = {p.id: p.question for p in polls}
     poll_rows = tuple((p.question, tallies[p.id].total, sum(tallies[p.id].excluded.values()))
                       for p in polls)
+    verdicts = [judged for p in polls if (judged := judge_poll(
+        p.question, [(o.label, n) for o, n in tallies[p.id].counts])) is not None]
     if not found:
-        return ConversationMap((), 0, 0, poll_rows)
+        return _with_verdicts(ConversationMap((), 0, 0, poll_rows), verdicts)
     texts = [s.body for s in found]
     distinct = list(dict.fromkeys(texts))  # the same words cost one embedding
     where = {text: i for i, text in enumerate(distinct)}
     vectors = np.asarray(embed(distinct), dtype=np.float32)[[where[t] for t in texts]]
     languages = [language_of(t) for t in texts]
+    signs = stances(texts, vectors, languages, embed)
+    overall = Counter(w for text in texts for w in words_of(text))
     parts: list[list[int]] = []
     for code in sorted(set(languages)):
         rows = [i for i, c in enumerate(languages) if c == code]
@@ -206,7 +219,7 @@ def conversation_map(db: Session, page: BackstagePage, embed: Embed) -> Conversa
         closeness = vectors[members] @ centre
         ranked = [members[i] for i in np.argsort(-closeness, kind="stable")]
         ranked.sort(key=lambda i: found[i].answered)  # stable: unanswered first
-        words = label_words([texts[i] for i in members], texts)
+        words = label_words([texts[i] for i in members], texts, overall=overall)
         on_polls = Counter(found[i].poll_id for i in members if found[i].poll_id is not None)
         themes.append(Theme(
             " · ".join(words) or texts[ranked[0]][:60], words, len(members),
@@ -214,7 +227,20 @@ def conversation_map(db: Session, page: BackstagePage, embed: Embed) -> Conversa
             tuple(found[i] for i in ranked[:SAMPLES]),
             tuple((questions[p], tallies[p].total) for p, _ in on_polls.most_common()
                   if p in questions),
-            tuple(found[i].comment_id for i in ranked if not found[i].answered)))
+            tuple(found[i].comment_id for i in ranked if not found[i].answered),
+            int(np.sum(signs[members] > 0)), int(np.sum(signs[members] < 0))))
     themes.sort(key=lambda t: (-t.unanswered, -t.size))
-    return ConversationMap(tuple(themes), len(found), sum(not s.answered for s in found),
-                           poll_rows)
+    verdicts += [judged for t in themes
+                 if (judged := judge_theme(t.label, [1] * t.pro + [-1] * t.con)) is not None]
+    return _with_verdicts(ConversationMap(tuple(themes), len(found),
+                                          sum(not s.answered for s in found), poll_rows),
+                          verdicts)
+
+
+def _with_verdicts(found: ConversationMap, verdicts: list[tuple[str, Stand]]
+                   ) -> ConversationMap:
+    """The map with its agreements and divisions, those with the most voices first."""
+    def pick(kind: str) -> tuple[Stand, ...]:
+        return tuple(sorted((s for v, s in verdicts if v == kind), key=lambda s: -s.voices))
+
+    return replace(found, agreed=pick("agree"), divided=pick("divided"))

@@ -466,6 +466,21 @@ EN: dict[str, str] = {
     "bs.decide_no_winner": "no single winner", "bs.decide_theme_label": "Conversation group",
     "bs.decide_answers": "answers {n} comments", "bs.decision": "What we decided",
     "bs.reason": "Why", "bs.decide_cut": "The cut that resulted",
+    # --- conversation map: what most agree on, what divides them (issue 14, map14) ---
+    "bs.map_agree": "What most people agree on", "bs.map_divide": "What divides them",
+    "bs.map_agree_for": "{label}: {share} % of the {n} who took a side are for it",
+    "bs.map_agree_against": "{label}: {share} % of the {n} who took a side are against it",
+    "bs.map_agree_poll": "“{question}”: most chose “{option}” ({share} % of the {n} votes "
+                         "for the two leading options)",
+    "bs.map_divide_theme": "{label}: {pro} % for, {con} % against, of {n} who took a side",
+    "bs.map_divide_poll": "“{question}”: “{option}” {share} %, “{other}” {rest} % "
+                          "({n} votes)",
+    "bs.map_stance_none": "Nothing clear yet: too few comments took a side, or opinions "
+                          "lean without a clear majority.",
+    "bs.map_stance_how": "Read from each comment's words (for English comments, also from "
+                         "their closeness to plain for and against sentences) and from the "
+                         "polls' two leading options; small crowds say nothing.",
+    "bs.map_group_stance": "{pro} for, {con} against",
     "bs.decide_public": "Show it on the public page", "bs.decide": "Record the decision",
     "bs.timeline": "Timeline", "bs.decide_private": "team only",
     "bs.winner": "“{option}” won", "bs.theme": "From the conversation about: {theme}",
@@ -1101,6 +1116,23 @@ FR: dict[str, str] = {
     "bs.decide_theme_label": "Groupe de la conversation",
     "bs.decide_answers": "répond à {n} commentaires", "bs.decision": "Ce que nous avons décidé",
     "bs.reason": "Pourquoi", "bs.decide_cut": "Le montage qui en est sorti",
+    # --- conversation map: what most agree on, what divides them (issue 14, map14) ---
+    "bs.map_agree": "Ce sur quoi la plupart s’accordent", "bs.map_divide": "Ce qui les divise",
+    "bs.map_agree_for": "{label} : {share} % des {n} qui ont pris parti sont pour",
+    "bs.map_agree_against": "{label} : {share} % des {n} qui ont pris parti sont contre",
+    "bs.map_agree_poll": "« {question} » : la plupart ont choisi « {option} » ({share} % "
+                         "des {n} votes pour les deux premières options)",
+    "bs.map_divide_theme": "{label} : {pro} % pour, {con} % contre, sur {n} qui ont pris "
+                           "parti",
+    "bs.map_divide_poll": "« {question} » : « {option} » {share} %, « {other} » {rest} % "
+                          "({n} votes)",
+    "bs.map_stance_none": "Rien de net pour l’instant : trop peu de commentaires ont pris "
+                          "parti, ou les avis penchent sans majorité claire.",
+    "bs.map_stance_how": "Lu dans les mots de chaque commentaire (pour les commentaires en "
+                         "anglais, aussi dans leur proximité avec des phrases simples pour et "
+                         "contre) et dans les deux premières options des sondages ; les petits "
+                         "nombres ne disent rien.",
+    "bs.map_group_stance": "{pro} pour, {con} contre",
     "bs.decide_public": "L’afficher sur la page publique", "bs.decide": "Noter la décision",
     "bs.timeline": "Chronologie", "bs.decide_private": "équipe seulement",
     "bs.winner": "« {option} » l’a emporté",
