@@ -54,6 +54,13 @@ def test_the_fast_path_gives_sentence_transformers_vectors(cache: Path) -> None:
     # order does not matter (batches are sorted by length inside)
     again = embedder.encode(SENTENCES[::-1])[::-1]
     assert np.allclose(again, fast, atol=1e-5)
+    # texts the uncased tokenizer reads alike are one input: the same vector, as torch gives
+    alike = ["Trop bien, la fin !", "TROP BIEN, LA FIN !", "trop bien, la fin !"]
+    vectors = embedder.encode(alike)
+    assert np.array_equal(vectors[0], vectors[1]) and np.array_equal(vectors[0], vectors[2])
+    torch_alike = SentenceTransformer(model_location(settings), device="cpu").encode(
+        alike, normalize_embeddings=True)
+    assert np.sum(vectors * torch_alike, axis=1).min() >= 0.999
     # a second embedder reuses the cached export
     stamp = exported[0].stat().st_mtime_ns
     other = Embedder(settings)

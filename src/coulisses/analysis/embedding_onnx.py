@@ -153,17 +153,31 @@ class OnnxEncoder:
             raise Unsupported(f"onnxruntime cannot load {self.path}: {exc}") from None
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One unit vector per text, in the order given."""
+        """One unit vector per text, in the order given. Texts the tokenizer reads alike (the
+        model is uncased, and it reads most emoji as one unknown token) are the same input to
+        the model, so each distinct token sequence runs once; batches are formed by token
+        count, so each pads little."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encoded = self.tokenizer.encode_batch(texts) if texts else []
+        first: dict[tuple[int, ...], int] = {}  # token sequence -> its row in ``unique``
+        unique: list[Any] = []
+        row_of = np.zeros(len(texts), dtype=np.int64)
+        for i, e in enumerate(encoded):
+            key = (*e.ids, -1, *e.type_ids)
+            if key not in first:
+                first[key] = len(unique)
+                unique.append(e)
+            row_of[i] = first[key]
+        vectors = np.zeros((len(unique), self.dimension), dtype=np.float32)
+        order = sorted(range(len(unique)), key=lambda i: len(unique[i].ids))
         for start in range(0, len(order), BATCH):
             rows = order[start:start + BATCH]
-            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
-            width = max(len(e.ids) for e in encoded)
+            width = max(len(unique[i].ids) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             types = np.zeros_like(ids)
             mask = np.zeros_like(ids)
-            for r, e in enumerate(encoded):
+            for r, i in enumerate(rows):
+                e = unique[i]
                 ids[r, :len(e.ids)] = e.ids
                 types[r, :len(e.ids)] = e.type_ids
                 mask[r, :len(e.ids)] = 1
@@ -172,6 +186,7 @@ class OnnxEncoder:
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[rows] = pooled / norms
+            vectors[rows] = pooled / norms
+        if len(texts):
+            out[:] = vectors[row_of]
         return out
-
