@@ -33,11 +33,9 @@ def settings(tmp_path: Path) -> Settings:
                     smtp_host="127.0.0.1", public_url="http://testserver")
 
 
-@pytest.fixture
-def opened(app: FastAPI, client: TestClient, make_user: Any, login: Any,
-           post: Any) -> dict[str, Any]:
-
-    owner = make_user("owner@example.org")
+def _team_page(app: FastAPI, client: TestClient, login: Any, owner: Any) -> str:
+    """The example campaign (taking entries today) in the owner's workspace, the owner signed
+    in: its challenges page."""
     with app.state.sessions() as db:
         campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
                             source=casting_open_now(), version_id=1)
@@ -45,7 +43,14 @@ def opened(app: FastAPI, client: TestClient, make_user: Any, login: Any,
         db.commit()
         campaign_id = campaign.id
     login(client, owner.email)
-    base = f"/w/{owner.workspace_id}/campaigns/{campaign_id}/challenges"
+    return f"/w/{owner.workspace_id}/campaigns/{campaign_id}/challenges"
+
+
+@pytest.fixture
+def opened(app: FastAPI, client: TestClient, make_user: Any, login: Any,
+           post: Any) -> dict[str, Any]:
+    owner = make_user("owner@example.org")
+    base = _team_page(app, client, login, owner)
     page = client.get(base)
     assert page.status_code == 200 and "Casting Cités" in page.text
     assert post(client, f"{base}/casting/open").status_code == 303
@@ -264,17 +269,8 @@ def test_a_studio_that_cannot_email_links_does_not_open_a_challenge(
     """Without SMTP, entrants would never get their withdrawal link nor parents theirs."""
     from dataclasses import replace
 
-
     app.state.settings = replace(settings, smtp_host="")
-    owner = make_user("mailless@example.org")
-    with app.state.sessions() as db:
-        campaign = Campaign(workspace_id=owner.workspace_id, name="Cités", filename="c.yaml",
-                            source=casting_open_now(), version_id=1)
-        db.add(campaign)
-        db.commit()
-        campaign_id = campaign.id
-    login(client, owner.email)
-    base = f"/w/{owner.workspace_id}/campaigns/{campaign_id}/challenges"
+    base = _team_page(app, client, login, make_user("mailless@example.org"))
     refused = post(client, f"{base}/casting/open")
     assert refused.status_code == 400 and "set smtp_host first" in refused.text
     with app.state.sessions() as db:

@@ -98,16 +98,15 @@ def _campaign(db: Session, page: BackstagePage, settings: Settings) -> tuple[Any
     return _planned(row.source, row.filename, tuple(settings.platform_dirs), page.lang)
 
 
-def time_zone(db: Session, page: BackstagePage, settings: Settings) -> tzinfo:
+def time_zone(db: Session, page: BackstagePage) -> tzinfo:
     """The campaign's time zone (its file's ``timezone``), in which the team types and the
-    page shows poll times; UTC when the studio's copy no longer validates."""
-    from coulisses.campaign.calendar import zone
+    page shows poll times; UTC when the studio's copy no longer loads."""
+    from datetime import UTC
 
-    try:
-        campaign, _ = _campaign(db, page, settings)
-    except (CampaignError, SpecError):
-        return zone("UTC")
-    return zone(campaign.timezone)
+    from coulisses.campaign.calendar import text_zone
+
+    row = db.get(Campaign, page.campaign_id)
+    return UTC if row is None else text_zone(row.source, row.filename)
 
 
 @lru_cache(maxsize=32)

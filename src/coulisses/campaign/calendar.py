@@ -8,6 +8,7 @@ events. Escaping and line folding are icalendar's.
 from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coulisses import spreadsheet
@@ -32,6 +33,19 @@ def zone(name: str) -> tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"unknown time zone {name!r}",
                          hint="use an IANA name such as Europe/Paris or UTC") from None
+
+
+@lru_cache(maxsize=64)
+def text_zone(source: str, filename: str) -> tzinfo:
+    """The time zone a campaign text names (parsed once per text); UTC when the text does not
+    load, so a page that only shows times still opens."""
+    from coulisses.campaign.load import loads_campaign
+    from coulisses.errors import CampaignError
+
+    try:
+        return zone(loads_campaign(source, filename).timezone)
+    except (CampaignError, UsageError):
+        return UTC
 
 
 def _localise(value: Clock, tz: tzinfo) -> Clock:

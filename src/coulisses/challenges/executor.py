@@ -17,7 +17,7 @@ from coulisses.challenges.entry import Entry, Rules, Scalar, Stage
 from coulisses.challenges.store import append_rows
 from coulisses.errors import UsageError
 from coulisses.executor import connect_ray, run_jobs
-from coulisses.executor.jobs import MAX_ATTEMPTS
+from coulisses.executor.jobs import MAX_ATTEMPTS, JobsRun
 
 __all__ = ["BATCH", "MAX_ATTEMPTS", "Progress", "StageRun", "connect_ray", "run_entry",
            "run_stage"]
@@ -28,26 +28,11 @@ BATCH = 64  # rows per checkpoint write
 Progress = Callable[[str, float], None]
 
 
-@dataclass(frozen=True)
-class StageRun:
-    """One stage's run: rows written, entries failed (id, reason), retries, and how busy its
-    workers were (busy seconds over wall seconds times workers)."""
+@dataclass(frozen=True, kw_only=True)
+class StageRun(JobsRun):
+    """One stage's run: the executor's tally (``done`` counts the rows written) and its stage."""
 
     stage: str
-    workers: int
-    done: int = 0
-    failed: tuple[tuple[str, str], ...] = ()
-    retried: int = 0
-    wall_s: float = 0.0
-    busy_s: float = 0.0
-    backend: str = "pool"
-
-    @property
-    def busy_share(self) -> float:
-        """The share of the workers' time spent running the stage (0-1)."""
-        if self.wall_s <= 0 or self.workers <= 0:
-            return 0.0
-        return min(1.0, self.busy_s / (self.wall_s * self.workers))
 
 
 def run_entry(stage: Stage, rules: Rules, entry: Entry) -> dict[str, Scalar]:
@@ -109,8 +94,9 @@ def run_stage(stage: Stage, entries: Iterable[Entry], rules: Rules, *, workers: 
                        resume_hint="fix it and run triage again: it resumes")
     finally:  # interrupted too: the rows already back are kept
         rows.flush()
-    return StageRun(stage.name, run.workers, rows.written, run.failed, run.retried, run.wall_s,
-                    run.busy_s, run.backend)
+    return StageRun(stage=stage.name, workers=run.workers, done=rows.written,
+                    failed=run.failed, retried=run.retried, wall_s=run.wall_s,
+                    busy_s=run.busy_s, backend=run.backend)
 
 
 def _entry_id(entry: Entry) -> str:

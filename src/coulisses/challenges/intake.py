@@ -13,8 +13,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -26,7 +25,6 @@ from coulisses.challenges.entry import challenge_folder, new_entry_id
 from coulisses.challenges.intake_tables import ChallengeContact
 from coulisses.challenges.tables import ChallengeConsent, ChallengeEntry, ChallengeRow
 from coulisses.errors import (
-    CampaignError,
     ConflictError,
     NotFoundError,
     RateLimitError,
@@ -216,35 +214,22 @@ def taking(db: Session, slug: str, *, now: datetime | None = None,
 def window(db: Session, row: ChallengeRow) -> tuple[datetime, datetime]:
     """When the challenge takes entries: the start of ``opens`` and the start of the day after
     ``closes``, in the campaign's time zone (UTC when the campaign is gone or unreadable)."""
-    from coulisses.campaign.calendar import zone
-
     rules = rules_of(row)
-    tz = zone(_zone_name(db, row))
+    tz = _zone(db, row)
     start = datetime.combine(rules.opens, datetime.min.time(), tz)
     end = datetime.combine(rules.closes + timedelta(days=1), datetime.min.time(), tz)
     return start, end
 
 
 def _day(moment: datetime, db: Session, row: ChallengeRow) -> str:
-    from coulisses.campaign.calendar import zone
-
-    return moment.astimezone(zone(_zone_name(db, row))).strftime("%Y-%m-%d")
+    return moment.astimezone(_zone(db, row)).strftime("%Y-%m-%d")
 
 
-def _zone_name(db: Session, row: ChallengeRow) -> str:
+def _zone(db: Session, row: ChallengeRow) -> tzinfo:
+    from coulisses.campaign.calendar import text_zone
+
     campaign = db.get(Campaign, row.campaign_id) if row.campaign_id is not None else None
-    return "UTC" if campaign is None else _campaign_zone(campaign.source, campaign.filename)
-
-
-@lru_cache(maxsize=64)
-def _campaign_zone(source: str, filename: str) -> str:
-    """The time zone of a campaign text (parsed once per text), UTC when it does not load."""
-    from coulisses.campaign.load import loads_campaign
-
-    try:
-        return loads_campaign(source, filename).timezone
-    except CampaignError:
-        return "UTC"
+    return UTC if campaign is None else text_zone(campaign.source, campaign.filename)
 
 
 def by_slug(db: Session, slug: str) -> ChallengeRow:

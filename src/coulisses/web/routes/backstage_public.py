@@ -85,7 +85,7 @@ def render_page(request: Request, db: Session, the_page: BackstagePage, *,
     now = utcnow()
     lang = pick_lang(request, "", the_page.lang)
     shown = page.view(db, the_page, settings_of(request))
-    tz = page.time_zone(db, the_page, settings_of(request))
+    tz = page.time_zone(db, the_page)
     who = None if preview else visitor_of(request, the_page)
     message = request.query_params.get("m", "")
     context = {

@@ -69,7 +69,7 @@ def backstage_compose(request: Request, workspace_id: int, campaign_id: int, db:
     except CoulissesError as exc:  # a campaign file that no longer validates: shown
         problem, made = exc.one_line(), page.Production((), (), (), ())
     chosen = page.items(db, the_page)
-    tz = page.time_zone(db, the_page, settings)
+    tz = page.time_zone(db, the_page)
     now = utcnow().astimezone(tz)
     shown = page.view(db, the_page, settings)
     return render(request, "backstage_team.html", {
@@ -192,7 +192,7 @@ async def backstage_polls_create(request: Request, workspace_id: int, campaign_i
         from coulisses.challenges.intake import mail_ready
 
         mail_ready(settings_of(request), "a poll confirmed by e-mail")
-    tz = page.time_zone(db, the_page, settings_of(request))
+    tz = page.time_zone(db, the_page)
     polls.create_poll(db, page_id=the_page.id, question=one.get("question", ""),
                       options=specs, opens_at=_when(one.get("opens", ""), "opens", tz),
                       closes_at=_when(one.get("closes", ""), "closes", tz),
