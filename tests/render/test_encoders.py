@@ -16,6 +16,7 @@ from coulisses.media.ffmpeg import Command, RunResult, SubprocessRunner
 from coulisses.render import encoders, graph
 from coulisses.render.cut import cut
 from coulisses.render.plan import CutOptions
+from coulisses.web import error_text
 
 
 def _nvenc_works() -> bool:
@@ -53,12 +54,26 @@ def test_nvenc_keeps_every_rule_qc_checks() -> None:
     assert graph.filter_graph(x264) == graph.filter_graph(nvenc)
 
 
-class _CountingRunner:
-    """Records the commands it is given; ffmpeg fails the way it does with no NVIDIA driver."""
+NO_DRIVER = ("[h264_nvenc @ 0x55d1] Cannot load libcuda.so.1\n"
+             "[vost#0:0/h264_nvenc @ 0x55d0] Error while opening")
+# what the wheel's ffmpeg 9 printed on an NVIDIA H200 with driver 580.159 (a lent GPU machine,
+# 2026-12-04): its h264_nvenc wants NVENC API 13.1
+OLD_DRIVER = (
+    "[h264_nvenc @ 0x5629a2b17f00] Driver does not support the required nvenc API version. "
+    "Required: 13.1 Found: 13.0\n"
+    "[h264_nvenc @ 0x5629a2b17f00] The minimum required Nvidia driver for nvenc is 610.00 or "
+    "newer\n"
+    "[vost#0:0/h264_nvenc @ 0x5629a2b17a40] [enc:h264_nvenc @ 0x5629a2b17e80] Error while "
+    "opening encoder - maybe incorrect parameters such as bit_rate, rate, width or height.")
 
-    def __init__(self, exe: str, works: bool) -> None:
+
+class _CountingRunner:
+    """Records the commands it is given; ffmpeg fails the way it printed ``stderr``."""
+
+    def __init__(self, exe: str, works: bool, stderr: str = NO_DRIVER) -> None:
         self.exe = exe
         self.works = works
+        self.stderr = stderr
         self.commands: list[Command] = []
 
     def run(self, command: Command, progress: object = None) -> RunResult:
@@ -66,9 +81,21 @@ class _CountingRunner:
         if not self.works:
             raise FFmpegError("ffmpeg failed: Could not open encoder before EOF",
                               argv=command.argv(), returncode=187,
-                              stderr_tail="[h264_nvenc @ 0x55d1] Cannot load libcuda.so.1\n"
-                                          "[vost#0:0/h264_nvenc @ 0x55d0] Error while opening")
+                              stderr_tail=self.stderr)
         return RunResult(stderr="")
+
+
+def test_an_old_driver_is_named_with_the_driver_this_ffmpeg_needs(tmp_path: Path) -> None:
+    runner = _CountingRunner(str(tmp_path / "ffmpeg-old-driver"), works=False,
+                             stderr=OLD_DRIVER)
+    with pytest.raises(UsageError) as err:
+        encoders.require_encoder("nvenc", runner)
+    line = err.value.one_line()
+    assert "Required: 13.1 Found: 13.0" in line and "610.00 or newer" in line
+    assert "COULISSES_FFMPEG" in line and "--encoder x264" in line
+    assert "vost#" not in line and "0x5629" not in line
+    french = error_text.error_line(err.value, "fr")
+    assert "mettez à jour le pilote NVIDIA" in french and "COULISSES_FFMPEG" in french
 
 
 def test_the_nvenc_check_runs_once_per_ffmpeg(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 ``x264`` is built into the ffmpeg wheel and always works. ``nvenc`` (h264_nvenc) needs an
 NVIDIA GPU and its driver: a tiny encode of a generated picture proves it, once per ffmpeg
-binary for the life of the process.
+binary for the life of the process. Each ffmpeg build asks for a minimum driver: the wheel's
+ffmpeg 9 asks for NVENC API 13.1 (driver 610 or newer); on an H200 with driver 580 it refuses
+(docs/benchmarks.md, "nvenc on a GPU"), and the refusal says which driver it wants.
 """
 
 from __future__ import annotations
@@ -30,9 +32,14 @@ def require_encoder(encoder: Encoder, runner: Runner) -> None:
     why = _checked[key] if isinstance(key, str) and key in _checked else _try_nvenc(runner)
     if isinstance(key, str):
         _checked[key] = why
-    if why is not None:
+    if why is None:
+        return
+    if "driver" in why.lower():
         raise UsageError(f"--encoder nvenc: h264_nvenc does not work here ({why})",
-                         hint="it needs an NVIDIA GPU and driver; use --encoder x264")
+                         hint="update the NVIDIA driver, or set COULISSES_FFMPEG to an ffmpeg "
+                              "built for this driver; or use --encoder x264")
+    raise UsageError(f"--encoder nvenc: h264_nvenc does not work here ({why})",
+                     hint="it needs an NVIDIA GPU and driver; use --encoder x264")
 
 
 def _try_nvenc(runner: Runner) -> str | None:
@@ -42,7 +49,10 @@ def _try_nvenc(runner: Runner) -> str | None:
     except FFmpegError as exc:
         lines = (exc.stderr_tail or exc.message).splitlines()
         named = [ln for ln in lines if "nvenc" in ln.lower() or "cuda" in ln.lower()]
-        return _reason((named or lines or ["ffmpeg failed"])[0])
+        why = _reason((named or lines or ["ffmpeg failed"])[0])
+        # an old driver: ffmpeg's next line names the driver this build needs
+        wants = [_reason(ln) for ln in named[1:] if "minimum required" in ln.lower()]
+        return f"{why}; {wants[0]}" if wants else why
     return None
 
 

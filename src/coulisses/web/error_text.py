@@ -388,6 +388,10 @@ FR: tuple[tuple[str, str], ...] = (
      "--encoder nvenc : h264_nvenc ne fonctionne pas ici ({a})"),
     ("it needs an NVIDIA GPU and driver; use --encoder x264",
      "il faut une carte NVIDIA et son pilote ; utilisez --encoder x264"),
+    ("update the NVIDIA driver, or set COULISSES_FFMPEG to an ffmpeg built for this driver; "
+     "or use --encoder x264",
+     "mettez à jour le pilote NVIDIA, ou indiquez dans COULISSES_FFMPEG un ffmpeg fait pour ce "
+     "pilote ; ou utilisez --encoder x264"),
     ("{a}: its {b}x{c} window fits none of the platforms asked for",
      "{a} : son cadre {b}x{c} ne convient à aucune des plateformes demandées"),
     ("cut to a platform of that shape", "montez pour une plateforme de ce format"),
