@@ -68,6 +68,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "({backend}, busy {busy} %)",
         "challenge_stage_failed": "coulisses: entry {id} could not be triaged: {reason}",
         "challenge_triaged": "{entries} entries, {shortlisted} shortlisted",
+        "challenge_faces_waiting": "coulisses: {n} entries opted in to face matching, which "
+                                   "needs the faces extra: pip install 'coulisses[faces]', "
+                                   "then run triage again",
         "challenge_none_shortlisted": "no entry can be shortlisted yet (see challenge entries)",
         "challenge_sample": "{n} sample entries in {folder}; consents: {consents}; "
                             "ground truth: {truth}",
@@ -211,6 +214,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "challenge_stage_failed": "coulisses : la participation {id} n'a pas pu être triée : "
                                   "{reason}",
         "challenge_triaged": "{entries} participation(s), {shortlisted} présélectionnée(s)",
+        "challenge_faces_waiting": "coulisses : {n} participation(s) acceptent la comparaison "
+                                   "des visages, qui demande l'extra faces : pip install "
+                                   "'coulisses[faces]', puis relancez le tri",
         "challenge_none_shortlisted": "aucune participation ne peut encore être présélectionnée "
                                       "(voir challenge entries)",
         "challenge_sample": "{n} participations d'exemple dans {folder} ; consentements : "

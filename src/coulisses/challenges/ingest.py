@@ -9,8 +9,9 @@ and the others are still taken.
 The consents CSV (UTF-8, a header row) has one row per entry file: ``file`` (its name or path),
 ``entrant`` (name or handle shown), ``contact`` (kept only as a salted digest), ``age_band``,
 ``country``, ``city``, ``data``, ``release``, ``scope``, ``parent`` (each ``yes``/``no``/
-``oui``/``non``/``1``/``0``, empty: not answered), ``terms`` (the terms text shown) and any
-other column, kept as a declared field.
+``oui``/``non``/``1``/``0``, empty: not answered), ``terms`` (the terms text shown),
+``face_matching`` (yes: the entrant opted in to face matching; empty or no: not) and any other
+column, kept as a declared field.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from coulisses.media.inputs import check_source, read_text_file
 
 #: columns of the consents CSV that are not declared fields
 CSV_COLUMNS = ("file", "entrant", "contact", "age_band", "country", "city", "data", "release",
-               "scope", "terms", "parent")
+               "scope", "terms", "parent", "face_matching")
 CONSENT_ITEMS = ("data", "release", "scope", "parent")
 _YES = frozenset({"yes", "y", "oui", "o", "true", "1", "x"})
 _NO = frozenset({"no", "n", "non", "false", "0"})
@@ -196,10 +197,13 @@ def ingest(session: Session, row: ChallengeRow, challenge: Challenge, paths: Seq
         csv_row = table.get(key) if key is not None else None
         try:
             answers = _answers(csv_row, where=item.name)
+            faces = answer((csv_row or {}).get("face_matching", ""),
+                           f"consents for {item.name}, column face_matching")
         except InputError as exc:
             refused.append(Refused(item, exc.message, failed=True))
             continue
         entry = _entry(row, path, item.name, digest, csv_row or {})
+        entry.face_matching = bool(faces)
         session.add(entry)
         session.flush()
         state = entry.consent

@@ -50,7 +50,8 @@ def entry_records(session: Session, challenge: ChallengeRow, folder: Path) -> li
             shortlisted=shortlisted, rank=int(rank) if isinstance(rank, int) else None,
             exclusion=exclusion, declared=json.loads(entry.declared or "{}"),
             language=_text(language),
-            duration_s=_number(qc.get("duration_s")) if qc else None))
+            duration_s=_number(qc.get("duration_s")) if qc else None,
+            same_person_group=_text(verdict.get("same_person_group"))))
     return records
 
 
@@ -70,5 +71,5 @@ def record_json(record: EntryRecord) -> dict[str, object]:
         {"score": round(record.relevance, 3), "reason": record.relevance_reason},
         "shortlisted": record.shortlisted, "rank": record.rank, "exclusion": record.exclusion,
         "declared": dict(record.declared), "language": record.language,
-        "duration_s": record.duration_s,
+        "duration_s": record.duration_s, "same_person_group": record.same_person_group,
     }

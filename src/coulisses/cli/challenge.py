@@ -115,6 +115,8 @@ def triage_cmd(
                         workers=run.workers, backend=run.backend))
     for entry_id, reason in report.failed:
         typer.echo(text(lang, "challenge_stage_failed", id=entry_id, reason=reason), err=True)
+    for _stage, waiting in report.waiting:
+        typer.echo(text(lang, "challenge_faces_waiting", n=waiting), err=True)
     typer.echo(text(lang, "challenge_triaged", entries=report.entries,
                     shortlisted=report.shortlisted))
 

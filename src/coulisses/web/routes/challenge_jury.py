@@ -49,7 +49,8 @@ def challenge_jury(request: Request, workspace_id: int, challenge_id: int, db: S
                    member: Membership = Depends(require("challenge.judge"))) -> Response:
     row = challenge_in(db, workspace_id, challenge_id)
     entries = _entries(request, db, row)
-    cards = jury.cards(db, row, member.user_id, entries)
+    people = jury.same_person(challenge_folder(settings_of(request).data_dir, row.id))
+    cards = jury.cards(db, row, member.user_id, entries, people)
     agreement = jury.agreement(db, row)
     blind = jury.jury_of(db, row).blind
     may_run = allowed(member.role, "challenge.jury")
@@ -57,7 +58,8 @@ def challenge_jury(request: Request, workspace_id: int, challenge_id: int, db: S
     if wants_json(request):
         return JSONResponse({"blind": blind, "entries": [
             {"id": c.public_id, "entrant": c.entrant, "mine": c.mine, "note": c.my_note,
-             "others": None if c.others is None else list(c.others)} for c in cards],
+             "others": None if c.others is None else list(c.others),
+             "same_person_as": list(c.same_person_as)} for c in cards],
             "agreement": {"alpha": agreement.alpha, "method": agreement.method,
                           "jurors": agreement.jurors, "entries": agreement.entries}})
     return render(request, "challenge_jury.html", {
