@@ -60,6 +60,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
         "challenge_taken": "taken: {file} as {id} (consent: {consent})",
         "challenge_already": "already taken: {file} is {id}",
+        "challenge_moved": "found again: {file} is {id}, whose file was missing: its new place "
+                           "is recorded",
+        "challenge_file_missing": "coulisses: entry {id} ({name}) not triaged: its file is "
+                                  "missing at {path}; put it back there, or take it in again "
+                                  "from where it is now: coulisses challenge ingest {campaign} "
+                                  "{challenge} FOLDER (matched by its SHA-256)",
         "challenge_skipped": "skipped: {file}: {reason}",
         "challenge_failed": "coulisses: not taken: {file}: {reason}",
         "challenge_unmatched": "coulisses: the consents CSV names {file}, which was not given",
@@ -203,6 +209,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
         "challenge_taken": "pris : {file} sous {id} (consentement : {consent})",
         "challenge_already": "déjà pris : {file} est {id}",
+        "challenge_moved": "retrouvé : {file} est {id}, dont le fichier manquait : sa nouvelle "
+                           "place est enregistrée",
+        "challenge_file_missing": "coulisses : participation {id} ({name}) non triée : son "
+                                  "fichier manque à {path} ; remettez-le là, ou reprenez-le "
+                                  "d'où il est maintenant : coulisses challenge ingest "
+                                  "{campaign} {challenge} DOSSIER (reconnu par son SHA-256)",
         "challenge_skipped": "ignoré : {file} : {reason}",
         "challenge_failed": "coulisses : non pris : {file} : {reason}",
         "challenge_unmatched": "coulisses : le CSV des consentements nomme {file}, qui n'a pas "

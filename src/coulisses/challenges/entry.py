@@ -140,6 +140,7 @@ class EntryRecord:
     duration_s: float | None = None
     #: the group of entries that show the same person (opted-in entries only; None: alone)
     same_person_group: str | None = None
+    file_missing: bool = False  # the entry's media file is not where it was recorded
 
 
 def new_entry_id() -> str:

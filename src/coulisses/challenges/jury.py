@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.challenges.consent import visible
+from coulisses.challenges.files import located
 from coulisses.challenges.jury_tables import ChallengeJury, ChallengeScore
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 from coulisses.errors import NotFoundError, UsageError
@@ -144,6 +145,7 @@ class Card:
     my_note: str
     others: tuple[int, ...] | None
     same_person_as: tuple[str, ...] = ()  # other entries that show the same person
+    file_missing: bool = False  # the entry's video is not where it was recorded
 
 
     @property
@@ -179,7 +181,8 @@ def cards(db: Session, challenge: ChallengeRow, juror_id: int,
         out.append(Card(e.public_id, None if blind else e.entrant,
                         None if blind else (e.original_name or Path(e.path).name), declared,
                         mine.score if mine else None, mine.note if mine else "",
-                        others if shown else None, twins))
+                        others if shown else None, twins,
+                        not e.path or not located(e.path, None).is_file()))
     return out
 
 

@@ -31,6 +31,7 @@ from coulisses.challenges.entry import (
     stage_file,
 )
 from coulisses.challenges.executor import Progress, StageRun, run_stage
+from coulisses.challenges.files import Missing, located, missing
 from coulisses.challenges.store import append_rows, done_ids, iter_rows, json_list, read_rows
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 
@@ -81,6 +82,8 @@ class TriageReport:
     entries: int
     shortlisted: int
     failed: tuple[tuple[str, str], ...] = ()
+    #: entries whose media file is not where it was recorded (left out of every stage)
+    missing: tuple[Missing, ...] = ()
     #: opted-in stages not run, with how many entries wait for them (their model is missing)
     waiting: tuple[tuple[str, int], ...] = ()
 
@@ -97,8 +100,11 @@ def default_stages() -> tuple[Stage, ...]:
 def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Path, *,
            stages: Sequence[Stage] | None = None, decide: Decide | None = None,
            workers: int = 0, ray_address: str | None = None,
-           progress: Progress | None = None, lang: str = "en") -> TriageReport:
-    """Run every stage on the challenge's entries not yet triaged, then decide.
+           progress: Progress | None = None, lang: str = "en",
+           base: Path | None = None) -> TriageReport:
+    """Run every stage on the challenge's entries not yet triaged, then decide. ``base``: the
+    campaign file's folder, which relative entry paths are under (``files.located``); an entry
+    whose file is missing is left out of every stage and listed in the report.
 
     Raises:
         UsageError: Ray cannot be reached.
@@ -110,16 +116,18 @@ def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Pa
     waiting: list[tuple[str, int]] = []
     failed: dict[str, str] = {}
     qc_failed: set[str] = set()
+    lost = tuple(missing(session, row, base))
+    absent = {m.public_id for m in lost}
     for index, stage in enumerate(chosen):
         checkpoint = stage_file(folder, stage.name)
         done = done_ids(checkpoint)
-        skip = done | set(failed) | (qc_failed if index else set())
+        skip = done | absent | set(failed) | (qc_failed if index else set())
         opt_in = stage.name in OPT_IN_STAGES
-        total = sum(1 for _ in _pending(session, row, skip, opted_in=opt_in))
+        total = sum(1 for _ in _pending(session, row, skip, opted_in=opt_in, base=base))
         if opt_in and total and not _model_ready(stage.name):
             waiting.append((stage.name, total))  # run by a later triage, once installed
             continue
-        run = run_stage(stage, _pending(session, row, skip, opted_in=opt_in), rules,
+        run = run_stage(stage, _pending(session, row, skip, opted_in=opt_in, base=base), rules,
                         workers=workers,
                         ray_address=ray_address, progress=progress, checkpoint=checkpoint,
                         total=total)
@@ -127,14 +135,14 @@ def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Pa
         failed.update(run.failed)
         if stage.name == "qc":
             qc_failed = {str(r["id"]) for r in iter_rows(checkpoint) if not r.get("qc_passed")}
-    _mark(session, row, failed)
+    _mark(session, row, failed, absent)
     facts = list(entry_facts(session, row, challenge))
     decision = (decide or partial(default_decide, lang=lang))(folder, facts, rules)
     write_decision(folder, decision)
     session.commit()
     return TriageReport(tuple(runs), len(facts),
                         sum(1 for v in decision.verdicts if v.shortlisted),
-                        tuple(sorted(failed.items())), tuple(waiting))
+                        tuple(sorted(failed.items())), lost, tuple(waiting))
 
 
 def _model_ready(stage: str) -> bool:
@@ -145,7 +153,7 @@ def _model_ready(stage: str) -> bool:
 
 
 def _pending(session: Session, row: ChallengeRow, skip: set[str], *,
-             opted_in: bool = False) -> Iterator[Entry]:
+             opted_in: bool = False, base: Path | None = None) -> Iterator[Entry]:
     """The entries of the challenge still to run, streamed from the database (``opted_in``:
     only those whose entrant opted in to face matching)."""
     query = (select(ChallengeEntry.public_id, ChallengeEntry.path, ChallengeEntry.declared,
@@ -156,14 +164,18 @@ def _pending(session: Session, row: ChallengeRow, skip: set[str], *,
         query = query.where(ChallengeEntry.face_matching.is_(True))
     for public_id, path, declared, face_matching in session.execute(query):
         if public_id not in skip:
-            yield Entry(public_id, Path(path), json.loads(declared or "{}"),
+            yield Entry(public_id, located(path, base), json.loads(declared or "{}"),
                         face_matching=bool(face_matching))
 
 
-def _mark(session: Session, row: ChallengeRow, failed: Mapping[str, str]) -> None:
-    """Entries just triaged become ``triaged``; those a stage could not run, ``failed``."""
+def _mark(session: Session, row: ChallengeRow, failed: Mapping[str, str],
+          absent: set[str]) -> None:
+    """Entries just triaged become ``triaged``; those a stage could not run, ``failed``; those
+    whose file is missing keep their status."""
     for entry in session.scalars(select(ChallengeEntry).where(
             ChallengeEntry.challenge_id == row.id, ChallengeEntry.status.not_in(_GONE))):
+        if entry.public_id in absent:
+            continue
         entry.status = "failed" if entry.public_id in failed else "triaged"
 
 
