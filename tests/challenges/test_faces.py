@@ -98,3 +98,12 @@ def test_entries_of_one_person_are_grouped_only_when_opted_in(
     deleted = purge_files(work, ids["sam.mpg"], "")
     assert "results:stage-faces" in deleted
     assert ids["sam.mpg"] not in read_rows(stage_file(work, "faces"))
+
+
+def test_entries_far_apart_in_the_list_are_grouped_across_blocks() -> None:
+    rng = np.random.default_rng(7)
+    found = {f"e{i:05d}": faces.pack(rng.normal(0, 0.1, faces.DIMENSIONS).astype(np.float32))
+             for i in range(faces.BLOCK + 80)}
+    last = f"e{faces.BLOCK + 79:05d}"
+    found[last] = _vector(8, faces.unpack(found["e00000"]))  # the first entrant again
+    assert faces.same_person_groups(found) == {"e00000": "e00000", last: "e00000"}

@@ -36,6 +36,7 @@ MIN_FACE = 40  # pixels, the face box's shorter side: smaller faces say too litt
 #: real clips same-person pairs measured 0.23-0.24, different people 0.48 and above)
 SAME_PERSON = 0.4
 DIMENSIONS = 128
+BLOCK = 1024  # entries whose distances to all others are computed at once
 EXTRA_HINT = "pip install 'coulisses[faces]' (dlib-bin and face_recognition_models)"
 
 
@@ -178,7 +179,6 @@ def same_person_groups(faces: Mapping[str, bytes],
         return {}
     matrix = np.stack([vectors[i] for i in ids])
     squares = (matrix * matrix).sum(axis=1)
-    gaps = np.sqrt(np.maximum(squares[:, None] + squares[None, :] - 2 * matrix @ matrix.T, 0))
     parent = list(range(len(ids)))
 
     def find(i: int) -> int:
@@ -187,10 +187,16 @@ def same_person_groups(faces: Mapping[str, bytes],
             i = parent[i]
         return i
 
-    for a, b in zip(*np.nonzero(np.triu(gaps < threshold, k=1)), strict=True):
-        ra, rb = find(int(a)), find(int(b))
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)  # the earliest stays the root
+    # distances a block of rows at a time: memory stays BLOCK x entries, not entries squared
+    for start in range(0, len(ids), BLOCK):
+        block = matrix[start:start + BLOCK]
+        squared = squares[start:start + BLOCK, None] + squares[None, :] - 2 * block @ matrix.T
+        rows, cols = np.nonzero(squared < threshold * threshold)
+        for a, b in zip((rows + start).tolist(), cols.tolist(), strict=True):
+            if a < b:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)  # the earliest stays the root
     members: dict[int, list[int]] = {}
     for i in range(len(ids)):
         members.setdefault(find(i), []).append(i)
