@@ -40,7 +40,8 @@ def _project(tmp_path: Path, campaign: Path, *clips: Path) -> Path:
 
 def test_a_campaign_folder_moved_elsewhere_still_triages(
         tmp_path: Path, db: Session, campaign_file: Path,  # noqa: F811
-        entry_clip: Path, other_clip: Path) -> None:  # noqa: F811
+        entry_clip: Path, other_clip: Path,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
     project = _project(tmp_path, campaign_file, entry_clip)
     outside = tmp_path / "elsewhere" / "entry-b.mp4"
     outside.parent.mkdir()
@@ -61,6 +62,11 @@ def test_a_campaign_folder_moved_elsewhere_still_triages(
     files = {Path(r.file).name: r for r in entry_records(db, row, folder, moved)}
     assert files["entry.mp4"].file == str(moved / "entries" / "entry.mp4")
     assert not any(r.file_missing for r in files.values())
+    # a purge never deletes the team's own file, wherever the command runs from
+    monkeypatch.chdir(moved)
+    entry = next(e for e in db.scalars(select(ChallengeEntry)) if not Path(e.path).is_absolute())
+    assert "video" not in purge_files(moved / "entries", entry.public_id, entry.path)
+    assert (moved / "entries" / "entry.mp4").is_file()
 
 
 def test_copy_takes_the_file_into_the_challenge_store_checked_by_its_sha256(
