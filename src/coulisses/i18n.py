@@ -60,6 +60,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
         "challenge_taken": "taken: {file} as {id} (consent: {consent})",
         "challenge_already": "already taken: {file} is {id}",
+        "challenge_missing_mark": "file missing",
         "challenge_moved": "found again: {file} is {id}, whose file was missing: its new place "
                            "is recorded",
         "challenge_file_missing": "coulisses: entry {id} ({name}) not triaged: its file is "
@@ -209,6 +210,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
         "challenge_taken": "pris : {file} sous {id} (consentement : {consent})",
         "challenge_already": "déjà pris : {file} est {id}",
+        "challenge_missing_mark": "fichier manquant",
         "challenge_moved": "retrouvé : {file} est {id}, dont le fichier manquait : sa nouvelle "
                            "place est enregistrée",
         "challenge_file_missing": "coulisses : participation {id} ({name}) non triée : son "

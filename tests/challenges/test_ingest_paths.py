@@ -119,6 +119,8 @@ def test_a_missing_file_gets_one_line_at_triage_and_taking_it_again_repairs_it(
     listed = json.loads(run_cli(capsys, "challenge", "entries", campaign, "casting",
                                 "--json").out)
     assert listed[0]["file_missing"] is True and listed[0]["status"] == "received"
+    plain = run_cli(capsys, "challenge", "entries", campaign, "casting")
+    assert "entry.mp4 (file missing)" in plain.out
 
     again = run_cli(capsys, "challenge", "ingest", campaign, "casting", new_home)
     assert again.rc == 0, again.err

@@ -145,17 +145,19 @@ def entries_cmd(
     """List the entries with their status, QC, duplicate group, relevance and shortlist."""
     from coulisses.challenges.results import entry_records, record_json
 
-    with opened(campaign, challenge) as (_, session, row, _rules, folder):
+    with opened(campaign, challenge) as (settings, session, row, _rules, folder):
         records = entry_records(session, row, folder, campaign.resolve().parent)
     if as_json:
         typer.echo(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
         return
+    missing = text(settings.lang, "challenge_missing_mark")
     for r in records:
         qc = "-" if r.qc_passed is None else ("ok" if r.qc_passed else "QC")
         relevance = "-" if r.relevance is None else f"{r.relevance:.2f}"
         mark = f"#{r.rank}" if r.shortlisted else ""
+        name = f"{Path(r.file).name} ({missing})" if r.file_missing else Path(r.file).name
         typer.echo(f"{r.id}  {qc:<2}  {r.consent:<14} {r.duplicate_group or '-':<12} "
-                   f"{relevance:>5}  {mark:<4} {Path(r.file).name}  {r.exclusion}".rstrip())
+                   f"{relevance:>5}  {mark:<4} {name}  {r.exclusion}".rstrip())
 
 
 @challenge_app.command("shortlist")
