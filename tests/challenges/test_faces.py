@@ -80,7 +80,7 @@ def test_entries_of_one_person_are_grouped_only_when_opted_in(
     assert ran.runs[0].done == 3 and not ran.waiting  # the one who did not opt in: never seen
     rows = read_rows(stage_file(work, "faces"))
     assert set(rows) == opted
-    assert all(isinstance(r["face"], bytes) and r["face_frames"] == 2 for r in rows.values())
+    assert all(isinstance(r["face"], bytes) and r["face_frames"] == 3 for r in rows.values())
 
     shown = {r.id: record_json(r) for r in entry_records(db, row, work)}
     twins = shown[ids["alex.mpg"]]["same_person_group"]
