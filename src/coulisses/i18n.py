@@ -60,6 +60,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
         "challenge_taken": "taken: {file} as {id} (consent: {consent})",
         "challenge_already": "already taken: {file} is {id}",
+        "challenge_missing_mark": "file missing",
+        "challenge_moved": "found again: {file} is {id}, whose file was missing: its new place "
+                           "is recorded",
+        "challenge_file_missing": "coulisses: entry {id} ({name}) not triaged: its file is "
+                                  "missing at {path}; put it back there, or take it in again "
+                                  "from where it is now: coulisses challenge ingest {campaign} "
+                                  "{challenge} FOLDER (matched by its SHA-256)",
         "challenge_skipped": "skipped: {file}: {reason}",
         "challenge_failed": "coulisses: not taken: {file}: {reason}",
         "challenge_unmatched": "coulisses: the consents CSV names {file}, which was not given",
@@ -68,6 +75,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "({backend}, busy {busy} %)",
         "challenge_stage_failed": "coulisses: entry {id} could not be triaged: {reason}",
         "challenge_triaged": "{entries} entries, {shortlisted} shortlisted",
+        "challenge_faces_waiting": "coulisses: {n} entries opted in to face matching, which "
+                                   "needs the faces extra: pip install 'coulisses[faces]', "
+                                   "then run triage again",
         "challenge_none_shortlisted": "no entry can be shortlisted yet (see challenge entries)",
         "challenge_sample": "{n} sample entries in {folder}; consents: {consents}; "
                             "ground truth: {truth}",
@@ -200,6 +210,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         # --- challenges: intake, triage, shortlist (issue 15, ch-core) ---
         "challenge_taken": "pris : {file} sous {id} (consentement : {consent})",
         "challenge_already": "déjà pris : {file} est {id}",
+        "challenge_missing_mark": "fichier manquant",
+        "challenge_moved": "retrouvé : {file} est {id}, dont le fichier manquait : sa nouvelle "
+                           "place est enregistrée",
+        "challenge_file_missing": "coulisses : participation {id} ({name}) non triée : son "
+                                  "fichier manque à {path} ; remettez-le là, ou reprenez-le "
+                                  "d'où il est maintenant : coulisses challenge ingest "
+                                  "{campaign} {challenge} DOSSIER (reconnu par son SHA-256)",
         "challenge_skipped": "ignoré : {file} : {reason}",
         "challenge_failed": "coulisses : non pris : {file} : {reason}",
         "challenge_unmatched": "coulisses : le CSV des consentements nomme {file}, qui n'a pas "
@@ -211,6 +228,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "challenge_stage_failed": "coulisses : la participation {id} n'a pas pu être triée : "
                                   "{reason}",
         "challenge_triaged": "{entries} participation(s), {shortlisted} présélectionnée(s)",
+        "challenge_faces_waiting": "coulisses : {n} participation(s) acceptent la comparaison "
+                                   "des visages, qui demande l'extra faces : pip install "
+                                   "'coulisses[faces]', puis relancez le tri",
         "challenge_none_shortlisted": "aucune participation ne peut encore être présélectionnée "
                                       "(voir challenge entries)",
         "challenge_sample": "{n} participations d'exemple dans {folder} ; consentements : "

@@ -117,5 +117,5 @@ def test_withdrawn_entries_are_not_triaged_and_the_stage_list_is_ordered(
     records = entry_records(db, row, tmp_path / "c")
     assert records[0].id == ids["entry.mp4"] and records[0].exclusion == \
         "not eligible: withdrawn by the entrant"
-    assert STAGES == ("qc", "prints", "speech")
+    assert STAGES == ("qc", "prints", "speech", "faces")
     assert [s.name for s in default_stages()] == list(STAGES)

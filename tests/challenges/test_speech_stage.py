@@ -119,7 +119,8 @@ def test_relevance_on_the_casting_brief_and_its_reasons(casting_brief: str) -> N
     on, why = relevance("Attends, je te raconte : j'étais dans le bus, j'ai raté mon arrêt, "
                         "du coup je suis en retard.", casting_brief, language=None)
     assert on >= THRESHOLD
-    assert why.startswith("dans le sujet : parle de ") and "bus" in why and "retard" in why
+    assert why.startswith("dans le sujet : parle de ") and "bus" in why and "arrêt" in why
+    assert "rates" in why  # "raté" said, "rates" in the brief: one Snowball stem
     off, why_off = relevance("Houston, Tranquility Base here. The Eagle has landed.",
                              casting_brief, language="fr")
     assert off < THRESHOLD <= on
@@ -135,3 +136,15 @@ def test_brief_language_and_keywords(casting_brief: str) -> None:
     words = keywords(casting_brief)
     assert "bus" in words and "retard" in words
     assert not {"en", "train", "de", "tu"} & set(words)
+
+
+def test_brief_words_are_stemmed_in_the_brief_s_language() -> None:
+    # Snowball stems: inflections are one word, words that only share their first letters
+    # are two (a 5-letter cut took "appartement" and "apparition" for one)
+    brief = ("Raconte l'apparition d'un fantôme dans ton appartement, les arrêts du bus et "
+             "l'arrêt raté.")
+    words = keywords(brief)
+    assert "apparition" in words and "appartement" in words
+    assert [w for w in words if w.startswith("arr")] == ["arrêts"]
+    en = keywords("Describe the landing: the lander lands, the crew landed safely.")
+    assert "landing" in en and "landed" not in en and "lander" in en

@@ -118,12 +118,50 @@ def test_the_jury_page_scores_by_form_and_json(client: TestClient, app: FastAPI,
     data = client.get(world["base"], headers={"accept": "application/json"}).json()
     assert data["blind"] is True
     assert data["entries"][0] == {"id": e1, "entrant": None, "mine": 4, "note": "clear",
-                                  "others": []}
+                                  "others": [], "same_person_as": [], "file_missing": False}
     video = client.get(f"{world['base']}/{e1}/video")
     assert video.status_code == 200 and video.content.startswith(b"\x00\x00\x00\x18ftyp")
     assert client.get(f"{world['base']}/e5-{world['cid']}/video").status_code == 404
     french = client.get(world["base"] + "?lang=fr")
     assert "Notez-la pour voir" in french.text
+
+
+def test_the_page_names_entries_of_the_same_person(client: TestClient, login: Any,
+                                                   settings: Settings,
+                                                   world: dict[str, Any]) -> None:
+    from coulisses.challenges.entry import Verdict, challenge_folder
+    from coulisses.challenges.triage import Decision, write_decision
+
+    cid = world["cid"]
+    e1, e3, e5 = (f"{e}-{cid}" for e in ("e1", "e3", "e5"))
+    # e1, e3 and e5 (no consent: never shown) matched as one person by face matching
+    write_decision(challenge_folder(settings.data_dir, cid), Decision(
+        verdicts=[Verdict(f"e{i}-{cid}", True, i, "") for i in range(1, 7)],
+        people={e1: e1, e3: e1, e5: e1}))
+    login(client, "juror@example.org")
+    page = client.get(world["base"])
+    assert page.text.count("data-same-person") == 2
+    assert f'Same person as (face matching, the entrants opted in): <a href="#{e3}">' in page.text
+    data = client.get(world["base"], headers={"accept": "application/json"}).json()
+    twins = {e["id"]: e["same_person_as"] for e in data["entries"]}
+    assert twins == {e1: [e3], f"e2-{cid}": [], e3: [e1], f"e4-{cid}": []}
+    assert "Même personne que" in client.get(world["base"] + "?lang=fr").text
+
+
+def test_a_missing_video_is_said_on_its_card_and_by_its_player(
+        client: TestClient, login: Any, settings: Settings, world: dict[str, Any]) -> None:
+    cid = world["cid"]
+    (settings.data_dir / "challenges" / str(cid) / "e2.mp4").unlink()  # the drive lost it
+    login(client, "juror@example.org")
+    page = client.get(world["base"])
+    assert page.text.count("data-file-missing") == 1
+    assert "video is missing on the server: whoever runs" in page.text
+    gone = client.get(f"{world['base']}/e2-{cid}/video", headers={"accept": "application/json"})
+    assert gone.status_code == 404
+    assert f"The video of entry e2-{cid} is missing on the server." in gone.text
+    french = client.get(f"{world['base']}/e2-{cid}/video?lang=fr",
+                        headers={"accept": "application/json"})
+    assert "La vidéo de la participation" in french.text
 
 
 def test_only_the_workspace_judges_and_only_editors_unblind(

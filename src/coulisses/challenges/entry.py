@@ -59,6 +59,7 @@ class Entry:
     id: str  # the entry's public id (``ChallengeEntry.public_id``), the key of every row
     path: Path
     declared: Mapping[str, str] = field(default_factory=dict)  # city, age_band, ...
+    face_matching: bool = False  # the entrant opted in to face matching (biometric)
 
 
 class Stage(Protocol):
@@ -137,6 +138,9 @@ class EntryRecord:
     declared: Mapping[str, str] = field(default_factory=dict)
     language: str | None = None
     duration_s: float | None = None
+    #: the group of entries that show the same person (opted-in entries only; None: alone)
+    same_person_group: str | None = None
+    file_missing: bool = False  # the entry's media file is not where it was recorded
 
 
 def new_entry_id() -> str:

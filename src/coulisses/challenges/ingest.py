@@ -1,16 +1,20 @@
 """Bulk intake from files: entries collected elsewhere taken into a challenge, each with its
 entrant and consent record from a consents CSV.
 
-The media files stay where they are (their absolute path is recorded, with their SHA-256). The
-same file taken twice into a challenge (same SHA-256) is reported as already taken, so a
-re-run is harmless. A file that cannot be taken (empty, unreadable, a playlist) gets one line
-and the others are still taken.
+The media files stay where they are: a file under the campaign file's folder is recorded
+relative to it (the folder or its drive can move), any other by its absolute path, always with
+its SHA-256 (``challenges.files``); with ``copy`` they are copied into the challenge's own
+store instead. The same file taken twice into a challenge (same SHA-256) is reported as already
+taken, so a re-run is harmless; if the entry's recorded file is missing, the file's new place
+is recorded (``moved``): taking a moved folder in again repairs its entries. A file that
+cannot be taken (empty, unreadable, a playlist) gets one line and the others are still taken.
 
 The consents CSV (UTF-8, a header row) has one row per entry file: ``file`` (its name or path),
 ``entrant`` (name or handle shown), ``contact`` (kept only as a salted digest), ``age_band``,
 ``country``, ``city``, ``data``, ``release``, ``scope``, ``parent`` (each ``yes``/``no``/
-``oui``/``non``/``1``/``0``, empty: not answered), ``terms`` (the terms text shown) and any
-other column, kept as a declared field.
+``oui``/``non``/``1``/``0``, empty: not answered), ``terms`` (the terms text shown),
+``face_matching`` (yes: the entrant opted in to face matching; empty or no: not) and any other
+column, kept as a declared field.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.campaign.schema import Challenge
-from coulisses.challenges import consent
+from coulisses.challenges import consent, files
 from coulisses.challenges.entry import new_entry_id
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 from coulisses.errors import CoulissesError, InputError
@@ -35,7 +39,7 @@ from coulisses.media.inputs import check_source, read_text_file
 
 #: columns of the consents CSV that are not declared fields
 CSV_COLUMNS = ("file", "entrant", "contact", "age_band", "country", "city", "data", "release",
-               "scope", "terms", "parent")
+               "scope", "terms", "parent", "face_matching")
 CONSENT_ITEMS = ("data", "release", "scope", "parent")
 _YES = frozenset({"yes", "y", "oui", "o", "true", "1", "x"})
 _NO = frozenset({"no", "n", "non", "false", "0"})
@@ -51,6 +55,7 @@ class Taken:
     public_id: str
     consent: str
     already: bool = False
+    moved: bool = False  # already taken, its recorded file missing: this place recorded
 
 
 @dataclass(frozen=True)
@@ -158,17 +163,23 @@ def sha256_of(path: Path) -> str:
 
 
 def ingest(session: Session, row: ChallengeRow, challenge: Challenge, paths: Sequence[Path], *,
-           consents: Mapping[str, Mapping[str, str]] | None = None) -> IngestReport:
+           consents: Mapping[str, Mapping[str, str]] | None = None, base: Path | None = None,
+           copy_to: Path | None = None) -> IngestReport:
     """Take files and folders into a challenge as entries (``source="ingest"``), each with its
     consent record from ``consents`` (``read_consents``) when it names the file; an entry
     without one is ``missing``. Commits after each entry, so an interrupted intake keeps what
     it took.
 
+    ``base``: the campaign file's folder, files under it recorded relative to it; ``copy_to``:
+    the challenge's folder, files copied into its store (``files.copy_in``) and recorded there.
     A file whose consent cells are neither yes nor no is refused (failed) with that reason.
+
+    Raises:
+        OutputError: a file cannot be copied into the challenge's store.
     """
-    known: dict[str, str] = {
-        sha: public_id for sha, public_id in session.execute(
-            select(ChallengeEntry.sha256, ChallengeEntry.public_id)
+    known: dict[str, tuple[str, int]] = {
+        sha: (public_id, entry_id) for sha, public_id, entry_id in session.execute(
+            select(ChallengeEntry.sha256, ChallengeEntry.public_id, ChallengeEntry.id)
             .where(ChallengeEntry.challenge_id == row.id))}
     table = dict(consents or {})
     used: set[str] = set()
@@ -191,15 +202,25 @@ def ingest(session: Session, row: ChallengeRow, challenge: Challenge, paths: Seq
         if key is not None:
             used.add(key)
         if digest in known:
-            taken.append(Taken(path, known[digest], "", already=True))
+            public_id, entry_id = known[digest]
+            taken.append(Taken(path, public_id, "", already=True,
+                               moved=_moved(session, entry_id, path, digest, base, copy_to)))
             continue
         csv_row = table.get(key) if key is not None else None
         try:
             answers = _answers(csv_row, where=item.name)
+            faces = answer((csv_row or {}).get("face_matching", ""),
+                           f"consents for {item.name}, column face_matching")
         except InputError as exc:
             refused.append(Refused(item, exc.message, failed=True))
             continue
         entry = _entry(row, path, item.name, digest, csv_row or {})
+        entry.face_matching = bool(faces)
+        try:
+            entry.path = _place(path, entry.public_id, digest, base, copy_to)
+        except InputError as exc:
+            refused.append(Refused(item, _reason(exc.message, path), failed=True))
+            continue
         session.add(entry)
         session.flush()
         state = entry.consent
@@ -207,10 +228,40 @@ def ingest(session: Session, row: ChallengeRow, challenge: Challenge, paths: Seq
             state = consent.record(session, entry, answers, required=challenge.consents,
                                    terms_text=(csv_row or {}).get("terms", ""), by="import")
         session.commit()
-        known[digest] = entry.public_id
+        known[digest] = (entry.public_id, entry.id)
         taken.append(Taken(path, entry.public_id, state))
     unmatched = tuple(k for k in table if k not in used and Path(k).name not in used)
     return IngestReport(tuple(taken), tuple(refused), unmatched)
+
+
+def _place(path: Path, public_id: str, digest: str, base: Path | None,
+           copy_to: Path | None) -> str:
+    """The path recorded for an entry's file: its copy in the store (``copy_to``), else the
+    file itself (relative to ``base`` when under it).
+
+    Raises:
+        InputError: the file changed while it was copied.
+        OutputError: the store cannot be written.
+    """
+    if copy_to is not None:
+        return str(files.copy_in(copy_to, path, public_id, digest))
+    return files.recorded(path, base)
+
+
+def _moved(session: Session, entry_id: int, path: Path, digest: str, base: Path | None,
+           copy_to: Path | None) -> bool:
+    """Record ``path`` (or its copy) as the file of an entry already taken whose recorded file
+    is missing (the same SHA-256: the same file, moved); whether it did."""
+    entry = session.get(ChallengeEntry, entry_id)
+    if entry is None or entry.status in ("withdrawn", "purged") or not entry.path \
+            or files.located(entry.path, base).is_file():
+        return False
+    try:
+        entry.path = _place(path, entry.public_id, digest, base, copy_to)
+    except InputError:
+        return False
+    session.commit()
+    return True
 
 
 def _reason(message: str, path: Path) -> str:

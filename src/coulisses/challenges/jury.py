@@ -14,7 +14,7 @@ agreement and about 0 for agreement no better than chance.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.challenges.consent import visible
+from coulisses.challenges.files import located
 from coulisses.challenges.jury_tables import ChallengeJury, ChallengeScore
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 from coulisses.errors import NotFoundError, UsageError
@@ -63,6 +64,20 @@ def shortlisted_ids(folder: Path) -> list[str] | None:
         rows = con.execute("SELECT id FROM read_parquet(?) WHERE shortlisted "
                            "ORDER BY rank NULLS LAST, id", [str(path)]).fetchall()
     return [str(r[0]) for r in rows]
+
+
+def same_person(folder: Path) -> dict[str, str]:
+    """Entries that show the same person as another (public id -> group), from the verdicts
+    (only entries whose entrant opted in to face matching are ever grouped)."""
+    path = folder / "verdicts.parquet"
+    if not path.is_file():
+        return {}
+    from coulisses.challenges.store import columns_of, read_rows
+
+    if "same_person_group" not in columns_of(path):
+        return {}  # verdicts written before face matching
+    return {i: str(group) for i, r in read_rows(path).items()
+            if (group := r.get("same_person_group")) is not None}
 
 
 def jury_entries(db: Session, challenge: ChallengeRow,
@@ -129,6 +144,9 @@ class Card:
     mine: int | None
     my_note: str
     others: tuple[int, ...] | None
+    same_person_as: tuple[str, ...] = ()  # other entries that show the same person
+    file_missing: bool = False  # the entry's video is not where it was recorded
+
 
     @property
     def others_mean(self) -> float | None:
@@ -137,8 +155,10 @@ class Card:
 
 
 def cards(db: Session, challenge: ChallengeRow, juror_id: int,
-          entries: Sequence[ChallengeEntry]) -> list[Card]:
-    """The entries as ``juror_id`` sees them, blind or not."""
+          entries: Sequence[ChallengeEntry],
+          people: Mapping[str, str] | None = None) -> list[Card]:
+    """The entries as ``juror_id`` sees them, blind or not; ``people`` (``same_person``)
+    names, on each card, the other entries the jury sees that show the same person."""
     blind = jury_of(db, challenge).blind
     ids = [e.id for e in entries]
     scores: dict[int, list[ChallengeScore]] = {i: [] for i in ids}
@@ -146,8 +166,13 @@ def cards(db: Session, challenge: ChallengeRow, juror_id: int,
         for s in db.scalars(select(ChallengeScore).where(ChallengeScore.entry_id.in_(ids))
                             .order_by(ChallengeScore.id)):
             scores[s.entry_id].append(s)
+    groups = people or {}
+    seen = [e.public_id for e in entries]
     out = []
     for e in entries:
+        group = groups.get(e.public_id)
+        twins = tuple(p for p in seen if group is not None and p != e.public_id
+                      and groups.get(p) == group)
         mine = next((s for s in scores[e.id] if s.juror_id == juror_id), None)
         others = tuple(s.score for s in scores[e.id] if s.juror_id != juror_id)
         shown = not blind or mine is not None
@@ -156,7 +181,8 @@ def cards(db: Session, challenge: ChallengeRow, juror_id: int,
         out.append(Card(e.public_id, None if blind else e.entrant,
                         None if blind else (e.original_name or Path(e.path).name), declared,
                         mine.score if mine else None, mine.note if mine else "",
-                        others if shown else None))
+                        others if shown else None, twins,
+                        not e.path or not located(e.path, None).is_file()))
     return out
 
 

@@ -78,11 +78,13 @@ def purge_files(folder: Path, public_id: str, media: str) -> list[str]:
     keys (``DELETED``; ``results:<checkpoint>``), each true of this call (a second finds
     nothing)."""
     deleted = []
-    if media:
-        path = Path(media)
-        if path.is_file() and path.resolve().is_relative_to(folder.resolve()):
-            path.unlink()
-            deleted.append("video")
+    path = Path(media)
+    # only a file the challenge keeps (an upload, a copy: absolute, under its folder) is
+    # deleted; a path ingest recorded relative to the campaign folder is the team's own file
+    if media and path.is_absolute() and path.is_file() \
+            and path.resolve().is_relative_to(folder.resolve()):
+        path.unlink()
+        deleted.append("video")
     derived = derived_folder(folder, public_id)
     if derived.is_dir():
         shutil.rmtree(derived)

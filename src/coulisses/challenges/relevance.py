@@ -4,12 +4,13 @@ The score mixes two signals. The semantic one is MiniLM sentence embeddings
 (``analysis.embeddings``, weights shipped by a package): each sentence of the brief is matched
 with the closest passage of the transcript, less that passage's likeness to a few everyday
 sentences in the brief's language (``NEUTRAL``), and the brief is covered on average. The lexical
-one is the share of the brief's content words (stop words out, words cut to a 5-letter stem)
-that the transcript says: MiniLM is trained on English, and the stems keep a French brief
-readable. The mix goes through a logistic curve whose centre ``CENTRE`` was chosen on the
-labelled set of ``bench/quality_relevance.py`` (docs/quality.md, "Challenge relevance"), so
-``THRESHOLD`` (0.5) separates on-brief from off-brief. The reason names the brief's words that
-were said, or those that are missing, in the brief's language (English or French).
+one is the share of the brief's content words (stop words out, each word reduced to its Snowball
+stem in the brief's language: ``snowballstemmer``) that the transcript says: MiniLM is trained
+on English, and the stems keep a French brief readable. The mix goes through a logistic curve
+whose centre ``CENTRE`` was chosen on the labelled set of ``bench/quality_relevance.py``
+(docs/quality.md, "Challenge relevance"), so ``THRESHOLD`` (0.5) separates on-brief from
+off-brief. The reason names the brief's words that were said, or those that are missing, in the
+brief's language (English or French).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import math
 import re
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -104,10 +105,11 @@ def mix(transcript: str, brief: str) -> tuple[float, list[str], list[str]]:
     baseline = (neutral_vectors @ said_vectors.T).mean(axis=0)
     sims = brief_vectors @ said_vectors.T - baseline[None, :]
     semantic = float(sims.max(axis=1).clip(0.0, 1.0).mean())
+    lang = reason_language(brief, None)
     keys = keywords(brief)
-    said = {_stem(w) for w in _words(transcript)}
-    matched = [w for w in keys if _stem(w) in said]
-    missing = [w for w in keys if _stem(w) not in said]
+    said = {_stem(w, lang) for w in _words(transcript)}
+    matched = [w for w in keys if _stem(w, lang) in said]
+    missing = [w for w in keys if _stem(w, lang) not in said]
     lexical = len(matched) / len(keys) if keys else 0.0
     return SEMANTIC_WEIGHT * semantic + (1 - SEMANTIC_WEIGHT) * lexical, matched, missing
 
@@ -135,13 +137,14 @@ def sentences(text: str) -> list[str]:
 
 def keywords(brief: str) -> list[str]:
     """The brief's content words, in order, each stem once (stop words and short words out)."""
+    lang = reason_language(brief, None)
     seen: set[str] = set()
     out: list[str] = []
     for word in _words(brief):
         low = word.lower().split("'")[-1].split("’")[-1]
         if len(low) < 3 or low in _STOP or _fold(low) in _STOP:
             continue
-        stem = _stem(low)
+        stem = _stem(low, lang)
         if stem not in seen:
             seen.add(stem)
             out.append(low)
@@ -182,10 +185,19 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _stem(word: str) -> str:
-    """A crude stem good enough for both languages: folded, elision cut, first 5 letters."""
-    folded = _fold(re.split(r"['’]", word)[-1])
-    return folded[:5]
+def _stem(word: str, lang: str) -> str:
+    """A word's Snowball stem in ``lang`` (``en`` or ``fr``), elision cut, then folded (lower
+    case, no accents: a transcript's accents are not always right)."""
+    bare = re.split(r"['’]", word.lower())[-1]
+    return _fold(_stemmer(lang).stemWord(bare))
+
+
+@lru_cache(maxsize=2)
+def _stemmer(lang: str) -> Any:
+    """The Snowball stemmer of a language (pure Python, built once per process)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("french" if lang == "fr" else "english")
 
 
 @lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coulisses.challenges.entry import EntryRecord, Scalar, stage_file
+from coulisses.challenges.files import located
 from coulisses.challenges.store import json_list, read_rows
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 from coulisses.challenges.triage import VERDICTS
@@ -20,9 +21,11 @@ def _number(value: Scalar) -> float | None:
         else None
 
 
-def entry_records(session: Session, challenge: ChallengeRow, folder: Path) -> list[EntryRecord]:
+def entry_records(session: Session, challenge: ChallengeRow, folder: Path,
+                  base: Path | None = None) -> list[EntryRecord]:
     """One record per entry of the challenge, in intake order; an entry not triaged yet has
-    ``qc_passed`` None."""
+    ``qc_passed`` None. ``file`` is where the entry's file is (relative paths read under
+    ``base``, the campaign file's folder), ``file_missing`` whether it is not there."""
     qc_rows = read_rows(stage_file(folder, "qc"))
     speech = read_rows(stage_file(folder, "speech"))
     verdicts = read_rows(folder / VERDICTS)
@@ -39,8 +42,10 @@ def entry_records(session: Session, challenge: ChallengeRow, folder: Path) -> li
             exclusion = "not decided yet: run triage again"
         else:
             exclusion = "" if shortlisted else str(verdict.get("reason") or "not triaged yet")
+        where = located(entry.path, base) if entry.path else None
         records.append(EntryRecord(
-            id=entry.public_id, file=entry.path, status=entry.status, consent=entry.consent,
+            id=entry.public_id, file=str(where or ""), status=entry.status,
+            consent=entry.consent,
             qc_passed=None if qc is None else bool(qc.get("qc_passed")),
             qc_reasons=json_list(qc.get("qc_reasons")) if qc else (),
             duplicate_group=_text(verdict.get("duplicate_group")),
@@ -50,7 +55,10 @@ def entry_records(session: Session, challenge: ChallengeRow, folder: Path) -> li
             shortlisted=shortlisted, rank=int(rank) if isinstance(rank, int) else None,
             exclusion=exclusion, declared=json.loads(entry.declared or "{}"),
             language=_text(language),
-            duration_s=_number(qc.get("duration_s")) if qc else None))
+            duration_s=_number(qc.get("duration_s")) if qc else None,
+            same_person_group=_text(verdict.get("same_person_group")),
+            file_missing=where is not None and entry.status not in ("withdrawn", "purged")
+            and not where.is_file()))
     return records
 
 
@@ -70,5 +78,6 @@ def record_json(record: EntryRecord) -> dict[str, object]:
         {"score": round(record.relevance, 3), "reason": record.relevance_reason},
         "shortlisted": record.shortlisted, "rank": record.rank, "exclusion": record.exclusion,
         "declared": dict(record.declared), "language": record.language,
-        "duration_s": record.duration_s,
+        "duration_s": record.duration_s, "same_person_group": record.same_person_group,
+        "file_missing": record.file_missing,
     }

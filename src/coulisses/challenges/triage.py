@@ -31,16 +31,19 @@ from coulisses.challenges.entry import (
     stage_file,
 )
 from coulisses.challenges.executor import Progress, StageRun, run_stage
+from coulisses.challenges.files import Missing, located, missing
 from coulisses.challenges.store import append_rows, done_ids, iter_rows, json_list, read_rows
 from coulisses.challenges.tables import ChallengeEntry, ChallengeRow
 
 #: the stages, in the order they run: cheap gates first
-STAGES = ("qc", "prints", "speech")
+STAGES = ("qc", "prints", "speech", "faces")
+#: stages that only ever see the entries whose entrant opted in (biometric: ``faces``)
+OPT_IN_STAGES = frozenset({"faces"})
 VERDICTS = "verdicts.parquet"
 BLOCKLIST = "blocklist.parquet"  # prints of known videos entries must not copy
 VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v", "webm", "mkv", "avi"})
 VERDICT_COLUMNS = ("shortlisted", "rank", "reason", "duplicate_group", "duplicate_of",
-                   "blocked", "distance")
+                   "blocked", "distance", "same_person_group")
 _GONE = ("withdrawn", "purged")
 NOT_TRIAGED = "not triaged yet"
 
@@ -54,14 +57,17 @@ class Facts:
     declared: Mapping[str, str]
     eligible: bool
     ineligible_reason: str = ""
+    face_matching: bool = False  # the entrant opted in to face matching
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The decisions across entries: where each stands among copies, and the verdicts."""
+    """The decisions across entries: where each stands among copies, the verdicts, and the
+    entries that show the same person as another (opted-in entries only: id -> group)."""
 
     duplicates: Mapping[str, Duplicate] = field(default_factory=dict)
     verdicts: Sequence[Verdict] = ()
+    people: Mapping[str, str] = field(default_factory=dict)
 
 
 #: ``decide(folder, facts, rules)``: the decisions from the stages' checkpoints
@@ -76,21 +82,29 @@ class TriageReport:
     entries: int
     shortlisted: int
     failed: tuple[tuple[str, str], ...] = ()
+    #: entries whose media file is not where it was recorded (left out of every stage)
+    missing: tuple[Missing, ...] = ()
+    #: opted-in stages not run, with how many entries wait for them (their model is missing)
+    waiting: tuple[tuple[str, int], ...] = ()
 
 
 def default_stages() -> tuple[Stage, ...]:
     """The stages of ``STAGES`` in order, each module's ``STAGE``: the cheap technical gate
-    first, then the frame prints, then speech and relevance."""
-    from coulisses.challenges import prints, qc, speech
+    first, then the frame prints, then speech and relevance, then the faces of the entries
+    whose entrant opted in to face matching."""
+    from coulisses.challenges import faces, prints, qc, speech
 
-    return (qc.STAGE, prints.STAGE, speech.STAGE)
+    return (qc.STAGE, prints.STAGE, speech.STAGE, faces.STAGE)
 
 
 def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Path, *,
            stages: Sequence[Stage] | None = None, decide: Decide | None = None,
            workers: int = 0, ray_address: str | None = None,
-           progress: Progress | None = None, lang: str = "en") -> TriageReport:
-    """Run every stage on the challenge's entries not yet triaged, then decide.
+           progress: Progress | None = None, lang: str = "en",
+           base: Path | None = None) -> TriageReport:
+    """Run every stage on the challenge's entries not yet triaged, then decide. ``base``: the
+    campaign file's folder, which relative entry paths are under (``files.located``); an entry
+    whose file is missing is left out of every stage and listed in the report.
 
     Raises:
         UsageError: Ray cannot be reached.
@@ -99,44 +113,69 @@ def triage(session: Session, row: ChallengeRow, challenge: Challenge, folder: Pa
     rules = Rules.of(challenge)
     chosen = tuple(stages) if stages is not None else default_stages()
     runs: list[StageRun] = []
+    waiting: list[tuple[str, int]] = []
     failed: dict[str, str] = {}
     qc_failed: set[str] = set()
+    lost = tuple(missing(session, row, base))
+    absent = {m.public_id for m in lost}
     for index, stage in enumerate(chosen):
         checkpoint = stage_file(folder, stage.name)
         done = done_ids(checkpoint)
-        skip = done | set(failed) | (qc_failed if index else set())
-        total = sum(1 for _ in _pending(session, row, skip))
-        run = run_stage(stage, _pending(session, row, skip), rules, workers=workers,
+        skip = done | absent | set(failed) | (qc_failed if index else set())
+        opt_in = stage.name in OPT_IN_STAGES
+        total = sum(1 for _ in _pending(session, row, skip, opted_in=opt_in, base=base))
+        if opt_in and total and not _model_ready(stage.name):
+            waiting.append((stage.name, total))  # run by a later triage, once installed
+            continue
+        run = run_stage(stage, _pending(session, row, skip, opted_in=opt_in, base=base), rules,
+                        workers=workers,
                         ray_address=ray_address, progress=progress, checkpoint=checkpoint,
                         total=total)
         runs.append(run)
         failed.update(run.failed)
         if stage.name == "qc":
             qc_failed = {str(r["id"]) for r in iter_rows(checkpoint) if not r.get("qc_passed")}
-    _mark(session, row, failed)
+    _mark(session, row, failed, absent)
     facts = list(entry_facts(session, row, challenge))
     decision = (decide or partial(default_decide, lang=lang))(folder, facts, rules)
     write_decision(folder, decision)
     session.commit()
     return TriageReport(tuple(runs), len(facts),
                         sum(1 for v in decision.verdicts if v.shortlisted),
-                        tuple(sorted(failed.items())))
+                        tuple(sorted(failed.items())), lost, tuple(waiting))
 
 
-def _pending(session: Session, row: ChallengeRow, skip: set[str]) -> Iterator[Entry]:
-    """The entries of the challenge still to run, streamed from the database."""
-    query = (select(ChallengeEntry.public_id, ChallengeEntry.path, ChallengeEntry.declared)
+def _model_ready(stage: str) -> bool:
+    """Whether an opted-in stage's model is installed (``faces``: the ``faces`` extra)."""
+    from coulisses.challenges.faces import available
+
+    return stage != "faces" or available()
+
+
+def _pending(session: Session, row: ChallengeRow, skip: set[str], *,
+             opted_in: bool = False, base: Path | None = None) -> Iterator[Entry]:
+    """The entries of the challenge still to run, streamed from the database (``opted_in``:
+    only those whose entrant opted in to face matching)."""
+    query = (select(ChallengeEntry.public_id, ChallengeEntry.path, ChallengeEntry.declared,
+                    ChallengeEntry.face_matching)
              .where(ChallengeEntry.challenge_id == row.id, ChallengeEntry.status.not_in(_GONE))
              .order_by(ChallengeEntry.id).execution_options(yield_per=1000))
-    for public_id, path, declared in session.execute(query):
+    if opted_in:
+        query = query.where(ChallengeEntry.face_matching.is_(True))
+    for public_id, path, declared, face_matching in session.execute(query):
         if public_id not in skip:
-            yield Entry(public_id, Path(path), json.loads(declared or "{}"))
+            yield Entry(public_id, located(path, base), json.loads(declared or "{}"),
+                        face_matching=bool(face_matching))
 
 
-def _mark(session: Session, row: ChallengeRow, failed: Mapping[str, str]) -> None:
-    """Entries just triaged become ``triaged``; those a stage could not run, ``failed``."""
+def _mark(session: Session, row: ChallengeRow, failed: Mapping[str, str],
+          absent: set[str]) -> None:
+    """Entries just triaged become ``triaged``; those a stage could not run, ``failed``; those
+    whose file is missing keep their status."""
     for entry in session.scalars(select(ChallengeEntry).where(
             ChallengeEntry.challenge_id == row.id, ChallengeEntry.status.not_in(_GONE))):
+        if entry.public_id in absent:
+            continue
         entry.status = "failed" if entry.public_id in failed else "triaged"
 
 
@@ -152,7 +191,8 @@ def entry_facts(session: Session, row: ChallengeRow, challenge: Challenge) -> It
                              minor_cleared=entry.minor_cleared,
                              age_bands=challenge.eligibility.age_bands,
                              countries=challenge.eligibility.countries)
-        yield Facts(entry.public_id, json.loads(entry.declared or "{}"), not code, code)
+        yield Facts(entry.public_id, json.loads(entry.declared or "{}"), not code, code,
+                    face_matching=entry.face_matching and entry.status not in _GONE)
 
 
 def candidates(folder: Path, facts: Sequence[Facts],
@@ -188,7 +228,18 @@ def default_decide(folder: Path, facts: Sequence[Facts], rules: Rules, *,
     groups = duplicate_groups(folder)
     pool = candidates(folder, facts, groups)
     return Decision(groups, shortlist(pool, rules.shortlist, rules.diversity, lang=lang,
-                                      min_relevance=rules.min_relevance))
+                                      min_relevance=rules.min_relevance),
+                    same_people(folder, {f.id for f in facts if f.face_matching}))
+
+
+def same_people(folder: Path, opted_in: set[str]) -> Mapping[str, str]:
+    """The entries (of ``opted_in`` only: an entrant may have opted out since) that show the
+    same person as another, each with its group (``faces.same_person_groups``)."""
+    from coulisses.challenges.faces import same_person_groups
+
+    found = {i: data for i, r in read_rows(stage_file(folder, "faces")).items()
+             if i in opted_in and isinstance(data := r.get("face"), bytes)}
+    return same_person_groups(found) if len(found) > 1 else {}
 
 
 def duplicate_groups(folder: Path) -> Mapping[str, Duplicate]:
@@ -231,7 +282,8 @@ def keep_blocklist(folder: Path, paths: Sequence[Path]) -> int:
 
 
 def write_decision(folder: Path, decision: Decision) -> None:
-    """Write the verdicts and duplicate groups as ``verdicts.parquet`` (replaced whole).
+    """Write the verdicts, duplicate groups and same-person groups as ``verdicts.parquet``
+    (replaced whole).
 
     Raises:
         OutputError: it cannot be written.
@@ -242,5 +294,6 @@ def write_decision(folder: Path, decision: Decision) -> None:
         rows.append({"id": verdict.id, "shortlisted": verdict.shortlisted, "rank": verdict.rank,
                      "reason": verdict.reason, "duplicate_group": copy.group,
                      "duplicate_of": copy.original, "blocked": copy.blocked,
-                     "distance": copy.distance})
+                     "distance": copy.distance,
+                     "same_person_group": decision.people.get(verdict.id)})
     append_rows(folder / VERDICTS, rows, VERDICT_COLUMNS, replace=True)

@@ -58,18 +58,25 @@ def ingest_cmd(
     paths: list[Path] = typer.Argument(..., help="entry files or folders (walked recursively)"),
     consents: Path | None = typer.Option(None, "--consents", help=(
         "CSV of entrants and consents: file, entrant, contact, age_band, country, city, data, "
-        "release, scope, parent, terms, and any other declared field")),
+        "release, scope, parent, terms, face_matching, and any other declared field")),
+    copy: bool = typer.Option(False, "--copy", help=(
+        "copy the files into the challenge's own media store (in the data folder) instead of "
+        "recording where they are")),
 ) -> None:
     """Take entry files into a challenge, each with its entrant and consent record; a file
-    already taken is reported, not taken twice. Exits non-zero if any file failed."""
+    already taken is reported, not taken twice (and its new place recorded if its entry's file
+    is missing). Files under the campaign file's folder are recorded relative to it. Exits
+    non-zero if any file failed."""
     from coulisses.challenges.ingest import ingest, read_consents, shown
 
     table = read_consents(consents) if consents is not None else None
-    with opened(campaign, challenge) as (settings, session, row, rules, _):
-        report = ingest(session, row, rules, paths, consents=table)
+    with opened(campaign, challenge) as (settings, session, row, rules, folder):
+        report = ingest(session, row, rules, paths, consents=table,
+                        base=campaign.resolve().parent, copy_to=folder if copy else None)
     lang = settings.lang
     for taken in report.taken:
-        key = "challenge_already" if taken.already else "challenge_taken"
+        key = "challenge_moved" if taken.moved else \
+            "challenge_already" if taken.already else "challenge_taken"
         typer.echo(text(lang, key, file=shown(taken.path), id=taken.public_id,
                         consent=taken.consent))
     for refused in report.refused:
@@ -99,6 +106,7 @@ def triage_cmd(
 ) -> None:
     """Run every triage stage on the entries not yet triaged (technical check first, then
     copies, speech and relevance), then the duplicate groups and the shortlist; resumable."""
+    from coulisses.challenges.ingest import shown
     from coulisses.challenges.triage import keep_blocklist, triage
     from coulisses.cli.progress import progress_bar
 
@@ -107,7 +115,8 @@ def triage_cmd(
         if blocklist:
             keep_blocklist(folder, blocklist)
         report = triage(session, row, rules, folder, workers=workers, ray_address=ray,
-                        progress=lambda stage, done: bar(stage, done), lang=settings.lang)
+                        progress=lambda stage, done: bar(stage, done), lang=settings.lang,
+                        base=campaign.resolve().parent)
     lang = settings.lang
     for run in report.runs:
         typer.echo(text(lang, "challenge_stage", stage=run.stage, done=run.done,
@@ -115,8 +124,16 @@ def triage_cmd(
                         workers=run.workers, backend=run.backend))
     for entry_id, reason in report.failed:
         typer.echo(text(lang, "challenge_stage_failed", id=entry_id, reason=reason), err=True)
+    for _stage, waiting in report.waiting:
+        typer.echo(text(lang, "challenge_faces_waiting", n=waiting), err=True)
+    for lost in report.missing:
+        typer.echo(text(lang, "challenge_file_missing", id=lost.public_id, name=lost.name,
+                        path=shown(lost.expected), campaign=shown(campaign),
+                        challenge=challenge), err=True)
     typer.echo(text(lang, "challenge_triaged", entries=report.entries,
                     shortlisted=report.shortlisted))
+    if report.missing:
+        raise typer.Exit(3)
 
 
 @challenge_app.command("entries")
@@ -128,17 +145,19 @@ def entries_cmd(
     """List the entries with their status, QC, duplicate group, relevance and shortlist."""
     from coulisses.challenges.results import entry_records, record_json
 
-    with opened(campaign, challenge) as (_, session, row, _rules, folder):
-        records = entry_records(session, row, folder)
+    with opened(campaign, challenge) as (settings, session, row, _rules, folder):
+        records = entry_records(session, row, folder, campaign.resolve().parent)
     if as_json:
         typer.echo(json.dumps([record_json(r) for r in records], ensure_ascii=False, indent=2))
         return
+    missing = text(settings.lang, "challenge_missing_mark")
     for r in records:
         qc = "-" if r.qc_passed is None else ("ok" if r.qc_passed else "QC")
         relevance = "-" if r.relevance is None else f"{r.relevance:.2f}"
         mark = f"#{r.rank}" if r.shortlisted else ""
+        name = f"{Path(r.file).name} ({missing})" if r.file_missing else Path(r.file).name
         typer.echo(f"{r.id}  {qc:<2}  {r.consent:<14} {r.duplicate_group or '-':<12} "
-                   f"{relevance:>5}  {mark:<4} {Path(r.file).name}  {r.exclusion}".rstrip())
+                   f"{relevance:>5}  {mark:<4} {name}  {r.exclusion}".rstrip())
 
 
 @challenge_app.command("shortlist")
@@ -159,7 +178,8 @@ def shortlist_cmd(
         write_decision(folder, default_decide(folder, facts, replace(Rules.of(rules),
                                                                        shortlist=top),
                                               lang=settings.lang))
-        chosen = sorted((r for r in entry_records(session, row, folder) if r.shortlisted),
+        chosen = sorted((r for r in entry_records(session, row, folder,
+                                                  campaign.resolve().parent) if r.shortlisted),
                         key=lambda r: r.rank or 0)
     if as_json:
         typer.echo(json.dumps([record_json(r) for r in chosen], ensure_ascii=False, indent=2))
@@ -206,5 +226,6 @@ def report_cmd(
     from coulisses.challenges.results import entry_records
     from coulisses.cli.challenge_report import report, stored_records
 
+    located = partial(entry_records, base=campaign.resolve().parent)
     typer.echo(str(report(campaign, challenge, out, lang=lang,
-                          records=partial(stored_records, entry_records=entry_records))))
+                          records=partial(stored_records, entry_records=located))))

@@ -674,7 +674,10 @@ FR: tuple[tuple[str, str], ...] = (
     # challenges: the jury (ch-jury)
     ("No such challenge.", "Ce challenge n'existe pas."),
     ("choose a score from 1 to 5", "choisissez une note de 1 à 5"),
-    ("the entry's file is gone", "le fichier de la participation a disparu"),
+    ("The video of entry {id} is missing on the server.",
+     "La vidéo de la participation {id} manque sur le serveur."),
+    ("whoever runs the challenge can put the file back or take it in again",
+     "la personne qui mène l'appel peut remettre le fichier ou le reprendre"),
     ("a score is a whole number from {a} to {b}, not {c}",
      "une note est un nombre entier de {a} à {b}, pas {c}"),
     ("a note is at most {a} characters, not {b}",

@@ -620,6 +620,9 @@ EN: dict[str, str] = {
     "jury.not_scored": "Not scored by you yet",
     "jury.others": "Other jurors: {n} scores, mean {mean}",
     "jury.others_none": "No other juror has scored it.",
+    "jury.same_person": "Same person as (face matching, the entrants opted in):",
+    "jury.file_missing": "This entry's video is missing on the server: whoever runs the "
+    "challenge can put the file back or take it in again.",
     "jury.others_hidden": "Score it to see the other jurors' scores.",
     "jury.agreement": "Agreement between jurors",
     "jury.alpha": "Krippendorff's alpha (ordinal): {alpha}, {jurors} jurors on {entries} entries "
@@ -1287,6 +1290,10 @@ FR: dict[str, str] = {
     "jury.not_scored": "Pas encore notée par vous",
     "jury.others": "Autres jurés : {n} notes, moyenne {mean}",
     "jury.others_none": "Aucun autre juré ne l'a notée.",
+    "jury.same_person": "Même personne que (comparaison des visages acceptée par les "
+    "participants) :",
+    "jury.file_missing": "La vidéo de cette participation manque sur le serveur : la personne "
+    "qui mène l'appel peut remettre le fichier ou le reprendre.",
     "jury.others_hidden": "Notez-la pour voir les notes des autres jurés.",
     "jury.agreement": "Accord entre les jurés",
     "jury.alpha": "Alpha de Krippendorff (ordinal) : {alpha}, {jurors} jurés sur {entries} "

@@ -6,7 +6,6 @@ blind mode is set by those who run the challenge (``challenge.jury``).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 
 from coulisses.challenges import jury
 from coulisses.challenges.entry import challenge_folder
+from coulisses.challenges.files import located
 from coulisses.challenges.tables import ChallengeRow
 from coulisses.errors import NotFoundError, UsageError
 from coulisses.studio.tables import Membership
@@ -49,7 +49,8 @@ def challenge_jury(request: Request, workspace_id: int, challenge_id: int, db: S
                    member: Membership = Depends(require("challenge.judge"))) -> Response:
     row = challenge_in(db, workspace_id, challenge_id)
     entries = _entries(request, db, row)
-    cards = jury.cards(db, row, member.user_id, entries)
+    people = jury.same_person(challenge_folder(settings_of(request).data_dir, row.id))
+    cards = jury.cards(db, row, member.user_id, entries, people)
     agreement = jury.agreement(db, row)
     blind = jury.jury_of(db, row).blind
     may_run = allowed(member.role, "challenge.jury")
@@ -57,7 +58,9 @@ def challenge_jury(request: Request, workspace_id: int, challenge_id: int, db: S
     if wants_json(request):
         return JSONResponse({"blind": blind, "entries": [
             {"id": c.public_id, "entrant": c.entrant, "mine": c.mine, "note": c.my_note,
-             "others": None if c.others is None else list(c.others)} for c in cards],
+             "others": None if c.others is None else list(c.others),
+             "same_person_as": list(c.same_person_as),
+             "file_missing": c.file_missing} for c in cards],
             "agreement": {"alpha": agreement.alpha, "method": agreement.method,
                           "jurors": agreement.jurors, "entries": agreement.entries}})
     return render(request, "challenge_jury.html", {
@@ -107,8 +110,10 @@ def challenge_jury_video(request: Request, workspace_id: int, challenge_id: int,
                          ) -> FileResponse:
     row = challenge_in(db, workspace_id, challenge_id)
     entry = jury.entry_of(db, row, public_id)  # a hidden entry is not found
-    path = Path(entry.path)  # named by the row, never by the request
-    if not path.is_file():
-        raise NotFoundError("No such file.", hint="the entry's file is gone")
+    path = located(entry.path, None)  # named by the row, never by the request
+    if not entry.path or not path.is_file():
+        raise NotFoundError(f"The video of entry {entry.public_id} is missing on the server.",
+                            hint="whoever runs the challenge can put the file back or take "
+                                 "it in again")
     shown, kind = for_player(request, path)  # an iPhone's HEVC entry plays as its H.264 copy
     return FileResponse(shown, media_type=kind, filename=None)
