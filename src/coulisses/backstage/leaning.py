@@ -7,9 +7,10 @@ evidence on its own; what they choose, against the rest of the audience, is.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from coulisses.backstage.tables import Poll, Vote
@@ -45,26 +46,31 @@ def counted_split(db: Session, poll: Poll, *where: Any) -> dict[int, int]:
 
 
 def leans(db: Session, poll: Poll, option_id: int, column: Any, key: str,
-          audience: dict[int, int], options: int, *, minimum: int, prior: int, lift: float,
-          alpha: float) -> bool:
+          audience: Callable[[], tuple[dict[int, int], int]], *, minimum: int, prior: int,
+          lift: float, alpha: float) -> bool:
     """Whether a vote for ``option_id`` from ``key`` (a value of the ``Vote.address`` or
     ``Vote.network`` ``column``) makes that address's votes lean to the option: at least
     ``minimum`` votes in its sample, this one included; the option's share of them at least
     ``lift`` of the way from its share ``p`` elsewhere to all of them; and so many that a
     crowd voting like everyone else would send them with probability ``alpha`` at most.
 
-    ``audience``: the poll's counted votes per option; ``p`` is the option's share of them
-    once this address's own are taken out, drawn towards an even split by ``prior`` votes
-    (a young poll's few votes say little)."""
-    sample = dict(db.execute(select(Vote.option_id, func.count(Vote.id)).where(
-        Vote.poll_id == poll.id, column == key, Vote.reason.not_in(PERSONAL))
-        .group_by(Vote.option_id)).all())
+    ``audience()``: the poll's counted votes per option and its number of options, asked
+    for only when the address has enough votes to test (most have one or two); ``p`` is the
+    option's share of them once this address's own are taken out, drawn towards an even split
+    by ``prior`` votes (a young poll's few votes say little)."""
+    # one pass over the source's votes: its sample, and its counted votes to take out
+    rows = db.execute(select(
+        Vote.option_id, func.sum(case((Vote.reason.not_in(PERSONAL), 1), else_=0)),
+        func.sum(case((Vote.counted.is_(True), 1), else_=0)))
+        .where(Vote.poll_id == poll.id, column == key).group_by(Vote.option_id)).all()
+    sample = {o: int(n or 0) for o, n, _ in rows}
+    own = {o: int(c or 0) for o, _, c in rows}
     sample[option_id] = sample.get(option_id, 0) + 1
     n, k = sum(sample.values()), sample[option_id]
     if n < minimum:
         return False
-    own = counted_split(db, poll, column == key)
-    others = {o: c - own.get(o, 0) for o, c in audience.items()}
+    split, options = audience()
+    others = {o: c - own.get(o, 0) for o, c in split.items()}
     total = sum(others.values())
     p = (others.get(option_id, 0) + prior / max(options, 1)) / (total + prior)
     share = k / n

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,7 @@ class Limits:
     # one address or network: its votes are excluded when they lean to one option, never for
     # their number (an office, a carrier's NAT: thousands of phones on one IPv4 address)
     lean_min: int = 8  # votes from one address or network before its split is tested
-    lean_lift: float = 0.4  # the option's share there: this far from its share elsewhere to 1
+    lean_lift: float = 0.5  # the option's share there: this far from its share elsewhere to 1
     lean_alpha: float = 1e-5  # and this unlikely for a crowd voting like everyone else
     lean_prior: int = 10  # votes of an even split added to everyone else's (a young poll)
     burst_window: timedelta = timedelta(minutes=10)
@@ -194,10 +194,15 @@ def _reason(db: Session, poll: Poll, option_id: int, visitor: challenge.Visitor,
         return "already_voted"
     if seconds < limits.min_seconds:
         return "too_fast"
-    audience = leaning.counted_split(db, poll)
-    options = len(options_of(db, poll))
+    known: list[tuple[dict[int, int], int]] = []
+
+    def audience() -> tuple[dict[int, int], int]:
+        if not known:
+            known.append((leaning.counted_split(db, poll), len(options_of(db, poll))))
+        return known[0]
+
     for reason, column, key in (("address", Vote.address, ip), ("network", Vote.network, net)):
-        if leaning.leans(db, poll, option_id, column, key, audience, options,
+        if leaning.leans(db, poll, option_id, column, key, audience,
                          minimum=limits.lean_min, prior=limits.lean_prior,
                          lift=limits.lean_lift, alpha=limits.lean_alpha):
             return reason
@@ -208,15 +213,18 @@ def _burst(db: Session, poll: Poll, option_id: int, now: datetime, limits: Limit
     """Whether ``option_id`` is taking far more of the last window's votes than its share
     before it (or, with too few votes before, than an even split) predicts."""
     start = now - limits.burst_window
-    # votes already excluded for another reason (one address, a script's pace) do not make a
-    # wave: counting them would exclude the honest votes around them as well
-    rows = db.execute(select(Vote.option_id, func.count(Vote.id)).where(
+    # votes already excluded for another reason (a script's pace, an address's lean) do not
+    # make a wave: counting them would exclude the honest votes around them as well. Those of
+    # a leaning address or network still count in the window's total: once a crowd's votes
+    # for its favourite are excluded, its votes for the other options are no wave either
+    wave = Vote.counted.is_(True) | (Vote.reason == "burst")
+    rows = db.execute(select(Vote.option_id, func.count(Vote.id),
+                             func.sum(case((wave, 1), else_=0))).where(
         Vote.poll_id == poll.id, Vote.at > start,
-        Vote.counted.is_(True) | (Vote.reason == "burst"))
+        wave | Vote.reason.in_(("address", "network")))
         .group_by(Vote.option_id)).all()
-    window = {o: n for o, n in rows}
-    n = sum(window.values())
-    k = window.get(option_id, 0)
+    n: int = sum(int(c) for _, c, _ in rows)
+    k = next((int(w or 0) for o, _, w in rows if o == option_id), 0)
     if k < limits.burst_min:
         return False
     before = db.execute(select(Vote.option_id, func.count(Vote.id)).where(
