@@ -42,6 +42,7 @@ class Voter:
     click_after: float | None  # seconds until the link is opened; None: never
     replays: int = 0  # the confirmed link opened again this many times
     forgeries: int = 0  # links for other votes with a made-up signature
+    crowd: bool = False  # the scenario's own honest crowd (carrier NAT), apart
 
 
 @dataclass
@@ -53,6 +54,9 @@ class MailResult:
     flagged: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     honest_reasons: Counter[str] = field(default_factory=Counter)
+    crowd: int = 0
+    crowd_flagged: int = 0
+    crowd_reasons: Counter[str] = field(default_factory=Counter)
 
 
 def honest(rng: random.Random, n: int, start: datetime, span: timedelta,
@@ -113,11 +117,26 @@ def replays(rng: random.Random, start: datetime, ip: object) -> list[Voter]:
                   "sam@example.org", 40.0, replays=50, forgeries=50)]
 
 
+def carrier_nat(rng: random.Random, start: datetime, ip: object) -> list[Voter]:
+    """300 people on their phones behind three addresses of one carrier /24, within an hour,
+    each with their own mailbox, opening the link minutes later, voting like everyone else."""
+    a, b, c = rng.randint(11, 223), rng.randint(0, 255), rng.randint(0, 255)
+    shared = [f"{a}.{b}.{c}.{rng.randint(1, 254)}" for _ in range(3)]
+    at = start + timedelta(hours=14)
+    return [Voter(at + timedelta(seconds=rng.uniform(0, 3600)), f"m{i}", rng.choice(shared),
+                  0 if rng.random() < 0.55 else 1,
+                  min(max(rng.lognormvariate(math.log(20), 0.8), 2.0), 600), False,
+                  f"phone{i}.{rng.randint(1, 9999)}@{rng.choice(DOMAINS)}",
+                  min(max(rng.lognormvariate(math.log(240), 1.2), 20.0), 6 * 3600), crowd=True)
+            for i in range(300)]
+
+
 SCENARIOS = [("honest crowd only (e-mail)", None),
              ("throwaway inboxes, one data-centre /24", throwaway_bots),
              ("throwaway inboxes, residential burst (300 in 30 min)", throwaway_burst),
              ("one person, 40 aliases of one mailbox", aliases),
-             ("link replays (50) and forged links (50)", replays)]
+             ("link replays (50) and forged links (50)", replays),
+             ("phones behind carrier NAT (300 on 3 IPv4 addresses, 1 h, e-mail)", carrier_nat)]
 
 
 def run_mail(name: str, people: list[Voter], folder: Path, start: datetime,
@@ -209,6 +228,11 @@ def run_mail(name: str, people: list[Voter], folder: Path, start: datetime,
                 result.flagged += not counted
                 if not counted:
                     result.honest_reasons[reason] += 1
+                if p.crowd:
+                    result.crowd += 1
+                    result.crowd_flagged += not counted
+                    if not counted:
+                        result.crowd_reasons[reason] += 1
         for kind in ("replay", "forgery"):
             attempts = sum(p.replays if kind == "replay" else p.forgeries for p in people)
             result.fraud += attempts

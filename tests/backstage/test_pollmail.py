@@ -190,3 +190,21 @@ def test_one_address_gets_at_most_a_few_confirmation_mails_per_poll(high: World)
         _vote(high, "Victim@example.org", who="prank2", address="192.0.2.77")
     assert len(_mails(high)) == pollmail.MAILS_PER_ADDRESS
     assert len(high.db.scalars(select(SpentChallenge)).all()) == pollmail.MAILS_PER_ADDRESS
+
+
+def test_throwaway_inboxes_from_one_network_stop_waiting_once_it_leans(high: World) -> None:
+    # bots on one data-centre /24, a throwaway inbox each, all for "Blue"
+    told = [_vote(high, f"x{i}@tempmail.test", who=f"t{i}", option=1,
+                  address=f"203.0.113.{i + 1}") for i in range(20)]
+    assert told[0].reason == "unverified" and told[-1].reason == "network"
+    assert {o.reason for o in told[-3:]} == {"network"}
+    # the e-mails already sent: their links no longer make a vote count
+    for _, vote_id, token in map(_link, _mails(high)):
+        with pytest.raises(NotFoundError):
+            _confirm(high, vote_id, token)
+    # someone on another network still votes as usual
+    mine = _vote(high, "sam@example.org", who="sam", address="192.0.2.5")
+    assert mine.reason == "unverified"
+    assert _confirm(high, *_link(_mails(high)[-1])[1:])
+    tally = polls.tally(high.db, high.poll)
+    assert [n for _, n in tally.counts] == [1, 0] and tally.excluded == {"network": 20}

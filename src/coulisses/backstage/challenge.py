@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -129,15 +130,29 @@ def digest(salt: str, value: str) -> str:
     return hashlib.sha256(f"{salt}|{value}".encode()).hexdigest()
 
 
-def network(address: str) -> str:
-    """The /24 of an IPv4 address or the /48 of an IPv6 one (the address itself if neither)."""
-    import ipaddress
-
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        return address
+        return None
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+        return ip.ipv4_mapped
+    return ip
+
+
+def subscriber(address: str) -> str:
+    """What one subscriber holds: an IPv4 address itself, or the /64 of an IPv6 one (a home
+    or a phone gets a whole /64 and may use a new address of it for each request)."""
+    ip = _ip(address)
+    if ip is None or ip.version == 4:
+        return str(ip) if ip is not None else address
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
+def network(address: str) -> str:
+    """The /24 of an IPv4 address or the /48 of an IPv6 one (the address itself if neither)."""
+    ip = _ip(address)
+    if ip is None:
+        return address
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))

@@ -383,8 +383,12 @@ EN: dict[str, str] = {
     "bs.msg.already_voted": "Your vote was not counted: you have already voted in this poll.",
     "bs.msg.too_fast": "Your vote was not counted: it came faster than a person can read the "
                        "options.",
-    "bs.msg.address": "Your vote was not counted: too many votes came from your connection.",
-    "bs.msg.network": "Your vote was not counted: too many votes came from your network.",
+    "bs.msg.address": "Your vote was not counted: many votes came from your connection, and "
+                      "far more of them chose this option than everyone else's votes do. Its "
+                      "other votes for this option are not counted either.",
+    "bs.msg.network": "Your vote was not counted: many votes came from your network, and far "
+                      "more of them chose this option than everyone else's votes do. Its "
+                      "other votes for this option are not counted either.",
     "bs.msg.velocity": "Your vote was not counted: votes arrived too fast from your network.",
     "bs.msg.burst": "Your vote was not counted: it came in a sudden wave of votes for the same "
                     "option, which we exclude.",
@@ -392,8 +396,8 @@ EN: dict[str, str] = {
     "bs.msg.comment_held": "Thank you: your comment will appear once the team has read it.",
     "bs.msg.reported": "Thank you: the team will look at this comment.",
     "bs.reason.forged_cookie": "altered cookie", "bs.reason.already_voted": "second vote",
-    "bs.reason.too_fast": "too fast", "bs.reason.address": "one connection",
-    "bs.reason.network": "one network", "bs.reason.velocity": "network pace",
+    "bs.reason.too_fast": "too fast", "bs.reason.address": "one connection, one-sided",
+    "bs.reason.network": "one network, one-sided", "bs.reason.velocity": "network pace",
     "bs.reason.burst": "wave of votes",
     # poll e-mail verification (issue 14, pollmail14)
     "bs.reason.unverified": "not confirmed by e-mail",
@@ -1026,10 +1030,14 @@ FR: dict[str, str] = {
                             "sondage.",
     "bs.msg.too_fast": "Votre vote n'a pas été compté : il est arrivé plus vite qu'une "
                        "personne ne lit les choix.",
-    "bs.msg.address": "Votre vote n'a pas été compté : trop de votes viennent de votre "
-                      "connexion.",
-    "bs.msg.network": "Votre vote n'a pas été compté : trop de votes viennent de votre "
-                      "réseau.",
+    "bs.msg.address": "Votre vote n'a pas été compté : beaucoup de votes viennent de votre "
+                      "connexion, et bien plus d'entre eux vont à ce choix que les votes de "
+                      "tous les autres. Ses autres votes pour ce choix ne sont pas comptés "
+                      "non plus.",
+    "bs.msg.network": "Votre vote n'a pas été compté : beaucoup de votes viennent de votre "
+                      "réseau, et bien plus d'entre eux vont à ce choix que les votes de tous "
+                      "les autres. Ses autres votes pour ce choix ne sont pas comptés non "
+                      "plus.",
     "bs.msg.velocity": "Votre vote n'a pas été compté : des votes arrivent trop vite de votre "
                        "réseau.",
     "bs.msg.burst": "Votre vote n'a pas été compté : il est arrivé dans une vague soudaine de "
@@ -1038,8 +1046,8 @@ FR: dict[str, str] = {
     "bs.msg.comment_held": "Merci : votre commentaire paraîtra une fois lu par l'équipe.",
     "bs.msg.reported": "Merci : l'équipe va regarder ce commentaire.",
     "bs.reason.forged_cookie": "cookie modifié", "bs.reason.already_voted": "second vote",
-    "bs.reason.too_fast": "trop rapide", "bs.reason.address": "une même connexion",
-    "bs.reason.network": "un même réseau", "bs.reason.velocity": "rythme du réseau",
+    "bs.reason.too_fast": "trop rapide", "bs.reason.address": "une même connexion, à sens unique",
+    "bs.reason.network": "un même réseau, à sens unique", "bs.reason.velocity": "rythme du réseau",
     "bs.reason.burst": "vague de votes",
     # poll e-mail verification (issue 14, pollmail14)
     "bs.reason.unverified": "non confirmé par e-mail",
