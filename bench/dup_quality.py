@@ -227,45 +227,6 @@ def measure() -> dict[str, Any]:
     }
 
 
-def scale(n: int) -> dict[str, Any]:
-    """``group_duplicates`` over ``n`` entries made from the benchmark's prints with 2 % of
-    their bits flipped at random (each a distinct re-upload of one of the entries): its time,
-    its peak of traced memory and the candidate pairs it checked."""
-    import tracemalloc
-
-    from coulisses.challenges import duplicates
-    from coulisses.challenges.prints import Print, unpack
-
-    cache = json.loads((WORK / "prints.json").read_text())
-    bases = [unpack(bytes.fromhex(v["print"])) for v in cache.values()]
-    rng = np.random.default_rng(15)
-    prints: dict[str, bytes] = {}
-    arrival = rng.permutation(n)
-    for k in range(n):
-        base = bases[k % len(bases)]
-        flips = rng.random((*base.hashes.shape, 8)) < 0.02
-        noise = np.packbits(flips, axis=-1)[..., 0]
-        crop_flips = rng.random((*base.crops.shape, 8)) < 0.02
-        crop_noise = np.packbits(crop_flips, axis=-1)[..., 0]
-        prints[f"e{arrival[k]:06d}"] = Print(
-            hashes=base.hashes ^ noise, quality=base.quality,
-            crops=base.crops ^ crop_noise).pack()
-    loaded = {k: unpack(v) for k, v in enumerate(prints.values())}
-    t0 = time.perf_counter()
-    pairs = len(duplicates.candidate_pairs(loaded))
-    pair_seconds = time.perf_counter() - t0
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    groups = duplicates.group_duplicates(prints)
-    seconds = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return {"entries": n, "seconds": seconds, "peak_mb": peak / 2**20,
-            "candidate_pairs": pairs, "candidate_seconds": pair_seconds,
-            "groups": len({d.group for d in groups.values() if d.group}),
-            "load": os.getloadavg()[0]}
-
-
 def _room(source: str) -> bool:
     """The pieces of the people video: one fixed camera on one room, often empty."""
     return source.startswith("people-")
@@ -422,7 +383,8 @@ def report(data: dict[str, Any]) -> tuple[str, str]:
         f"| print size per entry (median) | {meta.get('print_bytes', 0):,.0f} bytes "
         f"({len(VIEWS) * 32 + 1 + (len(WINDOWS) + 1) * 8} per frame) |",
         f"| `group_duplicates`, all {len(entries)} entries | {meta['group_seconds']:.2f} s |",
-        *_scale_lines(data),
+        "| `group_duplicates` at 2,000 to 45,000 entries | memory and time in \"Near-duplicates: "
+        "grouping memory\" (`bench/dup_grouping_memory.py`) |",
         "",
         "The stage decodes the whole entry (up to the rules' maximum duration) to sample 2 "
         "frames a second, so its cost grows with the entry's length and resolution; the "
@@ -468,17 +430,6 @@ def _hash_cost_line(data: dict[str, Any]) -> str:
             f"process, same load): the windows are {share:.0%} of the hashing. ")
 
 
-def _scale_lines(data: dict[str, Any]) -> list[str]:
-    run = data.get("scale")
-    if not run:
-        return []
-    return [f"| `group_duplicates`, {run['entries']:,} entries (benchmark prints with 2 % of "
-            f"bits flipped) | {run['seconds']:.1f} s, peak {run['peak_mb']:.0f} MiB traced, "
-            f"{run['candidate_pairs']:,} candidate pairs (found in "
-            f"{run['candidate_seconds']:.1f} s) instead of "
-            f"{run['entries'] * (run['entries'] - 1) // 2:,} |"]
-
-
 def _at_distance(data: dict[str, Any], fd: int, threshold: float) -> str:
     share = np.array(data["shares"][str(fd)])
     totals = evaluate(data["entries"], share, threshold).values()
@@ -492,8 +443,6 @@ def _at_distance(data: dict[str, Any], fd: int, threshold: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from-results", action="store_true")
-    parser.add_argument("--scale", type=int, default=0, metavar="N",
-                        help="also time group_duplicates on N entries (prints already made)")
     args = parser.parse_args(argv)
     results = WORK / "results.json"
     if args.from_results:
@@ -501,8 +450,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         data = measure()
         WORK.mkdir(parents=True, exist_ok=True)
-    if args.scale:
-        data["scale"] = scale(args.scale)
     if "hash_costs" not in data:
         data["hash_costs"] = hash_costs()
     results.write_text(json.dumps(data))

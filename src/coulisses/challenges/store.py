@@ -189,13 +189,18 @@ def done_ids(path: Path) -> set[str]:
         con.close()
 
 
-def iter_rows(path: Path, *, batch: int = 2048) -> Iterator[dict[str, Scalar]]:
-    """The rows of a checkpoint, a batch at a time (memory bounded by ``batch`` rows)."""
+def iter_rows(path: Path, *, batch: int = 2048, columns: Sequence[str] | None = None,
+              present: str | None = None) -> Iterator[dict[str, Scalar]]:
+    """The rows of a checkpoint, a batch at a time (memory bounded by ``batch`` rows): only
+    ``columns`` when given (Parquet reads no other), only rows whose ``present`` column holds
+    a value when given."""
     if not path.exists():
         return
+    chosen = ", ".join(_quote(c) for c in columns) if columns else "*"
+    where = f" WHERE {_quote(present)} IS NOT NULL" if present else ""
     con = _connect()
     try:
-        cursor = con.execute(f"SELECT * FROM read_parquet({_literal(path)})")
+        cursor = con.execute(f"SELECT {chosen} FROM read_parquet({_literal(path)}){where}")
         names = [d[0] for d in cursor.description]
         while chunk := cursor.fetchmany(batch):
             for values in chunk:
