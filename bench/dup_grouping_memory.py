@@ -8,7 +8,7 @@ entry passed) of synthetic prints made the way ``bench/dup_quality.py`` made the
 line: the 280 real prints of the near-duplicate benchmark (``bench/.work/dup/prints.json``, run
 ``bench/dup_quality.py`` first), each entry one of them with 2 % of its bits flipped at random
 (a distinct re-upload), arriving in random order. Every grouping runs in a fresh Python process
-(``--child``) so its peak resident set (``ru_maxrss``) is its own; with ``--baseline-src`` the
+(``--child``) so its peak resident set (``VmHWM``) is its own; with ``--baseline-src`` the
 same folders are grouped by another tree (the code before the out-of-core index) for the
 before column, and the two trees' groups are compared entry by entry.
 
@@ -91,14 +91,23 @@ def child(folder: Path, out: Path) -> None:
     """Group one folder in this process; write the groups, time and peak RSS to ``out``."""
     from coulisses.challenges import triage
 
-    imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    imported = _peak_mb()
     started = time.perf_counter()
     groups = triage.duplicate_groups(folder)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mb()
     out.write_text(json.dumps({
         "seconds": seconds, "peak_mb": peak, "imported_mb": imported,
         "groups": {k: [d.group, d.original] for k, d in groups.items()}}))
+
+
+def _peak_mb() -> float:
+    """This process's peak resident set (``VmHWM``: unlike ``ru_maxrss``, not inherited
+    from the parent that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(src: Path, folder: Path, label: str) -> dict[str, Any]:

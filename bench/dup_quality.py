@@ -46,7 +46,7 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 FRAME_DISTANCES = (31, 40, 48, 56)
 #: the prints stage's code whose cost is reported: a cached print timed by an older version
 #: (same hashes) is reused for quality but left out of the cost table
-TIMED = "crop-windows-1"
+TIMED = "dense-1"
 
 # name -> (family, ffmpeg input options, video filter); the family carries the issue's target
 _CAPTION = ",".join(
@@ -173,7 +173,7 @@ def measure() -> dict[str, Any]:
     cache: dict[str, Any] = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     rows, costs, seconds = [], [], []
     for k, (_, _, path) in enumerate(entries):
-        if path.name not in cache:
+        if cache.get(path.name, {}).get("timed") != TIMED:  # made by an older stage
             row = STAGE.run(Entry(id=f"e{k:05d}", path=path), rules)
             assert isinstance(row["print"], bytes), path
             cache[path.name] = {"print": row["print"].hex(), "cost": row["print_seconds"],
@@ -188,6 +188,7 @@ def measure() -> dict[str, Any]:
     # PDQ views or (the better of the two, as ``duplicates.match`` does) by crop windows
     shares: dict[int, np.ndarray] = {fd: np.zeros((len(entries),) * 2) for fd in FRAME_DISTANCES}
     crop_shares = np.zeros((len(entries),) * 2)
+    dense_shares = np.zeros((len(entries),) * 2)
     t0 = time.perf_counter()
     for i, j in combinations(range(len(entries)), 2):
         d = duplicates.distances(prints[i], prints[j])
@@ -199,6 +200,12 @@ def measure() -> dict[str, Any]:
         if crop_share < duplicates.CROP_SHARE:  # the crop rule counts only past its own bar
             crop_share = 0.0
         crop_shares[i, j] = crop_shares[j, i] = crop.share if crop_ok else 0.0
+        dense = duplicates.compare_dense(prints[i], prints[j])
+        dense_share = dense.share if dense.frames >= duplicates.MIN_FRAMES else 0.0
+        dense_shares[i, j] = dense_shares[j, i] = dense_share
+        if dense_share < duplicates.DENSE_SHARE:  # the dense rule counts past its own bar
+            dense_share = 0.0
+        crop_share = max(crop_share, dense_share)
         chains = duplicates.longest_chains(np.stack([d <= fd for fd in FRAME_DISTANCES]))
         for fd, chain in zip(FRAME_DISTANCES, chains.tolist(), strict=True):
             ok = usable and chain >= min(duplicates.MIN_FRAMES, usable)
@@ -217,13 +224,17 @@ def measure() -> dict[str, Any]:
                  "group_seconds": group_seconds, "frame_distance": duplicates.FRAME_DISTANCE,
                  "min_share": duplicates.MIN_SHARE, "crop_distance": duplicates.CROP_DISTANCE,
                  "crop_share": duplicates.CROP_SHARE,
+                 "dense_distance": duplicates.DENSE_DISTANCE,
+                 "dense_share": duplicates.DENSE_SHARE,
                  "print_bytes": float(np.median([len(r) for r in rows]))},
         "entries": [{"source": s, "transform": t, "cost": c, "seconds": sec,
-                     "frames": p.frames, "group": groups[f"e{k:05d}"].group}
+                     "frames": p.frames, "dense": int(p.dense.shape[0]),
+                     "group": groups[f"e{k:05d}"].group}
                     for k, ((s, t, _), c, sec, p) in enumerate(zip(entries, costs, seconds,
                                                                    prints, strict=True))],
         "shares": {str(fd): m.round(4).tolist() for fd, m in shares.items()},
         "crop_shares": crop_shares.round(4).tolist(),
+        "dense_shares": dense_shares.round(4).tolist(),
     }
 
 
@@ -299,7 +310,12 @@ def report(data: dict[str, Any]) -> tuple[str, str]:
              f"`CROP_SHARE` = {meta.get('crop_share', '-')}): one entry's whole pictures within "
              f"{meta.get('crop_distance', '-')} of 64 bits of one and the same crop window of "
              f"the other's ({len(WINDOWS)} windows of 80-95 % of the sides on a 5 % grid, and "
-             "the whole picture), in time order; a pair's share is the better of the two rules. "
+             "the whole picture), in time order. Dense rule (`duplicates.compare_dense`, counted "
+             f"when its share reaches `DENSE_SHARE` = {meta.get('dense_share', '-')}): 40 frames "
+             "spread over one entry's dense sequence (every frame, at most 30 a second, a 64-bit "
+             "whole-picture hash each) within "
+             f"{meta.get('dense_distance', '-')} of 64 bits of the other's frames in time order, "
+             "whatever their speeds. A pair's share is the best of the three rules. "
              "The operating points are the lowest share (of 0.20, 0.25, ... 1.00) reaching that "
              "precision over all copies.",
              ""]
@@ -380,8 +396,11 @@ def report(data: dict[str, Any]) -> tuple[str, str]:
         f"| per second of video (median) | {np.median(costs / np.maximum(secs, 0.1)):.3f} s |",
         f"| frames hashed per entry (median) | {int(np.median(frames))} (x{len(VIEWS)} PDQ "
         f"views of 32 bytes, x{len(WINDOWS) + 1} crop windows of 8 bytes) |",
+        f"| dense sequence per entry (median) | "
+        f"{int(np.median([e.get('dense', 0) for e in entries]))} frames of 8 bytes |",
         f"| print size per entry (median) | {meta.get('print_bytes', 0):,.0f} bytes "
-        f"({len(VIEWS) * 32 + 1 + (len(WINDOWS) + 1) * 8} per frame) |",
+        f"({len(VIEWS) * 32 + 1 + (len(WINDOWS) + 1) * 8} per sampled frame, 8 per dense "
+        "frame) |",
         f"| `group_duplicates`, all {len(entries)} entries | {meta['group_seconds']:.2f} s |",
         "| `group_duplicates` at 2,000 to 45,000 entries | memory and time in \"Near-duplicates: "
         "grouping memory\" (`bench/dup_grouping_memory.py`) |",

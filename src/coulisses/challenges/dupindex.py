@@ -31,7 +31,7 @@ PARTNERS = 8
 MEMORY_MB = 256
 _CHUNKS = HASH_BYTES // 4  # 32-bit chunks per PDQ hash
 _CROP_CHUNK_BITS = 21  # three chunks of a 64-bit crop hash (its last bit is always 0)
-_FLUSH_ROWS = 1 << 20  # key rows buffered before they go to DuckDB
+_FLUSH_ROWS = 1 << 19  # key rows buffered before they go to DuckDB
 _CACHED = 64  # prints kept unpacked (candidate pairs come by entry, most shared first)
 _INDEXES = ("pdq", "crop")
 

@@ -42,6 +42,12 @@ CROP_SHARE = 0.7
 #: ``CROP_DISTANCE``): a still scene of one set (a speaker against a wall) matches every
 #: recording of that set in the low frequencies, where PDQ still tells them apart
 CROP_CHANGES = 2
+#: bits (of 64) under which two frames' whole-picture hashes of the dense sequences match
+DENSE_DISTANCE = 6
+#: share of one entry's frames (``DENSE_SAMPLES`` of its dense sequence, spread over it) that
+#: must be found in time order among the other's dense frames (a copy sped up or slowed down)
+DENSE_SHARE = 0.5
+DENSE_SAMPLES = 40
 
 
 @dataclass(frozen=True)
@@ -272,6 +278,32 @@ def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Mat
     return best
 
 
+def compare_dense(a: Print, b: Print, dense_distance: int = DENSE_DISTANCE) -> Match:
+    """How much of one entry is found, frame for frame and in time order, in the other's dense
+    sequence, whatever their speeds: ``DENSE_SAMPLES`` frames of one side's dense sequence
+    (spread over it; flat ones left out) within ``dense_distance`` bits of the other's frames,
+    the longest chain as a share of the samples, the better way round. A side whose samples
+    never change (``CROP_CHANGES``) is not matched this way. The distance is the chain's
+    median, scaled to PDQ's 256 bits (0 share without dense sequences)."""
+    best = Match(share=0.0, frames=0, distance=256.0)
+    for x, y in ((a, b), (b, a)):
+        if not x.dense.shape[0] or not y.dense.shape[0]:
+            continue
+        mine = x.dense.copy().view(np.uint64)[:, 0]
+        spread = np.unique(np.linspace(0, mine.size - 1, DENSE_SAMPLES).round().astype(int))
+        samples = mine[spread][mine[spread] != 0]
+        if not samples.size or _changes(samples, dense_distance) < CROP_CHANGES:
+            continue
+        theirs = y.dense.copy().view(np.uint64)[:, 0]
+        d = np.bitwise_count(samples[:, None] ^ theirs[None]).astype(np.int32)
+        hit = (d <= dense_distance) & (theirs != 0)[None]
+        chain = longest_chain(hit)
+        share = chain / samples.size
+        if chain and share > best.share:
+            best = Match(share=share, frames=chain, distance=float(np.median(d[hit])) * 4)
+    return best
+
+
 def _changes(words: np.ndarray, limit: int) -> int:
     """How many of the pictures (64-bit hashes) differ by more than ``limit`` bits from every
     one kept before them: 1 for a still scene."""
@@ -285,12 +317,16 @@ def _changes(words: np.ndarray, limit: int) -> int:
 
 
 def match(a: Print, b: Print) -> Match | None:
-    """``compare``'s verdict, or ``compare_crops``'s: a copy when the chain covers
-    ``MIN_SHARE`` (``CROP_SHARE`` for crops) of the shorter entry and holds at least
-    ``MIN_FRAMES`` frames (fewer only if the entry has fewer)."""
+    """``compare``'s verdict, or ``compare_crops``'s, or ``compare_dense``'s: a copy when the
+    chain covers ``MIN_SHARE`` (``CROP_SHARE`` for crops, ``DENSE_SHARE`` for the dense
+    sequences) of the shorter entry and holds at least ``MIN_FRAMES`` frames (fewer only if
+    the entry has fewer). The rules run cheapest first, only as far as needed."""
     usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
-    for found, share in ((compare(a, b), MIN_SHARE), (compare_crops(a, b), CROP_SHARE)):
-        if found.frames and found.frames >= min(MIN_FRAMES, usable) and found.share >= share:
+    rules = ((compare, MIN_SHARE), (compare_crops, CROP_SHARE), (compare_dense, DENSE_SHARE))
+    for rule, share in rules:
+        found = rule(a, b)
+        least = MIN_FRAMES if rule is compare_dense else min(MIN_FRAMES, usable)
+        if found.frames and found.frames >= least and found.share >= share:
             return found
     return None
 
