@@ -151,10 +151,22 @@ def _summary(run: dict[str, Any]) -> dict[str, Any]:
             "groups": len({g[0] for g in groups.values() if g[0]})}
 
 
+def _print_format(n: int) -> str:
+    """The print layout (``CP2``: no dense sequence; ``CP3``: with it) of a folder's prints."""
+    from coulisses.challenges.store import iter_rows
+
+    path = WORK / f"n{n}" / "stage-prints.parquet"
+    for row in iter_rows(path, columns=("print",), batch=1):
+        data = row["print"]
+        return data[:3].decode() if isinstance(data, bytes) else "?"
+    return "?"
+
+
 def report(data: dict[str, Any]) -> str:
     from coulisses.challenges.dupindex import MEMORY_MB
 
     rows = data["rows"]
+    formats = sorted({_print_format(r["entries"]) for r in rows})
     lines = [HEADING, "",
              f"Written by `bench/dup_grouping_memory.py` on {data['date']} ({data['cpus']} CPUs "
              f"shared with other engineers' work, load {data['load_start']:.1f} at the start, "
@@ -165,7 +177,9 @@ def report(data: dict[str, Any]) -> str:
              "resident set before grouping). Entries: the 280 real prints of the near-duplicate "
              "benchmark, each entry one of them with 2 % of its bits flipped (a distinct "
              "re-upload of the same video: every entry has copies among the others, which is "
-             "the worst case for the index), 40 frames at most. Before: the tree of the "
+             f"the worst case for the index), 40 frames at most (print layout "
+             f"{', '.join(formats)}: CP2 prints carry no dense sequence, CP3 ones do). Before: "
+             "the tree of the "
              "`--baseline-src` (every print unpacked and the whole chunk index in memory); "
              f"after: this tree (DuckDB index, `memory_limit` {MEMORY_MB} MB, spilling to a "
              "scratch folder beside the checkpoints; prints read back two at a time).", "",
@@ -195,8 +209,9 @@ def _scaling(rows: list[dict[str, Any]]) -> str:
     time_exp = float(np.log(b["after"]["seconds"] / a["after"]["seconds"]) / np.log(ratio))
     seconds = b["after"]["seconds"] * (45_000 / b["entries"]) ** time_exp
     text = (f"From {a['entries']:,} to {b['entries']:,} entries the peak grew by "
-            f"{grow * 1024:.1f} kB per entry (the union-find's numbers, the entries' ids and "
-            f"places, a digest per print), so 45,000 entries would peak near {at:,.0f} MB; "
+            f"{grow * 1024:.1f} kB per entry (DuckDB filling up to its `memory_limit`, and the "
+            "numbers kept per entry: its id and place, a digest of its print, its union-find "
+            f"parent), so 45,000 entries would peak near {at:,.0f} MB if that went on; "
             f"time grew as entries^{time_exp:.2f}, about {seconds / 60:.0f} min at 45,000 "
             "(scratch space on disk: a copy of the prints and DuckDB's spill).")
     before = [r for r in rows if r.get("before")]
