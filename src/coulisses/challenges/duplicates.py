@@ -8,8 +8,10 @@ and as a video: the longest run of matched frames in time order, as a share of t
 entry, so trims and speed changes still match while one shared shot does not. Crops taken
 anywhere are found from the ``crops`` window hashes, where one entry's whole pictures must
 match one and the same window of the other's all along the chain, and over a higher share
-(``CROP_SHARE``). Copies are joined transitively; the earliest entry (ids sort by arrival) or a
-blocklist item is the original.
+(``CROP_SHARE``). Speed changes of fast footage, whose 2-a-second frames fall between the
+original's, are found in the dense sequences (every frame's whole-picture hash): one entry's
+frames, found in order among the other's (``compare_dense``). Copies are joined transitively;
+the earliest entry (ids sort by arrival) or a blocklist item is the original.
 """
 
 from __future__ import annotations
