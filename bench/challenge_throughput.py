@@ -271,8 +271,8 @@ def report(runs: list[dict[str, Any]], decided: list[dict[str, Any]], load: tupl
                        f"as entries^{grow:.2f} in time and entries^{mem:.2f} in memory between the "
                        f"two largest sizes, so about {secs * scale ** grow / 60:.0f} min and "
                        f"{big['rss_growth_mb'] * scale ** mem / 1024:.1f} GB at 45,000: small next "
-                       "to the stages, but the grouping's memory is not bounded (it holds every "
-                       "print's chunk index at once).")
+                       "to the stages. The grouping's memory at scale, on real prints, is measured "
+                       "by `bench/dup_grouping_memory.py` (\"Near-duplicates: grouping memory\").")
     speech_gpu_h = TARGET_ENTRIES * TARGET_SECONDS / GPU_RTFX / 3600
     lines += ["", "45,000 entries of 45 s, from the warm per-second costs above (each stage "
               "decodes or hears the whole entry, so cost grows with its length; the prints "

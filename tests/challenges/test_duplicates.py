@@ -12,12 +12,14 @@ import pytest
 import media
 from coulisses.challenges.duplicates import (
     CROP_SHARE,
+    DENSE_SHARE,
     MIN_FRAMES,
     MIN_SHARE,
     blocklist_prints,
     candidate_pairs,
     compare,
     compare_crops,
+    compare_dense,
     group_duplicates,
     match,
 )
@@ -133,6 +135,26 @@ def test_unrelated_prints_make_few_candidates() -> None:
 def test_empty_or_foreign_prints_are_unique(generated: dict[str, bytes]) -> None:
     found = group_duplicates({"e1": b"", "e2": b"junk", "e3": generated["testsrc2"]})
     assert found == {"e1": Duplicate(), "e2": Duplicate(), "e3": Duplicate()}
+
+
+def test_a_fast_moving_video_sped_up_is_found_in_the_dense_sequence(
+        tmp_path: Path, generated: dict[str, bytes]) -> None:
+    """testsrc2 spinning with its hues turning: pictures half a sampling step apart share
+    nothing, so a copy at 1.25x speed misses every 2-a-second frame of its original; each of
+    its frames is still one of the original's, found in the original's dense sequence."""
+    spin, fast = tmp_path / "spin.mp4", tmp_path / "spin-fast.mp4"
+    media.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=6,"
+                 "hue=H=2*PI*t*3,rotate=a=t*2", *ENC, spin)
+    media.ffmpeg("-i", spin, "-vf", "setpts=PTS/1.25", *ENC, "-crf", "30", fast)
+    original, copy = fingerprint(spin), fingerprint(fast)
+    assert compare(original, copy).share < MIN_SHARE
+    assert compare_crops(original, copy).share < CROP_SHARE
+    found = compare_dense(original, copy)
+    assert found.share >= DENSE_SHARE and found.frames >= MIN_FRAMES
+    assert match(original, copy) is not None
+    for name, other in generated.items():
+        assert compare_dense(unpack(other), copy).share < DENSE_SHARE, name
+        assert match(unpack(other), copy) is None, name
 
 
 # --- real footage --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from coulisses.challenges.prints import (
     MAX_FRAMES,
     STAGE,
     VIEWS,
+    Print,
     black_bars,
     fingerprint,
     unpack,
@@ -45,9 +46,13 @@ def test_the_stage_gives_one_compact_row(clips: dict[str, Path]) -> None:
     found = unpack(data)
     assert found.hashes.shape == (8, len(VIEWS), HASH_BYTES)
     assert found.crops.shape == (8, 1 + len(WINDOWS), CROP_BYTES)
+    assert found.dense.shape == (120, CROP_BYTES)  # every frame of 4 s at 30 fps
     per_frame = len(VIEWS) * HASH_BYTES + 1 + (1 + len(WINDOWS)) * CROP_BYTES
-    assert len(data) < 8 * per_frame + 16  # hashes only, never pictures
-    assert unpack(found.pack()).crops.tobytes() == found.crops.tobytes()
+    assert len(data) < 8 * per_frame + 120 * CROP_BYTES + 16  # hashes only, never pictures
+    back = unpack(found.pack())
+    assert back.crops.tobytes() == found.crops.tobytes()
+    assert back.dense.tobytes() == found.dense.tobytes()
+    assert np.unique(found.dense, axis=0).shape[0] > 10  # the picture moves: hashes change
     assert (found.quality >= 50).all()  # testsrc2 is a detailed picture
     assert isinstance(row["print_seconds"], float) and row["print_seconds"] > 0
 
@@ -121,3 +126,15 @@ def test_a_crop_taken_anywhere_hashes_close_to_one_window() -> None:
     best = int(np.argmin(bits[1:]))
     assert WINDOWS[best] == (0.85, 0.1, 0.05)
     assert bits[1 + best] <= 6 < bits[0]  # the whole picture is not the crop
+
+
+def test_a_print_made_before_the_dense_sequence_still_reads(clips: dict[str, Path]) -> None:
+    found = fingerprint(clips["base"])
+    bare = Print(hashes=found.hashes, quality=found.quality, crops=found.crops).pack()
+    older = b"CP2" + bare[3:8] + bare[10:]  # the CP2 layout: no count of dense frames
+    back = unpack(older)
+    assert back.dense.shape == (0, CROP_BYTES)
+    assert back.hashes.tobytes() == found.hashes.tobytes()
+    assert back.crops.tobytes() == found.crops.tobytes()
+    with pytest.raises(ValueError):
+        unpack(older[:-1])

@@ -44,12 +44,30 @@ def crop_hashes(luma: np.ndarray) -> np.ndarray:
     """The 64-bit hash of the whole picture (``luma``, H x W, 0-255) and of each of
     ``WINDOWS``: (1 + len(WINDOWS)) x 8 bytes. Bit k says whether the k-th low frequency (DC
     left out, the last bit always 0) is above the window's median."""
+    return _hashes(luma, len(_TOP))
+
+
+def whole_hash(luma: np.ndarray) -> np.ndarray:
+    """``crop_hashes``' hash of the whole picture alone (8 bytes); all zeros for a flat picture
+    (under ``FLAT`` of spread), whose low frequencies are noise: zero never matches."""
+    if float(luma.std()) < FLAT:
+        return np.zeros(CROP_BYTES, np.uint8)
+    found: np.ndarray = _hashes(luma, 1)[0]
+    return found
+
+
+#: luma spread (standard deviation, 0-255) under which a picture is flat
+FLAT = 3.0
+
+
+def _hashes(luma: np.ndarray, boxes: int) -> np.ndarray:
+    """The hashes of the first ``boxes`` boxes (the whole picture, then ``WINDOWS``)."""
     h, w = luma.shape
     table = np.zeros((h + 1, w + 1), np.float64)  # summed-area table: every window at once
     np.cumsum(luma, axis=0, dtype=np.float64, out=table[1:, 1:])
     np.cumsum(table[1:, 1:], axis=1, out=table[1:, 1:])
-    ys = np.clip(np.round((_TOP + _SIZE * _GRID) * h), 0, h).astype(np.intp)  # boxes x 33
-    xs = np.clip(np.round((_LEFT + _SIZE * _GRID) * w), 0, w).astype(np.intp)
+    ys = np.clip(np.round((_TOP[:boxes] + _SIZE[:boxes] * _GRID) * h), 0, h).astype(np.intp)
+    xs = np.clip(np.round((_LEFT[:boxes] + _SIZE[:boxes] * _GRID) * w), 0, w).astype(np.intp)
     corner = table.ravel()[ys[:, :, None] * (w + 1) + xs[:, None, :]]
     sums = corner[:, 1:, 1:] - corner[:, :-1, 1:] - corner[:, 1:, :-1] + corner[:, :-1, :-1]
     area = np.maximum(np.diff(ys)[:, :, None] * np.diff(xs)[:, None, :], 1)

@@ -1,27 +1,34 @@
 """Copies among a challenge's entries and of a blocklist, found from the ``prints`` stage's rows.
 
 Candidates come from an index of hash chunks (entries that share an exact 32-bit chunk of a
-frame hash in some view), never from all pairs; each candidate pair is then checked frame by
-frame (PDQ distance) and as a video: the longest run of matched frames in time order, as a
-share of the shorter entry, so trims and speed changes still match while one shared shot does
-not. Crops taken anywhere are found the same way from the ``crops`` window hashes (a second
-index of 21-bit chunks), where one entry's whole pictures must match one and the same window
-of the other's all along the chain, and over a higher share (``CROP_SHARE``). Copies are
-joined transitively; the earliest entry (ids sort by arrival) or a blocklist item is the
-original.
+frame hash in some view, or a 21-bit chunk of a crop window hash), never from all pairs; the
+index lives out of core (``dupindex``), so grouping 45,000 entries holds a few numbers per entry
+in memory, not their prints. Each candidate pair is then checked frame by frame (PDQ distance)
+and as a video: the longest run of matched frames in time order, as a share of the shorter
+entry, so trims and speed changes still match while one shared shot does not. Crops taken
+anywhere are found from the ``crops`` window hashes, where one entry's whole pictures must
+match one and the same window of the other's all along the chain, and over a higher share
+(``CROP_SHARE``). Speed changes of fast footage, whose 2-a-second frames fall between the
+original's, are found in the dense sequences (every frame's whole-picture hash): one entry's
+frames, found in order among the other's (``compare_dense``). Copies are joined transitively;
+the earliest entry (ids sort by arrival) or a blocklist item is the original.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from coulisses.challenges.crops import CROP_BYTES
+from coulisses.challenges import dupindex
 from coulisses.challenges.entry import Duplicate
-from coulisses.challenges.prints import HASH_BYTES, MIN_QUALITY, Print, fingerprint, unpack
+from coulisses.challenges.prints import MIN_QUALITY, Print, fingerprint, unpack
+from coulisses.errors import OutputError
+from coulisses.output import make_work_dir, remove_work_dir
 
 #: PDQ distance (of 256 bits) under which two frames show the same picture
 FRAME_DISTANCE = 40
@@ -37,14 +44,12 @@ CROP_SHARE = 0.7
 #: ``CROP_DISTANCE``): a still scene of one set (a speaker against a wall) matches every
 #: recording of that set in the low frequencies, where PDQ still tells them apart
 CROP_CHANGES = 2
-#: earliest owners of an index bucket each entry is paired with (a bucket of 500 copies makes
-#: 500 candidate pairs, not 125,000)
-_BUCKET_LINKS = 8
-#: best-sharing partners kept per entry (copies of one video link through each other)
-_PARTNERS = 8
-_SHIFT = 1 << 31
-_CHUNKS = HASH_BYTES // 4  # 32-bit chunks per hash
-_CROP_CHUNK_BITS = 21  # three chunks of a 64-bit crop hash (its last bit is always 0)
+#: bits (of 64) under which two frames' whole-picture hashes of the dense sequences match
+DENSE_DISTANCE = 6
+#: share of one entry's frames (``DENSE_SAMPLES`` of its dense sequence, spread over it) that
+#: must be found in time order among the other's dense frames (a copy sped up or slowed down)
+DENSE_SHARE = 0.5
+DENSE_SAMPLES = 40
 
 
 @dataclass(frozen=True)
@@ -57,69 +62,100 @@ class Match:
 
 
 def group_duplicates(prints: Mapping[str, bytes],
-                     blocklist: Mapping[str, bytes] | None = None) -> dict[str, Duplicate]:
+                     blocklist: Mapping[str, bytes] | None = None, *,
+                     scratch: Path | None = None) -> dict[str, Duplicate]:
     """Every entry of ``prints`` (public id -> packed print) with its place among copies:
     copies share a ``group`` (the original's id), ``original`` is the earliest entry of the
     group (or the blocklist item it copies), ``blocked`` when the group holds a blocklist item.
-    An empty or unreadable print leaves its entry unique.
+    An empty or unreadable print leaves its entry unique. ``group_prints`` does the work (its
+    scratch folder made in ``scratch``, else in the system's temporary folder).
     """
-    blocked_ids = sorted(blocklist or {})
-    ids = blocked_ids + sorted(prints)
-    raw = [(blocklist or {})[k] for k in blocked_ids] + [prints[k] for k in sorted(prints)]
-    parent = list(range(len(ids)))
+    blocklist = blocklist or {}
+    ids = sorted(blocklist) + sorted(prints)
+    rows = [(i, blocklist[k] if i < len(blocklist) else prints[k]) for i, k in enumerate(ids)]
+    return group_prints(ids, len(blocklist), rows, scratch=scratch)
+
+
+def group_prints(ids: Sequence[str], n_blocked: int, rows: Iterable[tuple[int, bytes]], *,
+                 scratch: Path | None = None,
+                 memory_mb: int = dupindex.MEMORY_MB) -> dict[str, Duplicate]:
+    """``group_duplicates`` in memory that grows by a few numbers per entry, no more: ``ids``
+    are the blocklist items (the first ``n_blocked``) then the entries, each part in arrival
+    order; ``rows`` gives each one's packed print once, by its place in ``ids``, in any order
+    (in that order, the earliest of identical prints is the one indexed). The prints are
+    indexed out of core (``dupindex``) in a scratch folder made in ``scratch`` (the system's
+    temporary folder when None) and removed afterwards; each candidate pair is checked with
+    only its two prints loaded, and copies are joined by union-find.
+
+    Raises:
+        OutputError: the scratch folder cannot be written.
+    """
+    parent = np.arange(len(ids), dtype=np.int64)
     joined_at: dict[int, float] = {}
 
     def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        root = i
+        while parent[root] != root:
+            root = int(parent[root])
+        while parent[i] != root:  # path compression
+            parent[i], i = root, int(parent[i])
+        return root
 
     def union(a: int, b: int) -> None:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)  # the earliest stays the root
 
-    # the same bytes are the same print: joined without looking (500 uploads of one file)
-    first_of: dict[bytes, int] = {}
-    loaded: dict[int, Print] = {}
-    for i, data in enumerate(raw):
-        if not data:
-            continue
-        if data in first_of:
-            union(first_of[data], i)
-            joined_at[i] = 0.0
-            continue
-        first_of[data] = i
-        try:
-            loaded[i] = unpack(data)
-        except ValueError:
-            continue
-    for a, b in candidate_pairs(loaded):
-        if find(a) == find(b):
-            continue
-        found = match(loaded[a], loaded[b])
-        if found is not None:
-            union(a, b)
-            joined_at[b] = min(joined_at.get(b, found.distance), found.distance)
-            joined_at.setdefault(a, found.distance)
+    work = _scratch(scratch)
+    index = dupindex.Index(work, memory_mb=memory_mb)
+    try:
+        # the same bytes are the same print: joined without looking (500 uploads of one file)
+        first_of: dict[bytes, int] = {}
+        for i, data in rows:
+            if not data:
+                continue
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            if digest in first_of:
+                j = first_of[digest]
+                union(i, j)
+                joined_at[max(i, j)] = 0.0  # the later one is the copy
+                first_of[digest] = min(i, j)
+                continue
+            first_of[digest] = i
+            try:
+                index.add(i, data, unpack(data))
+            except ValueError:
+                continue
+        del first_of
+        for a, b in index.pairs():
+            if find(a) == find(b):
+                continue
+            found = match(index.load(a), index.load(b))
+            if found is not None:
+                union(a, b)
+                joined_at[b] = min(joined_at.get(b, found.distance), found.distance)
+                joined_at.setdefault(a, found.distance)
+    except OSError as exc:
+        raise OutputError(f"{work}: cannot write the duplicate index ({exc.strerror})",
+                          path=work) from None
+    finally:
+        index.close()
+        remove_work_dir(work)
 
-    members: dict[int, list[int]] = {}
-    for i in range(len(ids)):
-        members.setdefault(find(i), []).append(i)
+    roots = np.array([find(i) for i in range(len(ids))], dtype=np.int64)
+    sizes = np.bincount(roots, minlength=len(ids))
+    has_entry = np.zeros(len(ids), bool)
+    has_entry[roots[n_blocked:]] = True
     result: dict[str, Duplicate] = {}
-    n_blocked = len(blocked_ids)
-    for root, group in members.items():
-        entries = [i for i in group if i >= n_blocked]
-        if len(group) < 2 or not entries:
-            for i in entries:
-                result[ids[i]] = Duplicate()
+    for i in range(n_blocked, len(ids)):
+        root = int(roots[i])
+        if sizes[root] < 2:
+            result[ids[i]] = Duplicate()
             continue
-        for i in entries:
-            is_root = i == root
-            result[ids[i]] = Duplicate(group=ids[root], original=None if is_root else ids[root],
-                                       blocked=root < n_blocked,
-                                       distance=None if is_root else joined_at.get(i))
+        is_root = i == root
+        result[ids[i]] = Duplicate(group=ids[root], original=None if is_root else ids[root],
+                                   blocked=root < n_blocked,
+                                   distance=None if is_root else joined_at.get(i))
     return result
 
 
@@ -148,63 +184,37 @@ def blocklist_prints(paths: Iterable[Path]) -> dict[str, bytes]:
     return found
 
 
-def candidate_pairs(loaded: Mapping[int, Print]) -> list[tuple[int, int]]:
-    """Pairs (earlier, later) of entries whose usable frames share an exact 32-bit chunk (same
-    position) of a PDQ hash in any views, or an exact 21-bit chunk of a crop hash in any
-    window, most shared chunks first. Each bucket links every owner to its ``_BUCKET_LINKS``
-    earliest owners, and each entry keeps its ``_PARTNERS`` best-sharing partners in each
-    index, so the work grows with the entries, not with their pairs.
+def candidate_pairs(loaded: Mapping[int, Print], *,
+                    scratch: Path | None = None) -> list[tuple[int, int]]:
+    """The pairs (earlier, later) ``group_prints`` checks among ``loaded`` (entry number ->
+    print), from ``dupindex``: entries sharing an exact 32-bit chunk (same position) of a PDQ
+    hash in any views, or an exact 21-bit chunk of a crop hash in any window, most shared
+    first, each bucket's owners linked to its earliest, each entry's best partners kept, so
+    the work grows with the entries, not with their pairs.
     """
-    pdq: dict[int, np.ndarray] = {}
-    crop: dict[int, np.ndarray] = {}
-    for i, found in loaded.items():
-        usable = found.quality >= MIN_QUALITY
-        if not usable.any():
-            continue
-        hashes = found.hashes[usable]
-        chunks = hashes.reshape(-1, _CHUNKS, 4).copy().view("<u4")[..., 0].astype(np.int64)
-        chunks |= np.arange(_CHUNKS, dtype=np.int64) << 32  # a chunk matches at its position
-        pdq[i] = np.unique(chunks.ravel())
-        if found.crops.shape[0] == found.frames and found.crops.size:
-            words = found.crops[usable].reshape(-1, CROP_BYTES).copy().view(">u8")[:, 0]
-            mask = np.uint64((1 << _CROP_CHUNK_BITS) - 1)
-            parts = [((words >> np.uint64(k * _CROP_CHUNK_BITS)) & mask).astype(np.int64)
-                     | (k << 32) for k in range(3)]
-            crop[i] = np.unique(np.concatenate(parts))
-    seen: dict[int, None] = {}
-    for codes in (_linked(pdq), _linked(crop)):
-        seen.update(dict.fromkeys(codes.tolist()))
-    return [(c // _SHIFT, c % _SHIFT) for c in seen]
+    work = _scratch(scratch)
+    index = dupindex.Index(work)
+    try:
+        for i in sorted(loaded):
+            index.add(i, b"", loaded[i])
+        return list(index.pairs())
+    finally:
+        index.close()
+        remove_work_dir(work)
 
 
-def _linked(keys_of: Mapping[int, np.ndarray]) -> np.ndarray:
-    """Pair codes (earlier * _SHIFT + later) of entries sharing keys, most shared first."""
-    if not keys_of:
-        return np.zeros(0, np.int64)
-    key = np.concatenate(list(keys_of.values()))
-    owner = np.concatenate([np.full(v.size, i, np.int64) for i, v in keys_of.items()])
-    order = np.lexsort((owner, key))
-    key, owner = key[order], owner[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    run_start = np.repeat(starts, np.diff(np.r_[starts, key.size]))
-    rank = np.arange(key.size) - run_start
-    pairs: list[np.ndarray] = []
-    for k in range(_BUCKET_LINKS):
-        later = rank > k
-        pairs.append(owner[run_start[later] + k] * _SHIFT + owner[later])
-    codes, counts = np.unique(np.concatenate(pairs), return_counts=True)
-    # each entry keeps only its best-sharing partners: a cluster of copies stays linked
-    # (through union) while its candidate pairs grow with its size, not with its square
-    first, second = codes // _SHIFT, codes % _SHIFT
-    keep = np.zeros(codes.size, bool)
-    for side in (first, second):
-        order = np.lexsort((-counts, side))
-        starts = np.flatnonzero(np.r_[True, side[order][1:] != side[order][:-1]])
-        rank_in = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-        keep[order[rank_in < _PARTNERS]] = True
-    codes, counts = codes[keep], counts[keep]
-    ordered: np.ndarray = codes[np.argsort(-counts, kind="stable")]
-    return ordered
+def _scratch(folder: Path | None) -> Path:
+    """A fresh scratch folder in ``folder`` (the system's temporary folder when None).
+
+    Raises:
+        OutputError: it cannot be made there.
+    """
+    where = folder if folder is not None else Path(tempfile.gettempdir())
+    try:
+        return make_work_dir(where)
+    except OSError as exc:
+        raise OutputError(f"{where}: cannot write the duplicate index ({exc.strerror})",
+                          path=where) from None
 
 
 def distances(a: Print, b: Print) -> np.ndarray:
@@ -270,6 +280,32 @@ def compare_crops(a: Print, b: Print, crop_distance: int = CROP_DISTANCE) -> Mat
     return best
 
 
+def compare_dense(a: Print, b: Print, dense_distance: int = DENSE_DISTANCE) -> Match:
+    """How much of one entry is found, frame for frame and in time order, in the other's dense
+    sequence, whatever their speeds: ``DENSE_SAMPLES`` frames of one side's dense sequence
+    (spread over it; flat ones left out) within ``dense_distance`` bits of the other's frames,
+    the longest chain as a share of the samples, the better way round. A side whose samples
+    never change (``CROP_CHANGES``) is not matched this way. The distance is the chain's
+    median, scaled to PDQ's 256 bits (0 share without dense sequences)."""
+    best = Match(share=0.0, frames=0, distance=256.0)
+    for x, y in ((a, b), (b, a)):
+        if not x.dense.shape[0] or not y.dense.shape[0]:
+            continue
+        mine = x.dense.copy().view(np.uint64)[:, 0]
+        spread = np.unique(np.linspace(0, mine.size - 1, DENSE_SAMPLES).round().astype(int))
+        samples = mine[spread][mine[spread] != 0]
+        if not samples.size or _changes(samples, dense_distance) < CROP_CHANGES:
+            continue
+        theirs = y.dense.copy().view(np.uint64)[:, 0]
+        d = np.bitwise_count(samples[:, None] ^ theirs[None]).astype(np.int32)
+        hit = (d <= dense_distance) & (theirs != 0)[None]
+        chain = longest_chain(hit)
+        share = chain / samples.size
+        if chain and share > best.share:
+            best = Match(share=share, frames=chain, distance=float(np.median(d[hit])) * 4)
+    return best
+
+
 def _changes(words: np.ndarray, limit: int) -> int:
     """How many of the pictures (64-bit hashes) differ by more than ``limit`` bits from every
     one kept before them: 1 for a still scene."""
@@ -283,12 +319,16 @@ def _changes(words: np.ndarray, limit: int) -> int:
 
 
 def match(a: Print, b: Print) -> Match | None:
-    """``compare``'s verdict, or ``compare_crops``'s: a copy when the chain covers
-    ``MIN_SHARE`` (``CROP_SHARE`` for crops) of the shorter entry and holds at least
-    ``MIN_FRAMES`` frames (fewer only if the entry has fewer)."""
+    """``compare``'s verdict, or ``compare_crops``'s, or ``compare_dense``'s: a copy when the
+    chain covers ``MIN_SHARE`` (``CROP_SHARE`` for crops, ``DENSE_SHARE`` for the dense
+    sequences) of the shorter entry and holds at least ``MIN_FRAMES`` frames (fewer only if
+    the entry has fewer). The rules run cheapest first, only as far as needed."""
     usable = min(int((a.quality >= MIN_QUALITY).sum()), int((b.quality >= MIN_QUALITY).sum()))
-    for found, share in ((compare(a, b), MIN_SHARE), (compare_crops(a, b), CROP_SHARE)):
-        if found.frames and found.frames >= min(MIN_FRAMES, usable) and found.share >= share:
+    rules = ((compare, MIN_SHARE), (compare_crops, CROP_SHARE), (compare_dense, DENSE_SHARE))
+    for rule, share in rules:
+        found = rule(a, b)
+        least = MIN_FRAMES if rule is compare_dense else min(MIN_FRAMES, usable)
+        if found.frames and found.frames >= least and found.share >= share:
             return found
     return None
 

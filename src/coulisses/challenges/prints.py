@@ -6,7 +6,10 @@ its horizontal mirror, four centre crops (95 to 80 %), a vertical 9:16 strip and
 corner crops. A crop or reframe of an
 original is then close to one of the original's views (PDQ alone misses crops: research notes,
 section 3). Each frame also gets the 64-bit window hashes of ``crops`` (crops of 5-20 % taken
-anywhere). ``duplicates`` matches them; this module only makes and reads them.
+anywhere). Every frame (at most ``DENSE_FPS`` a second, decoded at ``DENSE_SIDE`` px in the
+same pass) gets the whole picture's 64-bit hash too: a copy sped up or slowed down samples
+moments between the 2-a-second frames of its original, and finds them among these.
+``duplicates`` matches them; this module only makes and reads them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from coulisses.challenges.crops import CROP_BYTES, crop_hashes
+from coulisses.challenges.crops import CROP_BYTES, crop_hashes, whole_hash
 from coulisses.challenges.entry import Entry, Rules, Scalar, Stage
 
 #: the views hashed per frame, in the packed order ("full" first: a match needs it on one side)
@@ -30,10 +33,16 @@ MAX_SIDE = 320  # decoded picture's longer side: PDQ works on 64x64 anyway
 HASH_BYTES = 32  # PDQ: 256 bits
 #: PDQ quality under which a frame says little (flat, black, blurred): never used to match
 MIN_QUALITY = 50
+#: the dense sequence: every decoded frame, at most this many a second, this small, this many
+DENSE_FPS = 30.0
+DENSE_SIDE = 128
+MAX_DENSE = 1800
 _MAGIC_V1 = b"CP1"  # PDQ views only (read, never written)
-_MAGIC = b"CP2"
+_MAGIC_V2 = b"CP2"  # and crop windows (read, never written)
+_MAGIC = b"CP3"  # and the dense sequence
 _HEADER = struct.Struct("<3sBH")  # magic, views, frames
-_WINDOWS = struct.Struct("<H")  # CP2: crop hashes per frame
+_WINDOWS = struct.Struct("<H")  # CP2, CP3: crop hashes per frame
+_DENSE = struct.Struct("<H")  # CP3: frames of the dense sequence
 #: luma under which a border row or column counts as a black bar (0-255)
 _BAR_LUMA = 28.0
 
@@ -43,11 +52,13 @@ class Print:
     """An entry's fingerprint: ``hashes`` is frames x views x 32 bytes (uint8), ``quality``
     the PDQ quality (0-100) of each frame's full view, ``crops`` frames x (1 + windows) x 8
     bytes (``crops.crop_hashes``; no windows in a print made before them), frames in time
-    order."""
+    order; ``dense`` the whole picture's 8-byte hash (``crops.whole_hash``) of every frame, in
+    time order (none in a print made before it)."""
 
     hashes: np.ndarray
     quality: np.ndarray
     crops: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, CROP_BYTES), np.uint8))
+    dense: np.ndarray = field(default_factory=lambda: np.zeros((0, CROP_BYTES), np.uint8))
 
     @property
     def frames(self) -> int:
@@ -58,8 +69,9 @@ class Print:
         n, v = self.hashes.shape[:2]
         crops = self.crops if self.crops.shape[0] == n else self.crops[:0, :0]
         return (_HEADER.pack(_MAGIC, v, n) + _WINDOWS.pack(crops.shape[1])
-                + self.quality.astype(np.uint8).tobytes()
-                + self.hashes.astype(np.uint8).tobytes() + crops.astype(np.uint8).tobytes())
+                + _DENSE.pack(self.dense.shape[0]) + self.quality.astype(np.uint8).tobytes()
+                + self.hashes.astype(np.uint8).tobytes() + crops.astype(np.uint8).tobytes()
+                + self.dense.astype(np.uint8).tobytes())
 
 
 def unpack(data: bytes) -> Print:
@@ -71,19 +83,25 @@ def unpack(data: bytes) -> Print:
     if len(data) < _HEADER.size:
         raise ValueError("not a coulisses print (too short)")
     magic, v, n = _HEADER.unpack_from(data)
-    start, w = _HEADER.size, 0
-    if magic == _MAGIC and len(data) >= start + _WINDOWS.size:
+    start, w, k = _HEADER.size, 0, 0
+    if magic in (_MAGIC, _MAGIC_V2) and len(data) >= start + _WINDOWS.size:
         (w,) = _WINDOWS.unpack_from(data, start)
         start += _WINDOWS.size
+        if magic == _MAGIC and len(data) >= start + _DENSE.size:
+            (k,) = _DENSE.unpack_from(data, start)
+            start += _DENSE.size
     elif magic != _MAGIC_V1:
         raise ValueError("not a coulisses print (bad header)")
-    if len(data) != start + n + n * v * HASH_BYTES + n * w * CROP_BYTES:
+    crops_at = start + n + n * v * HASH_BYTES
+    dense_at = crops_at + n * w * CROP_BYTES
+    if len(data) != dense_at + k * CROP_BYTES:
         raise ValueError("not a coulisses print (bad header or length)")
     quality = np.frombuffer(data, np.uint8, n, start)
     hashes = np.frombuffer(data, np.uint8, n * v * HASH_BYTES, start + n)
-    crops = np.frombuffer(data, np.uint8, n * w * CROP_BYTES, start + n + n * v * HASH_BYTES)
+    crops = np.frombuffer(data, np.uint8, n * w * CROP_BYTES, crops_at)
+    dense = np.frombuffer(data, np.uint8, k * CROP_BYTES, dense_at)
     return Print(hashes=hashes.reshape(n, v, HASH_BYTES), quality=quality,
-                 crops=crops.reshape(n, w, CROP_BYTES))
+                 crops=crops.reshape(n, w, CROP_BYTES), dense=dense.reshape(k, CROP_BYTES))
 
 
 def black_bars(frames: list[np.ndarray]) -> tuple[int, int, int, int]:
@@ -129,17 +147,32 @@ def views(picture: np.ndarray) -> list[np.ndarray]:
     return [picture, picture[:, ::-1], *crops, strip, picture[:ch, :cw], picture[h - ch:, w - cw:]]
 
 
+class _Gray:
+    """A frame bus sink keeping each frame's luma, small (the dense sequence's pictures)."""
+
+    def __init__(self, need: Any) -> None:
+        self.need = need
+        self.frames: list[np.ndarray] = []
+
+    def add(self, frame: Any) -> None:
+        self.frames.append(frame.rgb.mean(axis=2).astype(np.uint8))
+
+
 def fingerprint(path: Path, *, max_seconds: float | None = None) -> Print:
-    """Sample, de-letterbox and hash one video (decoding stops at ``max_seconds``).
+    """Sample, de-letterbox and hash one video (decoding stops at ``max_seconds``): one decode
+    feeds the sampled frames and the dense sequence.
 
     Raises:
         av.FFmpegError: the file cannot be decoded (the QC stage says so first).
     """
     import pdqhash
 
-    from coulisses.media.frames import sample_frames
+    from coulisses.analysis.framebus import Collect, FrameNeed, feed
 
-    rgb = [f.rgb for f in sample_frames(path, fps=FPS, max_side=MAX_SIDE, end=max_seconds)]
+    sampled = Collect(FrameNeed(FPS, MAX_SIDE))
+    every = _Gray(FrameNeed(DENSE_FPS, DENSE_SIDE))
+    feed(path, [sampled, every], end=max_seconds)
+    rgb = [f.rgb for f in sampled.frames]
     if len(rgb) > MAX_FRAMES:  # long entry: spread the kept frames over all of it
         keep = np.linspace(0, len(rgb) - 1, MAX_FRAMES).round().astype(int)
         rgb = [rgb[i] for i in keep]
@@ -160,7 +193,24 @@ def fingerprint(path: Path, *, max_seconds: float | None = None) -> Print:
                 quality[i] = min(100, max(0, int(q)))
     if not crops:
         return Print(hashes=hashes, quality=quality)
-    return Print(hashes=hashes, quality=quality, crops=np.stack(crops))
+    return Print(hashes=hashes, quality=quality, crops=np.stack(crops),
+                 dense=_dense(every.frames, rgb[0].shape[:2], (top, bottom, left, right)))
+
+
+def _dense(frames: list[np.ndarray], size: tuple[int, int],
+           bars: tuple[int, int, int, int]) -> np.ndarray:
+    """The whole-picture hash of each small frame, the black bars found on the sampled frames
+    (``size``: their height and width) cut off in proportion."""
+    if len(frames) > MAX_DENSE:
+        keep = np.linspace(0, len(frames) - 1, MAX_DENSE).round().astype(int)
+        frames = [frames[i] for i in keep]
+    out = np.zeros((len(frames), CROP_BYTES), np.uint8)
+    for i, gray in enumerate(frames):
+        h, w = gray.shape
+        top, bottom = (round(b * h / size[0]) for b in bars[:2])
+        left, right = (round(b * w / size[1]) for b in bars[2:])
+        out[i] = whole_hash(gray[top:h - bottom, left:w - right].astype(np.float32))
+    return out
 
 
 class PrintsStage:

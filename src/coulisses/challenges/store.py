@@ -25,6 +25,9 @@ from coulisses.challenges.tables import ChallengeRow
 from coulisses.errors import CampaignError, OutputError
 from coulisses.settings import Settings
 
+#: a checkpoint's row groups stay this small (a reader holds one at a time): the ``prints``
+#: rows are about 20 kB each, so DuckDB's default of 122,880 rows would hold them all at once
+_ROW_GROUP_BYTES = 8_000_000
 #: the DuckDB type of each Python type a row may hold
 _TYPES: dict[type, str] = {bool: "BOOLEAN", int: "BIGINT", float: "DOUBLE", str: "VARCHAR",
                            bytes: "BLOB"}
@@ -167,7 +170,8 @@ def append_rows(path: Path, rows: Sequence[Mapping[str, Scalar]],
                      f"WHERE id NOT IN (SELECT id FROM batch) UNION ALL {newest}")
         else:
             query = newest
-        con.execute(f"COPY ({query}) TO {_literal(part)} (FORMAT parquet)")
+        con.execute(f"COPY ({query}) TO {_literal(part)} "
+                    f"(FORMAT parquet, ROW_GROUP_SIZE_BYTES {_ROW_GROUP_BYTES})")
         con.close()
         os.replace(part, path)
     except OSError as exc:
@@ -189,13 +193,20 @@ def done_ids(path: Path) -> set[str]:
         con.close()
 
 
-def iter_rows(path: Path, *, batch: int = 2048) -> Iterator[dict[str, Scalar]]:
-    """The rows of a checkpoint, a batch at a time (memory bounded by ``batch`` rows)."""
+def iter_rows(path: Path, *, batch: int = 2048, columns: Sequence[str] | None = None,
+              present: str | None = None) -> Iterator[dict[str, Scalar]]:
+    """The rows of a checkpoint, a batch at a time (memory bounded by ``batch`` rows and one
+    row group): only
+    ``columns`` when given (Parquet reads no other), only rows whose ``present`` column holds
+    a value when given."""
     if not path.exists():
         return
+    chosen = ", ".join(_quote(c) for c in columns) if columns else "*"
+    where = f" WHERE {_quote(present)} IS NOT NULL" if present else ""
     con = _connect()
     try:
-        cursor = con.execute(f"SELECT * FROM read_parquet({_literal(path)})")
+        con.execute("SET threads = 1")  # one row group in flight: memory bounded by its size
+        cursor = con.execute(f"SELECT {chosen} FROM read_parquet({_literal(path)}){where}")
         names = [d[0] for d in cursor.description]
         while chunk := cursor.fetchmany(batch):
             for values in chunk:

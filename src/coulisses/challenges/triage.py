@@ -242,17 +242,40 @@ def same_people(folder: Path, opted_in: set[str]) -> Mapping[str, str]:
     return same_person_groups(found) if len(found) > 1 else {}
 
 
-def duplicate_groups(folder: Path) -> Mapping[str, Duplicate]:
+def duplicate_groups(folder: Path, *, memory_mb: int | None = None) -> Mapping[str, Duplicate]:
     """Copies among the entries that passed QC and have a print, and copies of the challenge's
-    blocklist (``blocklist.parquet``, from ``coulisses challenge triage --blocklist``)."""
-    from coulisses.challenges.duplicates import group_duplicates
+    blocklist (``blocklist.parquet``, from ``coulisses challenge triage --blocklist``). The
+    prints are streamed from their checkpoints into ``duplicates.group_prints`` (its scratch
+    folder beside them), so memory does not grow with the entries but by a few numbers each.
 
-    passed = {i for i, r in read_rows(stage_file(folder, "qc")).items() if r.get("qc_passed")}
-    found = {i: data for i, r in read_rows(stage_file(folder, "prints")).items()
-             if i in passed and isinstance(data := r.get("print"), bytes)}
-    blocked = {i: data for i, r in read_rows(folder / BLOCKLIST).items()
-               if isinstance(data := r.get("print"), bytes)}
-    return group_duplicates(found, blocked or None) if found else {}
+    Raises:
+        OutputError: the scratch folder cannot be written.
+    """
+    from coulisses.challenges.dupindex import MEMORY_MB
+    from coulisses.challenges.duplicates import group_prints
+
+    prints, blocklist = stage_file(folder, "prints"), folder / BLOCKLIST
+    passed = {str(r["id"]) for r in iter_rows(stage_file(folder, "qc"),
+                                              columns=("id", "qc_passed")) if r["qc_passed"]}
+    entries = sorted(i for r in iter_rows(prints, columns=("id",), present="print")
+                     if (i := str(r["id"])) in passed)
+    if not entries:
+        return {}
+    blocked = sorted(str(r["id"]) for r in iter_rows(blocklist, columns=("id",),
+                                                     present="print"))
+    del passed
+    places = ({key: n for n, key in enumerate(blocked)},
+              {key: n for n, key in enumerate(entries, len(blocked))})
+
+    def rows() -> Iterator[tuple[int, bytes]]:
+        for path, at in zip((blocklist, prints), places, strict=True):
+            for r in iter_rows(path, columns=("id", "print"), present="print", batch=256):
+                n = at.get(str(r["id"]))
+                if n is not None and isinstance(data := r["print"], bytes):
+                    yield n, data
+
+    return group_prints(blocked + entries, len(blocked), rows(), scratch=folder,
+                        memory_mb=memory_mb or MEMORY_MB)
 
 
 def keep_blocklist(folder: Path, paths: Sequence[Path]) -> int:

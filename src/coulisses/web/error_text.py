@@ -671,6 +671,9 @@ FR: tuple[tuple[str, str], ...] = (
      "(docs/settings.md) ; sans eux, personne ne reçoit son lien"),
     # the demo account (web/demo_account.py)
     ("no workspace {a} in the studio database", "pas d'espace {a} dans la base du studio"),
+    # challenges: the duplicate index out of core (challenges/dupindex.py, duplicates.py)
+    ("{a}: cannot write the duplicate index ({b})",
+     "{a} : impossible d'écrire l'index des doublons ({b})"),
     # challenges: the jury (ch-jury)
     ("No such challenge.", "Ce challenge n'existe pas."),
     ("choose a score from 1 to 5", "choisissez une note de 1 à 5"),
