@@ -105,3 +105,20 @@ def test_a_stage_that_cannot_run_here_stops_the_run_with_one_line_and_keeps_the_
         run_stage(NoModelStage(), entries, RULES, workers=1, checkpoint=checkpoint)
     # nothing is marked failed: the entries done are kept, the others wait for the next run
     assert sorted(read_rows(checkpoint)) == ["e1", "e2"]
+
+
+def test_checkpoint_writes_wait_in_proportion_to_their_cost(tmp_path: Path) -> None:
+    """A write that took long (a big checkpoint) is not repeated every BATCH rows: the rows wait
+    until 10x that time has passed; cheap writes still go every BATCH rows."""
+    path = tmp_path / "stage-qc.parquet"
+    rows = executor._Checkpoint(QC, path)
+    for i in range(executor.BATCH):
+        rows.add(f"a{i:03d}", {"qc_passed": True})
+    assert rows.written == executor.BATCH and not rows.buffer  # cheap: written at BATCH rows
+    assert rows.last_cost < 60
+    rows.last_cost = 3600.0  # as if the last write had taken an hour
+    for i in range(2 * executor.BATCH):
+        rows.add(f"b{i:03d}", {"qc_passed": True})
+    assert rows.written == executor.BATCH and len(rows.buffer) == 2 * executor.BATCH
+    rows.flush()  # the end of the run (or an interruption) writes what waits
+    assert len(read_rows(path)) == 3 * executor.BATCH
