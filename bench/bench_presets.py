@@ -96,10 +96,12 @@ def sources(seconds: int) -> dict[str, Path]:
 
 
 def x264_params(preset: str) -> str:
-    """What ``render.plan.PRESETS`` gives each x264 preset (High profile, bounded lookahead)."""
-    from coulisses.render.plan import x264_params_for
+    """What the ``final`` preset gives a variant at each x264 preset whose cap is not tight:
+    High profile, bounded lookahead (``x264_params_for``) and the preset's ``x264_extra``."""
+    from coulisses.render.plan import PRESETS, x264_params_for
 
-    return x264_params_for(preset)
+    extra = str(PRESETS["final"].get("x264_extra", ""))
+    return ":".join(p for p in (x264_params_for(preset), extra) if p)
 
 
 def vbv_seconds() -> int:
