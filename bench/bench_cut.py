@@ -217,6 +217,7 @@ def job_moviepy(src: Path, out: Path) -> dict[str, float]:
                                "-bufsize", f"{e.bufsize_kbps}k", "-profile:v", e.profile,
                                "-g", str(e.gop), "-keyint_min", str(e.gop),
                                "-sc_threshold", "0", "-bf", str(e.bframes),
+                               "-x264-params", e.x264_params,
                                "-pix_fmt", "yuv420p", "-movflags", "+faststart"])
             parts[v.platform] = time.perf_counter() - start
     return {"wall": time.perf_counter() - clock, "cpu": cpu_now() - cpu, **parts}
@@ -457,7 +458,8 @@ DESCRIPTIONS = {
     "separate-draft": "as *separate*, with the `draft` plan (context: where one decode for "
                       "all outputs matters most)",
     "moviepy": "MoviePy 2: `cropped` + `resized` + `write_videofile` per canvas, libx264 with "
-               "the same preset/crf/maxrate/GOP via `ffmpeg_params`, AAC, threads=2",
+               "the same preset/crf/maxrate/GOP/x264-params via `ffmpeg_params`, AAC, "
+               "threads=2",
 }
 
 
@@ -565,7 +567,10 @@ def report(r: dict[str, dict[str, Any]], seconds: int, quick: bool) -> str:
     lines += ["", "### What each job does", ""]
     from coulisses.render.plan import PRESETS
 
-    final = f"{PRESETS['final']['x264']}, crf {PRESETS['final']['crf']}"
+    f = PRESETS["final"]
+    final = (f"{f['x264']}, crf {f['crf']}, `{f.get('x264_extra', '')}` on every variant"
+             + (f", `{f['x264_tight']}` + `{f['x264_tight_params']}` where the cap is tight "
+                f"for the canvas (Instagram feed)" if "x264_tight" in f else ""))
     lines += [f"- **{job}**: {DESCRIPTIONS[job].format(final=final)}" for job in JOBS if job in r]
     lines += [
         "",

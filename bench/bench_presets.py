@@ -96,10 +96,12 @@ def sources(seconds: int) -> dict[str, Path]:
 
 
 def x264_params(preset: str) -> str:
-    """What ``render.plan.PRESETS`` gives each x264 preset (High profile, bounded lookahead)."""
-    from coulisses.render.plan import x264_params_for
+    """What the ``final`` preset gives a variant at each x264 preset whose cap is not tight:
+    High profile, bounded lookahead (``x264_params_for``) and the preset's ``x264_extra``."""
+    from coulisses.render.plan import PRESETS, x264_params_for
 
-    return x264_params_for(preset)
+    extra = str(PRESETS["final"].get("x264_extra", ""))
+    return ":".join(p for p in (x264_params_for(preset), extra) if p)
 
 
 def vbv_seconds() -> int:
@@ -556,42 +558,61 @@ RATE_CONTROL = (
     "that maxrate + 0.9 x bufsize / D stays within 5% of the cap: a cut of 36 s or more keeps "
     "the whole cap, a 10 s one gets 89% of it. That kept the TikTok, LinkedIn and YouTube "
     "variants over 90, but not the film's Instagram variant, held at its cap (5 Mb/s, 4.45 at "
-    "10 s): with ultrafast its lowest frames are the ones right after a keyframe (frame 62, "
-    "after the keyframe at 60), where the VBV runs short, and its minimum stays at 88.0.")
+    "10 s): with ultrafast alone its lowest frames are the ones right after a keyframe "
+    "(frame 62, after the keyframe at 60), where the VBV runs short, and its minimum was "
+    "88.0 (89.8 with trellis).")
 TRIED = (
-    "What lifts it, measured on that variant alone, each setting one run: "
-    "general rate-control settings on ultrafast do not (a lower `ipratio` of 1.1: 88.1; "
-    "`vbv-init=0.6` with the maxrate it allows: 87.8; `qcomp=0.4`: 87.5; `aq-mode=1`: 82.6; "
-    "a 20-frame `rc-lookahead`: 86.9, the dip moves to other frames; a 1 s buffer: 83.8; "
-    "deblocking: 88.1). Better compression does: `faster` 90.8 for 2.8x ultrafast's CPU on "
-    "that variant, `veryfast` 89.8, `veryfast` with trellis quantisation (`trellis=1`) 90.8 "
-    "for 1.9x, but on the noisy source that one fell to a minimum of 83.0 in the four-canvas "
-    "render and 83.9 alone (table below; frames 22-28: its lookahead spends the starting "
-    "buffer in the first second), so it is not general; "
-    "ultrafast with `trellis=1` gives 89.6 (mean 96.7) on the film and 94.8 (mean 97.4, "
-    "against 92.3 and 96.4 without) on the noisy source, for 1.1x the CPU. These were "
-    "measured by a scratch run of the same render and VMAF code on 2026-12-04 07:23-07:59 "
-    "UTC (load 16-25), not by this script's grid, apart from the table below "
-    "(`--tries SETTING,... --try-sources film,noise`). **Shipped: a variant whose video cap "
-    "leaves fewer than 0.15 "
-    "bits per pixel (`TIGHT_BITS_PER_PIXEL`: at 30 fps Instagram feed's 5 Mb/s at 1080x1350 is "
-    "0.11, LinkedIn landscape's 8 Mb/s at 1920x1080 0.13, every other platform 0.19 or more) "
-    "adds `trellis=1` to ultrafast; the others are unchanged.** The rule is the bits per "
-    "pixel of the platform's cap, not one clip's frames, and it helps both sources; the "
-    "grid's ultrafast rows above carry it. **The film's Instagram minimum stays under the "
-    "target at 10 s (90 asked; see the table of variants below).** A 60 s cut gets "
-    "Instagram's whole 5 Mb/s cap, where ultrafast alone measured a minimum of 90.1 before "
-    "(this section at commit `4436372`).")
+    "What lifts it, measured on that variant alone. Earlier, by a scratch run of the same "
+    "render and VMAF code (2026-12-04 07:23-07:59 UTC, load 16-25): general rate-control "
+    "settings on ultrafast do not (a lower `ipratio` of 1.1: 88.1; `vbv-init=0.6` with the "
+    "maxrate it allows: 87.8; `qcomp=0.4`: 87.5; `aq-mode=1`: 82.6; a 20-frame "
+    "`rc-lookahead`: 86.9, the dip moves to other frames; a 1 s buffer: 83.8; deblocking: "
+    "88.1); lookahead presets help the film but not the noisy source (`faster` 90.8 for 2.8x "
+    "ultrafast's CPU on that variant; `veryfast` with `trellis=1` 90.8 on the film but 83.0 "
+    "on the noisy source in the four-canvas render: its lookahead spends the starting buffer "
+    "in the first second). Then, with this script's `--tries` (table below): what ultrafast "
+    "leaves out is what costs it the most. It searches motion at whole pixels only "
+    "(`subme=0`) and codes no small intra blocks in predicted frames (`partitions` none). "
+    "From `trellis=1` alone (89.8, 0.75 CPU s per second for that variant's render), "
+    "`subme=1` gives 89.9, `subme=2` 91.1, `subme=2` with 8x8 and 4x4 intra blocks 91.7 for "
+    "0.93 (the noisy source 95.6), `subme=3` 92.1 for 1.07; a hexagon motion search adds "
+    "nothing (91.8 for 1.02). `superfast`, which has those tools, adds adaptive quantisation "
+    "too, which VMAF marks down: 88.7 with trellis, 90.7 with trellis and `aq-mode=0`, for "
+    "0.95. **Shipped: every variant of `final` adds `trellis=1` (`x264_extra`: on the GRID "
+    "clip of docs/quality.md, upscaled from 360x288, it lifts TikTok's canvas from 94.2 to "
+    "95.6 VMAF mean for about 10% more encoder CPU, measured on that variant alone with "
+    "quality_cut's VMAF); a variant whose video cap leaves fewer than 0.15 bits per pixel "
+    "(`TIGHT_BITS_PER_PIXEL`: at 30 fps Instagram feed's 5 Mb/s at 1080x1350 is 0.11, "
+    "LinkedIn landscape's 8 Mb/s at 1920x1080 0.13, every other platform 0.19 or more) adds "
+    "`subme=2:partitions=i8x8,i4x4` as well.** The rule is the bits per pixel of the "
+    "platform's cap, not one clip's frames, and it lifts both sources; the grid's rows above "
+    "carry it (their *x264-params* column). **Not met on every real clip: the GRID clip's "
+    "3 s Instagram feed cut (docs/quality.md, \"Cut engine\") scores 94.7 mean / 90.3 min.** "
+    "A 3 s cut gets 66% of the 5 Mb/s cap (3.28 Mb/s) so that the full starting buffer keeps "
+    "it under QC's ceiling, and that variant is held by its VBV: CRF 16 (94.5), `subme=4` "
+    "(94.5), deblocking (94.2), a 1 s buffer at 4.04 Mb/s (94.8) or a 3.4 Mb/s maxrate "
+    "(94.7) do not lift it to 95 (scratch runs of that variant alone, quality_cut's VMAF on "
+    "every frame, 2026-12-04 12:00-12:30 UTC).")
 WASTE = (
     "Waste removed after profiling this: each contact-sheet strip decoded its whole output at "
     "full rate to keep four frames (40 of 198 CPU s of the 60 s cut); it now seeks to each of "
     "the four frames and decodes at most a group of pictures for each.")
 EARLIER = (
-    "The wider grid (superfast and veryfast at CRF 16 and 18, ultrafast at CRF 16 and 20) was "
-    "measured before the VBV change and is not repeated here: this section as of commit "
-    "`4436372` (`git show 4436372:docs/benchmarks.md`) has it. There, no point cheaper than "
-    "ultrafast CRF 18 met the VMAF targets on the film, and the slower presets cost 1.3 to 2 "
-    "times the CPU for no better VMAF at the platforms' caps.")
+    "In the grid above, the first *film* row is the `final` of the commit before this choice "
+    "(trellis on the Instagram variant only) and the rows whose *x264-params* lack `trellis=1` "
+    "an intermediate step (the Instagram variant's new settings, nothing on the others). "
+    "ultrafast CRF 20 and veryfast CRF 18 were measured on the film alone, for the curve (no "
+    "time for the noise source on this loaded machine), so the rule cannot pick them: "
+    "ultrafast CRF 20 meets the film's targets (96.7 / 90.7) for about 12% less render CPU, "
+    "but not the GRID clip of docs/quality.md, whose TikTok canvas scores 94.7 at CRF 20 "
+    "against 95.6 at CRF 18 (that variant alone, quality_cut's VMAF, a scratch run on "
+    "2026-12-04 12:35 UTC): CRF 18 is kept. veryfast CRF 18 costs twice the CPU for a lower "
+    "VMAF (95.8 / 89.8) at the platforms' caps. The wider grid (superfast at CRF 16, "
+    "veryfast at CRF 18, ultrafast at CRF 16 and 20) was measured before the VBV change and "
+    "is not repeated here: this section as of commit `4436372` "
+    "(`git show 4436372:docs/benchmarks.md`) has it. There, no point cheaper than ultrafast "
+    "CRF 18 met the VMAF targets on the film, and the slower presets cost 1.3 to 2 times the "
+    "CPU for no better VMAF at the platforms' caps.")
 
 
 def load_points() -> dict[str, Any]:

@@ -323,7 +323,7 @@ def render_section(runs: list[ClipRun], meta: dict[str, str], with_vmaf: bool,
            "the frame nor the loss of upscaling a small source. Calibration: the same path "
            "with x264 at CRF 1 scores 98 to 100 on the GRID, ASL and film clips, so the "
            "reference and the output line up frame for frame. "
-           + (f"Every {subsample}th frame is scored. " if subsample > 1 else "")
+           + (f"One frame in {subsample} is scored. " if subsample > 1 else "")
            if with_vmaf else "not run (`--no-vmaf`)."),
         "",
         "### Summary",

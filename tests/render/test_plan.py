@@ -185,11 +185,16 @@ def test_presets_final_master_draft() -> None:
     assert encodes["master"].video.crf <= encodes["final"].video.crf
     assert (encodes["master"].width, encodes["final"].width) == (1080, 1080)
     assert encodes["draft"].width == 540
-    # every preset keeps closed GOPs and High-profile tools, and bounds N encoders' lookahead
-    for v in encodes.values():
+    # every preset keeps closed GOPs and High-profile tools, and bounds N encoders' lookahead;
+    # final adds trellis quantisation to every variant (its ``x264_extra``)
+    for name, v in encodes.items():
         assert v.video.encoder == "x264"
-        assert v.video.x264_params == x264_params_for(v.video.preset)
+        extra = str(PRESETS[name].get("x264_extra", ""))
+        assert v.video.x264_params == ":".join(
+            p for p in (x264_params_for(v.video.preset), extra) if p)
         assert "open-gop=0" in v.video.x264_params
+    assert encodes["final"].video.x264_params.endswith(":trellis=1")
+    assert "trellis" not in encodes["draft"].video.x264_params
     assert "cabac=1" in x264_params_for("ultrafast")
     assert "rc-lookahead=20" in x264_params_for("medium")
     assert "rc-lookahead" not in x264_params_for("veryfast")  # its own 10 frames

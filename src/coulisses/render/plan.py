@@ -267,14 +267,21 @@ def x264_params_for(x264_preset: str) -> str:
 
 PRESETS: dict[str, dict[str, str | int]] = {
     # chosen by bench/bench_presets.py (docs/benchmarks.md, "Encoder presets"): the cheapest
-    # point with VMAF >= 95 mean on every canvas of the real clip; platforms re-encode
-    # uploads, so bits are spent for quality and CPU is saved. A variant whose cap is tight
-    # for its canvas (``TIGHT_BITS_PER_PIXEL``) adds trellis quantisation: on Instagram's
-    # 5 Mb/s the film's VMAF minimum goes from 88.0 to 89.6 and the noisy source's from 92.3
-    # to 94.8 for about 0.07 CPU s per second more (veryfast with trellis reached 90.8 on the
-    # film but fell to 83.0 on the noisy source's first second)
+    # point with VMAF >= 95 mean and >= 90 minimum on every canvas of the real clips;
+    # platforms re-encode uploads, so bits are spent for quality and CPU is saved. Every
+    # variant adds trellis quantisation (``x264_extra``): on the GRID clip, upscaled from
+    # 360x288, ultrafast alone scores 94.2 and with trellis 95.6 for about 10 % more encoder
+    # CPU. A variant whose cap is tight for its canvas (``TIGHT_BITS_PER_PIXEL``) keeps
+    # ultrafast's speed but compresses better still: quarter-pel motion refined twice
+    # (``subme=2``; ultrafast's own is full-pel) and 8x8/4x4 intra blocks in predicted frames
+    # (``partitions``; ultrafast has none). On Instagram's 5 Mb/s (4.45 for a 10 s cut) the
+    # film's VMAF minimum goes from 89.8 (trellis alone) to 91.7 and the noisy source's to
+    # 95.6, for about 0.2 CPU s per second more on that variant. Lookahead presets spend the
+    # starting buffer early (veryfast with trellis: 90.8 on the film, 83.0 on the noisy
+    # source's first second), and superfast's adaptive quantisation lowers VMAF
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21,
-              "x264_tight": "ultrafast", "x264_tight_params": "trellis=1"},
+              "x264_extra": "trellis=1", "x264_tight": "ultrafast",
+              "x264_tight_params": "subme=2:partitions=i8x8,i4x4"},
     # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
     # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
     # docs/benchmarks.md, "Encoder presets")
@@ -288,23 +295,23 @@ PRESETS: dict[str, dict[str, str | int]] = {
 # 0.19 and more; at 60 fps a 12 Mb/s 1080p cap too) is tight for
 # its canvas: without lookahead, x264 ultrafast starves the frames after each keyframe there
 # (VMAF minimum 88 on the film clip). Such a variant gets the preset's ``x264_tight`` preset
-# and params: trellis quantisation spends those few bits better (docs/benchmarks.md,
-# "Encoder presets")
+# and params: sub-pel motion and small intra blocks spend those few bits better
+# (docs/benchmarks.md, "Encoder presets")
 TIGHT_BITS_PER_PIXEL = 0.15
 
 
 def x264_for(settings: dict[str, str | int], maxrate_kbps: int, width: int, height: int,
              rate: Fraction) -> tuple[str, str]:
-    """``(x264 preset, -x264-params)`` of a variant: the preset's own, or its ``x264_tight``
-    one with ``x264_tight_params`` added when the variant's cap leaves fewer than
-    ``TIGHT_BITS_PER_PIXEL`` bits per pixel. Pure."""
+    """``(x264 preset, -x264-params)`` of a variant: the preset's own x264 preset and params,
+    plus its ``x264_extra``; or its ``x264_tight`` preset with ``x264_tight_params`` added
+    too when the variant's cap leaves fewer than ``TIGHT_BITS_PER_PIXEL`` bits per pixel.
+    Pure."""
     bits_per_pixel = maxrate_kbps * 1000 / (width * height * float(rate))
-    if "x264_tight" in settings and bits_per_pixel < TIGHT_BITS_PER_PIXEL:
-        preset = str(settings["x264_tight"])
-        extra = str(settings.get("x264_tight_params", ""))
-        return preset, ":".join(p for p in (x264_params_for(preset), extra) if p)
-    preset = str(settings["x264"])
-    return preset, x264_params_for(preset)
+    tight = "x264_tight" in settings and bits_per_pixel < TIGHT_BITS_PER_PIXEL
+    preset = str(settings["x264_tight" if tight else "x264"])
+    params = [x264_params_for(preset), str(settings.get("x264_extra", "")),
+              str(settings.get("x264_tight_params", "")) if tight else ""]
+    return preset, ":".join(p for p in params if p)
 
 
 def resolve_span(probe: Probe, start: Fraction | None, end: Fraction | None) -> tuple[
