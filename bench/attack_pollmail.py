@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from coulisses.backstage import challenge, page, pollmail, polls, votes
+from coulisses.backstage import challenge, pollmail, votes
 from coulisses.errors import CoulissesError, NotFoundError
+from pollbench import open_poll  # bench/ is on sys.path when run
 
 SECTION = "## Poll vote fraud, e-mail-verified polls (attack simulator)"
 DOMAINS = ("gmail.com", "orange.fr", "outlook.com", "free.fr", "yahoo.fr", "proton.me")
@@ -146,25 +147,12 @@ def run_mail(name: str, people: list[Voter], folder: Path, start: datetime,
 
     from coulisses.backstage.tables import Vote
     from coulisses.studio.db import open_database
-    from coulisses.studio.tables import Campaign, Workspace
 
     engine, sessions = open_database(f"sqlite:///{folder / ('mail-' + name[:10] + '.sqlite3')}")
     result = MailResult(name)
     with sessions() as db:
-        space = Workspace(name="bench")
-        db.add(space)
-        db.flush()
-        campaign = Campaign(workspace_id=space.id, name="bench", filename="b.yaml",
-                            source="version: 1\nid: b\nname: B\n", version_id=1)
-        db.add(campaign)
-        db.flush()
-        the_page = page.page_for(db, campaign)
-        the_page.published = True
-        poll = polls.create_poll(db, page_id=the_page.id, question="Which ending?",
-                                 options=[polls.OptionSpec("A"), polls.OptionSpec("B")],
-                                 opens_at=start, closes_at=start + span, verify_email=True)
-        db.commit()
-        options = [o.id for o in polls.options_of(db, poll)]
+        the_page, poll, options = open_poll(db, question="Which ending?", opens_at=start,
+                                  closes_at=start + span, verify_email=True)
         events: list[tuple[datetime, int, str, Voter, int, str]] = []
         order = 0
         for p in people:

@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from coulisses.backstage import challenge, page, polls, votes
+from coulisses.backstage import challenge, votes
 from coulisses.errors import CoulissesError
 from coulisses.studio.db import open_database
-from coulisses.studio.tables import Campaign, Workspace
 from docsection import write_section  # bench/ is on sys.path when run
+from pollbench import open_poll  # bench/ is on sys.path when run
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "quality.md"
@@ -232,20 +232,8 @@ def run(name: str, attempts: list[Attempt], folder: Path) -> Result:
     engine, sessions = open_database(f"sqlite:///{folder / (name[:12] + '.sqlite3')}")
     result = Result(name)
     with sessions() as db:
-        space = Workspace(name="bench")
-        db.add(space)
-        db.flush()
-        campaign = Campaign(workspace_id=space.id, name="bench", filename="b.yaml",
-                            source="version: 1\nid: b\nname: B\n", version_id=1)
-        db.add(campaign)
-        db.flush()
-        the_page = page.page_for(db, campaign)
-        the_page.published = True
-        poll = polls.create_poll(db, page_id=the_page.id, question="Which cover?",
-                                 options=[polls.OptionSpec("A"), polls.OptionSpec("B")],
-                                 opens_at=START, closes_at=START + OPEN)
-        db.commit()
-        options = [o.id for o in polls.options_of(db, poll)]
+        the_page, poll, options = open_poll(db, question="Which cover?", opens_at=START,
+                                  closes_at=START + OPEN)
         outcome: dict[str, tuple[bool, str]] = {}
         for a in sorted(attempts):
             text = challenge.issue(the_page.secret, poll.id,

@@ -22,6 +22,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pollbench import open_poll  # bench/ is on sys.path when run
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Poll vote checks"
@@ -30,29 +32,16 @@ START = datetime(2026, 6, 1, 8, tzinfo=UTC)
 
 def worker(prefill: int, count: int) -> dict[str, float]:
     """In this process's ``coulisses``: a poll with ``prefill`` votes, then ``count`` timed."""
-    from coulisses.backstage import challenge, page, polls, votes
+    from coulisses.backstage import challenge, votes
     from coulisses.backstage.tables import Vote
     from coulisses.studio.db import open_database
-    from coulisses.studio.tables import Campaign, Workspace
 
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as tmp:
         engine, sessions = open_database(f"sqlite:///{Path(tmp) / 'v.sqlite3'}")
         with sessions() as db:
-            space = Workspace(name="bench")
-            db.add(space)
-            db.flush()
-            campaign = Campaign(workspace_id=space.id, name="bench", filename="b.yaml",
-                                source="version: 1\nid: b\nname: B\n", version_id=1)
-            db.add(campaign)
-            db.flush()
-            the_page = page.page_for(db, campaign)
-            the_page.published = True
-            poll = polls.create_poll(db, page_id=the_page.id, question="Which cover?",
-                                     options=[polls.OptionSpec("A"), polls.OptionSpec("B")],
-                                     opens_at=START, closes_at=START + timedelta(days=2))
-            db.commit()
-            options = [o.id for o in polls.options_of(db, poll)]
+            the_page, poll, options = open_poll(db, question="Which cover?", opens_at=START,
+                                      closes_at=START + timedelta(days=2))
             # the votes already there: each from its own address, a fifth behind 3 shared ones
             shared = [f"80.215.10.{n}" for n in (4, 77, 190)]
             db.add_all(Vote(
