@@ -124,3 +124,25 @@ def test_the_command_prints_one_line_per_file_and_fails_when_one_failed(
     french = run_cli(capsys, "challenge", "ingest", campaign_file, "casting",
                      folder / "adult.mp4")
     assert french.out.startswith("déjà pris : ")
+
+
+def test_a_file_the_consents_call_an_entry_or_named_itself_is_not_skipped_quietly(
+        tmp_path: Path, campaign_file: Path, db: Session,  # noqa: F811
+        entry_clip: Path) -> None:  # noqa: F811
+    """GRID's .mpg clips in a folder, with a consents row each: the format is refused, and
+    since the consents say they are entries, that is a failure (non-zero exit), not a skip."""
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    (folder / "take1.mpg").write_bytes(entry_clip.read_bytes())
+    (folder / "readme.txt").write_text("notes", "utf-8")
+    named = tmp_path / "take2.mpg"
+    named.write_bytes(entry_clip.read_bytes())
+    consents = tmp_path / "c.csv"
+    consents.write_text("file,entrant,data,release,scope\ntake1.mpg,A,yes,yes,yes\n", "utf-8")
+    row, challenge = open_challenge(db, campaign_file, "casting")
+    report = ingest(db, row, challenge, [folder, named], consents=read_consents(consents))
+    refused = {r.path.name: r for r in report.refused}
+    assert refused["take1.mpg"].failed and "consents CSV names it" in refused["take1.mpg"].reason
+    assert refused["take2.mpg"].failed and "accepted format" in refused["take2.mpg"].reason
+    assert refused["readme.txt"].failed is False  # a folder's other files are skipped
+    assert not report.taken and report.failed and report.unmatched == ()

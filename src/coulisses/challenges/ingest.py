@@ -130,8 +130,9 @@ def answer(value: str, where: str) -> bool | None:
 
 
 def candidates(paths: Iterable[Path], formats: Sequence[str]) -> Iterator[Path | Refused]:
-    """The files named, folders walked recursively (sorted); files of another format are
-    ``Refused`` (skipped) with the reason, missing paths ``Refused`` (failed)."""
+    """The files named, folders walked recursively (sorted); a folder's files of another format
+    are ``Refused`` (skipped) with the reason; a file named itself in another format, and a
+    missing path, are ``Refused`` (failed)."""
     accepted = {f".{f.lower().lstrip('.')}" for f in formats}
     for path in paths:
         if path.is_dir():
@@ -143,8 +144,8 @@ def candidates(paths: Iterable[Path], formats: Sequence[str]) -> Iterator[Path |
                                   failed=False)
         elif not path.exists():
             yield Refused(path, "no such file or folder", failed=True)
-        elif path.suffix.lower() not in accepted:
-            yield Refused(path, f"not an accepted format ({', '.join(formats)})", failed=False)
+        elif path.suffix.lower() not in accepted:  # named by the user: an error, not a skip
+            yield Refused(path, f"not an accepted format ({', '.join(formats)})", failed=True)
         else:
             yield path
 
@@ -187,6 +188,11 @@ def ingest(session: Session, row: ChallengeRow, challenge: Challenge, paths: Seq
     refused: list[Refused] = []
     for item in candidates(paths, challenge.formats):
         if isinstance(item, Refused):
+            key = _csv_key(table, item.path)
+            if key is not None and not item.failed:  # the consents call it an entry
+                used.add(key)
+                item = Refused(item.path, f"{item.reason}, yet the consents CSV names it",
+                               failed=True)
             refused.append(item)
             continue
         try:
