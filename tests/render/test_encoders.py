@@ -66,6 +66,15 @@ OLD_DRIVER = (
     "[vost#0:0/h264_nvenc @ 0x5629a2b17a40] [enc:h264_nvenc @ 0x5629a2b17e80] Error while "
     "opening encoder - maybe incorrect parameters such as bit_rate, rate, width or height.")
 
+# what ffmpeg n8.0 (NVENC API 13.0, which driver 580 gives) printed on the same H200
+# (2026-12-04): the driver answers, the GPU has no encoder block
+NO_ENCODER_GPU = (
+    "[h264_nvenc @ 0x557b6b0ccb00] OpenEncodeSessionEx failed: unsupported device (2): "
+    "(no details)\n"
+    "[h264_nvenc @ 0x557b6b0ccb00] No capable devices found\n"
+    "[vost#0:0/h264_nvenc @ 0x557b6b0cc4c0] [enc:h264_nvenc @ 0x557b6b0cca80] Error while "
+    "opening encoder - maybe incorrect parameters such as bit_rate, rate, width or height.")
+
 
 class _CountingRunner:
     """Records the commands it is given; ffmpeg fails the way it printed ``stderr``."""
@@ -96,6 +105,19 @@ def test_an_old_driver_is_named_with_the_driver_this_ffmpeg_needs(tmp_path: Path
     assert "vost#" not in line and "0x5629" not in line
     french = error_text.error_line(err.value, "fr")
     assert "mettez à jour le pilote NVIDIA" in french and "COULISSES_FFMPEG" in french
+
+
+def test_a_gpu_without_an_encoder_is_named_and_no_driver_update_is_suggested(
+        tmp_path: Path) -> None:
+    runner = _CountingRunner(str(tmp_path / "ffmpeg-h200"), works=False, stderr=NO_ENCODER_GPU)
+    with pytest.raises(UsageError) as err:
+        encoders.require_encoder("nvenc", runner)
+    line = err.value.one_line()
+    assert "this GPU has no NVENC video encoder" in line
+    assert "unsupported device" in line and "--encoder x264" in line
+    assert "update the NVIDIA driver" not in line and "COULISSES_FFMPEG" not in line
+    french = error_text.error_line(err.value, "fr")
+    assert "n'a pas d'encodeur vidéo NVENC" in french and "--encoder x264" in french
 
 
 def test_the_nvenc_check_runs_once_per_ffmpeg(tmp_path: Path) -> None:

@@ -1,10 +1,13 @@
 """Whether the video encoder a cut asks for works here, checked once before any rendering.
 
 ``x264`` is built into the ffmpeg wheel and always works. ``nvenc`` (h264_nvenc) needs an
-NVIDIA GPU and its driver: a tiny encode of a generated picture proves it, once per ffmpeg
-binary for the life of the process. Each ffmpeg build asks for a minimum driver: the wheel's
-ffmpeg 9 asks for NVENC API 13.1 (driver 610 or newer); on an H200 with driver 580 it refuses
-(docs/benchmarks.md, "nvenc on a GPU"), and the refusal says which driver it wants.
+NVIDIA GPU with a video encoder block, and its driver: a tiny encode of a generated picture
+proves it, once per ffmpeg binary for the life of the process. Each ffmpeg build asks for a
+minimum driver: the wheel's ffmpeg 9 asks for NVENC API 13.1 (driver 610 or newer), and the
+refusal says which driver it wants. Some GPUs have no encoder at all: the data-centre A100, H100
+and H200 decode video but cannot encode it; on an H200 an ffmpeg whose API the driver supports
+opens the GPU and is told "unsupported device" (docs/benchmarks.md, "nvenc on a GPU"), and the
+refusal says the GPU has no NVENC, since no driver or build changes that.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ NVENC_CHECK = Command(args=("-loglevel", "error", "-f", "lavfi", "-i", "nullsrc=
                             "-frames:v", "1", "-c:v", "h264_nvenc", "-f", "null", "-"),
                       label="nvenc check")
 _checked: dict[str, str | None] = {}  # ffmpeg binary -> None (works) or why not
+# what h264_nvenc says when the driver answers but the GPU has no encoder block
+NO_DEVICE_SIGNS = ("no capable devices found", "unsupported device")
+NO_ENCODER = "no encoder: "
 
 
 def require_encoder(encoder: Encoder, runner: Runner) -> None:
@@ -34,6 +40,11 @@ def require_encoder(encoder: Encoder, runner: Runner) -> None:
         _checked[key] = why
     if why is None:
         return
+    if why.startswith(NO_ENCODER):
+        raise UsageError(f"--encoder nvenc: this GPU has no NVENC video encoder "
+                         f"({why.removeprefix(NO_ENCODER)})",
+                         hint="use --encoder x264: no driver or ffmpeg build adds an encoder "
+                              "to this GPU")
     if "driver" in why.lower():
         raise UsageError(f"--encoder nvenc: h264_nvenc does not work here ({why})",
                          hint="update the NVIDIA driver, or set COULISSES_FFMPEG to an ffmpeg "
@@ -50,6 +61,8 @@ def _try_nvenc(runner: Runner) -> str | None:
         lines = (exc.stderr_tail or exc.message).splitlines()
         named = [ln for ln in lines if "nvenc" in ln.lower() or "cuda" in ln.lower()]
         why = _reason((named or lines or ["ffmpeg failed"])[0])
+        if any(sign in ln.lower() for ln in named for sign in NO_DEVICE_SIGNS):
+            return NO_ENCODER + why
         # an old driver: ffmpeg's next line names the driver this build needs
         wants = [_reason(ln) for ln in named[1:] if "minimum required" in ln.lower()]
         return f"{why}; {wants[0]}" if wants else why

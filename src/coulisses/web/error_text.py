@@ -386,6 +386,11 @@ FR: tuple[tuple[str, str], ...] = (
     ("the crop path must be JSON", "le cadrage doit être du JSON"),
     ("--encoder nvenc: h264_nvenc does not work here ({a})",
      "--encoder nvenc : h264_nvenc ne fonctionne pas ici ({a})"),
+    ("--encoder nvenc: this GPU has no NVENC video encoder ({a})",
+     "--encoder nvenc : cette carte n'a pas d'encodeur vidéo NVENC ({a})"),
+    ("use --encoder x264: no driver or ffmpeg build adds an encoder to this GPU",
+     "utilisez --encoder x264 : aucun pilote ni aucune version de ffmpeg n'ajoute d'encodeur à "
+     "cette carte"),
     ("it needs an NVIDIA GPU and driver; use --encoder x264",
      "il faut une carte NVIDIA et son pilote ; utilisez --encoder x264"),
     ("update the NVIDIA driver, or set COULISSES_FFMPEG to an ffmpeg built for this driver; "
