@@ -62,6 +62,11 @@ class Settings:
     whisper_model: str = field(default="base", metadata={
         "help": "speech model: a faster-whisper name (tiny, base, small, medium, large-v3, "
                 "...) or the path of a CTranslate2 model folder"})
+    speech_english_model: str = field(default="none", metadata={
+        "help": "English-only speech model that decodes what the main model detects as "
+                "English (probability 0.5 or more) or what is forced to English: a "
+                "faster-whisper name (tiny.en, base.en, small.en, ...) or model folder; "
+                "`none` lets the main model decode every language"})
     speech_beam_size: int = field(default=5, metadata={
         "help": "hypotheses the speech model keeps while decoding (beam search); 1 is "
                 "greedy and faster, more than 5 is slower and did not lower the word error "

@@ -175,6 +175,20 @@ def test_french_is_detected(base_analyzer: SpeechAnalyzer, shared_media: Path,
     assert seen[-1] == 1.0 and seen == sorted(seen)
 
 
+def test_with_an_english_model_english_goes_to_it_and_french_stays(
+        shared_media: Path, speech_settings: Settings) -> None:
+    settings = replace(speech_settings, speech_english_model="tiny.en")
+    analyzer = SpeechAnalyzer(settings)
+    english = analyzer.analyze(_source(shared_media / "speech" / "jfk.flac", settings))
+    assert english.model == "tiny.en" and english.language == "en"
+    assert english.language_probability > 0.5  # base's detection, not tiny.en's certainty
+    reference = _reference(shared_media, "speech", "jfk.flac", 2)
+    assert _norm(" ".join(w.text for w in english.words)) == _norm(reference)
+    french = analyzer.analyze(_source(shared_media / "speech" / "french.aiff", settings))
+    assert french.model == "base" and french.language == "fr"
+    assert "dictée" in _norm(" ".join(w.text for w in french.words))
+
+
 def test_grid_words_are_in_order_inside_the_clip(base_analyzer: SpeechAnalyzer,
                                                  shared_media: Path,
                                                  speech_settings: Settings) -> None:
@@ -281,6 +295,101 @@ def test_language_and_model_checks() -> None:
         english_only.transcribe("clip.mp4", 1.0, lambda done: None)
 
 
+def test_english_model_name() -> None:
+    assert Settings().speech_english_model == "none"
+    assert models.english_model_name("base", "none") == ""
+    assert models.english_model_name("base", " NONE ") == ""
+    assert models.english_model_name("base", "") == ""
+    assert models.english_model_name("base", "tiny.en") == "tiny.en"
+    assert models.english_model_name("small", "small.en") == "small.en"
+    assert models.english_model_name("base.en", "tiny.en") == ""  # already English-only
+    assert models.english_model_name("tiny.en", "tiny.en") == ""
+
+
+class _LazySegments:
+    """Segments that record whether anything read them (faster-whisper decodes lazily)."""
+
+    def __init__(self, segments: list[Any]) -> None:
+        self.segments, self.read = segments, False
+
+    def __iter__(self) -> Any:
+        self.read = True
+        return iter(self.segments)
+
+
+class _Detecting(_FakeWhisper):
+    """A multilingual stand-in that detects ``language`` with ``probability``."""
+
+    def __init__(self, segments: list[Any], language: str, probability: float) -> None:
+        super().__init__(segments)
+        self.language, self.probability = language, probability
+        self.given: list[_LazySegments] = []
+
+    def transcribe(self, audio: Any, **options: Any) -> tuple[Any, Any]:
+        self.calls.append(options)
+        self.given.append(_LazySegments(self.segments))
+        forced = options.get("language")
+        info = SimpleNamespace(language=forced or self.language, duration=2.0,
+                               language_probability=np.float64(1.0 if forced
+                                                               else self.probability))
+        return self.given[-1], info
+
+
+def _pair(language: str, probability: float, forced: str | None = None
+          ) -> tuple[SpeechAnalyzer, _Detecting, _FakeWhisper]:
+    main = _Detecting([_seg(0.0, 1.0, [(" Been", 0.0, 0.4), (" read.", 0.4, 1.0)])],
+                      language, probability)
+    english = _FakeWhisper([_seg(0.0, 1.0, [(" Bin", 0.0, 0.4), (" red.", 0.4, 1.0)])],
+                           multilingual=False)
+    analyzer = SpeechAnalyzer(Settings(speech_english_model="tiny.en"), language=forced)
+    analyzer._model, analyzer._english = main, english
+    return analyzer, main, english
+
+
+def test_english_found_by_the_main_model_is_decoded_by_the_english_model() -> None:
+    analyzer, main, english = _pair("en", 0.97)
+    assert analyzer.english_model_name == "tiny.en"
+    t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+    assert [w.text for w in t.words] == ["Bin", "red."]
+    assert (t.language, t.language_probability, t.model) == ("en", 0.97, "tiny.en")
+    assert not main.given[0].read  # detection only: the main model decoded nothing
+    assert english.calls[0]["language"] == "en" and english.calls[0]["beam_size"] == 5
+
+
+def test_unsure_english_and_other_languages_stay_with_the_main_model() -> None:
+    for language, probability in (("en", 0.29), ("fr", 0.99)):
+        analyzer, main, english = _pair(language, probability)
+        t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+        assert [w.text for w in t.words] == ["Been", "read."] and t.model == "base"
+        assert t.language == language and main.given[0].read and not english.calls
+
+
+def test_forced_english_goes_straight_to_the_english_model() -> None:
+    analyzer, main, english = _pair("fr", 0.99, forced="en")
+    analyzer._model = None  # never needed: nothing to detect
+    t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+    assert [w.text for w in t.words] == ["Bin", "red."] and t.model == "tiny.en"
+    assert analyzer._model is None and not main.calls
+    assert english.calls[0]["language"] == "en"
+
+
+def test_by_default_the_main_model_decodes_english_too() -> None:
+    analyzer = SpeechAnalyzer(Settings())
+    main = _Detecting([_seg(0.0, 1.0, [(" Been", 0.0, 0.4)])], "en", 0.97)
+    analyzer._model = main
+    t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+    assert [w.text for w in t.words] == ["Been"] and t.model == "base"
+    assert analyzer._english is None and analyzer.english_model_name == ""
+
+
+def test_a_multilingual_english_model_is_a_usage_error(speech_settings: Settings) -> None:
+    base_folder = whisper_model_path("base", speech_settings.cache_dir)
+    analyzer = SpeechAnalyzer(replace(speech_settings, speech_english_model=base_folder),
+                              language="en")
+    with pytest.raises(UsageError, match="not an English-only model"):
+        analyzer.transcribe("clip.mp4", 1.0, lambda done: None)
+
+
 def test_a_folder_that_is_not_a_model_is_a_usage_error(tmp_path: Path) -> None:
     analyzer = SpeechAnalyzer(Settings(whisper_model=str(tmp_path), cache_dir=tmp_path))
     with pytest.raises(UsageError, match="cannot be loaded"):
@@ -292,8 +401,11 @@ def test_cache_version_follows_model_language_and_vocabulary() -> None:
                 SpeechAnalyzer(Settings(whisper_model="small")).version,
                 SpeechAnalyzer(Settings(), language="en").version,
                 SpeechAnalyzer(Settings(), vocabulary=["Coulisses"]).version,
-                SpeechAnalyzer(Settings(speech_beam_size=1)).version}
-    assert len(versions) == 5 and speech.VERSION in versions
+                SpeechAnalyzer(Settings(speech_beam_size=1)).version,
+                SpeechAnalyzer(Settings(speech_english_model="tiny.en")).version,
+                SpeechAnalyzer(Settings(speech_english_model="base.en")).version}
+    assert len(versions) == 7 and speech.VERSION in versions
+    assert SpeechAnalyzer(Settings(speech_english_model="none")).version == speech.VERSION
     assert SpeechAnalyzer(Settings(speech_beam_size=5)).version == speech.VERSION
 
 

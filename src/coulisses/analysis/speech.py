@@ -1,8 +1,11 @@
 """Speech to timed words with faster-whisper: the ``transcript`` part of an analysis.
 
-The model loads once per analyser, on first use (see ``analysis.models`` for where it comes
-from). Words keep whisper's punctuation; a file without audio, or without speech, gives a
-transcript with no words.
+The model loads once per analyser, on first use (see ``analysis.speechmodel`` for where it
+comes from). English can be decoded by a second, English-only model (setting
+``speech_english_model``): the main model detects the language, and speech it finds English
+with probability ``LOW_LANGUAGE_PROBABILITY`` or more (or that is forced to English) goes to
+the English model. Words keep whisper's punctuation; a file without audio, or without speech,
+gives a transcript with no words.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 
 VERSION = "2"  # 2: windows, warnings
 DEFAULT_MODEL = "base"
+DEFAULT_ENGLISH_MODEL = ""  # setting speech_english_model: none
 DEFAULT_BEAM_SIZE = 5
 LOW_LANGUAGE_PROBABILITY = 0.5  # a detected language less sure than this is reported
 # pieces whisper emits without a leading space that belong to the previous word: French
@@ -59,16 +63,21 @@ class SpeechAnalyzer:
         if settings.speech_beam_size < 1:
             raise UsageError(f"setting speech_beam_size: {settings.speech_beam_size} is not "
                              f"a beam size", hint="give a whole number of 1 or more (default 5)")
+        from coulisses.analysis.speechmodel import english_model_name
+
         self.settings = settings
         self.model_name = settings.whisper_model or DEFAULT_MODEL
+        self.english_model_name = english_model_name(self.model_name,
+                                                     settings.speech_english_model)
         self.language = check_language(language) if language else None
         self.vocabulary = tuple(w.strip() for w in vocabulary or () if w.strip())
         self.beam_size = settings.speech_beam_size
         self.decoding = dict(decoding or {})
         self.version = _version(self.model_name, self.language, self.vocabulary,
-                                self.beam_size, self.decoding)
+                                self.beam_size, self.decoding, self.english_model_name)
         self.window_s = window_s or WINDOW_S
         self._model: Any = None
+        self._english: Any = None
 
     def analyze(self, source: Source) -> Transcript:
         """Transcribe ``source``'s first decodable audio track, window by window (memory
@@ -101,19 +110,26 @@ class SpeechAnalyzer:
                            progress: Callable[[float], None], *,
                            name: Path | str = "audio") -> Transcript:
         """Transcribe ``speechwindows.Window`` s in order and merge their words. Without a
-        forced language, the first window with words sets it for the rest (whisper itself
-        reads the language from the first 30 s of speech).
+        forced language, the first window with words sets it, and the model that decodes it,
+        for the rest (whisper itself reads the language from the first 30 s of speech).
 
         Raises:
             UsageError, CorruptMediaError, OutputError: as ``analyze``.
         """
         import av
 
-        model = self._load()
-        if self.language and self.language != "en" and not model.model.is_multilingual:
-            raise UsageError(f"speech model {self.model_name!r} only knows English; it cannot "
-                             f"transcribe {self.language!r}",
-                             hint="choose a multilingual model with --model, e.g. base")
+        english = bool(self.english_model_name) and self.language in (None, "en")
+        # the model that decodes, once the language is known (forced English: no detection)
+        decoder: Any = self._load_english() if english and self.language == "en" else None
+        if decoder is None:
+            model = self._load()
+            if self.language and self.language != "en" and not model.model.is_multilingual:
+                raise UsageError(f"speech model {self.model_name!r} only knows English; it "
+                                 f"cannot transcribe {self.language!r}",
+                                 hint="choose a multilingual model with --model, e.g. base")
+            if not model.model.is_multilingual:
+                english = False  # nothing to switch from
+        used = self.english_model_name if decoder is not None else self.model_name
         language, probability = self.language, 0.0
         words: list[Word] = []
         parts: list[Segment] = []
@@ -126,12 +142,22 @@ class SpeechAnalyzer:
                     "language": language, "word_timestamps": True, "vad_filter": True,
                     "beam_size": self.beam_size,
                     "hotwords": ", ".join(self.vocabulary) or None, **self.decoding}
-                segments, info = model.transcribe(window.audio, **options)
+                segments, info = (decoder or self._load()).transcribe(window.audio, **options)
+                chosen = decoder or self._model
+                if (decoder is None and english and info.language == "en"
+                        and info.language_probability >= LOW_LANGUAGE_PROBABILITY):
+                    # the main model's segments are lazy: dropped, they cost no decoding
+                    chosen = self._load_english()
+                    segments, _ = chosen.transcribe(window.audio, **{**options, "language": "en"})
                 found, found_parts = _collect(segments, window.start,
                                               duration or float(info.duration), progress)
                 if (found and language is None) or (self.language and not probability):
                     language = info.language
                     probability = round(float(info.language_probability), 4)
+                    if decoder is None:
+                        decoder = chosen
+                        used = (self.english_model_name if chosen is self._english
+                                else self.model_name)
                 words = merge_words(words, found)
                 parts.extend(found_parts)
         except av.FFmpegError as exc:
@@ -141,33 +167,59 @@ class SpeechAnalyzer:
         kept, kept_parts = _drop_echo(tuple(words), tuple(parts), self.vocabulary)
         if (not kept and not self.language) or language is None:
             return Transcript(language="", language_probability=0.0, segments=kept_parts,
-                              model=self.model_name)
+                              model=used)
         warnings: tuple[str, ...] = ()
         if not self.language and probability < LOW_LANGUAGE_PROBABILITY:
             warnings = (f"language detected as {language!r} with probability "
                         f"{probability:.2f} only: if that is wrong, transcribe again with "
                         f"--language CODE",)
         return Transcript(language=language, language_probability=probability, words=kept,
-                          segments=kept_parts, model=self.model_name, warnings=warnings)
+                          segments=kept_parts, model=used, warnings=warnings)
 
     def _load(self) -> Any:
+        """The main model (loaded once)."""
         if self._model is None:
-            _passive_threads()
-            from faster_whisper import WhisperModel
-
-            from coulisses.analysis.speechmodel import whisper_model_path
-
-            path = whisper_model_path(self.model_name, self.settings.cache_dir)
-            try:
-                self._model = WhisperModel(path, device="cpu", compute_type="int8",
-                                           cpu_threads=2)
-            except Exception as exc:  # ctranslate2 and the model hub raise many kinds
-                raise UsageError(
-                    f"speech model {self.model_name!r} cannot be loaded ({exc})",
-                    hint="give a faster-whisper model name (tiny, base, small, ...; names "
-                         "other than base and tiny.en are downloaded on first use) or the "
-                         "folder of a CTranslate2 Whisper model") from None
+            self._model = _load_model(self.model_name, self.settings)
         return self._model
+
+    def _load_english(self) -> Any:
+        """The English-only model of ``speech_english_model`` (loaded once).
+
+        Raises:
+            UsageError: it cannot be loaded, or it is not English-only.
+        """
+        if self._english is None:
+            model = _load_model(self.english_model_name, self.settings)
+            if model.model.is_multilingual:
+                raise UsageError(f"setting speech_english_model: {self.english_model_name!r} "
+                                 f"is not an English-only model",
+                                 hint="give an English-only model (tiny.en, base.en, ...), "
+                                      "auto, or none")
+            self._english = model
+        return self._english
+
+
+def _load_model(name: str, settings: Settings) -> Any:
+    """A faster-whisper model on the CPU, int8, two threads.
+
+    Raises:
+        UsageError: it cannot be loaded.
+        OutputError: the packaged model cannot be prepared in the cache folder.
+    """
+    _passive_threads()
+    from faster_whisper import WhisperModel
+
+    from coulisses.analysis.speechmodel import whisper_model_path
+
+    path = whisper_model_path(name, settings.cache_dir)
+    try:
+        return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2)
+    except Exception as exc:  # ctranslate2 and the model hub raise many kinds
+        raise UsageError(
+            f"speech model {name!r} cannot be loaded ({exc})",
+            hint="give a faster-whisper model name (tiny, base, small, ...; names "
+                 "other than base and tiny.en are downloaded on first use) or the "
+                 "folder of a CTranslate2 Whisper model") from None
 
 
 def transcribe_file(path: str | Path, settings: Settings, *, language: str | None = None,
@@ -227,16 +279,18 @@ def _passive_threads() -> None:
 
 
 def _version(model: str, language: str | None, vocabulary: tuple[str, ...],
-             beam_size: int = DEFAULT_BEAM_SIZE, decoding: Mapping[str, Any] | None = None
-             ) -> str:
+             beam_size: int = DEFAULT_BEAM_SIZE, decoding: Mapping[str, Any] | None = None,
+             english: str = DEFAULT_ENGLISH_MODEL) -> str:
     """``VERSION`` for the default set-up; otherwise a suffix, so cached results of another
-    model, language, vocabulary, beam size or decoding options are never reused."""
-    if (model == DEFAULT_MODEL and language is None and not vocabulary
-            and beam_size == DEFAULT_BEAM_SIZE and not decoding):
+    model, English model, language, vocabulary, beam size or decoding options are never
+    reused."""
+    if (model == DEFAULT_MODEL and english == DEFAULT_ENGLISH_MODEL and language is None
+            and not vocabulary and beam_size == DEFAULT_BEAM_SIZE and not decoding):
         return VERSION
     beam = [] if beam_size == DEFAULT_BEAM_SIZE else [f"beam={beam_size}"]
     options = [f"{k}={v!r}" for k, v in sorted((decoding or {}).items())]
-    key = "\n".join([model, language or "", *vocabulary, *beam, *options]).encode()
+    pair = [] if english == DEFAULT_ENGLISH_MODEL else [f"english={english}"]
+    key = "\n".join([model, language or "", *vocabulary, *beam, *options, *pair]).encode()
     return f"{VERSION}-{hashlib.sha256(key).hexdigest()[:10]}"
 
 

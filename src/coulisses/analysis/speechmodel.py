@@ -13,6 +13,9 @@ trying in order:
 4. Otherwise ``name`` unchanged: faster-whisper downloads the standard model (production).
 
 Packages are located without importing them (``coulisses.installed``).
+
+``english_model_name(whisper_model, setting)`` says which English-only model, if any, decodes
+English (the ``speech_english_model`` setting).
 """
 
 from __future__ import annotations
@@ -48,6 +51,22 @@ def whisper_model_path(name: str, cache_dir: Path) -> str:
         if package is not None and (package / "model" / "model.bin").is_file():
             return str(package / "model")
     return name
+
+
+#: the ``speech_english_model`` value (the default) that lets the main model decode English
+NONE = "none"
+
+
+def english_model_name(whisper_model: str, setting: str) -> str:
+    """The English-only model that decodes English for the main model ``whisper_model``, or
+    ``""`` when the main model decodes every language: ``setting`` empty or ``none``, the
+    main model itself, or a main model that is English-only (a name ending in ``.en``)."""
+    value = setting.strip()
+    if not value or value.lower() == NONE or value == whisper_model:
+        return ""
+    if whisper_model.endswith(".en"):
+        return ""
+    return value
 
 
 def whisper_model_here(name: str, cache_dir: Path) -> bool:
