@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 import media
-from coulisses.challenges.crops import CROP_BYTES, WINDOWS, crop_hashes
+from coulisses.challenges.crops import CROP_BYTES, WINDOWS, crop_hashes, whole_hash
+from coulisses.challenges.duplicates import DENSE_DISTANCE, DENSE_SHARE, compare_dense
 from coulisses.challenges.entry import Entry, Rules, Stage
 from coulisses.challenges.prints import (
+    DENSE_SIDE,
     FPS,
     HASH_BYTES,
     MAX_FRAMES,
@@ -21,6 +23,7 @@ from coulisses.challenges.prints import (
     fingerprint,
     unpack,
 )
+from coulisses.media.frames import decode_video
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +141,21 @@ def test_a_print_made_before_the_dense_sequence_still_reads(clips: dict[str, Pat
     assert back.crops.tobytes() == found.crops.tobytes()
     with pytest.raises(ValueError):
         unpack(older[:-1])
+
+
+def test_prints_made_through_rgb_still_match_ones_read_from_the_planes(
+        clips: dict[str, Path]) -> None:
+    """The dense sequence used to be read through swscale (RGB at ``DENSE_SIDE``, averaged);
+    it is now box-averaged from the decoded planes. A print made the old way (a blocklist, a
+    triage resumed across the change) still matches the new one of the same video."""
+    found = fingerprint(clips["base"])
+    through_rgb = np.stack([
+        whole_hash(d.picture(DENSE_SIDE).rgb.mean(axis=2).astype(np.uint8).astype(np.float32))
+        for d in decode_video(clips["base"])])
+    assert found.dense.shape == through_rgb.shape == (120, CROP_BYTES)
+    bits = np.unpackbits(found.dense ^ through_rgb, axis=1).sum(axis=1)
+    assert (bits <= DENSE_DISTANCE).mean() >= 0.95
+    before = Print(hashes=found.hashes, quality=found.quality, crops=found.crops,
+                   dense=through_rgb)
+    assert compare_dense(found, before).share >= DENSE_SHARE
+    assert compare_dense(found, before).share == compare_dense(found, found).share

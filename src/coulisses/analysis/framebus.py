@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coulisses.analysis.base import FrameJob, FrameNeed, FrameSink, Source
-from coulisses.media.frames import Frame, decode_video
+from coulisses.media.frames import Frame, Slots, decode_video
 
 __all__ = ["EVERY_FRAME", "Collect", "FrameJob", "FrameNeed", "FrameSink", "feed", "run_alone",
            "time_progress"]
@@ -42,20 +42,6 @@ def time_progress(report: Callable[[float], None], duration: float) -> Callable[
     return update
 
 
-class _Slots:
-    """``sample_frames``' choice of frames for one need."""
-
-    def __init__(self, need: FrameNeed, start: float) -> None:
-        self.step = 1.0 / need.fps
-        self.next = start
-
-    def take(self, t: float) -> bool:
-        if t + 1e-6 < self.next:
-            return False
-        self.next = max(self.next + self.step, t + self.step * 0.5)
-        return True
-
-
 def feed(path: Path, sinks: Sequence[FrameSink], *, start: float = 0.0,
          end: float | None = None, progress: Callable[[float], None] | None = None) -> None:
     """Decode ``path`` once (from ``start`` to ``end`` seconds) and give each sink its frames,
@@ -66,7 +52,7 @@ def feed(path: Path, sinks: Sequence[FrameSink], *, start: float = 0.0,
     """
     if not sinks:
         return
-    slots = [_Slots(s.need, start) for s in sinks]
+    slots = [Slots(s.need.fps, start) for s in sinks]
     for n, decoded in enumerate(decode_video(path, start=start, end=end)):
         wanted = [i for i, slot in enumerate(slots) if slot.take(decoded.t)]
         if wanted:

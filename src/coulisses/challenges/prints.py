@@ -6,8 +6,9 @@ its horizontal mirror, four centre crops (95 to 80 %), a vertical 9:16 strip and
 corner crops. A crop or reframe of an
 original is then close to one of the original's views (PDQ alone misses crops: research notes,
 section 3). Each frame also gets the 64-bit window hashes of ``crops`` (crops of 5-20 % taken
-anywhere). Every frame (at most ``DENSE_FPS`` a second, decoded at ``DENSE_SIDE`` px in the
-same pass) gets the whole picture's 64-bit hash too: a copy sped up or slowed down samples
+anywhere). Every frame (at most ``DENSE_FPS`` a second, averaged to ``DENSE_SIDE`` px or a
+little more straight from its decoded planes, in the same pass) gets the whole picture's 64-bit
+hash too: a copy sped up or slowed down samples
 moments between the 2-a-second frames of its original, and finds them among these.
 ``duplicates`` matches them; this module only makes and reads them.
 """
@@ -33,7 +34,8 @@ MAX_SIDE = 320  # decoded picture's longer side: PDQ works on 64x64 anyway
 HASH_BYTES = 32  # PDQ: 256 bits
 #: PDQ quality under which a frame says little (flat, black, blurred): never used to match
 MIN_QUALITY = 50
-#: the dense sequence: every decoded frame, at most this many a second, this small, this many
+#: the dense sequence: every decoded frame, at most this many a second, this small (longer
+#: side; box averages of the planes make it up to twice that), this many
 DENSE_FPS = 30.0
 DENSE_SIDE = 128
 MAX_DENSE = 1800
@@ -147,32 +149,26 @@ def views(picture: np.ndarray) -> list[np.ndarray]:
     return [picture, picture[:, ::-1], *crops, strip, picture[:ch, :cw], picture[h - ch:, w - cw:]]
 
 
-class _Gray:
-    """A frame bus sink keeping each frame's luma, small (the dense sequence's pictures)."""
-
-    def __init__(self, need: Any) -> None:
-        self.need = need
-        self.frames: list[np.ndarray] = []
-
-    def add(self, frame: Any) -> None:
-        self.frames.append(frame.rgb.mean(axis=2).astype(np.uint8))
-
-
 def fingerprint(path: Path, *, max_seconds: float | None = None) -> Print:
     """Sample, de-letterbox and hash one video (decoding stops at ``max_seconds``): one decode
-    feeds the sampled frames and the dense sequence.
+    feeds the sampled frames (RGB, scaled by swscale) and the dense sequence (grey pictures
+    averaged from the decoded planes, ``Decoded.rgb_mean``: no per-frame conversion).
 
     Raises:
         av.FFmpegError: the file cannot be decoded (the QC stage says so first).
     """
     import pdqhash
 
-    from coulisses.analysis.framebus import Collect, FrameNeed, feed
+    from coulisses.media.frames import Slots, decode_video
 
-    sampled = Collect(FrameNeed(FPS, MAX_SIDE))
-    every = _Gray(FrameNeed(DENSE_FPS, DENSE_SIDE))
-    feed(path, [sampled, every], end=max_seconds)
-    rgb = [f.rgb for f in sampled.frames]
+    sampled, every = Slots(FPS), Slots(DENSE_FPS)
+    rgb: list[np.ndarray] = []
+    small: list[np.ndarray] = []
+    for decoded in decode_video(path, end=max_seconds):
+        if sampled.take(decoded.t):
+            rgb.append(decoded.picture(MAX_SIDE).rgb)
+        if every.take(decoded.t):
+            small.append(decoded.rgb_mean(DENSE_SIDE))
     if len(rgb) > MAX_FRAMES:  # long entry: spread the kept frames over all of it
         keep = np.linspace(0, len(rgb) - 1, MAX_FRAMES).round().astype(int)
         rgb = [rgb[i] for i in keep]
@@ -194,7 +190,7 @@ def fingerprint(path: Path, *, max_seconds: float | None = None) -> Print:
     if not crops:
         return Print(hashes=hashes, quality=quality)
     return Print(hashes=hashes, quality=quality, crops=np.stack(crops),
-                 dense=_dense(every.frames, rgb[0].shape[:2], (top, bottom, left, right)))
+                 dense=_dense(small, rgb[0].shape[:2], (top, bottom, left, right)))
 
 
 def _dense(frames: list[np.ndarray], size: tuple[int, int],
