@@ -252,7 +252,7 @@ def test_the_full_starting_vbv_buffer_keeps_the_mean_under_qcs_ceiling(
         worst = v.video.maxrate_kbps + 0.9 * v.video.bufsize_kbps / d
         assert worst <= 1.06 * spec.video.max_kbps
         # 2 s of maxrate, half a second for a short cut's tight variant (its own test below)
-        buffer = Fraction(1, 2) if v.video.preset == "medium" else 2
+        buffer = Fraction(1, 2) if v.video.preset == "slow" else 2
         assert v.video.bufsize_kbps == int(buffer * v.video.maxrate_kbps)
         assert "vbv-init" not in v.video.x264_params  # x264's default: the start is not starved
         if seconds == 60:  # a minute keeps the platform's whole cap
@@ -265,7 +265,7 @@ def test_the_full_starting_vbv_buffer_keeps_the_mean_under_qcs_ceiling(
 def test_a_tight_variant_of_a_short_cut_gets_more_encoder_effort_and_a_shorter_buffer(
         registry: Registry, seconds: int, rate: Fraction) -> None:
     # the rule is on the cut's duration and the bits per pixel of the variant's cap, never on
-    # a clip: under 10 s a tight variant gets medium (aq-mode and psy off) at CRF 12 with a
+    # a clip: under 10 s a tight variant gets slow (aq-mode and psy off) at CRF 12 with a
     # 0.5 s buffer, so a higher maxrate for the same worst-case mean; every other variant,
     # and every variant of a 10 s or longer cut, keeps ultrafast and the 2 s buffer
     from coulisses.render.plan import (

@@ -283,11 +283,11 @@ PRESETS: dict[str, dict[str, str | int]] = {
     # starting buffer early (veryfast with trellis: 90.8 on the film, 83.0 on the noisy
     # source's first second), and superfast's adaptive quantisation lowers VMAF
     # A tight variant of a short cut (``short_and_tight``) gets ``x264_short``, its params
-    # and ``crf_short`` instead, with a 1 s buffer
+    # and ``crf_short`` instead, with a 0.5 s buffer
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21,
               "x264_extra": "trellis=1", "x264_tight": "ultrafast",
               "x264_tight_params": "subme=2:partitions=i8x8,i4x4",
-              "x264_short": "medium", "x264_short_params": "aq-mode=0:psy=0", "crf_short": 12},
+              "x264_short": "slow", "x264_short_params": "aq-mode=0:psy=0", "crf_short": 12},
     # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
     # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
     # docs/benchmarks.md, "Encoder presets")
@@ -308,16 +308,18 @@ TIGHT_BITS_PER_PIXEL = 0.15
 
 # A cut shorter than this is short. Its maxrate is lowered most (66 % of the cap at 3 s with a
 # 2 s buffer: ``vbv_maxrate``), and its encode costs few CPU seconds in all, so a variant that
-# is also tight (``TIGHT_BITS_PER_PIXEL``) is worth more effort. It gets x264 ``medium``
-# (lookahead, B-frame decisions, sub-pel motion, more references), without adaptive
-# quantisation or psychovisual tuning (both lower VMAF), at CRF 14, and a buffer of
+# is also tight (``TIGHT_BITS_PER_PIXEL``) is worth more effort. It gets x264 ``slow``
+# (lookahead, adaptive B-frames, sub-pel motion and RD, more references), without adaptive
+# quantisation or psychovisual tuning (both lower VMAF), at CRF 12, and a buffer of
 # ``SHORT_VBV_SECONDS``. The buffer matters as much as the preset: x264's lookahead keeps its
 # buffer about half full, so a cut of D s spends about maxrate + (0.9 - 0.5) x bufsize / D
-# while the worst case held under QC's ceiling is maxrate + 0.9 x bufsize / D; a 1 s buffer
-# leaves a higher maxrate (81 % of the cap at 3 s) and more of it spent. On the GRID clip's
-# 3 s Instagram feed cut (360x288 upscaled to 1080x1350): VMAF 95.2 mean / 93.4 min, where
-# ultrafast with the 2 s buffer scored 94.6 / 90.3, for about 3x that variant's encoder CPU
-# (6.6 CPU s instead of 2.0 for the 3 s variant). docs/benchmarks.md, "Encoder presets"
+# while the worst case held under QC's ceiling is maxrate + 0.9 x bufsize / D; half a second
+# of buffer leaves a higher maxrate (87 % of the cap at 3 s) and more of it spent. On GRID's
+# 3 s Instagram feed cuts (360x288 upscaled to 1080x1350), VMAF mean / min of every frame:
+# bbaf2n 94.6 / 90.3 with ultrafast and the 2 s buffer, 95.3 / 92.8 with medium, 95.4 / 92.3
+# with slow; lbax4n 94.5 / 91.1, 95.2, 95.4; swwp2s 94.3 / 91.3, 94.9, 95.1. Slow costs
+# about 4.7x that variant's ultrafast render (9.3 CPU s instead of 2.0 for 3 s); cuts of 10 s
+# or more are not touched (docs/benchmarks.md, "Encoder presets")
 SHORT_CUT_SECONDS = 10
 SHORT_VBV_SECONDS = Fraction(1, 2)
 
