@@ -638,8 +638,12 @@ SHORT = (
     "That clip needs 7.6 Mb/s for 95.6 with `slow` and no VBV, half as much again as Instagram "
     "feed's 5 Mb/s cap (the platform file's `ig-video` source is marked disputed: an older 5 Mb/s"
     " table against a current 25 Mb/s one); the cap is a platform-spec decision, not an encoder "
-    "setting, and is left as it is. Only the Instagram feed canvas was measured on the GRID clips"
-    " other than bbaf2n.")
+    "setting, and is left as it is. lwbsza misses on other canvases too (measured after, "
+    "2026-12-04 15:39-15:41 UTC): TikTok 94.4 / 92.9 and YouTube 94.2 / 92.5 with ultrafast CRF "
+    "18 (not tight, so not under this rule), LinkedIn landscape 94.3 / 91.4 under it; `slow` CRF "
+    "12 with a 0.5 s buffer lifts TikTok to 95.4 / 94.1 and YouTube to 95.3 / 93.8, so the rule "
+    "on every variant of a short cut would reach those two, for about 5x their render CPU: not "
+    "shipped. The other GRID clips were measured on the Instagram feed canvas only.")
 WASTE = (
     "Waste removed after profiling this: each contact-sheet strip decoded its whole output at "
     "full rate to keep four frames (40 of 198 CPU s of the 60 s cut); it now seeks to each of "
