@@ -251,7 +251,55 @@ def test_the_full_starting_vbv_buffer_keeps_the_mean_under_qcs_ceiling(
         d = float(v.duration)
         worst = v.video.maxrate_kbps + 0.9 * v.video.bufsize_kbps / d
         assert worst <= 1.06 * spec.video.max_kbps
-        assert v.video.bufsize_kbps == 2 * v.video.maxrate_kbps
+        # 2 s of maxrate, half a second for a short cut's tight variant (its own test below)
+        buffer = Fraction(1, 2) if v.video.preset == "slow" else 2
+        assert v.video.bufsize_kbps == int(buffer * v.video.maxrate_kbps)
         assert "vbv-init" not in v.video.x264_params  # x264's default: the start is not starved
         if seconds == 60:  # a minute keeps the platform's whole cap
             assert v.video.maxrate_kbps == spec.video.max_kbps
+
+
+@pytest.mark.parametrize(("seconds", "rate"), [(3, Fraction(25)), (3, Fraction(30)),
+                                               (9, Fraction(30)), (10, Fraction(30)),
+                                               (60, Fraction(30))])
+def test_a_tight_variant_of_a_short_cut_gets_more_encoder_effort_and_a_shorter_buffer(
+        registry: Registry, seconds: int, rate: Fraction) -> None:
+    # the rule is on the cut's duration and the bits per pixel of the variant's cap, never on
+    # a clip: under 10 s a tight variant gets slow (aq-mode and psy off) at CRF 12 with a
+    # 0.5 s buffer, so a higher maxrate for the same worst-case mean; every other variant,
+    # and every variant of a 10 s or longer cut, keeps ultrafast and the 2 s buffer
+    from coulisses.render.plan import (
+        PRESETS,
+        SHORT_CUT_SECONDS,
+        TIGHT_BITS_PER_PIXEL,
+        bits_per_pixel,
+        vbv_maxrate,
+    )
+
+    final = PRESETS["final"]
+    specs = registry.select("tiktok,instagram-feed,linkedin,youtube,linkedin-landscape")
+    plan = build_plan(make_probe(rate=rate, duration=Fraction(seconds)), specs,
+                      CutOptions(trim=True), None, "s")
+    short_tight = set()
+    for spec, v in zip(specs, plan.variants, strict=True):
+        usual = vbv_maxrate(spec.video.max_kbps, v.duration)
+        tight = bits_per_pixel(usual, v.width, v.height, v.frame_rate) < TIGHT_BITS_PER_PIXEL
+        if seconds < SHORT_CUT_SECONDS and tight:
+            short_tight.add(spec.id)
+            assert (v.video.preset, v.video.crf) == (final["x264_short"], final["crf_short"])
+            assert v.video.x264_params == "open-gop=0:rc-lookahead=20:aq-mode=0:psy=0"
+            assert v.video.bufsize_kbps == v.video.maxrate_kbps // 2
+            assert v.video.maxrate_kbps > usual  # the shorter buffer leaves more of the cap
+            worst = v.video.maxrate_kbps + 0.9 * v.video.bufsize_kbps / float(v.duration)
+            assert worst <= 1.06 * spec.video.max_kbps
+        else:
+            assert v.video.preset == "ultrafast" and v.video.crf == final["crf"]
+            assert (v.video.maxrate_kbps, v.video.bufsize_kbps) == (usual, 2 * usual)
+    expected = {"instagram-feed", "linkedin-landscape"} | (
+        {"youtube"} if rate == 30 and seconds == 3 else set())
+    assert short_tight == (expected if seconds < SHORT_CUT_SECONDS else set())
+    # draft and master keep their own preset on a short cut too
+    for preset in ("draft", "master"):
+        other = build_plan(make_probe(rate=rate, duration=Fraction(seconds)), specs,
+                           CutOptions(preset=preset, trim=True), None, "s")
+        assert {v.video.preset for v in other.variants} == {PRESETS[preset]["x264"]}

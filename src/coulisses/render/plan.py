@@ -241,13 +241,16 @@ VBV_SECONDS = 2
 BITRATE_SLACK = 1.05
 
 
-def vbv_maxrate(cap_kbps: int, duration: Fraction) -> int:
-    """The x264/NVENC maxrate (kb/s) for a cut of ``duration`` under a ``cap_kbps`` video cap:
-    the cap itself for long cuts, lower for short ones, so that what the full starting buffer
-    adds to the mean, ``(VBV_INIT x bufsize + maxrate x duration) / duration``, stays within
-    ``BITRATE_SLACK`` of the cap. Pure."""
+def vbv_maxrate(cap_kbps: int, duration: Fraction,
+                buffer_seconds: Fraction | int = VBV_SECONDS) -> int:
+    """The x264/NVENC maxrate (kb/s) for a cut of ``duration`` under a ``cap_kbps`` video cap,
+    with a VBV buffer of ``buffer_seconds`` of maxrate: the cap itself for long cuts, lower
+    for short ones, so that what the full starting buffer adds to the mean,
+    ``(VBV_INIT x bufsize + maxrate x duration) / duration``, stays within ``BITRATE_SLACK``
+    of the cap. Pure."""
     d = max(float(duration), 1.0)
-    return min(cap_kbps, int(BITRATE_SLACK * cap_kbps * d / (d + VBV_INIT * VBV_SECONDS)))
+    return min(cap_kbps,
+               int(BITRATE_SLACK * cap_kbps * d / (d + VBV_INIT * float(buffer_seconds))))
 
 
 def x264_params_for(x264_preset: str) -> str:
@@ -279,9 +282,12 @@ PRESETS: dict[str, dict[str, str | int]] = {
     # 95.6, for about 0.2 CPU s per second more on that variant. Lookahead presets spend the
     # starting buffer early (veryfast with trellis: 90.8 on the film, 83.0 on the noisy
     # source's first second), and superfast's adaptive quantisation lowers VMAF
+    # A tight variant of a short cut (``short_and_tight``) gets ``x264_short``, its params
+    # and ``crf_short`` instead, with a 0.5 s buffer
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21,
               "x264_extra": "trellis=1", "x264_tight": "ultrafast",
-              "x264_tight_params": "subme=2:partitions=i8x8,i4x4"},
+              "x264_tight_params": "subme=2:partitions=i8x8,i4x4",
+              "x264_short": "slow", "x264_short_params": "aq-mode=0:psy=0", "crf_short": 12},
     # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
     # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
     # docs/benchmarks.md, "Encoder presets")
@@ -300,14 +306,46 @@ PRESETS: dict[str, dict[str, str | int]] = {
 TIGHT_BITS_PER_PIXEL = 0.15
 
 
+# A cut shorter than this is short. Its maxrate is lowered most (66 % of the cap at 3 s with a
+# 2 s buffer: ``vbv_maxrate``), and its encode costs few CPU seconds in all, so a variant that
+# is also tight (``TIGHT_BITS_PER_PIXEL``) is worth more effort. It gets x264 ``slow``
+# (lookahead, adaptive B-frames, sub-pel motion and RD, more references), without adaptive
+# quantisation or psychovisual tuning (both lower VMAF), at CRF 12, and a buffer of
+# ``SHORT_VBV_SECONDS``. The buffer matters as much as the preset: x264's lookahead keeps its
+# buffer about half full, so a cut of D s spends about maxrate + (0.9 - 0.5) x bufsize / D
+# while the worst case held under QC's ceiling is maxrate + 0.9 x bufsize / D; half a second
+# of buffer leaves a higher maxrate (87 % of the cap at 3 s) and more of it spent. On GRID's
+# 3 s Instagram feed cuts (360x288 upscaled to 1080x1350), VMAF mean / min of every frame:
+# bbaf2n 94.6 / 90.3 with ultrafast and the 2 s buffer, 95.3 / 92.8 with medium, 95.4 / 92.3
+# with slow; lbax4n 94.5 / 91.1, 95.2, 95.4; swwp2s 94.3 / 91.3, 94.9, 95.1. Slow costs
+# about 4.7x that variant's ultrafast render (9.3 CPU s instead of 2.0 for 3 s); cuts of 10 s
+# or more are not touched (docs/benchmarks.md, "Encoder presets")
+SHORT_CUT_SECONDS = 10
+SHORT_VBV_SECONDS = Fraction(1, 2)
+
+
+def bits_per_pixel(maxrate_kbps: int, width: int, height: int, rate: Fraction) -> float:
+    """Bits per pixel per frame that a ``maxrate_kbps`` cap leaves a canvas. Pure."""
+    return maxrate_kbps * 1000 / (width * height * float(rate))
+
+
+def short_and_tight(settings: dict[str, str | int], maxrate_kbps: int, width: int,
+                    height: int, rate: Fraction, duration: Fraction) -> bool:
+    """Whether a variant gets the preset's ``x264_short`` settings: the cut is shorter than
+    ``SHORT_CUT_SECONDS`` and the variant's maxrate (with the usual 2 s buffer) leaves fewer
+    than ``TIGHT_BITS_PER_PIXEL`` bits per pixel. Pure."""
+    return ("x264_short" in settings and duration < SHORT_CUT_SECONDS
+            and bits_per_pixel(maxrate_kbps, width, height, rate) < TIGHT_BITS_PER_PIXEL)
+
+
 def x264_for(settings: dict[str, str | int], maxrate_kbps: int, width: int, height: int,
              rate: Fraction) -> tuple[str, str]:
     """``(x264 preset, -x264-params)`` of a variant: the preset's own x264 preset and params,
     plus its ``x264_extra``; or its ``x264_tight`` preset with ``x264_tight_params`` added
     too when the variant's cap leaves fewer than ``TIGHT_BITS_PER_PIXEL`` bits per pixel.
     Pure."""
-    bits_per_pixel = maxrate_kbps * 1000 / (width * height * float(rate))
-    tight = "x264_tight" in settings and bits_per_pixel < TIGHT_BITS_PER_PIXEL
+    tight = ("x264_tight" in settings
+             and bits_per_pixel(maxrate_kbps, width, height, rate) < TIGHT_BITS_PER_PIXEL)
     preset = str(settings["x264_tight" if tight else "x264"])
     params = [x264_params_for(preset), str(settings.get("x264_extra", "")),
               str(settings.get("x264_tight_params", "")) if tight else ""]
@@ -492,7 +530,16 @@ def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
                            maxrate_kbps=maxrate, bufsize_kbps=maxrate * VBV_SECONDS,
                            profile=spec.video.profile, gop=gop, bframes=2, x264_params="",
                            encoder="nvenc")
-    x264, params = x264_for(settings, maxrate, spec.canvas.width, spec.canvas.height, rate)
+    width, height = spec.canvas.width, spec.canvas.height
+    if short_and_tight(settings, maxrate, width, height, rate, duration):
+        x264 = str(settings["x264_short"])
+        params = ":".join(p for p in (x264_params_for(x264), str(settings["x264_short_params"]))
+                          if p)
+        maxrate = vbv_maxrate(cap, duration, SHORT_VBV_SECONDS)
+        return VideoEncode(preset=x264, crf=int(settings["crf_short"]),
+                           maxrate_kbps=maxrate, bufsize_kbps=int(maxrate * SHORT_VBV_SECONDS),
+                           profile=spec.video.profile, gop=gop, bframes=2, x264_params=params)
+    x264, params = x264_for(settings, maxrate, width, height, rate)
     return VideoEncode(preset=x264, crf=int(settings["crf"]),
                        maxrate_kbps=maxrate, bufsize_kbps=maxrate * VBV_SECONDS,
                        profile=spec.video.profile, gop=gop, bframes=2, x264_params=params)
