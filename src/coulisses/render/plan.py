@@ -283,11 +283,14 @@ PRESETS: dict[str, dict[str, str | int]] = {
     # starting buffer early (veryfast with trellis: 90.8 on the film, 83.0 on the noisy
     # source's first second), and superfast's adaptive quantisation lowers VMAF
     # A tight variant of a short cut (``short_and_tight``) gets ``x264_short``, its params
-    # and ``crf_short`` instead, with a 0.5 s buffer
+    # and ``crf_short`` instead, with a 0.5 s buffer; its other variants keep their preset at
+    # ``crf_short_plain``: GRID lwbsza's 3 s cut, every non-tight canvas from 94.2-94.6 VMAF
+    # at CRF 18 to 95.0-95.3 at 16 for about 3 % more render time (docs/benchmarks.md)
     "final": {"x264": "ultrafast", "crf": 18, "scale": 1, "nvenc": "p5", "cq": 21,
               "x264_extra": "trellis=1", "x264_tight": "ultrafast",
               "x264_tight_params": "subme=2:partitions=i8x8,i4x4",
-              "x264_short": "slow", "x264_short_params": "aq-mode=0:psy=0", "crf_short": 12},
+              "x264_short": "slow", "x264_short_params": "aq-mode=0:psy=0", "crf_short": 12,
+              "crf_short_plain": 16},
     # the slowest, smallest files, for those who can wait (on the film clip: 15.3 CPU s per
     # second for the render, a 0.13x realtime ceiling on 2 cores, VMAF 96.1 mean / 90.1 min;
     # docs/benchmarks.md, "Encoder presets")
@@ -540,7 +543,8 @@ def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
                            maxrate_kbps=maxrate, bufsize_kbps=int(maxrate * SHORT_VBV_SECONDS),
                            profile=spec.video.profile, gop=gop, bframes=2, x264_params=params)
     x264, params = x264_for(settings, maxrate, width, height, rate)
-    return VideoEncode(preset=x264, crf=int(settings["crf"]),
+    short = "crf_short_plain" in settings and duration < SHORT_CUT_SECONDS
+    return VideoEncode(preset=x264, crf=int(settings["crf_short_plain" if short else "crf"]),
                        maxrate_kbps=maxrate, bufsize_kbps=maxrate * VBV_SECONDS,
                        profile=spec.video.profile, gop=gop, bframes=2, x264_params=params)
 
