@@ -18,6 +18,7 @@ from coulisses.render.plan import (
     build_plan,
     choose_rate,
     crop_window,
+    video_cap_kbps,
 )
 
 
@@ -215,26 +216,34 @@ def test_nvenc_plan_keeps_the_cap_profile_and_gop() -> None:
             b.video.maxrate_kbps, b.video.profile, b.video.gop, b.video.bframes)
 
 
-@pytest.mark.parametrize("seconds", [10, 60])
+@pytest.mark.parametrize(("seconds", "rate", "expected"), [
+    (10, Fraction(30), set()), (60, Fraction(30), set()),
+    # 60 fps: the 1080p caps of 12 and 16 Mb/s and X's 6 Mb/s leave under 0.15 bit per pixel
+    (60, Fraction(60), {"tiktok", "instagram-feed", "youtube", "x"}),
+    # long cuts: the file-size limits lower the cap (LinkedIn's 200 MB: 4.6 Mb/s for 5 min)
+    (300, Fraction(30), {"linkedin", "linkedin-landscape"})])
 def test_a_variant_whose_cap_is_tight_for_its_canvas_gets_the_slower_step(
-        registry: Registry, seconds: int) -> None:
+        registry: Registry, seconds: int, rate: Fraction, expected: set[str]) -> None:
     from coulisses.render.plan import PRESETS, TIGHT_BITS_PER_PIXEL, x264_params_for
 
     specs = registry.select("tiktok,instagram-feed,linkedin,youtube,x,linkedin-landscape")
-    plan = build_plan(make_probe(duration=Fraction(seconds)), specs, CutOptions(trim=True),
-                      None, "t")
+    plan = build_plan(make_probe(rate=rate, duration=Fraction(seconds)), specs,
+                      CutOptions(trim=True), None, "t")
+    tight_ones = set()
     for spec, v in zip(specs, plan.variants, strict=True):
         bits = v.video.maxrate_kbps * 1000 / (v.width * v.height * float(v.frame_rate))
         tight = bits < TIGHT_BITS_PER_PIXEL
-        assert tight == (spec.id in ("instagram-feed", "linkedin-landscape"))
+        if tight:
+            tight_ones.add(spec.id)
         want = PRESETS["final"]["x264_tight" if tight else "x264"]
         assert v.video.preset == want
         assert v.video.x264_params.startswith(x264_params_for(v.video.preset))
         extra = f":{PRESETS['final']['x264_tight_params']}"
         assert v.video.x264_params.endswith(extra) == tight
+    assert tight_ones == expected
     # draft and master have no step: every variant gets the preset's own
     for preset in ("draft", "master"):
-        other = build_plan(make_probe(duration=Fraction(seconds)), specs,
+        other = build_plan(make_probe(rate=rate, duration=Fraction(seconds)), specs,
                            CutOptions(preset=preset, trim=True), None, "t")
         assert {v.video.preset for v in other.variants} == {PRESETS[preset]["x264"]}
 
@@ -255,8 +264,13 @@ def test_the_full_starting_vbv_buffer_keeps_the_mean_under_qcs_ceiling(
         buffer = Fraction(1, 2) if v.video.preset == "slow" else 2
         assert v.video.bufsize_kbps == int(buffer * v.video.maxrate_kbps)
         assert "vbv-init" not in v.video.x264_params  # x264's default: the start is not starved
-        if seconds == 60:  # a minute keeps the platform's whole cap
-            assert v.video.maxrate_kbps == spec.video.max_kbps
+        if seconds >= 60:  # a minute or more keeps the whole cap its file size allows
+            assert v.video.maxrate_kbps == video_cap_kbps(spec, v.duration)
+            size = (v.video.maxrate_kbps + spec.audio.bitrate_kbps) * 1000 / 8 * d
+            assert size <= 0.9 * spec.file.max_bytes
+    # Instagram feed's 100 MB: a minute at its 25 Mb/s ceiling would not fit
+    feed = registry.select("instagram-feed")[0]
+    assert video_cap_kbps(feed, Fraction(60)) < feed.video.max_kbps
 
 
 @pytest.mark.parametrize(("seconds", "rate"), [(3, Fraction(25)), (3, Fraction(30)),
@@ -282,7 +296,7 @@ def test_a_tight_variant_of_a_short_cut_gets_more_encoder_effort_and_a_shorter_b
                       CutOptions(trim=True), None, "s")
     short_tight = set()
     for spec, v in zip(specs, plan.variants, strict=True):
-        usual = vbv_maxrate(spec.video.max_kbps, v.duration)
+        usual = vbv_maxrate(video_cap_kbps(spec, v.duration), v.duration)
         tight = bits_per_pixel(usual, v.width, v.height, v.frame_rate) < TIGHT_BITS_PER_PIXEL
         if seconds < SHORT_CUT_SECONDS and tight:
             short_tight.add(spec.id)
@@ -296,8 +310,8 @@ def test_a_tight_variant_of_a_short_cut_gets_more_encoder_effort_and_a_shorter_b
             crf = final["crf_short_plain" if seconds < SHORT_CUT_SECONDS else "crf"]
             assert v.video.preset == "ultrafast" and v.video.crf == crf
             assert (v.video.maxrate_kbps, v.video.bufsize_kbps) == (usual, 2 * usual)
-    expected = {"instagram-feed", "linkedin-landscape"} | (
-        {"youtube"} if rate == 30 and seconds == 3 else set())
+    # at 3 s the maxrate is 66 % of the cap: 1920x1080 at 30 fps is tight, at 25 fps not
+    expected = {"youtube", "linkedin-landscape"} if rate == 30 and seconds == 3 else set()
     assert short_tight == (expected if seconds < SHORT_CUT_SECONDS else set())
     # draft and master keep their own preset on a short cut too
     for preset in ("draft", "master"):

@@ -277,8 +277,8 @@ PRESETS: dict[str, dict[str, str | int]] = {
     # CPU. A variant whose cap is tight for its canvas (``TIGHT_BITS_PER_PIXEL``) keeps
     # ultrafast's speed but compresses better still: quarter-pel motion refined twice
     # (``subme=2``; ultrafast's own is full-pel) and 8x8/4x4 intra blocks in predicted frames
-    # (``partitions``; ultrafast has none). On Instagram's 5 Mb/s (4.45 for a 10 s cut) the
-    # film's VMAF minimum goes from 89.8 (trellis alone) to 91.7 and the noisy source's to
+    # (``partitions``; ultrafast has none). On Instagram feed's former 5 Mb/s (4.45 for a 10 s
+    # cut) the film's VMAF minimum goes from 89.8 (trellis alone) to 91.7 and the noisy source's to
     # 95.6, for about 0.2 CPU s per second more on that variant. Lookahead presets spend the
     # starting buffer early (veryfast with trellis: 90.8 on the film, 83.0 on the noisy
     # source's first second), and superfast's adaptive quantisation lowers VMAF
@@ -299,10 +299,12 @@ PRESETS: dict[str, dict[str, str | int]] = {
 }
 
 
-# A video cap that leaves fewer bits per pixel than this (at 30 fps: Instagram feed's 5 Mb/s
-# at 1080x1350, 0.11; LinkedIn landscape's 8 Mb/s at 1920x1080, 0.13; the other platforms
-# 0.19 and more; at 60 fps a 12 Mb/s 1080p cap too) is tight for
-# its canvas: without lookahead, x264 ultrafast starves the frames after each keyframe there
+# A video cap that leaves fewer bits per pixel than this is tight for its canvas: at 30 fps
+# no platform's own ceiling is (LinkedIn landscape's 12 Mb/s at 1920x1080: 0.19; Instagram
+# feed's 5 Mb/s at 1080x1350, 0.11, was until its ceiling became the Reels' 25 Mb/s), but a
+# short cut's lowered maxrate at 1920x1080 (7.9 Mb/s at 3 s), the 1080p caps of 12 to 16 Mb/s
+# at 60 fps, and a long cut held by its file-size limit are (LinkedIn's 200 MB: 4.6 Mb/s for
+# 5 min). Without lookahead, x264 ultrafast starves the frames after each keyframe there
 # (VMAF minimum 88 on the film clip). Such a variant gets the preset's ``x264_tight`` preset
 # and params: sub-pel motion and small intra blocks spend those few bits better
 # (docs/benchmarks.md, "Encoder presets")
@@ -517,6 +519,14 @@ def build_plan(probe: Probe, specs: list[PlatformSpec], options: CutOptions,
                       variants=tuple(variants))
 
 
+def video_cap_kbps(spec: PlatformSpec, duration: Fraction) -> int:
+    """The video bitrate cap (kb/s) of a cut of ``duration`` for ``spec``: the platform's
+    ceiling, lowered so that the whole file, audio included, stays within 90 % of its size
+    limit (500 kb/s at the least). Pure."""
+    size_cap_kbps = int(spec.file.max_bytes * 8 * 0.9 / 1000 / max(float(duration), 1.0))
+    return max(500, min(spec.video.max_kbps, size_cap_kbps - spec.audio.bitrate_kbps))
+
+
 def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
                   duration: Fraction, encoder: Encoder = "x264") -> VideoEncode:
     """Encoder settings: quality-targeted, capped so the file fits the platform's size limit.
@@ -524,8 +534,7 @@ def _video_encode(spec: PlatformSpec, preset: Preset, rate: Fraction,
     NVENC gets the same cap, profile, GOP and B-frames: only the encoder's own knobs differ.
     """
     settings = PRESETS[preset]
-    size_cap_kbps = int(spec.file.max_bytes * 8 * 0.9 / 1000 / max(float(duration), 1.0))
-    cap = max(500, min(spec.video.max_kbps, size_cap_kbps - spec.audio.bitrate_kbps))
+    cap = video_cap_kbps(spec, duration)
     maxrate = vbv_maxrate(cap, duration)
     gop = max(1, round(rate * Fraction(spec.video.gop_seconds).limit_denominator(100)))
     if encoder == "nvenc":
