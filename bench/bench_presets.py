@@ -447,8 +447,7 @@ def report(data: dict[str, Any]) -> str:
         f"When no point does both, the cheapest that meets the VMAF "
         f"targets: platforms re-encode uploads, so quality comes first, and the CPU shortfall "
         f"is said. The *noise* source's VMAF is shown, not held to the targets: it is there for "
-        f"the CPU cost of grain, and its Instagram variant is held at the platform's 5 Mb/s "
-        f"cap.")
+        f"the CPU cost of grain.")
     lines.append("")
     if chosen is None:
         from coulisses.render.plan import PRESETS
@@ -460,7 +459,7 @@ def report(data: dict[str, Any]) -> str:
                      f"(`-x264-params {x264_params(shipped[0])}`), below.")
         chosen = (*shipped, False)
         chart(points, chosen)  # star the shipped point
-    lines += ["", RATE_CONTROL, "", TRIED, "", SHORT]
+    lines += ["", RATE_CONTROL, "", TRIED, "", SHORT, "", CEILINGS]
     if data.get("tries"):
         lines += ["", "Settings tried on the Instagram variant alone (its render: decode, "
                       "filters, one encoder; VMAF as above; *worst frames* are frame number: "
@@ -570,7 +569,8 @@ TRIED = (
     "88.1); lookahead presets help the film but not the noisy source (`faster` 90.8 for 2.8x "
     "ultrafast's CPU on that variant; `veryfast` with `trellis=1` 90.8 on the film but 83.0 "
     "on the noisy source in the four-canvas render: its lookahead spends the starting buffer "
-    "in the first second). Then, with this script's `--tries` (table below): what ultrafast "
+    "in the first second). Then, with this script's `--tries` (its table is in this section "
+    "as of commit `a8790d9`, `git show a8790d9:docs/benchmarks.md`): what ultrafast "
     "leaves out is what costs it the most. It searches motion at whole pixels only "
     "(`subme=0`) and codes no small intra blocks in predicted frames (`partitions` none). "
     "From `trellis=1` alone (89.8, 0.75 CPU s per second for that variant's render), "
@@ -634,7 +634,8 @@ SHORT = (
     "canvases, more than 4 CPU s per source second, so the 0.5x realtime ceiling is not met on "
     "cuts under 10 s with a tight variant; in all it is at most about 40 CPU s on the four "
     "canvases, a quarter of the 60 s cut's 169, and the 60 s cut, which the rule does not touch, "
-    "keeps 2.81 CPU s per second. **Not met: GRID lwbsza's Instagram feed cut, 92.9 / 85.5.** "
+    "keeps 2.81 CPU s per second. **Not met then: GRID lwbsza's Instagram feed cut, 92.9 / "
+    "85.5** (met since: next paragraph). "
     "That clip needs 7.6 Mb/s for 95.6 with `slow` and no VBV, half as much again as Instagram "
     "feed's 5 Mb/s cap (the platform file's `ig-video` source is marked disputed: an older 5 Mb/s"
     " table against a current 25 Mb/s one); the cap is a platform-spec decision, not an encoder "
@@ -644,6 +645,23 @@ SHORT = (
     "12 with a 0.5 s buffer lifts TikTok to 95.4 / 94.1 and YouTube to 95.3 / 93.8, so the rule "
     "on every variant of a short cut would reach those two, for about 5x their render CPU: not "
     "shipped. The other GRID clips were measured on the Instagram feed canvas only.")
+CEILINGS = (
+    "Platform ceilings, changed on 2026-12-04 after all of the above: every measurement before "
+    "this paragraph had Instagram feed's video ceiling at 5 Mb/s (FeedHive's older feed table) and "
+    "LinkedIn landscape's at 8 Mb/s. Meta retired `media_type=VIDEO` on 2023-11-09: a feed "
+    "video is published as a Reel, and coulisses' connector posts every Instagram video with "
+    "`media_type=REELS`, so Instagram feed now has the Reels' 25 Mb/s ceiling (its 100 MB file "
+    "limit holds a 60 s cut to 11.9 Mb/s); LinkedIn publishes no bitrate, and LinkedIn landscape "
+    "now has YouTube's 12 Mb/s, as the youtube profile (`platforms/data/*.yaml` say why). The "
+    "tables above (grid, chosen point, whole cut) are measured with the new ceilings. At 30 fps "
+    "no platform's own ceiling is tight any more (LinkedIn landscape's 12 Mb/s at 1920x1080: "
+    "0.19 bits per pixel), so the tight step and the short-cut rule now act where the cap really "
+    "is short for the canvas: 1080p caps of 12 to 16 Mb/s at 60 fps, a cut under about 5 s at "
+    "1920x1080 and 30 fps (its maxrate lowered to 66 % of the cap at 3 s), and a long cut held "
+    "by its file-size limit (LinkedIn's 200 MB: 4.6 Mb/s for 5 min). GRID lwbsza's 3 s cut to "
+    "the 11 platforms (docs/quality.md's VMAF on every frame, 2026-12-04 17:45 UTC): Instagram "
+    "feed 92.9 / 85.5 -> 95.3, LinkedIn landscape 94.3 / 91.4 -> 95.1, every variant at 95.0 "
+    "or more; GRID's 25 fps cuts have no tight variant left, so they no longer pay for `slow`.")
 WASTE = (
     "Waste removed after profiling this: each contact-sheet strip decoded its whole output at "
     "full rate to keep four frames (40 of 198 CPU s of the 60 s cut); it now seeks to each of "
