@@ -124,17 +124,24 @@ def stepped(v: Any, preset: str) -> bool:
     return bool((v.video.preset, v.video.x264_params) != (preset, x264_params(preset)))
 
 
-def tight_steps(preset: str) -> dict[str, str]:
-    """The variants that the shipped plan gives a slower x264 preset at this grid preset."""
-    from coulisses.render.plan import PRESETS
+def tight_steps(preset: str, seconds: int = 10) -> dict[str, str]:
+    """The variants of a ``seconds`` cut of 1080p30 to ``PLATFORMS`` that the shipped plan
+    gives other x264 settings than the grid preset's own at this grid preset (a tight cap's
+    step), as ``measure_point`` records them."""
+    from coulisses.platforms.registry import Registry
+    from coulisses.render.plan import PRESETS, vbv_maxrate, video_cap_kbps, x264_for
 
     if preset != PRESETS["final"]["x264"]:
         return {}
-    from coulisses.render.plan import x264_for
-
-    tight = PRESETS["final"]["x264_tight"]
-    return {"instagram-feed": "/".join(x264_for(PRESETS["final"], 1, 1080, 1350, Fraction(30)))
-            } if tight else {}
+    steps = {}
+    duration = Fraction(seconds)
+    for spec in Registry.load().select(PLATFORMS):
+        maxrate = vbv_maxrate(video_cap_kbps(spec, duration), duration)
+        chosen = x264_for(PRESETS["final"], maxrate, spec.canvas.width, spec.canvas.height,
+                          Fraction(30))
+        if chosen != (preset, x264_params(preset)):
+            steps[spec.id] = "/".join(chosen)
+    return steps
 
 
 def plan_for(src: Path, preset: str, crf: int) -> Any:
@@ -298,12 +305,23 @@ def per_second(point: dict[str, Any]) -> float:
 
 
 def fits(point: dict[str, Any]) -> bool:
-    """Every variant of a 60 s cut at this bitrate stays under its platform's size limit."""
+    """Every variant of a 60 s cut at this bitrate stays under its platform's size limit: the
+    point's measured rate, or the cap ``render/plan.py`` gives a 60 s cut where that is lower
+    (a platform whose ceiling times 60 s is over its file limit, such as Instagram feed's
+    25 Mb/s and 100 MB, gets a cap that fits), plus the audio."""
+    from fractions import Fraction
+
     from coulisses.platforms.registry import Registry
+    from coulisses.render.plan import video_cap_kbps
 
     specs = {s.id: s for s in Registry.load().select(PLATFORMS)}
-    return all(v["bytes"] / point["seconds"] * 60 <= specs[v["platform"]].file.max_bytes
-               for v in point["variants"])
+    for v in point["variants"]:
+        spec = specs[v["platform"]]
+        kbps = min(v["bytes"] * 8 / 1000 / point["seconds"],
+                   video_cap_kbps(spec, Fraction(60)) + spec.audio.bitrate_kbps)
+        if kbps * 1000 / 8 * 60 > spec.file.max_bytes:
+            return False
+    return True
 
 
 def choose(points: list[dict[str, Any]], overhead: float) -> tuple[str, int, bool] | None:
@@ -667,21 +685,20 @@ WASTE = (
     "full rate to keep four frames (40 of 198 CPU s of the 60 s cut); it now seeks to each of "
     "the four frames and decodes at most a group of pictures for each.")
 EARLIER = (
-    "In the grid above, the first *film* row is the `final` of the commit before this choice "
-    "(trellis on the Instagram variant only) and the rows whose *x264-params* lack `trellis=1` "
-    "an intermediate step (the Instagram variant's new settings, nothing on the others). "
-    "ultrafast CRF 20 and veryfast CRF 18 were measured on the film alone, for the curve (no "
-    "time for the noise source on this loaded machine), so the rule cannot pick them: "
-    "ultrafast CRF 20 meets the film's targets (96.7 / 90.7) for about 12% less render CPU, "
-    "but not the GRID clip of docs/quality.md, whose TikTok canvas scores 94.7 at CRF 20 "
-    "against 95.6 at CRF 18 (that variant alone, quality_cut's VMAF, a scratch run on "
-    "2026-12-04 12:35 UTC): CRF 18 is kept. veryfast CRF 18 costs twice the CPU for a lower "
-    "VMAF (95.8 / 89.8) at the platforms' caps. The wider grid (superfast at CRF 16, "
-    "veryfast at CRF 18, ultrafast at CRF 16 and 20) was measured before the VBV change and "
-    "is not repeated here: this section as of commit `4436372` "
-    "(`git show 4436372:docs/benchmarks.md`) has it. There, no point cheaper than ultrafast "
-    "CRF 18 met the VMAF targets on the film, and the slower presets cost 1.3 to 2 times the "
-    "CPU for no better VMAF at the platforms' caps.")
+    "The grid above was measured again on 2026-12-04 after the ceiling change (previous "
+    "paragraphs): the chosen point on both sources, ultrafast CRF 20 and veryfast CRF 18 on the "
+    "film alone, for the curve, so the rule cannot pick them. ultrafast CRF 20 meets the film's "
+    "targets (96.7 / 91.0) for about 5% less render CPU, but not the GRID clip of "
+    "docs/quality.md, whose TikTok canvas scored 94.7 at CRF 20 against 95.6 at CRF 18 (that "
+    "variant alone, quality_cut's VMAF, a scratch run on 2026-12-04 12:35 UTC): CRF 18 is kept. "
+    "veryfast CRF 18 costs twice the CPU for a lower VMAF (95.8 / 89.8). The grid as measured "
+    "with the 5 Mb/s Instagram feed ceiling (the `final` of the commit before this choice, with "
+    "trellis on the Instagram variant only, and the intermediate steps) is in this section as of "
+    "commit `a8790d9` (`git show a8790d9:docs/benchmarks.md`); the wider grid (superfast at CRF "
+    "16, veryfast at CRF 18, ultrafast at CRF 16 and 20), measured before the VBV change, as of "
+    "commit `4436372`. There, no point cheaper than ultrafast CRF 18 met the VMAF targets on "
+    "the film, and the slower presets cost 1.3 to 2 times the CPU for no better VMAF at the "
+    "platforms' caps.")
 
 
 def load_points() -> dict[str, Any]:
