@@ -20,6 +20,8 @@ Preset = Literal["draft", "final", "master"]
 Encoder = Literal["x264", "nvenc"]
 #: the languages of the interface
 Lang = Literal["en", "fr"]
+#: how an English-only speech model is used beside the main one (``analysis.speechchoice``)
+EnglishChoice = Literal["confidence", "always"]
 
 
 def _default_cache_dir() -> Path:
@@ -62,11 +64,17 @@ class Settings:
     whisper_model: str = field(default="base", metadata={
         "help": "speech model: a faster-whisper name (tiny, base, small, medium, large-v3, "
                 "...) or the path of a CTranslate2 model folder"})
-    speech_english_model: str = field(default="none", metadata={
-        "help": "English-only speech model that decodes what the main model detects as "
-                "English (probability 0.5 or more) or what is forced to English: a "
-                "faster-whisper name (tiny.en, base.en, small.en, ...) or model folder; "
+    speech_english_model: str = field(default="auto", metadata={
+        "help": "English-only speech model beside the main one for what the main model "
+                "detects as English or what is forced to English (speech_english_choice "
+                "says how): a faster-whisper name (tiny.en, base.en, small.en, ...) or model "
+                "folder; `auto` is tiny.en beside base and none beside other main models; "
                 "`none` lets the main model decode every language"})
+    speech_english_choice: EnglishChoice = field(default="confidence", metadata={
+        "help": "how the English-only model is used: `confidence` decodes each English "
+                "window with both models and keeps the words they are surer of (higher mean "
+                "word probability); `always` decodes English with the English-only model "
+                "alone (once the main model has found English with probability 0.5 or more)"})
     speech_beam_size: int = field(default=5, metadata={
         "help": "hypotheses the speech model keeps while decoding (beam search); 1 is "
                 "greedy and faster, more than 5 is slower and did not lower the word error "
@@ -202,4 +210,7 @@ def load_settings(env: dict[str, str] | None = None, file: Path | None = None,
         raise UsageError(f"encoder {settings.encoder!r} is not x264 or nvenc")
     if settings.lang not in get_args(Lang):
         raise UsageError(f"lang {settings.lang!r} is not en or fr")
+    if settings.speech_english_choice not in get_args(EnglishChoice):
+        raise UsageError(f"speech_english_choice {settings.speech_english_choice!r} is not "
+                         f"confidence or always")
     return settings

@@ -23,6 +23,7 @@ from coulisses.analysis.model import Segment, Transcript, Word
 from coulisses.analysis.run import Source
 from coulisses.analysis.speech import SpeechAnalyzer, transcribe_file
 from coulisses.analysis.speechmodel import whisper_model_path
+from coulisses.analysis.speechwindows import Window
 from coulisses.analysis.transcript import (
     default_transcript_path,
     load_transcript,
@@ -43,7 +44,7 @@ from coulisses.render.wordcaptions import (
     word_style,
     words_to_cues,
 )
-from coulisses.settings import Settings
+from coulisses.settings import EnglishChoice, Settings
 
 PART_PACKAGES = models._BASE_PARTS
 
@@ -177,7 +178,8 @@ def test_french_is_detected(base_analyzer: SpeechAnalyzer, shared_media: Path,
 
 def test_with_an_english_model_english_goes_to_it_and_french_stays(
         shared_media: Path, speech_settings: Settings) -> None:
-    settings = replace(speech_settings, speech_english_model="tiny.en")
+    settings = replace(speech_settings, speech_english_model="tiny.en",
+                       speech_english_choice="always")
     analyzer = SpeechAnalyzer(settings)
     english = analyzer.analyze(_source(shared_media / "speech" / "jfk.flac", settings))
     assert english.model == "tiny.en" and english.language == "en"
@@ -187,6 +189,40 @@ def test_with_an_english_model_english_goes_to_it_and_french_stays(
     french = analyzer.analyze(_source(shared_media / "speech" / "french.aiff", settings))
     assert french.model == "base" and french.language == "fr"
     assert "dictée" in _norm(" ".join(w.text for w in french.words))
+
+
+def test_by_default_english_keeps_the_words_the_models_are_surer_of(
+        shared_media: Path, speech_settings: Settings) -> None:
+    """GRID clips through the default (``tiny.en`` beside ``base``, chosen by confidence):
+    each transcript is one of the two models' own, whole, the one with the higher mean word
+    probability. On these two clips the models write different words (capitals, a full stop)
+    and the margin is wide (0.87 against 0.82 for ``base`` on sbia1a, 0.79 against 0.85 for
+    ``tiny.en`` on swwp2s, measured on 2026-12-04)."""
+    default = SpeechAnalyzer(speech_settings)
+    alone = {"base": SpeechAnalyzer(replace(speech_settings, speech_english_model="none")),
+             "tiny.en": SpeechAnalyzer(replace(speech_settings,
+                                               speech_english_choice="always"))}
+    kept = {}
+    for name in ("sbia1a.mpg", "swwp2s.mpg"):
+        source = _source(shared_media / "grid" / name, speech_settings)
+        t = default.analyze(source)
+        each = {model: a.analyze(source) for model, a in alone.items()}
+        assert t.model in each and t.language == "en"
+        assert [w.text for w in each["base"].words] != [w.text for w in each["tiny.en"].words]
+        assert [w.text for w in t.words] == [w.text for w in each[t.model].words]
+        sure = {m: float(np.mean([w.confidence for w in x.words])) for m, x in each.items()}
+        assert sure[t.model] == max(sure.values())
+        kept[name] = t.model
+    assert kept == {"sbia1a.mpg": "base", "swwp2s.mpg": "tiny.en"}
+
+
+def test_by_default_french_is_decoded_by_the_main_model_alone(
+        shared_media: Path, speech_settings: Settings) -> None:
+    analyzer = SpeechAnalyzer(speech_settings)
+    t = analyzer.analyze(_source(shared_media / "speech" / "french.aiff", speech_settings))
+    assert t.language == "fr" and t.model == "base"
+    assert "dictée" in _norm(" ".join(w.text for w in t.words))
+    assert analyzer._english is None  # never needed, never loaded
 
 
 def test_grid_words_are_in_order_inside_the_clip(base_analyzer: SpeechAnalyzer,
@@ -237,10 +273,11 @@ class _FakeWhisper:
         return iter(self.segments), info
 
 
-def _seg(start: float, end: float, words: list[tuple[str, float, float]]) -> Any:
+def _seg(start: float, end: float, words: list[tuple[str, float, float]],
+         probability: float = 0.8) -> Any:
     return SimpleNamespace(start=start, end=end, text="".join(w for w, _, _ in words),
                            words=[SimpleNamespace(word=w, start=np.float64(a), end=np.float64(b),
-                                                  probability=np.float64(0.8))
+                                                  probability=np.float64(probability))
                                   for w, a, b in words])
 
 
@@ -296,7 +333,12 @@ def test_language_and_model_checks() -> None:
 
 
 def test_english_model_name() -> None:
-    assert Settings().speech_english_model == "none"
+    assert Settings().speech_english_model == "auto"
+    assert Settings().speech_english_choice == "confidence"
+    assert models.english_model_name("base", "auto") == "tiny.en"  # the pair measured
+    assert models.english_model_name("base", " AUTO ") == "tiny.en"
+    assert models.english_model_name("small", "auto") == ""
+    assert models.english_model_name("tiny.en", "auto") == ""
     assert models.english_model_name("base", "none") == ""
     assert models.english_model_name("base", " NONE ") == ""
     assert models.english_model_name("base", "") == ""
@@ -335,13 +377,16 @@ class _Detecting(_FakeWhisper):
         return self.given[-1], info
 
 
-def _pair(language: str, probability: float, forced: str | None = None
+def _pair(language: str, probability: float, forced: str | None = None,
+          choice: EnglishChoice = "always", sure: tuple[float, float] = (0.8, 0.8)
           ) -> tuple[SpeechAnalyzer, _Detecting, _FakeWhisper]:
-    main = _Detecting([_seg(0.0, 1.0, [(" Been", 0.0, 0.4), (" read.", 0.4, 1.0)])],
+    """A main model and an English one whose words have the probabilities ``sure``."""
+    main = _Detecting([_seg(0.0, 1.0, [(" Been", 0.0, 0.4), (" read.", 0.4, 1.0)], sure[0])],
                       language, probability)
-    english = _FakeWhisper([_seg(0.0, 1.0, [(" Bin", 0.0, 0.4), (" red.", 0.4, 1.0)])],
-                           multilingual=False)
-    analyzer = SpeechAnalyzer(Settings(speech_english_model="tiny.en"), language=forced)
+    english = _FakeWhisper([_seg(0.0, 1.0, [(" Bin", 0.0, 0.4), (" red.", 0.4, 1.0)],
+                                 sure[1])], multilingual=False)
+    analyzer = SpeechAnalyzer(Settings(speech_english_model="tiny.en",
+                                       speech_english_choice=choice), language=forced)
     analyzer._model, analyzer._english = main, english
     return analyzer, main, english
 
@@ -373,13 +418,66 @@ def test_forced_english_goes_straight_to_the_english_model() -> None:
     assert english.calls[0]["language"] == "en"
 
 
-def test_by_default_the_main_model_decodes_english_too() -> None:
-    analyzer = SpeechAnalyzer(Settings())
-    main = _Detecting([_seg(0.0, 1.0, [(" Been", 0.0, 0.4)])], "en", 0.97)
-    analyzer._model = main
+def test_without_an_english_model_the_main_model_decodes_english_too() -> None:
+    for settings in (Settings(speech_english_model="none"),
+                     Settings(whisper_model="small", speech_english_model="auto")):
+        analyzer = SpeechAnalyzer(settings)
+        main = _Detecting([_seg(0.0, 1.0, [(" Been", 0.0, 0.4)])], "en", 0.97)
+        analyzer._model = main
+        t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+        assert [w.text for w in t.words] == ["Been"] and t.model == analyzer.model_name
+        assert analyzer._english is None and analyzer.english_model_name == ""
+
+
+def test_by_confidence_both_models_decode_and_the_surer_words_are_kept() -> None:
+    analyzer, main, english = _pair("en", 0.97, choice="confidence", sure=(0.6, 0.9))
+    assert SpeechAnalyzer(Settings()).english_choice == "confidence"  # the default
     t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
-    assert [w.text for w in t.words] == ["Been"] and t.model == "base"
-    assert analyzer._english is None and analyzer.english_model_name == ""
+    assert [w.text for w in t.words] == ["Bin", "red."] and t.model == "tiny.en"
+    assert main.given[0].read and english.calls[0]["language"] == "en"
+    assert (t.language, t.language_probability) == ("en", 0.97)  # the main model's detection
+    for sure in ((0.9, 0.6), (0.8, 0.8)):  # surer main model, or a tie: the main model's words
+        analyzer, main, english = _pair("en", 0.97, choice="confidence", sure=sure)
+        t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+        assert [w.text for w in t.words] == ["Been", "read."] and t.model == "base"
+        assert english.calls
+
+
+def test_by_confidence_unsure_english_gets_a_second_opinion_and_french_none() -> None:
+    analyzer, _, english = _pair("en", 0.29, choice="confidence", sure=(0.3, 0.7))
+    t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+    assert [w.text for w in t.words] == ["Bin", "red."] and t.model == "tiny.en"
+    assert t.warnings and "0.29" in t.warnings[0]  # still said to be unsure
+    analyzer, _, english = _pair("fr", 0.99, choice="confidence", sure=(0.3, 0.9))
+    t = analyzer.transcribe("clip.mp4", 2.0, lambda done: None)
+    assert [w.text for w in t.words] == ["Been", "read."] and not english.calls
+
+
+def test_by_confidence_each_window_is_chosen_on_its_own() -> None:
+    analyzer, main, english = _pair("en", 0.97, choice="confidence")
+    # window 1: the English model is surer; window 2: the main model is
+    main_says = iter([[_seg(0.0, 1.0, [(" Been", 0.0, 0.4), (" read.", 0.4, 1.0)], 0.6)],
+                      [_seg(0.0, 1.0, [(" again.", 0.1, 0.9)], 0.95)]])
+    english_says = iter([[_seg(0.0, 1.0, [(" Bin", 0.0, 0.4), (" red.", 0.4, 1.0)], 0.9)],
+                         [_seg(0.0, 1.0, [(" a", 0.1, 0.4), (" gain.", 0.4, 0.9)], 0.5)]])
+    main_transcribe, english_transcribe = main.transcribe, english.transcribe
+
+    def main_next(audio: Any, **options: Any) -> tuple[Any, Any]:
+        main.segments = next(main_says)
+        return main_transcribe(audio, **options)
+
+    def english_next(audio: Any, **options: Any) -> tuple[Any, Any]:
+        english.segments = next(english_says)
+        return english_transcribe(audio, **options)
+
+    main.transcribe, english.transcribe = main_next, english_next  # type: ignore[method-assign]
+    windows = [Window(0.0, np.full(16_000, 0.1, np.float32)),
+               Window(1.0, np.full(16_000, 0.1, np.float32))]
+    t = analyzer.transcribe_windows(windows, 2.0, lambda done: None)
+    assert [w.text for w in t.words] == ["Bin", "red.", "again."]
+    assert t.words[-1].start == 1.1 and t.model == "base+tiny.en"
+    assert main.calls[1]["language"] == "en"  # the first window set the language
+    assert len(english.calls) == 2
 
 
 def test_a_multilingual_english_model_is_a_usage_error(speech_settings: Settings) -> None:
@@ -402,10 +500,15 @@ def test_cache_version_follows_model_language_and_vocabulary() -> None:
                 SpeechAnalyzer(Settings(), language="en").version,
                 SpeechAnalyzer(Settings(), vocabulary=["Coulisses"]).version,
                 SpeechAnalyzer(Settings(speech_beam_size=1)).version,
-                SpeechAnalyzer(Settings(speech_english_model="tiny.en")).version,
+                SpeechAnalyzer(Settings(speech_english_model="none")).version,
+                SpeechAnalyzer(Settings(speech_english_choice="always")).version,
                 SpeechAnalyzer(Settings(speech_english_model="base.en")).version}
-    assert len(versions) == 7 and speech.VERSION in versions
-    assert SpeechAnalyzer(Settings(speech_english_model="none")).version == speech.VERSION
+    assert len(versions) == 8 and speech.VERSION in versions
+    assert SpeechAnalyzer(Settings(speech_english_model="tiny.en")).version == speech.VERSION
+    assert SpeechAnalyzer(Settings(speech_english_model="auto")).version == speech.VERSION
+    none = SpeechAnalyzer(Settings(speech_english_model="none")).version  # no choice to make
+    assert SpeechAnalyzer(Settings(speech_english_model="none",
+                                   speech_english_choice="always")).version == none
     assert SpeechAnalyzer(Settings(speech_beam_size=5)).version == speech.VERSION
 
 

@@ -1,11 +1,13 @@
 """Speech to timed words with faster-whisper: the ``transcript`` part of an analysis.
 
 The model loads once per analyser, on first use (see ``analysis.speechmodel`` for where it
-comes from). English can be decoded by a second, English-only model (setting
-``speech_english_model``): the main model detects the language, and speech it finds English
-with probability ``LOW_LANGUAGE_PROBABILITY`` or more (or that is forced to English) goes to
-the English model. Words keep whisper's punctuation; a file without audio, or without speech,
-gives a transcript with no words.
+comes from). A second, English-only model (setting ``speech_english_model``) can decode
+English: the main model detects the language; by default (``speech_english_choice``
+``confidence``) both models decode each window the main model finds English, and
+``analysis.speechchoice`` keeps one of the two transcripts; with ``always``, speech found
+English with probability ``LOW_LANGUAGE_PROBABILITY`` or more (or forced to English) goes to
+the English model alone. Words keep whisper's punctuation; a file without audio, or without
+speech, gives a transcript with no words.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coulisses.analysis.model import Segment, Transcript, Word
+from coulisses.analysis.speechchoice import CONFIDENCE, english_is_surer
 from coulisses.analysis.speechwindows import (
     WINDOW_S,
     Window,
@@ -33,9 +36,10 @@ from coulisses.settings import Settings
 if TYPE_CHECKING:
     from coulisses.analysis.base import Source
 
-VERSION = "2"  # 2: windows, warnings
+VERSION = "3"  # 2: windows, warnings; 3: tiny.en beside base, the surer transcript kept
 DEFAULT_MODEL = "base"
-DEFAULT_ENGLISH_MODEL = ""  # setting speech_english_model: none
+DEFAULT_ENGLISH_MODEL = "tiny.en"  # setting speech_english_model: auto, beside base
+DEFAULT_ENGLISH_CHOICE = CONFIDENCE  # setting speech_english_choice
 DEFAULT_BEAM_SIZE = 5
 LOW_LANGUAGE_PROBABILITY = 0.5  # a detected language less sure than this is reported
 # pieces whisper emits without a leading space that belong to the previous word: French
@@ -72,9 +76,11 @@ class SpeechAnalyzer:
         self.language = check_language(language) if language else None
         self.vocabulary = tuple(w.strip() for w in vocabulary or () if w.strip())
         self.beam_size = settings.speech_beam_size
+        self.english_choice = settings.speech_english_choice
         self.decoding = dict(decoding or {})
         self.version = _version(self.model_name, self.language, self.vocabulary,
-                                self.beam_size, self.decoding, self.english_model_name)
+                                self.beam_size, self.decoding, self.english_model_name,
+                                self.english_choice)
         self.window_s = window_s or WINDOW_S
         self._model: Any = None
         self._english: Any = None
@@ -110,8 +116,10 @@ class SpeechAnalyzer:
                            progress: Callable[[float], None], *,
                            name: Path | str = "audio") -> Transcript:
         """Transcribe ``speechwindows.Window`` s in order and merge their words. Without a
-        forced language, the first window with words sets it, and the model that decodes it,
-        for the rest (whisper itself reads the language from the first 30 s of speech).
+        forced language, the first window with words sets it for the rest (whisper itself
+        reads the language from the first 30 s of speech), and with ``speech_english_choice``
+        ``always`` the model that decodes it too; with ``confidence`` each English window
+        keeps the transcript ``speechchoice.english_is_surer`` picks.
 
         Raises:
             UsageError, CorruptMediaError, OutputError: as ``analyze``.
@@ -119,8 +127,13 @@ class SpeechAnalyzer:
         import av
 
         english = bool(self.english_model_name) and self.language in (None, "en")
-        # the model that decodes, once the language is known (forced English: no detection)
-        decoder: Any = self._load_english() if english and self.language == "en" else None
+        compare = self.english_choice == CONFIDENCE
+        # forced English needs the English model for every window: load it (and fail on a
+        # bad one) before decoding anything
+        forced = self._load_english() if english and self.language == "en" else None
+        # ``always``: the model that decodes, once the language is known (forced English: no
+        # detection); with ``confidence`` the main model decodes every window
+        decoder: Any = None if compare else forced
         if decoder is None:
             model = self._load()
             if self.language and self.language != "en" and not model.model.is_multilingual:
@@ -129,7 +142,7 @@ class SpeechAnalyzer:
                                  hint="choose a multilingual model with --model, e.g. base")
             if not model.model.is_multilingual:
                 english = False  # nothing to switch from
-        used = self.english_model_name if decoder is not None else self.model_name
+        decoded_by: set[str] = set()  # the models whose words were kept
         language, probability = self.language, 0.0
         words: list[Word] = []
         parts: list[Segment] = []
@@ -145,25 +158,34 @@ class SpeechAnalyzer:
                 segments, info = (decoder or self._load()).transcribe(window.audio, **options)
                 chosen = decoder or self._model
                 if (decoder is None and english and info.language == "en"
-                        and info.language_probability >= LOW_LANGUAGE_PROBABILITY):
-                    # the main model's segments are lazy: dropped, they cost no decoding
-                    chosen = self._load_english()
-                    segments, _ = chosen.transcribe(window.audio, **{**options, "language": "en"})
+                        and (compare or info.language_probability >= LOW_LANGUAGE_PROBABILITY)):
+                    second = self._load_english()
+                    others, _ = second.transcribe(window.audio, **{**options, "language": "en"})
+                    if not compare:  # the main model's segments are lazy: dropped, they
+                        segments, chosen = others, second  # cost no decoding
+                    else:
+                        segments, others = list(segments), list(others)
+                        if english_is_surer(segments, others):
+                            segments, chosen = others, second
                 found, found_parts = _collect(segments, window.start,
                                               duration or float(info.duration), progress)
                 if (found and language is None) or (self.language and not probability):
                     language = info.language
                     probability = round(float(info.language_probability), 4)
-                    if decoder is None:
+                    if decoder is None and not compare:
                         decoder = chosen
-                        used = (self.english_model_name if chosen is self._english
-                                else self.model_name)
+                if found:
+                    decoded_by.add(self.english_model_name if chosen is self._english
+                                   else self.model_name)
                 words = merge_words(words, found)
                 parts.extend(found_parts)
         except av.FFmpegError as exc:
             raise CorruptMediaError(f"{Path(str(name)).name}: its audio cannot be decoded "
                                     f"({exc})", path=str(name)) from None
         progress(1.0)
+        used = ("+".join(m for m in (self.model_name, self.english_model_name)
+                         if m in decoded_by)
+                or (self.english_model_name if decoder is not None else self.model_name))
         kept, kept_parts = _drop_echo(tuple(words), tuple(parts), self.vocabulary)
         if (not kept and not self.language) or language is None:
             return Transcript(language="", language_probability=0.0, segments=kept_parts,
@@ -280,16 +302,18 @@ def _passive_threads() -> None:
 
 def _version(model: str, language: str | None, vocabulary: tuple[str, ...],
              beam_size: int = DEFAULT_BEAM_SIZE, decoding: Mapping[str, Any] | None = None,
-             english: str = DEFAULT_ENGLISH_MODEL) -> str:
+             english: str = DEFAULT_ENGLISH_MODEL, choice: str = DEFAULT_ENGLISH_CHOICE) -> str:
     """``VERSION`` for the default set-up; otherwise a suffix, so cached results of another
-    model, English model, language, vocabulary, beam size or decoding options are never
-    reused."""
+    model, English model and its use, language, vocabulary, beam size or decoding options
+    are never reused."""
     if (model == DEFAULT_MODEL and english == DEFAULT_ENGLISH_MODEL and language is None
-            and not vocabulary and beam_size == DEFAULT_BEAM_SIZE and not decoding):
+            and not vocabulary and beam_size == DEFAULT_BEAM_SIZE and not decoding
+            and choice == DEFAULT_ENGLISH_CHOICE):
         return VERSION
     beam = [] if beam_size == DEFAULT_BEAM_SIZE else [f"beam={beam_size}"]
     options = [f"{k}={v!r}" for k, v in sorted((decoding or {}).items())]
-    pair = [] if english == DEFAULT_ENGLISH_MODEL else [f"english={english}"]
+    pair = ([] if english == DEFAULT_ENGLISH_MODEL and choice == DEFAULT_ENGLISH_CHOICE
+            else [f"english={english}"] + ([f"choice={choice}"] if english else []))
     key = "\n".join([model, language or "", *vocabulary, *beam, *options, *pair]).encode()
     return f"{VERSION}-{hashlib.sha256(key).hexdigest()[:10]}"
 

@@ -15,7 +15,8 @@ trying in order:
 Packages are located without importing them (``coulisses.installed``).
 
 ``english_model_name(whisper_model, setting)`` says which English-only model, if any, decodes
-English (the ``speech_english_model`` setting).
+English beside the main model (the ``speech_english_model`` setting; ``analysis.speechchoice``
+says which of the two transcripts is kept).
 """
 
 from __future__ import annotations
@@ -53,15 +54,23 @@ def whisper_model_path(name: str, cache_dir: Path) -> str:
     return name
 
 
-#: the ``speech_english_model`` value (the default) that lets the main model decode English
+#: the ``speech_english_model`` value that lets the main model decode English
 NONE = "none"
+#: the ``speech_english_model`` value (the default): the English-only model measured beside
+#: each main model in docs/quality.md (Speech), none beside the others
+AUTO = "auto"
+_AUTO_PAIRS = {"base": "tiny.en"}
 
 
 def english_model_name(whisper_model: str, setting: str) -> str:
     """The English-only model that decodes English for the main model ``whisper_model``, or
     ``""`` when the main model decodes every language: ``setting`` empty or ``none``, the
-    main model itself, or a main model that is English-only (a name ending in ``.en``)."""
+    main model itself, or a main model that is English-only (a name ending in ``.en``).
+    ``auto`` is ``tiny.en`` beside ``base`` (the pair measured in docs/quality.md, Speech)
+    and none beside any other main model."""
     value = setting.strip()
+    if value.lower() == AUTO:
+        value = _AUTO_PAIRS.get(whisper_model, "")
     if not value or value.lower() == NONE or value == whisper_model:
         return ""
     if whisper_model.endswith(".en"):

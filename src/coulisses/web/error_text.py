@@ -404,6 +404,8 @@ FR: tuple[tuple[str, str], ...] = (
      "la mesure de sonie n'a pas donné de résumé"),
     ("preset {a} is not final, master or draft", "préréglage {a} : ni final, ni master, ni draft"),
     ("encoder {a} is not x264 or nvenc", "encodeur {a} : ni x264, ni nvenc"),
+    ("speech_english_choice {a} is not confidence or always",
+     "speech_english_choice {a} : ni confidence, ni always"),
     ("--start {a} s is outside the source (0 to {b} s)",
      "--start {a} s est hors de la source (de 0 à {b} s)"),
     ("--end {a} s must come after --start {b} s", "--end {a} s doit suivre --start {b} s"),
