@@ -225,6 +225,32 @@ def test_by_default_french_is_decoded_by_the_main_model_alone(
     assert analyzer._english is None  # never needed, never loaded
 
 
+def test_when_autos_english_model_does_not_load_base_decodes_english_alone_and_says_so(
+        shared_media: Path, speech_settings: Settings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``auto`` on a machine where its English model cannot be loaded (offline, never
+    downloaded): the transcript is still made, by ``base`` alone, with a warning, and cached
+    under that set-up's version; a model the user named must load."""
+    not_a_model = tmp_path / "not-a-model"
+    not_a_model.mkdir()
+    monkeypatch.setitem(models._AUTO_PAIRS, "base", str(not_a_model))
+    analyzer = SpeechAnalyzer(speech_settings)
+    paired = analyzer.version  # what a working pair is cached under
+    t = analyzer.analyze(_source(shared_media / "speech" / "jfk.flac", speech_settings))
+    reference = _reference(shared_media, "speech", "jfk.flac", 2)
+    assert _norm(" ".join(w.text for w in t.words)) == _norm(reference)
+    assert t.model == "base" and t.language == "en"
+    assert any("could not be loaded" in w and "'base' alone" in w for w in t.warnings)
+    alone = SpeechAnalyzer(replace(speech_settings, speech_english_model="none")).version
+    assert analyzer.version not in (paired, alone)
+    french = analyzer.analyze(_source(shared_media / "speech" / "french.aiff",
+                                      speech_settings))
+    assert french.language == "fr" and not french.warnings
+    named = SpeechAnalyzer(replace(speech_settings, speech_english_model=str(not_a_model)))
+    with pytest.raises(UsageError, match="cannot be loaded"):
+        named.analyze(_source(shared_media / "speech" / "jfk.flac", speech_settings))
+
+
 def test_grid_words_are_in_order_inside_the_clip(base_analyzer: SpeechAnalyzer,
                                                  shared_media: Path,
                                                  speech_settings: Settings) -> None:

@@ -84,6 +84,7 @@ class SpeechAnalyzer:
         self.window_s = window_s or WINDOW_S
         self._model: Any = None
         self._english: Any = None
+        self._missing = ""  # why ``auto``'s English model is not used, once it failed to load
 
     def analyze(self, source: Source) -> Transcript:
         """Transcribe ``source``'s first decodable audio track, window by window (memory
@@ -130,7 +131,8 @@ class SpeechAnalyzer:
         compare = self.english_choice == CONFIDENCE
         # forced English needs the English model for every window: load it (and fail on a
         # bad one) before decoding anything
-        forced = self._load_english() if english and self.language == "en" else None
+        forced = self._english_or_none() if english and self.language == "en" else None
+        english = english and bool(self.english_model_name)  # ``auto`` may have found none
         # ``always``: the model that decodes, once the language is known (forced English: no
         # detection); with ``confidence`` the main model decodes every window
         decoder: Any = None if compare else forced
@@ -159,14 +161,17 @@ class SpeechAnalyzer:
                 chosen = decoder or self._model
                 if (decoder is None and english and info.language == "en"
                         and (compare or info.language_probability >= LOW_LANGUAGE_PROBABILITY)):
-                    second = self._load_english()
-                    others, _ = second.transcribe(window.audio, **{**options, "language": "en"})
-                    if not compare:  # the main model's segments are lazy: dropped, they
-                        segments, chosen = others, second  # cost no decoding
-                    else:
-                        segments, others = list(segments), list(others)
-                        if english_is_surer(segments, others):
-                            segments, chosen = others, second
+                    second = self._english_or_none()
+                    english = second is not None
+                    if second is not None:
+                        others, _ = second.transcribe(window.audio,
+                                                      **{**options, "language": "en"})
+                        if not compare:  # the main model's segments are lazy: dropped, they
+                            segments, chosen = others, second  # cost no decoding
+                        else:
+                            segments, others = list(segments), list(others)
+                            if english_is_surer(segments, others):
+                                segments, chosen = others, second
                 found, found_parts = _collect(segments, window.start,
                                               duration or float(info.duration), progress)
                 if (found and language is None) or (self.language and not probability):
@@ -195,8 +200,39 @@ class SpeechAnalyzer:
             warnings = (f"language detected as {language!r} with probability "
                         f"{probability:.2f} only: if that is wrong, transcribe again with "
                         f"--language CODE",)
+        if self._missing and language == "en":
+            warnings += (self._missing,)
         return Transcript(language=language, language_probability=probability, words=kept,
                           segments=kept_parts, model=used, warnings=warnings)
+
+    def _english_or_none(self) -> Any:
+        """The English-only model, or ``None`` when ``speech_english_model`` is ``auto`` and
+        its model does not load (offline, never downloaded, no package ships it): the main
+        model then decodes English alone, ``version`` becomes that case's own (the result,
+        warning included, is cached as what it is, and made again once the model loads), and
+        English transcripts carry a warning that says so.
+
+        Raises:
+            UsageError: a model named in the setting cannot be loaded or is not English-only.
+        """
+        from coulisses.analysis.speechmodel import AUTO
+
+        if not self.english_model_name:
+            return None
+        if self.settings.speech_english_model.strip().lower() != AUTO:
+            return self._load_english()
+        try:
+            return self._load_english()
+        except UsageError as exc:
+            name, self.english_model_name = self.english_model_name, ""
+            self.version = _version(self.model_name, self.language, self.vocabulary,
+                                    self.beam_size, self.decoding, f"missing:{name}",
+                                    self.english_choice)
+            self._missing = (f"the English speech model {name!r} could not be loaded, so "
+                             f"{self.model_name!r} alone decoded English ({exc.message}); "
+                             f"with it fewer words are misheard (docs/settings.md, "
+                             f"speech_english_model)")
+            return None
 
     def _load(self) -> Any:
         """The main model (loaded once)."""
