@@ -191,14 +191,15 @@ def report(runs: list[dict[str, Any]], decided: list[dict[str, Any]], load: tupl
     media_per_entry = base["stages"]["qc"]["media_s"] / max(1, base["passed"])
     lines = [HEADING, "",
              f"Written by `{command}` on {started}: {platform.system()} {platform.machine()}, "
-             f"{os.cpu_count()} CPUs shared by eight engineers' sessions and a CI run (load "
-             f"average {load[0]:.1f} at the start, {load[1]:.1f} at the end: the numbers are "
-             f"pessimistic), Python {platform.python_version()}. Entries: a `coulisses "
+             f"{os.cpu_count()} CPUs shared with other engineers' work (load average "
+             f"{load[0]:.1f} at the start, {load[1]:.1f} at the end: the higher it is, the more "
+             f"pessimistic the numbers), Python {platform.python_version()}. Entries: a `coulisses "
              f"challenge sample` of {base['entries']} entries (4 s, 480x854, real and generated "
              f"clips, bad files among them; {base['passed']} pass QC, "
              f"{media_per_entry:.1f} s of video each); the stages after `qc` run on those that "
-             "pass, as `coulisses challenge triage` does. Speech: faster-whisper `base` on CPU "
-             "(int8, 2 threads per worker, beam 5), the models loaded once per worker process; "
+             "pass, as `coulisses challenge triage` does. Speech: faster-whisper `base`, and "
+             "`tiny.en` beside it on English (the default), on CPU (int8, 2 threads per worker, "
+             "beam 5), the models loaded once per worker process; "
              "with 2 speech workers on 2 cores the threads oversubscribe the cores.", "",
              "Whole triage (all stages, wall time including pool or Ray start-up and model "
              "loading):", "",
