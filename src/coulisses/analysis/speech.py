@@ -219,11 +219,11 @@ class SpeechAnalyzer:
 
         if not self.english_model_name:
             return None
-        if self.settings.speech_english_model.strip().lower() != AUTO:
-            return self._load_english()
         try:
             return self._load_english()
         except UsageError as exc:
+            if self.settings.speech_english_model.strip().lower() != AUTO:
+                raise
             name, self.english_model_name = self.english_model_name, ""
             self.version = _version(self.model_name, self.language, self.vocabulary,
                                     self.beam_size, self.decoding, f"missing:{name}",
